@@ -1,0 +1,403 @@
+"""Read a grid as a 自评表 by finding its labels, never by fixed positions.
+
+:func:`grid_to_table` locates the labelled sections (项目名称 / 主管部门 / 实施单位, the 项目资金
+block, 年度总体目标, the 绩效指标 block, the 总分 row), maps each header cell to a field, and
+reads the rows below it. Merged 一级/二级 cells (blank in text exports) are filled down. A row
+shifted by one column (a text export artifact) is realigned and reported. Every non-empty cell
+that no field takes is reported as an ``unread_cell`` problem, so nothing is lost silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import regex
+
+from extract import labels
+from extract.grid import Cell, Grid
+from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable, TotalRow
+from jixiao.model import Problem, Severity, Source
+
+Row = list[Cell | None]
+
+_NUMBER = regex.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$")
+_TARGETISH = regex.compile(r"\d|[≥≤><=＝═≧≦]|前|第|名")
+_INDICATOR_FIELDS = ("level1", "level2", "level3", "target", "actual", "weight", "score", "note")
+_SHIFTS = (0, 1, -1)
+
+
+@dataclass(slots=True)
+class _Reading:
+    """Mutable state while one grid is read: which cells were used, what went wrong."""
+
+    grid: Grid
+    rows: list[Row]
+    used: set[tuple[int, int]] = field(default_factory=set)
+    problems: list[Problem] = field(default_factory=list)
+
+    def take(self, cell: Cell | None) -> CellText | None:
+        if cell is None:
+            return None
+        self.used.add((cell.row, cell.col))
+        return CellText(cell.text, cell.source)
+
+    def problem(self, code: str, severity: Severity, message: str, source: Source,
+                field_name: str = "", found: str = "", expected: str = "") -> None:
+        self.problems.append(
+            Problem(code=code, severity=severity, message=message, source=source,
+                    field=field_name, expected=expected, found=found)
+        )
+
+
+def looks_like_self_eval(grid: Grid) -> bool:
+    """Whether a grid is a 自评表: it names a project and has a 绩效指标 header or a 总分 row.
+
+    Other financial tables of an annual report (收入支出决算总表 …) have neither.
+    """
+    keys = {labels.label_key(cell.text) for cell in grid.iter_nonempty()}
+    has_project = bool(keys & labels.PROJECT_NAME)
+    has_indicators = sum(1 for key in keys if labels.indicator_field(key)) >= 3
+    has_goal = any(key.startswith(labels.GOAL_PREFIXES) for key in keys)
+    return has_project and (has_indicators or has_goal or bool(keys & labels.TOTAL))
+
+
+def grid_to_table(grid: Grid) -> SelfEvalTable:
+    """Read one grid as a :class:`SelfEvalTable`."""
+    state = _Reading(grid, grid.matrix())
+    project = _labelled_value(state, labels.PROJECT_NAME)
+    department = _labelled_value(state, labels.DEPARTMENT)
+    unit = _labelled_value(state, labels.IMPLEMENTING_UNIT)
+    if project is None:
+        state.problem("missing_field", Severity.ERROR, "未找到“项目名称”", grid.source,
+                      "project_name")
+    goal_row = _find_row(state.rows, lambda key: key.startswith(labels.GOAL_PREFIXES))
+    header_row = _find_header(state.rows, labels.indicator_field)
+    funds_row = _find_header(state.rows, labels.fund_field, stop=header_row)
+    section_end = _first_of(goal_row, header_row, len(state.rows))
+    money_label, funds = _read_funds(state, funds_row, section_end)
+    planned, achieved = _read_goal(state, goal_row, _first_of(header_row, len(state.rows)))
+    indicators, total = _read_indicators(state, header_row)
+    _report_unread(state)
+    return SelfEvalTable(
+        file=grid.file,
+        source_kind=grid.source_kind,
+        title=grid.title,
+        year_text=grid.year_text,
+        page_start=grid.page_start,
+        page_end=grid.page_end,
+        line_start=grid.line_start,
+        project_name=project,
+        department=department,
+        implementing_unit=unit,
+        money_label=money_label,
+        funds=funds,
+        goal_planned=planned,
+        goal_achieved=achieved,
+        indicators=indicators,
+        total=total,
+        problems=(*grid.problems, *state.problems),
+        reader=grid.reader,
+    )
+
+
+def _key(cell: Cell | None) -> str:
+    return labels.label_key(cell.text) if cell is not None else ""
+
+
+def _blank(cell: Cell | None) -> bool:
+    return cell is None or not cell.text.strip()
+
+
+def _first_of(*candidates: int | None) -> int:
+    return min(c for c in candidates if c is not None)
+
+
+def _labelled_value(state: _Reading, names: frozenset[str]) -> CellText | None:
+    """The cell right of a label cell (the first non-blank one, else the adjacent empty one)."""
+    for row in state.rows:
+        for col, cell in enumerate(row):
+            if cell is None or _key(cell) not in names:
+                continue
+            state.take(cell)
+            right = [c for c in row[col + 1 :] if c is not None]
+            if not right:
+                return None
+            value = next((c for c in right if not _blank(c)), right[0])
+            if labels.label_key(value.text) in _ALL_ROW_LABELS:
+                return state.take(right[0]) if right[0] is not value else None
+            return state.take(value)
+    return None
+
+
+_ALL_ROW_LABELS = labels.PROJECT_NAME | labels.DEPARTMENT | labels.IMPLEMENTING_UNIT
+
+
+def _find_row(rows: Sequence[Row], test: Callable[[str], bool]) -> int | None:
+    for index, row in enumerate(rows):
+        if any(test(_key(cell)) for cell in row if cell is not None):
+            return index
+    return None
+
+
+def _find_header(rows: Sequence[Row], to_field: Callable[[str], str | None],
+                 stop: int | None = None) -> int | None:
+    """The first row (before ``stop``) where three or more cells name fields."""
+    for index, row in enumerate(rows[:stop]):
+        if len({to_field(c.text) for c in row if c is not None} - {None}) >= 3:
+            return index
+    return None
+
+
+def _columns(row: Row, to_field: Callable[[str], str | None]) -> dict[str, int]:
+    """Field → column of a header row (the first column naming each field)."""
+    columns: dict[str, int] = {}
+    for col, cell in enumerate(row):
+        name = to_field(cell.text) if cell is not None else None
+        if name is not None and name not in columns:
+            columns[name] = col
+    return columns
+
+
+def _read_funds(state: _Reading, header: int | None,
+                end: int) -> tuple[CellText | None, tuple[FundRow, ...]]:
+    if header is None:
+        state.problem("missing_section", Severity.ERROR, "未找到“项目资金”表头（年初预算数、全年预算数…）",
+                      state.grid.source, "funds")
+        return None, ()
+    header_cells = state.rows[header]
+    columns = _columns(header_cells, labels.fund_field)
+    for col in columns.values():
+        state.take(header_cells[col])
+    first_value_col = min(columns.values())
+    money_label = None
+    for cell in (c for row in state.rows[header:end] for c in row[:first_value_col]):
+        if cell is not None and _key(cell).startswith(labels.MONEY_LABEL_PREFIX):
+            money_label = state.take(cell)
+    funds = []
+    for row in state.rows[header + 1 : end]:
+        label_cells = [c for c in row[:first_value_col] if not _blank(c)
+                       and not _key(c).startswith(labels.MONEY_LABEL_PREFIX)]
+        values = {name: _at(row, col) for name, col in columns.items()}
+        if not label_cells and all(_blank(v) for v in values.values()):
+            continue
+        label = label_cells[-1] if label_cells else _first_cell(row)
+        if label is None:
+            continue
+        funds.append(FundRow(
+            label=state.take(label),  # type: ignore[arg-type]
+            **{name: state.take(values.get(name)) for name in _FUND_FIELDS},
+        ))
+    return money_label, tuple(funds)
+
+
+_FUND_FIELDS = ("budget_initial", "budget_adjusted", "spent", "weight", "rate", "score")
+
+
+def _at(row: Row, col: int) -> Cell | None:
+    return row[col] if 0 <= col < len(row) else None
+
+
+def _first_cell(row: Row) -> Cell | None:
+    return next((c for c in row if c is not None), None)
+
+
+def _read_goal(state: _Reading, goal: int | None,
+               end: int) -> tuple[CellText | None, CellText | None]:
+    if goal is None:
+        return None, None
+    row = state.rows[goal]
+    label_col = next(i for i, c in enumerate(row)
+                     if c is not None and _key(c).startswith(labels.GOAL_PREFIXES))
+    state.take(row[label_col])
+    planned_col = _col_of(row, labels.GOAL_PLANNED)
+    achieved_col = _col_of(row, labels.GOAL_ACHIEVED)
+    if planned_col is None and achieved_col is None:
+        rest = [c for c in row[label_col + 1 :] if not _blank(c)]
+        return (state.take(rest[0]) if rest else None), None
+    state.take(_at(row, planned_col or -1))
+    state.take(_at(row, achieved_col or -1))
+    content = [r for r in state.rows[goal + 1 : end] if any(not _blank(c) for c in r)]
+    if not content:
+        return None, None
+    body = content[0]
+    stop = achieved_col if achieved_col is not None else len(body)
+    planned = _first_nonblank(body, planned_col, stop) if planned_col is not None else None
+    achieved = _first_nonblank(body, achieved_col, len(body)) if achieved_col is not None else None
+    return state.take(planned), state.take(achieved)
+
+
+def _col_of(row: Row, names: frozenset[str]) -> int | None:
+    return next((i for i, c in enumerate(row) if c is not None and _key(c) in names), None)
+
+
+def _first_nonblank(row: Row, start: int, stop: int) -> Cell | None:
+    window = [c for c in row[start:stop] if c is not None]
+    return next((c for c in window if not _blank(c)), window[0] if window else None)
+
+
+def _read_indicators(state: _Reading,
+                     header: int | None) -> tuple[tuple[IndicatorRow, ...], TotalRow | None]:
+    if header is None:
+        state.problem("missing_section", Severity.ERROR,
+                      "未找到“绩效指标”表头（一级指标、二级指标…），表格可能不完整", state.grid.source,
+                      "indicators")
+        return (), None
+    header_cells = state.rows[header]
+    columns = _columns(header_cells, labels.indicator_field)
+    for cell in header_cells:
+        if cell is not None and (labels.indicator_field(cell.text)
+                                 or _key(cell) in labels.INDICATOR_BLOCK):
+            state.take(cell)
+    for row in state.rows[:header]:
+        for cell in row:
+            if cell is not None and _key(cell) in labels.INDICATOR_BLOCK:
+                state.take(cell)
+    indicators: list[IndicatorRow] = []
+    total: TotalRow | None = None
+    previous: IndicatorRow | None = None
+    for row in state.rows[header + 1 :]:
+        total_col = next((i for i, c in enumerate(row)
+                          if c is not None and _key(c) in labels.TOTAL), None)
+        if total_col is not None:
+            total = _read_total(state, row, total_col, columns)
+            break
+        if _is_repeated_header(row):
+            for cell in row:
+                state.take(cell)
+            continue
+        if all(_blank(c) for c in row):
+            continue
+        shift = _best_shift(row, columns)
+        if shift:
+            _report_shift(state, row, shift)
+        cells = {name: _at(row, col + shift) for name, col in columns.items()}
+        if all(_blank(cells.get(name)) for name in _INDICATOR_FIELDS[2:]):
+            if previous is None or not _blank(cells.get("level1")) or not _blank(cells.get("level2")):
+                previous = _group_only(state, cells, previous)
+            continue
+        previous = _indicator(state, cells, previous, row)
+        indicators.append(previous)
+    if total is None:
+        state.problem("missing_total", Severity.ERROR, "未找到“总分”行，表格可能被截断",
+                      state.grid.source, "score_total_reported")
+    return tuple(indicators), total
+
+
+def _is_repeated_header(row: Row) -> bool:
+    return len({labels.indicator_field(c.text) for c in row if c is not None} - {None}) >= 3
+
+
+def _fit(row: Row, columns: dict[str, int], shift: int) -> int:
+    """How well a row reads under a column shift: numbers where numbers belong, and so on."""
+    def text(name: str) -> str:
+        cell = _at(row, columns[name] + shift) if name in columns else None
+        return labels.label_key(cell.text) if cell is not None else ""
+
+    score = 0
+    for name in ("weight", "score"):
+        value = text(name)
+        score += 2 if _NUMBER.match(value) else (0 if not value else -2)
+    target = text("target")
+    score += 1 if _TARGETISH.search(target) else 0
+    score -= 3 if text("level3") in labels.LEVEL2_GROUPS else 0
+    return score
+
+
+def _best_shift(row: Row, columns: dict[str, int]) -> int:
+    """0, or ±1 when the row reads clearly better shifted and no cell would be lost by it."""
+    first, last = min(columns.values()), max(columns.values())
+    best, best_fit = 0, _fit(row, columns, 0)
+    for shift in _SHIFTS[1:]:
+        dropped = row[first : first + shift] if shift > 0 else row[last + shift + 1 : last + 1]
+        if not all(_blank(c) for c in dropped):
+            continue
+        fit = _fit(row, columns, shift)
+        if fit > best_fit:
+            best, best_fit = shift, fit
+    return best
+
+
+def _report_shift(state: _Reading, row: Row, shift: int) -> None:
+    cell = _first_cell(row)
+    assert cell is not None
+    texts = " | ".join(c.text for c in row if c is not None)
+    direction = "右" if shift > 0 else "左"
+    state.problem("row_realigned", Severity.INFO,
+                  f"该行整体{direction}移了一列，已按表头重新对齐：{texts}", cell.source,
+                  "indicator", found=texts)
+
+
+def _group_only(state: _Reading, cells: dict[str, Cell | None],
+                previous: IndicatorRow | None) -> IndicatorRow | None:
+    """A row with only 一级/二级 labels and no indicator: report it and carry its labels."""
+    cell = next((c for c in cells.values() if not _blank(c)), None)
+    if cell is None:
+        return previous
+    texts = " | ".join(c.text for c in cells.values() if not _blank(c))  # type: ignore[union-attr]
+    state.problem("empty_indicator_row", Severity.WARNING,
+                  f"该行只有指标类别，没有三级指标：{texts}", cell.source, "indicator", found=texts)
+    level1 = cells.get("level1")
+    level2 = cells.get("level2")
+    carried = previous.level1 if previous is not None and _blank(level1) else state.take(level1)
+    return IndicatorRow(
+        level1=carried, level2=state.take(level2) if not _blank(level2) else None,
+        level3=None, target=None, actual=None, weight=None, score=None, note=None,
+        source=cell.source,
+    )
+
+
+def _indicator(state: _Reading, cells: dict[str, Cell | None], previous: IndicatorRow | None,
+               row: Row) -> IndicatorRow:
+    inherited: list[str] = []
+    level1 = state.take(cells.get("level1"))
+    level2 = state.take(cells.get("level2"))
+    if previous is not None and (level1 is None or level1.blank):
+        level1 = previous.level1
+        inherited.append("level1")
+        if level2 is None or level2.blank:
+            level2 = previous.level2
+            inherited.append("level2")
+    anchor = next(c for c in row if not _blank(c))
+    assert anchor is not None
+    return IndicatorRow(
+        level1=level1,
+        level2=level2,
+        level3=state.take(cells.get("level3")),
+        target=state.take(cells.get("target")),
+        actual=state.take(cells.get("actual")),
+        weight=state.take(cells.get("weight")),
+        score=state.take(cells.get("score")),
+        note=state.take(cells.get("note")),
+        source=Source(anchor.source.file, page=anchor.source.page, line=anchor.source.line,
+                      row=anchor.row),
+        inherited=tuple(inherited),
+    )
+
+
+def _read_total(state: _Reading, row: Row, label_col: int, columns: dict[str, int]) -> TotalRow:
+    """The 总分 row. Its label may start in the first or the second column, so the numbers are
+    taken in order after the label: the weight total, then the score total."""
+    label = row[label_col]
+    assert label is not None
+    state.take(label)
+    numbers = [c for c in row[label_col + 1 :]
+               if c is not None and _NUMBER.match(labels.label_key(c.text))]
+    weight: Cell | None = None
+    score: Cell | None = None
+    if len(numbers) >= 2:
+        weight, score = numbers[0], numbers[1]
+    elif len(numbers) == 1:
+        if numbers[0].col == columns.get("weight"):
+            weight = numbers[0]
+        else:
+            score = numbers[0]
+    return TotalRow(weight=state.take(weight), score=state.take(score), source=label.source)
+
+
+def _report_unread(state: _Reading) -> None:
+    for cell in state.grid.iter_nonempty():
+        if (cell.row, cell.col) in state.used:
+            continue
+        state.problem("unread_cell", Severity.WARNING,
+                      f"单元格内容未能归入任何字段：{cell.text.strip()}", cell.source, found=cell.text)

@@ -1,0 +1,126 @@
+"""Tab-separated text to grids.
+
+A text file may hold many tables, each under a heading such as ``# 财政项目支出绩效自评表`` and a
+year line ``(2024年度)``, or be a plain paste of one table from a spreadsheet with no heading.
+Each tab-separated line is a grid row and each field a cell; a merged cell shows as blank
+cells. A new table starts at a heading line or at a second ``项目名称`` row.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass, field
+
+import regex
+
+from extract.grid import Cell, Grid
+from extract.labels import PROJECT_NAME, label_key
+from jixiao.errors import InputError
+from jixiao.model import Source
+
+# A heading line: an optional Markdown '#', then a title that names a 自评表.
+_HEADING = regex.compile(r"^\s*\#*\s*(?P<title>\S.*自评表.*?)\s*$")
+# A year line: '(2024年度)', '（2024 年度）', '2024年度'.
+_YEAR_LINE = regex.compile(r"^\s*[(（]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]?\s*$")
+_MAX_HEADING_CHARS = 60
+
+
+@dataclass(slots=True)
+class _Pending:
+    """What has been read since the last table: heading, year line, other text."""
+
+    title: str | None = None
+    year_text: str | None = None
+    context: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Block:
+    """The rows of one table being collected: (line number, fields)."""
+
+    pending: _Pending
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+
+    def has_project_name(self) -> bool:
+        return any(label_key(text) in PROJECT_NAME for _, fields in self.rows for text in fields)
+
+
+def bytes_to_text(data: bytes, *, file: str) -> str:
+    """Decode a text file: UTF-8 (with or without BOM), else GB18030; binary data is refused.
+
+    >>> bytes_to_text("项目名称".encode("gb18030"), file="a.txt")
+    '项目名称'
+    """
+    if not data.strip():
+        raise InputError("the file is empty", file=file, code="empty_file")
+    if b"\x00" in data[:8192]:
+        raise InputError("the file is binary, not text", file=file, code="binary_file")
+    if data.startswith(codecs.BOM_UTF8):
+        data = data[len(codecs.BOM_UTF8) :]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError("the file is neither UTF-8 nor GB18030 text", file=file, code="binary_file")
+
+
+def text_to_grids(text: str, *, file: str) -> list[Grid]:
+    """Split text into the grids of the tables it holds, in order.
+
+    >>> grids = text_to_grids("# 项目支出绩效自评表\\n(2024年度)\\n项目名称\\tX\\n总分\\t100", file="t.txt")
+    >>> [(g.title, g.year_text, g.n_rows, g.n_cols, g.line_start) for g in grids]
+    [('项目支出绩效自评表', '(2024年度)', 2, 2, 3)]
+    """
+    blocks: list[_Block] = []
+    pending = _Pending()
+    current: _Block | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.rstrip("\r").split("\t")
+        if len(fields) == 1:
+            stripped = fields[0].strip()
+            if not stripped:
+                continue
+            if _is_heading(stripped):
+                current = None
+                pending = _Pending(title=_HEADING.match(stripped)["title"])  # type: ignore[index]
+                continue
+            if current is None:
+                if _YEAR_LINE.match(stripped) and pending.year_text is None:
+                    pending.year_text = stripped
+                else:
+                    pending.context.append(stripped)
+                continue
+        elif not any(f.strip() for f in fields):
+            continue
+        starts_table = any(label_key(f) in PROJECT_NAME for f in fields)
+        if current is None or (starts_table and current.has_project_name()):
+            current = _Block(pending)
+            blocks.append(current)
+            pending = _Pending()
+        current.rows.append((number, fields))
+    return [_block_to_grid(block, file) for block in blocks]
+
+
+def _is_heading(line: str) -> bool:
+    return len(line) <= _MAX_HEADING_CHARS and _HEADING.match(line) is not None
+
+
+def _block_to_grid(block: _Block, file: str) -> Grid:
+    cells = tuple(
+        Cell(row=r, col=c, text=text, source=Source(file, line=number, row=r, col=c))
+        for r, (number, fields) in enumerate(block.rows)
+        for c, text in enumerate(fields)
+    )
+    return Grid(
+        file=file,
+        source_kind="tsv",
+        cells=cells,
+        n_rows=len(block.rows),
+        n_cols=max(len(fields) for _, fields in block.rows),
+        title=block.pending.title,
+        year_text=block.pending.year_text,
+        line_start=block.rows[0][0],
+        reader="tsv",
+        context=tuple(block.pending.context),
+    )

@@ -1,0 +1,65 @@
+"""The exceptions jixiao raises, in one tree.
+
+::
+
+    JixiaoError                      base of everything jixiao raises on purpose
+    ├── InputError                   a file cannot be read at all (missing, binary, empty)
+    ├── ParseError(ValueError)       a piece of text cannot be understood
+    │   ├── NumberParseError         '12.3.4' is not a number
+    │   └── TargetParseError         reserved for strict target parsing
+    └── PolicyError(ValueError)      a scoring policy file is missing or invalid
+
+Every error carries the raw text and, when known, the :class:`~jixiao.model.Source` it came
+from, so a message reads like ``cannot parse number '12.3.4' (seed.txt line 17, col 7)``.
+Inside a batch run these errors never escape: the runner turns them into ``problems`` rows.
+"""
+
+from __future__ import annotations
+
+from jixiao.model import Source
+
+
+class JixiaoError(Exception):
+    """Base class of every exception jixiao raises on purpose."""
+
+
+class InputError(JixiaoError):
+    """A whole input file cannot be read (missing, empty, binary, undecodable)."""
+
+    def __init__(self, message: str, *, file: str, code: str) -> None:
+        super().__init__(f"{file}: {message}")
+        self.file = file
+        self.code = code
+
+
+class ParseError(JixiaoError, ValueError):
+    """Text that cannot be understood; keeps the raw text, the position and the source."""
+
+    what = "text"
+
+    def __init__(self, raw: str, *, position: int | None = None, source: Source | None = None,
+                 reason: str = "") -> None:
+        self.raw = raw
+        self.position = position
+        self.source = source
+        self.reason = reason
+        where = f" at {position}" if position is not None else ""
+        origin = f" ({source})" if source is not None else ""
+        why = f": {reason}" if reason else ""
+        super().__init__(f"cannot parse {self.what} {raw!r}{where}{origin}{why}")
+
+
+class NumberParseError(ParseError):
+    """A cell that should hold a number does not."""
+
+    what = "number"
+
+
+class TargetParseError(ParseError):
+    """A target (年度指标值) that cannot be understood."""
+
+    what = "target"
+
+
+class PolicyError(JixiaoError, ValueError):
+    """A scoring policy that cannot be found or does not validate."""
