@@ -1,0 +1,167 @@
+"""The batch runner: find input files, read each one into frames, never stop on a bad file.
+
+Each file is read on its own (:func:`file_to_result`); whatever goes wrong with it becomes a
+``problems`` row naming the file, and the run goes on with the next one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from extract.layout import grid_to_table, looks_like_self_eval
+from extract.tsv import bytes_to_text, text_to_grids
+from jixiao.errors import InputError
+from jixiao.model import Problem, Severity, Source
+from score import Frames, Policy, concat_frames, problems_to_records, records_to_frame, score_table
+
+TEXT_SUFFIXES = frozenset({".txt", ".tsv"})
+PDF_SUFFIXES = frozenset({".pdf"})
+INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A file to read, and the name it goes by in the outputs (relative to its input root)."""
+
+    path: Path
+    name: str
+
+    @property
+    def kind(self) -> str:
+        return "pdf" if self.path.suffix.lower() in PDF_SUFFIXES else "tsv"
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """What one input file gave: its frames and a summary for the manifest."""
+
+    file: InputFile
+    sha256: str
+    size: int
+    status: str  # "ok" or "failed"
+    tables: int
+    indicators: int
+    problems: int
+    seconds: float
+    frames: Frames
+
+    def manifest_entry(self) -> dict[str, object]:
+        return {"path": self.file.name, "kind": self.file.kind, "sha256": self.sha256,
+                "bytes": self.size, "status": self.status, "tables": self.tables,
+                "indicators": self.indicators, "problems": self.problems,
+                "seconds": round(self.seconds, 4)}
+
+
+def discover(inputs: Iterable[Path]) -> list[InputFile]:
+    """The input files under the given files and directories, sorted, without duplicates.
+
+    A directory is searched recursively for ``.txt``, ``.tsv`` and ``.pdf`` files (any case),
+    skipping hidden files and directories; a file given directly is always taken. Names are
+    relative to the directory given (a file given directly goes by its own name).
+    """
+    found: dict[Path, InputFile] = {}
+    for root in inputs:
+        for path, name in _walk(root):
+            found.setdefault(path.resolve(), InputFile(path, name))
+    return sorted(found.values(), key=lambda f: f.name)
+
+
+def _walk(root: Path) -> Iterator[tuple[Path, str]]:
+    if root.is_file():
+        yield root, root.name
+        return
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith((".", "~$")) for part in relative.parts):
+            continue
+        if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES:
+            yield path, relative.as_posix()
+
+
+def file_to_result(file: InputFile, policy: Policy) -> FileResult:
+    """Read, extract, normalize and score one file. Never raises."""
+    started = time.perf_counter()
+    data = b""
+    try:
+        data = file.path.read_bytes()
+        frames = _bytes_to_frames(data, file, policy)
+    except InputError as error:
+        frames = _file_problem(file, error.code, f"无法读取文件：{error}")
+    except Exception as error:  # noqa: BLE001 - a broken file must never stop a batch run
+        detail = "".join(traceback.format_exception_only(error)).strip()
+        frames = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
+    tables = len(frames.tables)
+    return FileResult(
+        file=file, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+        status="ok" if tables else "failed", tables=tables, indicators=len(frames.indicators),
+        problems=len(frames.problems), seconds=time.perf_counter() - started, frames=frames,
+    )
+
+
+def _bytes_to_frames(data: bytes, file: InputFile, policy: Policy) -> Frames:
+    if file.kind == "pdf":
+        return _file_problem(file, "unsupported_file", "暂不支持 PDF 文件（PDF 读取尚未实现）")
+    text = bytes_to_text(data, file=file.name)
+    grids = text_to_grids(text, file=file.name)
+    parts: list[Frames] = []
+    skipped: list[Problem] = []
+    for grid in grids:
+        if not looks_like_self_eval(grid):
+            first = next(grid.iter_nonempty(), None)
+            preview = first.text.strip()[:30] if first else ""
+            skipped.append(Problem("not_self_eval", Severity.WARNING,
+                                   f"该表格不是绩效自评表，已跳过（首个单元格：“{preview}”）",
+                                   grid.source, found=preview))
+            continue
+        table = grid_to_table(grid)
+        parts.append(score_table(table, table_id=f"{file.name}#{len(parts) + 1}", policy=policy))
+    if not parts:
+        skipped.append(Problem("no_tables", Severity.ERROR,
+                               "文件中未找到绩效自评表（需要“项目名称”和“绩效指标”等标签）",
+                               Source(file.name)))
+    return concat_frames([*parts, _problems_frames(skipped)])
+
+
+def _file_problem(file: InputFile, code: str, message: str) -> Frames:
+    return _problems_frames([Problem(code, Severity.ERROR, message, Source(file.name))])
+
+
+def _problems_frames(problems: list[Problem]) -> Frames:
+    return Frames(
+        tables=records_to_frame("tables", []),
+        funds=records_to_frame("funds", []),
+        indicators=records_to_frame("indicators", []),
+        problems=records_to_frame("problems", problems_to_records(problems, None)),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RunResult:
+    """The combined frames of a run and the per-file results."""
+
+    frames: Frames
+    files: tuple[FileResult, ...]
+    seconds: float
+
+    @property
+    def failed(self) -> tuple[FileResult, ...]:
+        return tuple(r for r in self.files if r.status != "ok")
+
+
+def run(files: Iterable[InputFile], policy: Policy,
+        on_file: Callable[[FileResult], None] | None = None) -> RunResult:
+    """Process files in order; ``on_file`` is called after each (for progress display)."""
+    started = time.perf_counter()
+    results = []
+    for file in files:
+        result = file_to_result(file, policy)
+        results.append(result)
+        if on_file is not None:
+            on_file(result)
+    frames = concat_frames(r.frames for r in results)
+    return RunResult(frames, tuple(results), time.perf_counter() - started)

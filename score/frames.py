@@ -1,0 +1,84 @@
+"""The output contract: the four tidy frames, their columns and dtypes.
+
+Column names are part of the public interface (README documents them). Numbers are float64
+in the frames (computed in Decimal before); whole numbers that may be missing are ``Int64``;
+text is pandas ``string``; ``achieved`` is nullable ``boolean``. "No cell" is ``<NA>``,
+an empty cell is ``""``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+S, I, F, B = "string", "Int64", "float64", "boolean"
+
+SCHEMA: dict[str, dict[str, str]] = {
+    "tables": {
+        "table_id": S, "source_file": S, "source_kind": S, "reader": S, "page_start": I,
+        "page_end": I, "line_start": I, "year": I, "title": S, "project_name": S,
+        "department": S, "implementing_unit": S, "money_unit": S, "budget_initial": F,
+        "budget_adjusted": F, "spent": F, "execution_weight": F, "execution_rate_reported": F,
+        "execution_score_reported": F, "execution_rate": F, "execution_score": F,
+        "goal_planned": S, "goal_achieved": S, "indicator_count": I, "weight_total_reported": F,
+        "weight_total": F, "score_total_reported": F, "score_total_printed_sum": F,
+        "score_total": F, "grade": S, "policy": S, "problem_count": I,
+    },
+    "funds": {
+        "table_id": S, "seq": I, "label": S, "budget_initial": F, "budget_adjusted": F,
+        "spent": F, "weight": F, "execution_rate_reported": F, "score_reported": F,
+    },
+    "indicators": {
+        "table_id": S, "source_file": S, "page": I, "line": I, "seq": I, "level1": S,
+        "level2": S, "level3": S, "target_text": S, "actual_text": S, "weight": F,
+        "score_reported": F, "deviation_note": S, "target_kind": S, "target_op": S,
+        "target_value": F, "target_upper": F, "target_unit": S, "actual_value": F,
+        "actual_unit": S, "direction": S, "achieved": B, "completion_ratio": F, "score": F,
+        "score_delta": F, "rule": S,
+    },
+    "problems": {
+        "table_id": S, "source_file": S, "page": I, "line": I, "field": S, "severity": S,
+        "code": S, "kind": S, "message": S, "expected": S, "found": S,
+    },
+}
+FRAME_NAMES = tuple(SCHEMA)
+
+Record = Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Frames:
+    """The four output frames of one table, one file, or a whole run."""
+
+    tables: pd.DataFrame
+    funds: pd.DataFrame
+    indicators: pd.DataFrame
+    problems: pd.DataFrame
+
+    def items(self) -> list[tuple[str, pd.DataFrame]]:
+        return [(name, getattr(self, name)) for name in FRAME_NAMES]
+
+
+def records_to_frame(name: str, records: Iterable[Record]) -> pd.DataFrame:
+    """A frame with exactly the contract's columns and dtypes, in order."""
+    columns = SCHEMA[name]
+    frame = pd.DataFrame.from_records(list(records), columns=list(columns))
+    return frame.astype(columns) if len(frame) else empty_frame(name)
+
+
+def empty_frame(name: str) -> pd.DataFrame:
+    return pd.DataFrame({col: pd.Series(dtype=dtype) for col, dtype in SCHEMA[name].items()})
+
+
+def concat_frames(parts: Iterable[Frames]) -> Frames:
+    """Stack the frames of many tables or files, keeping the contract's dtypes."""
+    parts = list(parts)
+    stacked = {}
+    for name in FRAME_NAMES:
+        pieces = [getattr(p, name) for p in parts if len(getattr(p, name))]
+        frame = pd.concat(pieces, ignore_index=True) if pieces else empty_frame(name)
+        stacked[name] = frame.astype(SCHEMA[name])
+    return Frames(**stacked)

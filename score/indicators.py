@@ -1,0 +1,93 @@
+"""Score one indicator from its parsed target and actual under a policy.
+
+Rules (``w`` weight, ``A`` target, ``B`` actual; ../shared/domain.md §4):
+
+==================  =========================================================
+rule                score
+==================  =========================================================
+``higher_ratio``    met → w; missed → w × B/A  (≥, >, = with A > 0, no operator)
+``lower_ratio``     met → w; missed → w × A/B  (≤, <, lower-is-better names)
+``lower_linear``    met → w; missed → w × (1 − (B − A)/A), 0 at B = 2A
+``zero_target``     met (B ≤ 0) → w; else 0
+``range_ratio``     inside → w; outside → w × completion ratio
+``rank``            met → w; missed → not recomputable (judgement)
+``qualitative_band``not recomputable; the printed score is checked against the band
+``date``            not recomputable
+==================  =========================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from normalize import Comparison, Measurement, Target
+from score.policy import Policy
+from score.rounding import round_to
+
+_BANDS: dict[str, tuple[Decimal, Decimal]] = {
+    "达成": (Decimal("0.8"), Decimal(1)),
+    "部分达成": (Decimal("0.6"), Decimal("0.8")),
+    "未达成": (Decimal(0), Decimal("0.6")),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorScore:
+    """The recomputed score of one indicator (``None`` when it cannot be recomputed) with the
+    unrounded value, the rule used, and for qualitative targets the allowed band."""
+
+    rule: str
+    score: Decimal | None
+    score_exact: Decimal | None
+    band: tuple[Decimal, Decimal] | None = None
+    reason: str = ""
+
+
+def rule_of(target: Target, policy: Policy) -> str:
+    """The rule that scores a target under a policy."""
+    if target.kind == "zero":
+        return "zero_target"
+    if target.kind == "range":
+        return "range_ratio"
+    if target.kind in ("rank", "date"):
+        return target.kind
+    if target.kind == "qualitative":
+        return "qualitative_band"
+    if target.kind == "numeric":
+        return "lower_" + policy.lower_rule if target.direction == "lower" else "higher_ratio"
+    return ""
+
+
+def score_indicator(target: Target, actual: Measurement, comparison: Comparison,
+                    weight: Decimal | None, policy: Policy) -> IndicatorScore:
+    """Recompute one indicator's score."""
+    rule = rule_of(target, policy)
+    if weight is None:
+        return IndicatorScore(rule, None, None, reason="no weight")
+    if rule == "qualitative_band":
+        band = _BANDS.get(actual.completion)
+        limits = (band[0] * weight, band[1] * weight) if band else None
+        return IndicatorScore(rule, None, None, band=limits, reason=comparison.reason)
+    if comparison.met is None:
+        return IndicatorScore(rule, None, None, reason=comparison.reason)
+    if comparison.met:
+        return IndicatorScore(rule, weight, weight)
+    exact = _missed(rule, target, actual, comparison, weight)
+    if exact is None:
+        return IndicatorScore(rule, None, None, reason=f"{rule}: a missed target has no formula")
+    exact = min(max(exact, Decimal(0)), weight)
+    return IndicatorScore(rule, round_to(exact, policy.partial_step, policy.partial_rounding), exact)
+
+
+def _missed(rule: str, target: Target, actual: Measurement, comparison: Comparison,
+            weight: Decimal) -> Decimal | None:
+    if rule == "zero_target":
+        return Decimal(0)
+    if rule == "lower_linear" and target.value and actual.value is not None:
+        a = target.value * (target.unit.scale if target.unit else 1)
+        b = actual.value * (actual.unit.scale if actual.unit else 1)
+        return weight * (1 - (b - a) / a)
+    if rule in ("higher_ratio", "lower_ratio", "range_ratio") and comparison.ratio is not None:
+        return weight * comparison.ratio
+    return None

@@ -1,0 +1,125 @@
+"""Scoring policies: small TOML files, validated into frozen dataclasses.
+
+Built-in policies live in ``score/policies/*.toml``; a user's own file works the same way
+(``--policy my.toml``). A policy decides everything the national rules leave open: how the
+execution rate and scores are rounded, which formula scores a missed lower-is-better target,
+the grade bands, and how close a printed value must be to agree.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal, cast
+
+from jixiao.errors import PolicyError
+from score.rounding import ROUNDING_MODES, RoundingMode
+
+LowerRule = Literal["ratio", "linear"]
+ScoreFrom = Literal["exact_rate", "printed_precision_rate"]
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """One scoring policy. See ``score/policies/national.toml`` for every setting explained."""
+
+    name: str
+    description: str
+    rate_rounding: RoundingMode
+    rate_decimals: int
+    score_rounding: RoundingMode
+    score_decimals: int
+    score_from: ScoreFrom
+    cap_at_weight: bool
+    lower_rule: LowerRule
+    partial_rounding: RoundingMode
+    partial_step: Decimal
+    total_decimals: int
+    grades: tuple[tuple[str, Decimal], ...]
+    tolerance: Decimal
+    rounding_steps: tuple[Decimal, ...]
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        for setting in ("rate_rounding", "score_rounding", "partial_rounding"):
+            if getattr(self, setting) not in ROUNDING_MODES:
+                raise PolicyError(f"policy {self.name!r}: {setting} must be one of "
+                                  f"{', '.join(ROUNDING_MODES)}, got {getattr(self, setting)!r}")
+        if self.lower_rule not in ("ratio", "linear"):
+            raise PolicyError(f"policy {self.name!r}: indicators.lower_rule must be 'ratio' or "
+                              f"'linear', got {self.lower_rule!r}")
+        if self.score_from not in ("exact_rate", "printed_precision_rate"):
+            raise PolicyError(f"policy {self.name!r}: execution.score_from must be 'exact_rate' "
+                              f"or 'printed_precision_rate', got {self.score_from!r}")
+        if self.partial_step <= 0:
+            raise PolicyError(f"policy {self.name!r}: indicators.partial_step must be > 0")
+        bounds = [bound for _, bound in self.grades]
+        if not bounds or bounds != sorted(bounds, reverse=True):
+            raise PolicyError(f"policy {self.name!r}: [grades] must list bounds best first")
+
+    def grade(self, total: Decimal) -> str:
+        """The grade of a total: the first grade whose lower bound it reaches.
+
+        >>> load_policy("national").grade(Decimal("89.99"))
+        '良'
+        """
+        return next((name for name, bound in self.grades if total >= bound), self.grades[-1][0])
+
+
+def builtin_policy_names() -> list[str]:
+    """Names of the policies shipped with jixiao, sorted."""
+    folder = resources.files("score") / "policies"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def load_policy(name_or_path: str) -> Policy:
+    """A built-in policy by name, or a policy TOML file by path.
+
+    >>> load_policy("shanghai-2024").partial_step
+    Decimal('0.5')
+    """
+    if name_or_path in builtin_policy_names():
+        text = (resources.files("score") / "policies" / f"{name_or_path}.toml").read_text("utf-8")
+        return toml_to_policy(text, origin=name_or_path)
+    path = Path(name_or_path)
+    if not path.is_file():
+        raise PolicyError(f"no policy named {name_or_path!r}: use one of "
+                          f"{', '.join(builtin_policy_names())} or the path of a TOML file")
+    return toml_to_policy(path.read_text("utf-8"), origin=str(path))
+
+
+def toml_to_policy(text: str, *, origin: str = "<string>") -> Policy:
+    """Parse and validate a policy file's text."""
+    try:
+        data = tomllib.loads(text)
+        execution, indicators = data["execution"], data["indicators"]
+        return Policy(
+            name=str(data["name"]),
+            description=str(data["description"]),
+            source=str(data.get("source", "")),
+            rate_rounding=execution["rate_rounding"],
+            rate_decimals=int(execution["rate_decimals"]),
+            score_rounding=execution["score_rounding"],
+            score_decimals=int(execution["score_decimals"]),
+            score_from=execution.get("score_from", "exact_rate"),
+            cap_at_weight=bool(execution.get("cap_at_weight", True)),
+            lower_rule=indicators["lower_rule"],
+            partial_rounding=indicators["partial_rounding"],
+            partial_step=_decimal(indicators["partial_step"]),
+            total_decimals=int(data["totals"]["decimals"]),
+            grades=tuple((str(k), _decimal(v)) for k, v in data["grades"].items()),
+            tolerance=_decimal(data["tolerance"]["difference"]),
+            rounding_steps=tuple(_decimal(s) for s in data["tolerance"]["rounding_steps"]),
+        )
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, InvalidOperation) as exc:
+        if isinstance(exc, PolicyError):
+            raise
+        raise PolicyError(f"policy {origin}: {type(exc).__name__}: {exc}") from exc
+
+
+def _decimal(value: Any) -> Decimal:
+    return Decimal(str(cast(object, value)))
