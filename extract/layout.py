@@ -42,11 +42,26 @@ class _Reading:
         self.used.add((cell.row, cell.col))
         return CellText(cell.text, cell.source)
 
-    def problem(self, code: str, severity: Severity, message: str, source: Source,
-                field_name: str = "", found: str = "", expected: str = "") -> None:
+    def problem(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        source: Source,
+        field_name: str = "",
+        found: str = "",
+        expected: str = "",
+    ) -> None:
         self.problems.append(
-            Problem(code=code, severity=severity, message=message, source=source,
-                    field=field_name, expected=expected, found=found)
+            Problem(
+                code=code,
+                severity=severity,
+                message=message,
+                source=source,
+                field=field_name,
+                expected=expected,
+                found=found,
+            )
         )
 
 
@@ -69,8 +84,9 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
     department = _labelled_value(state, labels.DEPARTMENT)
     unit = _labelled_value(state, labels.IMPLEMENTING_UNIT)
     if project is None:
-        state.problem("missing_field", Severity.ERROR, "未找到“项目名称”", grid.source,
-                      "project_name")
+        state.problem(
+            "missing_field", Severity.ERROR, "未找到“项目名称”", grid.source, "project_name"
+        )
     goal_row = _find_row(state.rows, lambda key: key.startswith(labels.GOAL_PREFIXES))
     header_row = _find_header(state.rows, labels.indicator_field)
     funds_row = _find_header(state.rows, labels.fund_field, stop=header_row)
@@ -140,8 +156,9 @@ def _find_row(rows: Sequence[Row], test: Callable[[str], bool]) -> int | None:
     return None
 
 
-def _find_header(rows: Sequence[Row], to_field: Callable[[str], str | None],
-                 stop: int | None = None) -> int | None:
+def _find_header(
+    rows: Sequence[Row], to_field: Callable[[str], str | None], stop: int | None = None
+) -> int | None:
     """The first row (before ``stop``) where three or more cells name fields."""
     for index, row in enumerate(rows[:stop]):
         if len({to_field(c.text) for c in row if c is not None} - {None}) >= 3:
@@ -159,11 +176,17 @@ def _columns(row: Row, to_field: Callable[[str], str | None]) -> dict[str, int]:
     return columns
 
 
-def _read_funds(state: _Reading, header: int | None,
-                end: int) -> tuple[CellText | None, tuple[FundRow, ...]]:
+def _read_funds(
+    state: _Reading, header: int | None, end: int
+) -> tuple[CellText | None, tuple[FundRow, ...]]:
     if header is None:
-        state.problem("missing_section", Severity.ERROR, "未找到“项目资金”表头（年初预算数、全年预算数…）",
-                      state.grid.source, "funds")
+        state.problem(
+            "missing_section",
+            Severity.ERROR,
+            "未找到“项目资金”表头（年初预算数、全年预算数…）",
+            state.grid.source,
+            "funds",
+        )
         return None, ()
     header_cells = state.rows[header]
     columns = _columns(header_cells, labels.fund_field)
@@ -176,18 +199,23 @@ def _read_funds(state: _Reading, header: int | None,
             money_label = state.take(cell)
     funds = []
     for row in state.rows[header + 1 : end]:
-        label_cells = [c for c in row[:first_value_col] if not _blank(c)
-                       and not _key(c).startswith(labels.MONEY_LABEL_PREFIX)]
+        label_cells = [
+            c
+            for c in row[:first_value_col]
+            if not _blank(c) and not _key(c).startswith(labels.MONEY_LABEL_PREFIX)
+        ]
         values = {name: _at(row, col) for name, col in columns.items()}
         if not label_cells and all(_blank(v) for v in values.values()):
             continue
         label = label_cells[-1] if label_cells else _first_cell(row)
         if label is None:
             continue
-        funds.append(FundRow(
-            label=state.take(label),  # type: ignore[arg-type]
-            **{name: state.take(values.get(name)) for name in _FUND_FIELDS},
-        ))
+        funds.append(
+            FundRow(
+                label=state.take(label),  # type: ignore[arg-type]
+                **{name: state.take(values.get(name)) for name in _FUND_FIELDS},
+            )
+        )
     return money_label, tuple(funds)
 
 
@@ -202,13 +230,15 @@ def _first_cell(row: Row) -> Cell | None:
     return next((c for c in row if c is not None), None)
 
 
-def _read_goal(state: _Reading, goal: int | None,
-               end: int) -> tuple[CellText | None, CellText | None]:
+def _read_goal(
+    state: _Reading, goal: int | None, end: int
+) -> tuple[CellText | None, CellText | None]:
     if goal is None:
         return None, None
     row = state.rows[goal]
-    label_col = next(i for i, c in enumerate(row)
-                     if c is not None and _key(c).startswith(labels.GOAL_PREFIXES))
+    label_col = next(
+        i for i, c in enumerate(row) if c is not None and _key(c).startswith(labels.GOAL_PREFIXES)
+    )
     state.take(row[label_col])
     planned_col = _col_of(row, labels.GOAL_PLANNED)
     achieved_col = _col_of(row, labels.GOAL_ACHIEVED)
@@ -236,18 +266,24 @@ def _first_nonblank(row: Row, start: int, stop: int) -> Cell | None:
     return next((c for c in window if not _blank(c)), window[0] if window else None)
 
 
-def _read_indicators(state: _Reading,
-                     header: int | None) -> tuple[tuple[IndicatorRow, ...], TotalRow | None]:
+def _read_indicators(
+    state: _Reading, header: int | None
+) -> tuple[tuple[IndicatorRow, ...], TotalRow | None]:
     if header is None:
-        state.problem("missing_section", Severity.ERROR,
-                      "未找到“绩效指标”表头（一级指标、二级指标…），表格可能不完整", state.grid.source,
-                      "indicators")
+        state.problem(
+            "missing_section",
+            Severity.ERROR,
+            "未找到“绩效指标”表头（一级指标、二级指标…），表格可能不完整",
+            state.grid.source,
+            "indicators",
+        )
         return (), None
     header_cells = state.rows[header]
     columns = _columns(header_cells, labels.indicator_field)
     for cell in header_cells:
-        if cell is not None and (labels.indicator_field(cell.text)
-                                 or _key(cell) in labels.INDICATOR_BLOCK):
+        if cell is not None and (
+            labels.indicator_field(cell.text) or _key(cell) in labels.INDICATOR_BLOCK
+        ):
             state.take(cell)
     for row in state.rows[:header]:
         for cell in row:
@@ -257,8 +293,9 @@ def _read_indicators(state: _Reading,
     total: TotalRow | None = None
     previous: IndicatorRow | None = None
     for row in state.rows[header + 1 :]:
-        total_col = next((i for i, c in enumerate(row)
-                          if c is not None and _key(c) in labels.TOTAL), None)
+        total_col = next(
+            (i for i, c in enumerate(row) if c is not None and _key(c) in labels.TOTAL), None
+        )
         if total_col is not None:
             total = _read_total(state, row, total_col, columns)
             break
@@ -273,14 +310,23 @@ def _read_indicators(state: _Reading,
             _report_shift(state, row, shift)
         cells = {name: _at(row, col + shift) for name, col in columns.items()}
         if all(_blank(cells.get(name)) for name in _INDICATOR_FIELDS[2:]):
-            if previous is None or not _blank(cells.get("level1")) or not _blank(cells.get("level2")):
+            if (
+                previous is None
+                or not _blank(cells.get("level1"))
+                or not _blank(cells.get("level2"))
+            ):
                 previous = _group_only(state, cells, previous)
             continue
         previous = _indicator(state, cells, previous, row)
         indicators.append(previous)
     if total is None:
-        state.problem("missing_total", Severity.ERROR, "未找到“总分”行，表格可能被截断",
-                      state.grid.source, "score_total_reported")
+        state.problem(
+            "missing_total",
+            Severity.ERROR,
+            "未找到“总分”行，表格可能被截断",
+            state.grid.source,
+            "score_total_reported",
+        )
     return tuple(indicators), total
 
 
@@ -290,6 +336,7 @@ def _is_repeated_header(row: Row) -> bool:
 
 def _fit(row: Row, columns: dict[str, int], shift: int) -> int:
     """How well a row reads under a column shift: numbers where numbers belong, and so on."""
+
     def text(name: str) -> str:
         cell = _at(row, columns[name] + shift) if name in columns else None
         return labels.label_key(cell.text) if cell is not None else ""
@@ -323,32 +370,51 @@ def _report_shift(state: _Reading, row: Row, shift: int) -> None:
     assert cell is not None
     texts = " | ".join(c.text for c in row if c is not None)
     direction = "右" if shift > 0 else "左"
-    state.problem("row_realigned", Severity.INFO,
-                  f"该行整体{direction}移了一列，已按表头重新对齐：{texts}", cell.source,
-                  "indicator", found=texts)
+    state.problem(
+        "row_realigned",
+        Severity.INFO,
+        f"该行整体{direction}移了一列，已按表头重新对齐：{texts}",
+        cell.source,
+        "indicator",
+        found=texts,
+    )
 
 
-def _group_only(state: _Reading, cells: dict[str, Cell | None],
-                previous: IndicatorRow | None) -> IndicatorRow | None:
+def _group_only(
+    state: _Reading, cells: dict[str, Cell | None], previous: IndicatorRow | None
+) -> IndicatorRow | None:
     """A row with only 一级/二级 labels and no indicator: report it and carry its labels."""
     cell = next((c for c in cells.values() if not _blank(c)), None)
     if cell is None:
         return previous
     texts = " | ".join(c.text for c in cells.values() if not _blank(c))  # type: ignore[union-attr]
-    state.problem("empty_indicator_row", Severity.WARNING,
-                  f"该行只有指标类别，没有三级指标：{texts}", cell.source, "indicator", found=texts)
+    state.problem(
+        "empty_indicator_row",
+        Severity.WARNING,
+        f"该行只有指标类别，没有三级指标：{texts}",
+        cell.source,
+        "indicator",
+        found=texts,
+    )
     level1 = cells.get("level1")
     level2 = cells.get("level2")
     carried = previous.level1 if previous is not None and _blank(level1) else state.take(level1)
     return IndicatorRow(
-        level1=carried, level2=state.take(level2) if not _blank(level2) else None,
-        level3=None, target=None, actual=None, weight=None, score=None, note=None,
+        level1=carried,
+        level2=state.take(level2) if not _blank(level2) else None,
+        level3=None,
+        target=None,
+        actual=None,
+        weight=None,
+        score=None,
+        note=None,
         source=cell.source,
     )
 
 
-def _indicator(state: _Reading, cells: dict[str, Cell | None], previous: IndicatorRow | None,
-               row: Row) -> IndicatorRow:
+def _indicator(
+    state: _Reading, cells: dict[str, Cell | None], previous: IndicatorRow | None, row: Row
+) -> IndicatorRow:
     inherited: list[str] = []
     level1 = state.take(cells.get("level1"))
     level2 = state.take(cells.get("level2"))
@@ -369,8 +435,9 @@ def _indicator(state: _Reading, cells: dict[str, Cell | None], previous: Indicat
         weight=state.take(cells.get("weight")),
         score=state.take(cells.get("score")),
         note=state.take(cells.get("note")),
-        source=Source(anchor.source.file, page=anchor.source.page, line=anchor.source.line,
-                      row=anchor.row),
+        source=Source(
+            anchor.source.file, page=anchor.source.page, line=anchor.source.line, row=anchor.row
+        ),
         inherited=tuple(inherited),
     )
 
@@ -381,8 +448,9 @@ def _read_total(state: _Reading, row: Row, label_col: int, columns: dict[str, in
     label = row[label_col]
     assert label is not None
     state.take(label)
-    numbers = [c for c in row[label_col + 1 :]
-               if c is not None and _NUMBER.match(labels.label_key(c.text))]
+    numbers = [
+        c for c in row[label_col + 1 :] if c is not None and _NUMBER.match(labels.label_key(c.text))
+    ]
     weight: Cell | None = None
     score: Cell | None = None
     if len(numbers) >= 2:
@@ -399,5 +467,10 @@ def _report_unread(state: _Reading) -> None:
     for cell in state.grid.iter_nonempty():
         if (cell.row, cell.col) in state.used:
             continue
-        state.problem("unread_cell", Severity.WARNING,
-                      f"单元格内容未能归入任何字段：{cell.text.strip()}", cell.source, found=cell.text)
+        state.problem(
+            "unread_cell",
+            Severity.WARNING,
+            f"单元格内容未能归入任何字段：{cell.text.strip()}",
+            cell.source,
+            found=cell.text,
+        )

@@ -68,7 +68,8 @@ def bytes_to_text(data: bytes, *, file: str) -> str:
 def text_to_grids(text: str, *, file: str) -> list[Grid]:
     """Split text into the grids of the tables it holds, in order.
 
-    >>> grids = text_to_grids("# 项目支出绩效自评表\\n(2024年度)\\n项目名称\\tX\\n总分\\t100", file="t.txt")
+    >>> text = "# 项目支出绩效自评表\\n(2024年度)\\n项目名称\\tX\\n总分\\t100"
+    >>> grids = text_to_grids(text, file="t.txt")
     >>> [(g.title, g.year_text, g.n_rows, g.n_cols, g.line_start) for g in grids]
     [('项目支出绩效自评表', '(2024年度)', 2, 2, 3)]
     """

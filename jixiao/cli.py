@@ -42,19 +42,38 @@ def _policy(_ctx: click.Context, _param: click.Parameter, value: str) -> Policy:
 
 
 @main.command(context_settings=CONTEXT)
-@click.argument("inputs", nargs=-1, required=True,
-                type=click.Path(exists=True, path_type=Path))
-@click.option("-o", "--output", "out_dir", required=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Directory for tables/indicators/funds/problems and manifest.json.")
-@click.option("-p", "--policy", default="national", show_default=True, callback=_policy,
-              metavar="NAME|FILE", help="Scoring policy: a built-in name (see `jixiao policies`) "
-              "or a policy TOML file.")
-@click.option("-f", "--format", "formats", multiple=True, type=click.Choice(FORMATS),
-              default=FORMATS, show_default=True, help="Output format; repeat for several.")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory for tables/indicators/funds/problems and manifest.json.",
+)
+@click.option(
+    "-p",
+    "--policy",
+    default="national",
+    show_default=True,
+    callback=_policy,
+    metavar="NAME|FILE",
+    help="Scoring policy: a built-in name (see `jixiao policies`) or a policy TOML file.",
+)
+@click.option(
+    "-f",
+    "--format",
+    "formats",
+    multiple=True,
+    type=click.Choice(FORMATS),
+    default=FORMATS,
+    show_default=True,
+    help="Output format; repeat for several.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def run_command(inputs: tuple[Path, ...], out_dir: Path, policy: Policy,
-                formats: tuple[str, ...], quiet: bool) -> None:
+def run_command(
+    inputs: tuple[Path, ...], out_dir: Path, policy: Policy, formats: tuple[str, ...], quiet: bool
+) -> None:
     """Read every 自评表 in INPUTS (files or directories), check them, write the frames.
 
     Directories are searched recursively for .txt, .tsv and .pdf files. Writes
@@ -69,11 +88,19 @@ def run_command(inputs: tuple[Path, ...], out_dir: Path, policy: Policy,
     started = datetime.now(UTC)
     files = discover(inputs)
     if not files:
-        raise click.UsageError(f"no .txt, .tsv or .pdf files found in {', '.join(map(str, inputs))}")
+        raise click.UsageError(
+            f"no .txt, .tsv or .pdf files found in {', '.join(map(str, inputs))}"
+        )
     result = _run_with_progress(files, policy, show=not quiet and sys.stderr.isatty())
     written = write_frames(result.frames, out_dir, formats)
-    manifest = manifest_of(result, inputs=[str(p) for p in inputs], policy=policy,
-                           started=started, outputs=written, out_dir=out_dir)
+    manifest = manifest_of(
+        result,
+        inputs=[str(p) for p in inputs],
+        policy=policy,
+        started=started,
+        outputs=written,
+        out_dir=out_dir,
+    )
     write_manifest(manifest, out_dir)
     if not quiet:
         click.echo(_summary(result, out_dir, policy))
@@ -81,8 +108,11 @@ def run_command(inputs: tuple[Path, ...], out_dir: Path, policy: Policy,
         problems = out_dir / ("problems.csv" if "csv" in formats else "problems.parquet")
         names = ", ".join(r.file.name for r in result.failed[:10])
         more = f" and {len(result.failed) - 10} more" if len(result.failed) > 10 else ""
-        click.echo(f"error: {len(result.failed)} of {len(result.files)} files could not be read: "
-                   f"{names}{more}; see {problems}", err=True)
+        click.echo(
+            f"error: {len(result.failed)} of {len(result.files)} files could not be read: "
+            f"{names}{more}; see {problems}",
+            err=True,
+        )
         sys.exit(1)
 
 
@@ -92,8 +122,10 @@ main.add_command(run_command, name="run")
 def _run_with_progress(files: list, policy: Policy, *, show: bool) -> RunResult:  # type: ignore[type-arg]
     if not show:
         return run(files, policy)
-    with click.progressbar(length=len(files), label="reading", file=sys.stderr,
-                           show_pos=True, show_eta=True) as bar:
+    with click.progressbar(
+        length=len(files), label="reading", file=sys.stderr, show_pos=True, show_eta=True
+    ) as bar:
+
         def advance(_result: FileResult) -> None:
             bar.update(1)
 
@@ -104,14 +136,16 @@ def _summary(result: RunResult, out_dir: Path, policy: Policy) -> str:
     frames = result.frames
     severities = frames.problems["severity"].value_counts()
     counts = ", ".join(f"{severities.get(k, 0)} {k}" for k in ("error", "warning", "info"))
-    return "\n".join([
-        f"files:      {len(result.files)} ({len(result.failed)} failed)",
-        f"tables:     {len(frames.tables)}",
-        f"indicators: {len(frames.indicators)}",
-        f"problems:   {len(frames.problems)} ({counts})",
-        f"policy:     {policy.name}",
-        f"output:     {out_dir}/",
-    ])
+    return "\n".join(
+        [
+            f"files:      {len(result.files)} ({len(result.failed)} failed)",
+            f"tables:     {len(frames.tables)}",
+            f"indicators: {len(frames.indicators)}",
+            f"problems:   {len(frames.problems)} ({counts})",
+            f"policy:     {policy.name}",
+            f"output:     {out_dir}/",
+        ]
+    )
 
 
 @main.command(context_settings=CONTEXT)

@@ -37,8 +37,14 @@ class ParseError(JixiaoError, ValueError):
 
     what = "text"
 
-    def __init__(self, raw: str, *, position: int | None = None, source: Source | None = None,
-                 reason: str = "") -> None:
+    def __init__(
+        self,
+        raw: str,
+        *,
+        position: int | None = None,
+        source: Source | None = None,
+        reason: str = "",
+    ) -> None:
         self.raw = raw
         self.position = position
         self.source = source

@@ -38,8 +38,15 @@ def write_frames(frames: Frames, out_dir: Path, formats: tuple[str, ...]) -> lis
     return written
 
 
-def manifest_of(result: RunResult, *, inputs: list[str], policy: Policy, started: datetime,
-                outputs: list[Path], out_dir: Path) -> dict[str, object]:
+def manifest_of(
+    result: RunResult,
+    *,
+    inputs: list[str],
+    policy: Policy,
+    started: datetime,
+    outputs: list[Path],
+    out_dir: Path,
+) -> dict[str, object]:
     """The manifest of a run, as a JSON-ready dict."""
     frames = result.frames
     severities = Counter(frames.problems["severity"].astype(str))

@@ -51,10 +51,17 @@ class FileResult:
     frames: Frames
 
     def manifest_entry(self) -> dict[str, object]:
-        return {"path": self.file.name, "kind": self.file.kind, "sha256": self.sha256,
-                "bytes": self.size, "status": self.status, "tables": self.tables,
-                "indicators": self.indicators, "problems": self.problems,
-                "seconds": round(self.seconds, 4)}
+        return {
+            "path": self.file.name,
+            "kind": self.file.kind,
+            "sha256": self.sha256,
+            "bytes": self.size,
+            "status": self.status,
+            "tables": self.tables,
+            "indicators": self.indicators,
+            "problems": self.problems,
+            "seconds": round(self.seconds, 4),
+        }
 
 
 def discover(inputs: Iterable[Path]) -> list[InputFile]:
@@ -92,14 +99,20 @@ def file_to_result(file: InputFile, policy: Policy) -> FileResult:
         frames = _bytes_to_frames(data, file, policy)
     except InputError as error:
         frames = _file_problem(file, error.code, f"无法读取文件：{error}")
-    except Exception as error:  # noqa: BLE001 - a broken file must never stop a batch run
+    except Exception as error:
         detail = "".join(traceback.format_exception_only(error)).strip()
         frames = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
     tables = len(frames.tables)
     return FileResult(
-        file=file, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-        status="ok" if tables else "failed", tables=tables, indicators=len(frames.indicators),
-        problems=len(frames.problems), seconds=time.perf_counter() - started, frames=frames,
+        file=file,
+        sha256=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        status="ok" if tables else "failed",
+        tables=tables,
+        indicators=len(frames.indicators),
+        problems=len(frames.problems),
+        seconds=time.perf_counter() - started,
+        frames=frames,
     )
 
 
@@ -114,16 +127,27 @@ def _bytes_to_frames(data: bytes, file: InputFile, policy: Policy) -> Frames:
         if not looks_like_self_eval(grid):
             first = next(grid.iter_nonempty(), None)
             preview = first.text.strip()[:30] if first else ""
-            skipped.append(Problem("not_self_eval", Severity.WARNING,
-                                   f"该表格不是绩效自评表，已跳过（首个单元格：“{preview}”）",
-                                   grid.source, found=preview))
+            skipped.append(
+                Problem(
+                    "not_self_eval",
+                    Severity.WARNING,
+                    f"该表格不是绩效自评表，已跳过（首个单元格：“{preview}”）",
+                    grid.source,
+                    found=preview,
+                )
+            )
             continue
         table = grid_to_table(grid)
         parts.append(score_table(table, table_id=f"{file.name}#{len(parts) + 1}", policy=policy))
     if not parts:
-        skipped.append(Problem("no_tables", Severity.ERROR,
-                               "文件中未找到绩效自评表（需要“项目名称”和“绩效指标”等标签）",
-                               Source(file.name)))
+        skipped.append(
+            Problem(
+                "no_tables",
+                Severity.ERROR,
+                "文件中未找到绩效自评表（需要“项目名称”和“绩效指标”等标签）",
+                Source(file.name),
+            )
+        )
     return concat_frames([*parts, _problems_frames(skipped)])
 
 
@@ -153,8 +177,9 @@ class RunResult:
         return tuple(r for r in self.files if r.status != "ok")
 
 
-def run(files: Iterable[InputFile], policy: Policy,
-        on_file: Callable[[FileResult], None] | None = None) -> RunResult:
+def run(
+    files: Iterable[InputFile], policy: Policy, on_file: Callable[[FileResult], None] | None = None
+) -> RunResult:
     """Process files in order; ``on_file`` is called after each (for progress display)."""
     started = time.perf_counter()
     results = []

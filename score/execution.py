@@ -25,8 +25,9 @@ class Execution:
     score_exact: Decimal | None
 
 
-def execution_of(budget: Decimal | None, spent: Decimal | None, weight: Decimal | None,
-                 policy: Policy) -> Execution:
+def execution_of(
+    budget: Decimal | None, spent: Decimal | None, weight: Decimal | None, policy: Policy
+) -> Execution:
     """Recompute the execution rate (percent) and score.
 
     >>> from score.policy import load_policy

@@ -59,8 +59,13 @@ def rule_of(target: Target, policy: Policy) -> str:
     return ""
 
 
-def score_indicator(target: Target, actual: Measurement, comparison: Comparison,
-                    weight: Decimal | None, policy: Policy) -> IndicatorScore:
+def score_indicator(
+    target: Target,
+    actual: Measurement,
+    comparison: Comparison,
+    weight: Decimal | None,
+    policy: Policy,
+) -> IndicatorScore:
     """Recompute one indicator's score."""
     rule = rule_of(target, policy)
     if weight is None:
@@ -77,11 +82,14 @@ def score_indicator(target: Target, actual: Measurement, comparison: Comparison,
     if exact is None:
         return IndicatorScore(rule, None, None, reason=f"{rule}: a missed target has no formula")
     exact = min(max(exact, Decimal(0)), weight)
-    return IndicatorScore(rule, round_to(exact, policy.partial_step, policy.partial_rounding), exact)
+    return IndicatorScore(
+        rule, round_to(exact, policy.partial_step, policy.partial_rounding), exact
+    )
 
 
-def _missed(rule: str, target: Target, actual: Measurement, comparison: Comparison,
-            weight: Decimal) -> Decimal | None:
+def _missed(
+    rule: str, target: Target, actual: Measurement, comparison: Comparison, weight: Decimal
+) -> Decimal | None:
     if rule == "zero_target":
         return Decimal(0)
     if rule == "lower_linear" and target.value and actual.value is not None:

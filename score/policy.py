@@ -46,14 +46,20 @@ class Policy:
     def __post_init__(self) -> None:
         for setting in ("rate_rounding", "score_rounding", "partial_rounding"):
             if getattr(self, setting) not in ROUNDING_MODES:
-                raise PolicyError(f"policy {self.name!r}: {setting} must be one of "
-                                  f"{', '.join(ROUNDING_MODES)}, got {getattr(self, setting)!r}")
+                raise PolicyError(
+                    f"policy {self.name!r}: {setting} must be one of "
+                    f"{', '.join(ROUNDING_MODES)}, got {getattr(self, setting)!r}"
+                )
         if self.lower_rule not in ("ratio", "linear"):
-            raise PolicyError(f"policy {self.name!r}: indicators.lower_rule must be 'ratio' or "
-                              f"'linear', got {self.lower_rule!r}")
+            raise PolicyError(
+                f"policy {self.name!r}: indicators.lower_rule must be 'ratio' or "
+                f"'linear', got {self.lower_rule!r}"
+            )
         if self.score_from not in ("exact_rate", "printed_precision_rate"):
-            raise PolicyError(f"policy {self.name!r}: execution.score_from must be 'exact_rate' "
-                              f"or 'printed_precision_rate', got {self.score_from!r}")
+            raise PolicyError(
+                f"policy {self.name!r}: execution.score_from must be 'exact_rate' "
+                f"or 'printed_precision_rate', got {self.score_from!r}"
+            )
         if self.partial_step <= 0:
             raise PolicyError(f"policy {self.name!r}: indicators.partial_step must be > 0")
         bounds = [bound for _, bound in self.grades]
@@ -72,8 +78,9 @@ class Policy:
 def builtin_policy_names() -> list[str]:
     """Names of the policies shipped with jixiao, sorted."""
     folder = resources.files("score") / "policies"
-    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
-                  if p.name.endswith(".toml"))
+    return sorted(
+        p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
+    )
 
 
 def load_policy(name_or_path: str) -> Policy:
@@ -87,8 +94,10 @@ def load_policy(name_or_path: str) -> Policy:
         return toml_to_policy(text, origin=name_or_path)
     path = Path(name_or_path)
     if not path.is_file():
-        raise PolicyError(f"no policy named {name_or_path!r}: use one of "
-                          f"{', '.join(builtin_policy_names())} or the path of a TOML file")
+        raise PolicyError(
+            f"no policy named {name_or_path!r}: use one of "
+            f"{', '.join(builtin_policy_names())} or the path of a TOML file"
+        )
     return toml_to_policy(path.read_text("utf-8"), origin=str(path))
 
 

@@ -1,0 +1,111 @@
+"""The command line: exit codes, messages, outputs, help."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import click
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from jixiao import __version__
+from jixiao.cli import main
+from tests.conftest import SEED
+
+OUTPUTS = [
+    f"{name}.{ext}"
+    for name in ("tables", "indicators", "funds", "problems")
+    for ext in ("csv", "parquet")
+]
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_run_on_seed_writes_every_output(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", str(SEED.parent), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "tables:     6" in result.output
+    assert "indicators: 43" in result.output
+    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, "manifest.json"])
+    assert (out / "tables.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["tables"] == 6
+    assert manifest["counts"]["indicators"] == 43
+    assert manifest["files"][0]["sha256"]
+    assert manifest["policy"]["name"] == "national"
+    csv = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")
+    assert len(csv) == 43
+    assert csv.loc[0, "level3"] == "保障公务外出次数"
+
+
+def test_broken_inputs_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED, inputs / "good.txt")
+    (inputs / "empty.txt").write_bytes(b"")
+    (inputs / "binary.tsv").write_bytes(b"\x00\x01\x02\x03" * 50)
+    (inputs / "other.txt").write_text("收入支出决算总表\n项目\t金额\n收入\t1\n", encoding="utf-8")
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    (inputs / "truncated.txt").write_text("\n".join(lines[:20]), encoding="utf-8")
+    (inputs / ".hidden.txt").write_text("ignored", encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", str(inputs), "-o", str(out)])
+    assert result.exit_code == 1
+    assert "3 of 5 files could not be read" in result.output
+    assert str(out / "problems.csv") in result.output
+    tables = pd.read_parquet(out / "tables.parquet")
+    assert tables["source_file"].value_counts().to_dict() == {"good.txt": 6, "truncated.txt": 1}
+    problems = pd.read_parquet(out / "problems.parquet")
+    codes = {(f, c) for f, c in problems[["source_file", "code"]].itertuples(index=False)}
+    assert {
+        ("empty.txt", "empty_file"),
+        ("binary.tsv", "binary_file"),
+        ("other.txt", "not_self_eval"),
+        ("other.txt", "no_tables"),
+        ("truncated.txt", "missing_total"),
+    } <= codes
+
+
+def test_unknown_policy_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["run", str(SEED), "-o", str(tmp_path), "--policy", "nope"])
+    assert result.exit_code == 2
+    assert "national" in result.output
+
+
+def test_missing_input_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["run", str(tmp_path / "nowhere"), "-o", str(tmp_path)])
+    assert result.exit_code == 2
+
+
+def test_policies_lists_builtins(runner: CliRunner) -> None:
+    result = runner.invoke(main, ["policies"])
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.output.splitlines()] == [
+        "linear-reverse",
+        "national",
+        "shanghai-2024",
+    ]
+
+
+def test_version(runner: CliRunner) -> None:
+    assert __version__ in runner.invoke(main, ["--version"]).output
+
+
+def _commands() -> list[tuple[str, ...]]:
+    group = main
+    assert isinstance(group, click.Group)
+    return [(), *((name,) for name in group.commands)]
+
+
+@pytest.mark.parametrize("command", _commands(), ids=lambda c: " ".join(c) or "jixiao")
+def test_every_command_has_help_with_an_example(runner: CliRunner, command: tuple) -> None:
+    result = runner.invoke(main, [*command, "--help"])
+    assert result.exit_code == 0
+    assert "Example:" in result.output
