@@ -8,7 +8,6 @@ and every disagreement with a printed value written as a classified ``problems``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -16,112 +15,30 @@ import regex
 
 from extract.labels import label_key, money_unit
 from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
-from jixiao.errors import NumberParseError
-from jixiao.model import Problem, Severity, Source
-from normalize import clean_text, compare, parse_actual, parse_decimal, parse_target
-from score.disagreement import SEVERITY_OF_KIND, classify, fmt
+from jixiao.model import Problem
+from normalize import clean_text, compare, parse_actual, parse_target
+from score.checks import (
+    Checks,
+    check_deviation_note,
+    check_execution,
+    check_fund_rows,
+    check_indicator,
+    check_indicator_reading,
+    check_totals,
+    check_year,
+)
 from score.execution import execution_of
 from score.frames import Frames, records_to_frame
-from score.indicators import IndicatorScore, score_indicator
+from score.indicators import score_indicator
 from score.policy import Policy
 from score.rounding import decimals_step, round_to
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
-_KIND_ORDER = (
-    "",
-    "rounding",
-    "integer_display",
-    "judgement",
-    "missing_data",
-    "parse_doubt",
-    "rule",
-)
-
-
-@dataclass(slots=True)
-class _Checks:
-    """Problems collected while one table is scored, plus the kinds of row disagreements."""
-
-    table: SelfEvalTable
-    policy: Policy
-    problems: list[Problem] = field(default_factory=list)
-    row_kinds: list[str] = field(default_factory=list)
-
-    def add(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        source: Source,
-        *,
-        field_name: str = "",
-        expected: str = "",
-        found: str = "",
-        kind: str = "",
-    ) -> None:
-        self.problems.append(
-            Problem(
-                code=code,
-                severity=severity,
-                message=message,
-                source=source,
-                field=field_name,
-                expected=expected,
-                found=found,
-                kind=kind,
-            )
-        )
-
-    def number(self, cell: CellText | None, field_name: str) -> Decimal | None:
-        """A printed number; an unreadable one becomes a problem and ``None``."""
-        if cell is None:
-            return None
-        try:
-            return parse_decimal(cell.raw, source=cell.source)
-        except NumberParseError:
-            self.add(
-                "unparsed_number",
-                Severity.ERROR,
-                f"无法识别的数字：“{cell.raw.strip()}”",
-                cell.source,
-                field_name=field_name,
-                found=cell.raw,
-                kind="parse_doubt",
-            )
-            return None
-
-    def disagreement(
-        self,
-        code: str,
-        label: str,
-        source: Source,
-        field_name: str,
-        printed: Decimal,
-        expected: Decimal,
-        exact: Decimal | None,
-        kind: str | None = None,
-        detail: str = "",
-    ) -> None:
-        kind = kind or classify(
-            printed, exact if exact is not None else expected, self.policy.rounding_steps
-        )
-        self.row_kinds.append(kind)
-        note = f"（{detail}）" if detail else ""
-        self.add(
-            code,
-            SEVERITY_OF_KIND[kind],
-            f"{label}：表中为 {fmt(printed)}，按规则应为 {fmt(expected)}{note}",
-            source,
-            field_name=field_name,
-            expected=fmt(expected),
-            found=fmt(printed),
-            kind=kind,
-        )
 
 
 def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frames:
     """Recompute and check one table; return its rows of the four frames."""
-    checks = _Checks(table, policy, list(table.problems))
+    checks = Checks(table, policy, list(table.problems))
     fund_records, execution = _funds(checks, table, table_id, policy)
     indicator_records = [
         _indicator(checks, row, seq, table, table_id, policy)
@@ -165,7 +82,7 @@ def _float(value: Decimal | None) -> float | None:
 
 
 def _funds(
-    checks: _Checks, table: SelfEvalTable, table_id: str, policy: Policy
+    checks: Checks, table: SelfEvalTable, table_id: str, policy: Policy
 ) -> tuple[list[dict[str, Any]], dict[str, Decimal | None]]:
     records = []
     parsed: list[dict[str, Decimal | None]] = []
@@ -192,9 +109,10 @@ def _funds(
     if index is None:
         return records, {}
     values = parsed[index]
+    check_fund_rows(checks, table.funds, parsed, index)
     execution = execution_of(values["budget_adjusted"], values["spent"], values["weight"], policy)
     row = table.funds[index]
-    _check_execution(
+    check_execution(
         checks,
         row,
         values,
@@ -204,7 +122,7 @@ def _funds(
         "execution_rate_mismatch",
         "执行率",
     )
-    _check_execution(
+    check_execution(
         checks,
         row,
         values,
@@ -228,39 +146,8 @@ def _total_fund_index(funds: tuple[FundRow, ...]) -> int | None:
     return 0 if funds else None
 
 
-def _check_execution(
-    checks: _Checks,
-    row: FundRow,
-    values: dict[str, Decimal | None],
-    expected: Decimal | None,
-    exact: Decimal | None,
-    name: str,
-    code: str,
-    label: str,
-) -> None:
-    printed = values[name]
-    cell = getattr(row, name)
-    source = cell.source if cell is not None else row.label.source
-    if expected is None:
-        return
-    if printed is None:
-        if name == "rate" or values["weight"] is not None:
-            checks.add(
-                "missing_value",
-                Severity.WARNING,
-                f"{label}为空，按规则应为 {fmt(expected)}",
-                source,
-                field_name=f"execution_{name}",
-                expected=fmt(expected),
-                kind="missing_data",
-            )
-        return
-    if abs(printed - expected) > checks.policy.tolerance:
-        checks.disagreement(code, label, source, f"execution_{name}", printed, expected, exact)
-
-
 def _indicator(
-    checks: _Checks,
+    checks: Checks,
     row: IndicatorRow,
     seq: int,
     table: SelfEvalTable,
@@ -276,38 +163,9 @@ def _indicator(
     comparison = compare(target, actual)
     result = score_indicator(target, actual, comparison, weight, policy)
     source = row.source
-    if target.kind == "unparsed":
-        checks.add(
-            "unparsed_target",
-            Severity.WARNING,
-            f"无法识别的年度指标值：“{target_text}”（{target.reason}），该指标不重算得分",
-            row.target.source if row.target else source,
-            field_name="target_text",
-            found=target_text,
-            kind="parse_doubt",
-        )
-    elif actual.kind in ("unparsed", "empty"):
-        checks.add(
-            "unparsed_actual",
-            Severity.WARNING,
-            f"无法识别的实际完成值：“{actual_text}”（{actual.reason}），该指标不重算得分",
-            row.actual.source if row.actual else source,
-            field_name="actual_text",
-            found=actual_text,
-            kind="parse_doubt" if actual_text else "missing_data",
-        )
-    elif not comparison.comparable:
-        checks.add(
-            "unit_mismatch" if "unit" in comparison.reason else "not_comparable",
-            Severity.WARNING,
-            f"目标“{target_text}”与实际“{actual_text}”无法比较（{comparison.reason}）",
-            source,
-            field_name="actual_text",
-            expected=target_text,
-            found=actual_text,
-            kind="parse_doubt",
-        )
-    _check_indicator(checks, row, weight, printed, result, comparison.met, target_text, actual_text)
+    check_indicator_reading(checks, row, target, actual, comparison)
+    check_deviation_note(checks, row, weight, printed)
+    check_indicator(checks, row, weight, printed, result, comparison.met, target_text, actual_text)
     unit = target.unit.text if target.unit else None
     return {
         "table_id": table_id,
@@ -344,94 +202,8 @@ def _indicator(
     }
 
 
-def _check_indicator(
-    checks: _Checks,
-    row: IndicatorRow,
-    weight: Decimal | None,
-    printed: Decimal | None,
-    result: IndicatorScore,
-    met: bool | None,
-    target_text: str,
-    actual_text: str,
-) -> None:
-    source = row.score.source if row.score is not None else row.source
-    name = _text(row.level3) or ""
-    if printed is None:
-        if weight is not None:
-            checks.add(
-                "missing_score",
-                Severity.WARNING,
-                f"指标“{name}”有分值 {fmt(weight)} 但得分为空",
-                source,
-                field_name="score_reported",
-                kind="missing_data",
-            )
-        return
-    if weight is not None and printed > weight:
-        checks.add(
-            "score_above_weight",
-            Severity.ERROR,
-            f"指标“{name}”得分 {fmt(printed)} 超过分值 {fmt(weight)}",
-            source,
-            field_name="score_reported",
-            expected=f"≤{fmt(weight)}",
-            found=fmt(printed),
-            kind="rule",
-        )
-    if result.band is not None and weight is not None:
-        low, high = result.band
-        if not low <= printed <= high:
-            checks.add(
-                "qualitative_band",
-                Severity.WARNING,
-                f"定性指标“{name}”得分 {fmt(printed)} 不在完成情况“{actual_text}”对应的区间 "
-                f"{fmt(low)}–{fmt(high)} 内",
-                source,
-                field_name="score_reported",
-                expected=f"{fmt(low)}–{fmt(high)}",
-                found=fmt(printed),
-                kind="judgement",
-            )
-        return
-    if result.score is None or abs(printed - result.score) <= checks.policy.tolerance:
-        return
-    if met and weight is not None and printed < weight:
-        checks.disagreement(
-            "met_target_not_full_score",
-            f"指标“{name}”已达标（{target_text} → {actual_text}）但未得满分",
-            source,
-            "score_reported",
-            printed,
-            result.score,
-            result.score_exact,
-            kind="judgement",
-        )
-    elif met is False and weight is not None and printed == weight:
-        checks.disagreement(
-            "missed_target_full_score",
-            f"指标“{name}”未达标（{target_text} → {actual_text}）却得满分",
-            source,
-            "score_reported",
-            printed,
-            result.score,
-            result.score_exact,
-            kind="rule",
-        )
-    else:
-        checks.disagreement(
-            "indicator_score_mismatch",
-            f"指标“{name}”得分",
-            source,
-            "score_reported",
-            printed,
-            result.score,
-            result.score_exact,
-            detail=f"{result.rule}，{target_text} → {actual_text}",
-        )
-
-
 def _table(
-    checks: _Checks,
+    checks: Checks,
     table: SelfEvalTable,
     table_id: str,
     policy: Policy,
@@ -450,7 +222,8 @@ def _table(
     total = table.total
     weight_printed = checks.number(total.weight if total else None, "weight_total_reported")
     total_printed = checks.number(total.score if total else None, "score_total_reported")
-    _check_totals(
+    check_year(checks, table)
+    check_totals(
         checks, table, weight_printed, weight_total, total_printed, printed_sum, recomputed
     )
     return {
@@ -486,60 +259,6 @@ def _table(
         "grade": policy.grade(recomputed) if recomputed is not None else None,
         "policy": policy.name,
     }
-
-
-def _check_totals(
-    checks: _Checks,
-    table: SelfEvalTable,
-    weight_printed: Decimal | None,
-    weight_total: Decimal | None,
-    total_printed: Decimal | None,
-    printed_sum: Decimal | None,
-    recomputed: Decimal | None,
-) -> None:
-    source = table.total.source if table.total else table.source
-    if (
-        weight_printed is not None
-        and weight_total is not None
-        and abs(weight_printed - weight_total) > checks.policy.tolerance
-    ):
-        checks.add(
-            "weight_total_mismatch",
-            Severity.ERROR,
-            f"各项分值合计 {fmt(weight_total)}，与总分行的分值 {fmt(weight_printed)} 不符",
-            source,
-            field_name="weight_total_reported",
-            expected=fmt(weight_total),
-            found=fmt(weight_printed),
-            kind="rule",
-        )
-    if total_printed is None:
-        return
-    row_kind = max(checks.row_kinds, key=_KIND_ORDER.index, default="")
-    if printed_sum is not None and abs(total_printed - printed_sum) > checks.policy.tolerance:
-        checks.add(
-            "total_sum_mismatch",
-            Severity.ERROR,
-            f"总分 {fmt(total_printed)} 不等于表中各项得分之和 {fmt(printed_sum)}",
-            source,
-            field_name="score_total_reported",
-            expected=fmt(printed_sum),
-            found=fmt(total_printed),
-            kind=classify(total_printed, printed_sum, checks.policy.rounding_steps),
-        )
-    if recomputed is not None and abs(total_printed - recomputed) > checks.policy.tolerance:
-        kind = row_kind if row_kind and total_printed == printed_sum else "rule"
-        checks.add(
-            "total_mismatch",
-            SEVERITY_OF_KIND[kind],
-            f"总分：表中为 {fmt(total_printed)}，按规则重算为 {fmt(recomputed)}"
-            + ("（差异来自上面各行的差异）" if kind != "rule" else ""),
-            source,
-            field_name="score_total_reported",
-            expected=fmt(recomputed),
-            found=fmt(total_printed),
-            kind=kind,
-        )
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:

@@ -1,0 +1,424 @@
+"""Checks of one table's printed numbers against the recomputed ones.
+
+Each check appends :class:`~jixiao.model.Problem` rows to a :class:`Checks` collector; a
+disagreement with a printed value is classified (see :mod:`score.disagreement`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import regex
+
+from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
+from jixiao.errors import NumberParseError
+from jixiao.model import Problem, Severity, Source
+from normalize import Comparison, Measurement, Target, clean_text, parse_decimal
+from score.disagreement import SEVERITY_OF_KIND, classify, fmt
+from score.indicators import IndicatorScore
+from score.policy import Policy
+
+_KIND_ORDER = (
+    "",
+    "rounding",
+    "integer_display",
+    "judgement",
+    "missing_data",
+    "parse_doubt",
+    "rule",
+)
+
+
+@dataclass(slots=True)
+class Checks:
+    """Problems collected while one table is scored, plus the kinds of row disagreements."""
+
+    table: SelfEvalTable
+    policy: Policy
+    problems: list[Problem] = field(default_factory=list)
+    row_kinds: list[str] = field(default_factory=list)
+
+    def add(
+        self,
+        code: str,
+        severity: Severity,
+        message: str,
+        source: Source,
+        *,
+        field_name: str = "",
+        expected: str = "",
+        found: str = "",
+        kind: str = "",
+    ) -> None:
+        self.problems.append(
+            Problem(
+                code=code,
+                severity=severity,
+                message=message,
+                source=source,
+                field=field_name,
+                expected=expected,
+                found=found,
+                kind=kind,
+            )
+        )
+
+    def number(self, cell: CellText | None, field_name: str) -> Decimal | None:
+        """A printed number; an unreadable one becomes a problem and ``None``."""
+        if cell is None:
+            return None
+        try:
+            return parse_decimal(cell.raw, source=cell.source)
+        except NumberParseError:
+            self.add(
+                "unparsed_number",
+                Severity.ERROR,
+                f"无法识别的数字：“{cell.raw.strip()}”",
+                cell.source,
+                field_name=field_name,
+                found=cell.raw,
+                kind="parse_doubt",
+            )
+            return None
+
+    def disagreement(
+        self,
+        code: str,
+        label: str,
+        source: Source,
+        field_name: str,
+        printed: Decimal,
+        expected: Decimal,
+        exact: Decimal | None,
+        kind: str | None = None,
+        detail: str = "",
+    ) -> None:
+        kind = kind or classify(
+            printed, exact if exact is not None else expected, self.policy.rounding_steps
+        )
+        self.row_kinds.append(kind)
+        note = f"（{detail}）" if detail else ""
+        self.add(
+            code,
+            SEVERITY_OF_KIND[kind],
+            f"{label}：表中为 {fmt(printed)}，按规则应为 {fmt(expected)}{note}",
+            source,
+            field_name=field_name,
+            expected=fmt(expected),
+            found=fmt(printed),
+            kind=kind,
+        )
+
+
+def check_execution(
+    checks: Checks,
+    row: FundRow,
+    values: dict[str, Decimal | None],
+    expected: Decimal | None,
+    exact: Decimal | None,
+    name: str,
+    code: str,
+    label: str,
+) -> None:
+    printed = values[name]
+    cell = getattr(row, name)
+    source = cell.source if cell is not None else row.label.source
+    if expected is None:
+        return
+    if printed is None:
+        if name == "rate" or values["weight"] is not None:
+            checks.add(
+                "missing_value",
+                Severity.WARNING,
+                f"{label}为空，按规则应为 {fmt(expected)}",
+                source,
+                field_name=f"execution_{name}",
+                expected=fmt(expected),
+                kind="missing_data",
+            )
+        return
+    if abs(printed - expected) > checks.policy.tolerance:
+        checks.disagreement(code, label, source, f"execution_{name}", printed, expected, exact)
+
+
+def check_indicator(
+    checks: Checks,
+    row: IndicatorRow,
+    weight: Decimal | None,
+    printed: Decimal | None,
+    result: IndicatorScore,
+    met: bool | None,
+    target_text: str,
+    actual_text: str,
+) -> None:
+    source = row.score.source if row.score is not None else row.source
+    name = _clean(row.level3)
+    if printed is None:
+        if weight is not None:
+            checks.add(
+                "missing_score",
+                Severity.WARNING,
+                f"指标“{name}”有分值 {fmt(weight)} 但得分为空",
+                source,
+                field_name="score_reported",
+                kind="missing_data",
+            )
+        return
+    if weight is not None and printed > weight:
+        checks.add(
+            "score_above_weight",
+            Severity.ERROR,
+            f"指标“{name}”得分 {fmt(printed)} 超过分值 {fmt(weight)}",
+            source,
+            field_name="score_reported",
+            expected=f"≤{fmt(weight)}",
+            found=fmt(printed),
+            kind="rule",
+        )
+    if result.band is not None and weight is not None:
+        low, high = result.band
+        if not low <= printed <= high:
+            checks.add(
+                "qualitative_band",
+                Severity.WARNING,
+                f"定性指标“{name}”得分 {fmt(printed)} 不在完成情况“{actual_text}”对应的区间 "
+                f"{fmt(low)}–{fmt(high)} 内",
+                source,
+                field_name="score_reported",
+                expected=f"{fmt(low)}–{fmt(high)}",
+                found=fmt(printed),
+                kind="judgement",
+            )
+        return
+    if result.score is None or abs(printed - result.score) <= checks.policy.tolerance:
+        return
+    if met and weight is not None and printed < weight:
+        checks.disagreement(
+            "met_target_not_full_score",
+            f"指标“{name}”已达标（{target_text} → {actual_text}）但未得满分",
+            source,
+            "score_reported",
+            printed,
+            result.score,
+            result.score_exact,
+            kind="judgement",
+        )
+    elif met is False and weight is not None and printed == weight:
+        checks.disagreement(
+            "missed_target_full_score",
+            f"指标“{name}”未达标（{target_text} → {actual_text}）却得满分",
+            source,
+            "score_reported",
+            printed,
+            result.score,
+            result.score_exact,
+            kind="rule",
+        )
+    else:
+        checks.disagreement(
+            "indicator_score_mismatch",
+            f"指标“{name}”得分",
+            source,
+            "score_reported",
+            printed,
+            result.score,
+            result.score_exact,
+            detail=f"{result.rule}，{target_text} → {actual_text}",
+        )
+
+
+def check_totals(
+    checks: Checks,
+    table: SelfEvalTable,
+    weight_printed: Decimal | None,
+    weight_total: Decimal | None,
+    total_printed: Decimal | None,
+    printed_sum: Decimal | None,
+    recomputed: Decimal | None,
+) -> None:
+    source = table.total.source if table.total else table.source
+    weight_expected = weight_printed if weight_printed is not None else Decimal(100)
+    if weight_total is not None and abs(weight_expected - weight_total) > checks.policy.tolerance:
+        where = "总分行的分值" if weight_printed is not None else "满分 100"
+        checks.add(
+            "weight_total_mismatch",
+            Severity.ERROR,
+            f"各项分值合计 {fmt(weight_total)}，与{where} {fmt(weight_expected)} 不符",
+            source,
+            field_name="weight_total_reported",
+            expected=fmt(weight_expected),
+            found=fmt(weight_total),
+            kind="rule",
+        )
+    if total_printed is None:
+        return
+    row_kind = max(checks.row_kinds, key=_KIND_ORDER.index, default="")
+    if printed_sum is not None and abs(total_printed - printed_sum) > checks.policy.tolerance:
+        checks.add(
+            "total_sum_mismatch",
+            Severity.ERROR,
+            f"总分 {fmt(total_printed)} 不等于表中各项得分之和 {fmt(printed_sum)}",
+            source,
+            field_name="score_total_reported",
+            expected=fmt(printed_sum),
+            found=fmt(total_printed),
+            kind=classify(total_printed, printed_sum, checks.policy.rounding_steps),
+        )
+    if recomputed is not None and abs(total_printed - recomputed) > checks.policy.tolerance:
+        kind = row_kind if row_kind and total_printed == printed_sum else "rule"
+        checks.add(
+            "total_mismatch",
+            SEVERITY_OF_KIND[kind],
+            f"总分：表中为 {fmt(total_printed)}，按规则重算为 {fmt(recomputed)}"
+            + ("（差异来自上面各行的差异）" if kind != "rule" else ""),
+            source,
+            field_name="score_total_reported",
+            expected=fmt(recomputed),
+            found=fmt(total_printed),
+            kind=kind,
+        )
+
+
+_FUND_AMOUNTS = ("budget_initial", "budget_adjusted", "spent")
+_FUND_LABELS = {
+    "budget_initial": "年初预算数",
+    "budget_adjusted": "全年预算数",
+    "spent": "全年执行数",
+}
+
+
+def check_fund_rows(
+    checks: Checks,
+    funds: Sequence[FundRow],
+    parsed: Sequence[dict[str, Decimal | None]],
+    total_index: int,
+) -> None:
+    """The 年度资金总额 row must equal the sum of the rows under it (其中：当年财政拨款,
+    上年结转资金, 其他资金), column by column, wherever those rows hold amounts."""
+    below = parsed[total_index + 1 :]
+    total_row = funds[total_index]
+    for name in _FUND_AMOUNTS:
+        parts = [value for values in below if (value := values[name]) is not None]
+        if not parts:
+            continue
+        expected = sum(parts, Decimal(0))
+        printed = parsed[total_index][name]
+        cell = getattr(total_row, name)
+        source = cell.source if cell is not None else total_row.label.source
+        if printed is None:
+            checks.add(
+                "fund_rows_mismatch",
+                Severity.WARNING,
+                f"年度资金总额的{_FUND_LABELS[name]}为空，其下各行合计 {fmt(expected)}",
+                source,
+                field_name=f"funds.{name}",
+                expected=fmt(expected),
+                kind="missing_data",
+            )
+        elif abs(printed - expected) > checks.policy.tolerance:
+            checks.add(
+                "fund_rows_mismatch",
+                Severity.ERROR,
+                f"年度资金总额的{_FUND_LABELS[name]}为 {fmt(printed)}，"
+                f"与其下各行（其中…）合计 {fmt(expected)} 不符",
+                source,
+                field_name=f"funds.{name}",
+                expected=fmt(expected),
+                found=fmt(printed),
+                kind="rule",
+            )
+
+
+def check_indicator_reading(
+    checks: Checks,
+    row: IndicatorRow,
+    target: Target,
+    actual: Measurement,
+    comparison: Comparison,
+) -> None:
+    """A target or actual that cannot be read, or that cannot be compared, is reported."""
+    target_text = _clean(row.target)
+    actual_text = _clean(row.actual)
+    if target.kind == "unparsed":
+        checks.add(
+            "unparsed_target",
+            Severity.WARNING,
+            f"无法识别的年度指标值：“{target_text}”（{target.reason}），该指标不重算得分",
+            row.target.source if row.target else row.source,
+            field_name="target_text",
+            found=target_text,
+            kind="parse_doubt" if target_text else "missing_data",
+        )
+    elif actual.kind in ("unparsed", "empty"):
+        checks.add(
+            "unparsed_actual",
+            Severity.WARNING,
+            f"无法识别的实际完成值：“{actual_text}”（{actual.reason}），该指标不重算得分",
+            row.actual.source if row.actual else row.source,
+            field_name="actual_text",
+            found=actual_text,
+            kind="parse_doubt" if actual_text else "missing_data",
+        )
+    elif not comparison.comparable:
+        checks.add(
+            "unit_mismatch" if "unit" in comparison.reason else "not_comparable",
+            Severity.WARNING,
+            f"目标“{target_text}”与实际“{actual_text}”无法比较（{comparison.reason}），该指标不重算得分",
+            row.source,
+            field_name="actual_text",
+            expected=target_text,
+            found=actual_text,
+            kind="parse_doubt",
+        )
+
+
+def check_deviation_note(
+    checks: Checks, row: IndicatorRow, weight: Decimal | None, printed: Decimal | None
+) -> None:
+    """A score below the weight needs a 偏差原因 note."""
+    if weight is None or printed is None or printed >= weight:
+        return
+    if row.note is not None and not row.note.blank:
+        return
+    name = _clean(row.level3)
+    checks.add(
+        "missing_deviation_note",
+        Severity.WARNING,
+        f"指标“{name}”得分 {fmt(printed)} 低于分值 {fmt(weight)}，但未填写偏差原因及改进措施",
+        row.note.source if row.note is not None else row.source,
+        field_name="deviation_note",
+        kind="missing_data",
+    )
+
+
+_YEAR_IN_TEXT = regex.compile(r"((?:19|20)\d{2})\s*年")
+
+
+def check_year(checks: Checks, table: SelfEvalTable) -> None:
+    """The year of the year line must match a year printed in the title or the project name."""
+    line_year = _first_year(table.year_text)
+    if line_year is None:
+        return
+    for label, text in (("标题", table.title), ("项目名称", _clean(table.project_name))):
+        year = _first_year(text)
+        if year is not None and year != line_year:
+            checks.add(
+                "year_mismatch",
+                Severity.WARNING,
+                f"表头年度为 {line_year} 年，{label}中却写 {year} 年：“{text}”",
+                table.source,
+                field_name="year",
+                expected=str(line_year),
+                found=str(year),
+            )
+
+
+def _first_year(text: str | None) -> int | None:
+    match = _YEAR_IN_TEXT.search(text or "")
+    return int(match.group(1)) if match else None
+
+
+def _clean(cell: CellText | None) -> str:
+    return clean_text(cell.raw) if cell is not None else ""
