@@ -22,6 +22,8 @@ from jixiao.model import Problem, Severity, Source
 Row = list[Cell | None]
 
 _NUMBER = regex.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$")
+_PLAIN_NUMBER = regex.compile(r"^\d+(?:\.\d+)?$")
+_MIN_SHIFT_GAIN = 3
 _TARGETISH = regex.compile(r"\d|[≥≤><=＝═≧≦]|前|第|名")
 _INDICATOR_FIELDS = ("level1", "level2", "level3", "target", "actual", "weight", "score", "note")
 _SHIFTS = (0, 1, -1)
@@ -344,15 +346,17 @@ def _fit(row: Row, columns: dict[str, int], shift: int) -> int:
     score = 0
     for name in ("weight", "score"):
         value = text(name)
-        score += 2 if _NUMBER.match(value) else (0 if not value else -2)
-    target = text("target")
-    score += 1 if _TARGETISH.search(target) else 0
-    score -= 3 if text("level3") in labels.LEVEL2_GROUPS else 0
+        score += 2 if _PLAIN_NUMBER.match(value) else (0 if not value else -2)
+    score += 1 if _TARGETISH.search(text("target")) else 0
+    level3 = text("level3")
+    score -= 3 if level3 in labels.LEVEL2_GROUPS else 0
+    score -= 2 if _NUMBER.match(level3) or level3.startswith(("≥", "≤", ">", "<", "=")) else 0
     return score
 
 
 def _best_shift(row: Row, columns: dict[str, int]) -> int:
-    """0, or ±1 when the row reads clearly better shifted and no cell would be lost by it."""
+    """0, or ±1 when the row reads clearly better shifted (by ``_MIN_SHIFT_GAIN`` points) and
+    no cell would be lost by it."""
     first, last = min(columns.values()), max(columns.values())
     best, best_fit = 0, _fit(row, columns, 0)
     for shift in _SHIFTS[1:]:
@@ -360,7 +364,7 @@ def _best_shift(row: Row, columns: dict[str, int]) -> int:
         if not all(_blank(c) for c in dropped):
             continue
         fit = _fit(row, columns, shift)
-        if fit > best_fit:
+        if fit >= best_fit + _MIN_SHIFT_GAIN:
             best, best_fit = shift, fit
     return best
 

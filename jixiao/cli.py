@@ -15,8 +15,8 @@ import click
 from jixiao import __version__
 from jixiao.errors import PolicyError
 from jixiao.export import FORMATS, manifest_of, write_frames, write_manifest
-from jixiao.runner import FileResult, RunResult, discover, run
-from score import Policy, builtin_policy_names, load_policy
+from jixiao.runner import FileResult, InputFile, RunResult, discover, run
+from score import AUTO, Policy, auto_candidates, builtin_policy_names, load_policy
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -34,9 +34,11 @@ def main() -> None:
     """
 
 
-def _policy(_ctx: click.Context, _param: click.Parameter, value: str) -> Policy:
+def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[Policy, ...]:
+    if value == AUTO:
+        return auto_candidates()
     try:
-        return load_policy(value)
+        return (load_policy(value),)
     except PolicyError as error:
         raise click.BadParameter(str(error)) from error
 
@@ -56,9 +58,10 @@ def _policy(_ctx: click.Context, _param: click.Parameter, value: str) -> Policy:
     "--policy",
     default="national",
     show_default=True,
-    callback=_policy,
+    callback=_policies,
     metavar="NAME|FILE",
-    help="Scoring policy: a built-in name (see `jixiao policies`) or a policy TOML file.",
+    help="Scoring policy: a built-in name (see `jixiao policies`), a policy TOML file, or "
+    "'auto' to pick, per table, the built-in policy that reproduces the most printed numbers.",
 )
 @click.option(
     "-f",
@@ -72,7 +75,11 @@ def _policy(_ctx: click.Context, _param: click.Parameter, value: str) -> Policy:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 def run_command(
-    inputs: tuple[Path, ...], out_dir: Path, policy: Policy, formats: tuple[str, ...], quiet: bool
+    inputs: tuple[Path, ...],
+    out_dir: Path,
+    policy: tuple[Policy, ...],
+    formats: tuple[str, ...],
+    quiet: bool,
 ) -> None:
     """Read every 自评表 in INPUTS (files or directories), check them, write the frames.
 
@@ -84,6 +91,7 @@ def run_command(
     Example:
       jixiao run fixtures/seed -o out/
       jixiao run 2024/ 2023/ -o out/ --policy linear-reverse --format csv
+      jixiao run reports/ -o out/ --policy auto
     """
     started = datetime.now(UTC)
     files = discover(inputs)
@@ -96,7 +104,7 @@ def run_command(
     manifest = manifest_of(
         result,
         inputs=[str(p) for p in inputs],
-        policy=policy,
+        policies=policy,
         started=started,
         outputs=written,
         out_dir=out_dir,
@@ -119,9 +127,11 @@ def run_command(
 main.add_command(run_command, name="run")
 
 
-def _run_with_progress(files: list, policy: Policy, *, show: bool) -> RunResult:  # type: ignore[type-arg]
+def _run_with_progress(
+    files: list[InputFile], policies: tuple[Policy, ...], *, show: bool
+) -> RunResult:
     if not show:
-        return run(files, policy)
+        return run(files, policies)
     with click.progressbar(
         length=len(files), label="reading", file=sys.stderr, show_pos=True, show_eta=True
     ) as bar:
@@ -129,10 +139,10 @@ def _run_with_progress(files: list, policy: Policy, *, show: bool) -> RunResult:
         def advance(_result: FileResult) -> None:
             bar.update(1)
 
-        return run(files, policy, on_file=advance)
+        return run(files, policies, on_file=advance)
 
 
-def _summary(result: RunResult, out_dir: Path, policy: Policy) -> str:
+def _summary(result: RunResult, out_dir: Path, policies: tuple[Policy, ...]) -> str:
     frames = result.frames
     severities = frames.problems["severity"].value_counts()
     counts = ", ".join(f"{severities.get(k, 0)} {k}" for k in ("error", "warning", "info"))
@@ -142,10 +152,17 @@ def _summary(result: RunResult, out_dir: Path, policy: Policy) -> str:
             f"tables:     {len(frames.tables)}",
             f"indicators: {len(frames.indicators)}",
             f"problems:   {len(frames.problems)} ({counts})",
-            f"policy:     {policy.name}",
+            f"policy:     {_policy_summary(result, policies)}",
             f"output:     {out_dir}/",
         ]
     )
+
+
+def _policy_summary(result: RunResult, policies: tuple[Policy, ...]) -> str:
+    if len(policies) == 1:
+        return policies[0].name
+    chosen = result.frames.tables["policy"].value_counts()
+    return "auto (" + ", ".join(f"{name}: {n} tables" for name, n in chosen.items()) + ")"
 
 
 @main.command(context_settings=CONTEXT)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,7 +17,14 @@ from extract.layout import grid_to_table, looks_like_self_eval
 from extract.tsv import bytes_to_text, text_to_grids
 from jixiao.errors import InputError
 from jixiao.model import Problem, Severity, Source
-from score import Frames, Policy, concat_frames, problems_to_records, records_to_frame, score_table
+from score import (
+    Frames,
+    Policy,
+    concat_frames,
+    problems_to_records,
+    records_to_frame,
+    score_table_best,
+)
 
 TEXT_SUFFIXES = frozenset({".txt", ".tsv"})
 PDF_SUFFIXES = frozenset({".pdf"})
@@ -90,13 +97,17 @@ def _walk(root: Path) -> Iterator[tuple[Path, str]]:
             yield path, relative.as_posix()
 
 
-def file_to_result(file: InputFile, policy: Policy) -> FileResult:
-    """Read, extract, normalize and score one file. Never raises."""
+def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
+    """Read, extract, normalize and score one file. Never raises.
+
+    With one policy every table is scored under it; with several, each table under the one
+    that reproduces the most of its printed numbers (``--policy auto``).
+    """
     started = time.perf_counter()
     data = b""
     try:
         data = file.path.read_bytes()
-        frames = _bytes_to_frames(data, file, policy)
+        frames = _bytes_to_frames(data, file, policies)
     except InputError as error:
         frames = _file_problem(file, error.code, f"无法读取文件：{error}")
     except Exception as error:
@@ -116,7 +127,7 @@ def file_to_result(file: InputFile, policy: Policy) -> FileResult:
     )
 
 
-def _bytes_to_frames(data: bytes, file: InputFile, policy: Policy) -> Frames:
+def _bytes_to_frames(data: bytes, file: InputFile, policies: Sequence[Policy]) -> Frames:
     if file.kind == "pdf":
         return _file_problem(file, "unsupported_file", "暂不支持 PDF 文件（PDF 读取尚未实现）")
     text = bytes_to_text(data, file=file.name)
@@ -138,7 +149,8 @@ def _bytes_to_frames(data: bytes, file: InputFile, policy: Policy) -> Frames:
             )
             continue
         table = grid_to_table(grid)
-        parts.append(score_table(table, table_id=f"{file.name}#{len(parts) + 1}", policy=policy))
+        table_id = f"{file.name}#{len(parts) + 1}"
+        parts.append(score_table_best(table, table_id=table_id, policies=policies))
     if not parts:
         skipped.append(
             Problem(
@@ -178,13 +190,15 @@ class RunResult:
 
 
 def run(
-    files: Iterable[InputFile], policy: Policy, on_file: Callable[[FileResult], None] | None = None
+    files: Iterable[InputFile],
+    policies: Sequence[Policy],
+    on_file: Callable[[FileResult], None] | None = None,
 ) -> RunResult:
     """Process files in order; ``on_file`` is called after each (for progress display)."""
     started = time.perf_counter()
     results = []
     for file in files:
-        result = file_to_result(file, policy)
+        result = file_to_result(file, policies)
         results.append(result)
         if on_file is not None:
             on_file(result)

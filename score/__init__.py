@@ -1,18 +1,23 @@
 """score: recompute every 自评表 under a named policy and check it against the printed values.
 
 ``score_table(table, table_id=…, policy=…)`` returns the table's rows of the four output frames
-(:class:`~score.frames.Frames`): tables, funds, indicators, problems.
+(:class:`~score.frames.Frames`): tables, funds, indicators, problems;
+``score_table_best(table, table_id=…, policies=…)`` picks the policy that reproduces the most
+printed numbers (``--policy auto``).
 """
 
+from score.choice import AUTO, auto_candidates, score_table_best
 from score.frames import FRAME_NAMES, SCHEMA, Frames, concat_frames, empty_frame, records_to_frame
 from score.policy import Policy, builtin_policy_names, load_policy
 from score.table import problems_to_records, score_table
 
 __all__ = [
+    "AUTO",
     "FRAME_NAMES",
     "SCHEMA",
     "Frames",
     "Policy",
+    "auto_candidates",
     "builtin_policy_names",
     "concat_frames",
     "empty_frame",
@@ -20,4 +25,5 @@ __all__ = [
     "problems_to_records",
     "records_to_frame",
     "score_table",
+    "score_table_best",
 ]

@@ -10,8 +10,10 @@ rule                score
 ``lower_linear``    met → w; missed → w × (1 − (B − A)/A), 0 at B = 2A
 ``zero_target``     met (B ≤ 0) → w; else 0
 ``range_ratio``     inside → w; outside → w × completion ratio
-``rank``            met → w; missed → not recomputable (judgement)
-``qualitative_band``not recomputable; the printed score is checked against the band
+``rank``            met → w; missed → 0 (``rank_rule = "full_or_zero"``) or not
+                    recomputable (``rank_rule = "judgement"``)
+``qualitative_band``not recomputable; the printed score is checked against the band of the
+                    actual's completion class (policy ``qualitative_bands``)
 ``date``            not recomputable
 ==================  =========================================================
 """
@@ -24,12 +26,6 @@ from decimal import Decimal
 from normalize import Comparison, Measurement, Target
 from score.policy import Policy
 from score.rounding import round_to
-
-_BANDS: dict[str, tuple[Decimal, Decimal]] = {
-    "达成": (Decimal("0.8"), Decimal(1)),
-    "部分达成": (Decimal("0.6"), Decimal("0.8")),
-    "未达成": (Decimal(0), Decimal("0.6")),
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,14 +67,14 @@ def score_indicator(
     if weight is None:
         return IndicatorScore(rule, None, None, reason="no weight")
     if rule == "qualitative_band":
-        band = _BANDS.get(actual.completion)
+        band = policy.qualitative_bands.get(actual.completion)
         limits = (band[0] * weight, band[1] * weight) if band else None
         return IndicatorScore(rule, None, None, band=limits, reason=comparison.reason)
     if comparison.met is None:
         return IndicatorScore(rule, None, None, reason=comparison.reason)
     if comparison.met:
         return IndicatorScore(rule, weight, weight)
-    exact = _missed(rule, target, actual, comparison, weight)
+    exact = _missed(rule, target, actual, comparison, weight, policy)
     if exact is None:
         return IndicatorScore(rule, None, None, reason=f"{rule}: a missed target has no formula")
     exact = min(max(exact, Decimal(0)), weight)
@@ -88,9 +84,14 @@ def score_indicator(
 
 
 def _missed(
-    rule: str, target: Target, actual: Measurement, comparison: Comparison, weight: Decimal
+    rule: str,
+    target: Target,
+    actual: Measurement,
+    comparison: Comparison,
+    weight: Decimal,
+    policy: Policy,
 ) -> Decimal | None:
-    if rule == "zero_target":
+    if rule == "zero_target" or (rule == "rank" and policy.rank_rule == "full_or_zero"):
         return Decimal(0)
     if rule == "lower_linear" and target.value and actual.value is not None:
         a = target.value * (target.unit.scale if target.unit else 1)

@@ -19,6 +19,7 @@ from jixiao.errors import PolicyError
 from score.rounding import ROUNDING_MODES, RoundingMode
 
 LowerRule = Literal["ratio", "linear"]
+RankRule = Literal["full_or_zero", "judgement"]
 ScoreFrom = Literal["exact_rate", "printed_precision_rate"]
 
 
@@ -35,6 +36,8 @@ class Policy:
     score_from: ScoreFrom
     cap_at_weight: bool
     lower_rule: LowerRule
+    rank_rule: RankRule
+    qualitative_bands: dict[str, tuple[Decimal, Decimal]]
     partial_rounding: RoundingMode
     partial_step: Decimal
     total_decimals: int
@@ -55,6 +58,17 @@ class Policy:
                 f"policy {self.name!r}: indicators.lower_rule must be 'ratio' or "
                 f"'linear', got {self.lower_rule!r}"
             )
+        if self.rank_rule not in ("full_or_zero", "judgement"):
+            raise PolicyError(
+                f"policy {self.name!r}: indicators.rank_rule must be 'full_or_zero' or "
+                f"'judgement', got {self.rank_rule!r}"
+            )
+        for completion, (low, high) in self.qualitative_bands.items():
+            if not Decimal(0) <= low <= high <= Decimal(1):
+                raise PolicyError(
+                    f"policy {self.name!r}: qualitative band {completion!r} must satisfy "
+                    f"0 <= low <= high <= 1, got [{low}, {high}]"
+                )
         if self.score_from not in ("exact_rate", "printed_precision_rate"):
             raise PolicyError(
                 f"policy {self.name!r}: execution.score_from must be 'exact_rate' "
@@ -117,6 +131,11 @@ def toml_to_policy(text: str, *, origin: str = "<string>") -> Policy:
             score_from=execution.get("score_from", "exact_rate"),
             cap_at_weight=bool(execution.get("cap_at_weight", True)),
             lower_rule=indicators["lower_rule"],
+            rank_rule=indicators.get("rank_rule", "judgement"),
+            qualitative_bands={
+                str(k): (_decimal(v[0]), _decimal(v[1]))
+                for k, v in indicators["qualitative_bands"].items()
+            },
             partial_rounding=indicators["partial_rounding"],
             partial_step=_decimal(indicators["partial_step"]),
             total_decimals=int(data["totals"]["decimals"]),

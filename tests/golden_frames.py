@@ -40,7 +40,7 @@ def read_golden(folder: Path, name: str) -> pd.DataFrame:
 def _main() -> None:
     seed = Path(__file__).resolve().parent.parent / "fixtures" / "seed"
     for policy in ("national", "shanghai-2024"):
-        result = run(discover([seed]), load_policy(policy))
+        result = run(discover([seed]), (load_policy(policy),))
         write_golden(GOLDEN / "seed" / policy, result.frames)
         print(f"wrote {GOLDEN / 'seed' / policy}")
 

@@ -109,3 +109,11 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: tupl
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0
     assert "Example:" in result.output
+
+
+def test_auto_policy_is_reported_in_summary_and_manifest(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["run", str(SEED), "-o", str(tmp_path), "--policy", "auto"])
+    assert result.exit_code == 0, result.output
+    assert "auto (shanghai-2024: 6 tables)" in result.output
+    manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["policy"]["name"] == "auto"

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from jixiao.runner import discover, run
-from score import FRAME_NAMES, Frames, load_policy
+from score import FRAME_NAMES, Frames, auto_candidates, load_policy
 from tests.golden_frames import GOLDEN, read_golden
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seed"
@@ -21,7 +21,7 @@ SEED_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seed"
 
 @pytest.fixture(scope="module", params=["national", "shanghai-2024"])
 def seed_run(request: pytest.FixtureRequest) -> tuple[str, Frames]:
-    return request.param, run(discover([SEED_DIR]), load_policy(request.param)).frames
+    return request.param, run(discover([SEED_DIR]), (load_policy(request.param),)).frames
 
 
 @pytest.mark.parametrize("name", FRAME_NAMES)
@@ -114,7 +114,7 @@ def test_both_total_row_layouts_are_read(seed_run: tuple[str, Frames]) -> None:
 
 
 def test_seed_policy_reproduces_every_printed_number() -> None:
-    frames = run(discover([SEED_DIR]), load_policy("shanghai-2024")).frames
+    frames = run(discover([SEED_DIR]), (load_policy("shanghai-2024"),)).frames
     checks = frames.problems[frames.problems["code"] != "row_realigned"]
     assert checks.empty, checks[["table_id", "code", "message"]].to_string()
     t = frames.tables
@@ -140,7 +140,7 @@ NATIONAL_DISAGREEMENTS = [
 
 
 def test_national_policy_gives_exactly_the_predicted_rounding_disagreements() -> None:
-    frames = run(discover([SEED_DIR]), load_policy("national")).frames
+    frames = run(discover([SEED_DIR]), (load_policy("national"),)).frames
     checks = frames.problems[frames.problems["code"] != "row_realigned"]
     found = [
         (tid[tid.index("#") :], code, exp, got)
@@ -151,3 +151,13 @@ def test_national_policy_gives_exactly_the_predicted_rounding_disagreements() ->
     assert sorted(found) == sorted(NATIONAL_DISAGREEMENTS)
     assert set(checks["kind"]) == {"rounding"}
     assert set(checks["severity"]) == {"info"}
+
+
+def test_auto_policy_picks_the_seed_policy_for_every_table() -> None:
+    frames = run(discover([SEED_DIR]), auto_candidates()).frames
+    assert frames.tables["policy"].tolist() == ["shanghai-2024"] * 6
+    assert frames.problems["code"].tolist() == ["row_realigned"]
+
+
+def test_auto_policy_prefers_the_national_default_on_a_tie() -> None:
+    assert auto_candidates()[0].name == "national"
