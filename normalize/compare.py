@@ -13,6 +13,7 @@ Conventions the scorer relies on (see the module docstring of :mod:`normalize`):
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from normalize.model import Comparison, Measurement, Target, Unit
@@ -21,6 +22,16 @@ from normalize.model import Comparison, Measurement, Target, Unit
 def _cannot(reason: str) -> Comparison:
     """A comparison that cannot be made, and why."""
     return Comparison(None, None, reason, comparable=False)
+
+
+def _show(value: Decimal) -> str:
+    """A decimal for a reason, without exponent (``4.0E+9`` prints as ``4000000000``)."""
+    return format(value, "f")
+
+
+def _kind(actual: Measurement) -> str:
+    """How a reason names the kind of an actual: a qualitative one is a "word" actual."""
+    return "word" if actual.kind == "qualitative" else actual.kind
 
 
 def _bases_match(first: Unit, second: Unit) -> bool:
@@ -45,24 +56,36 @@ def _higher(bound: Decimal, value: Decimal, strict: bool) -> Comparison:
     """Higher is better: met when ``B ≥ A`` (``B > A`` for ``>``); ratio ``B/A``."""
     met = value > bound if strict else value >= bound
     ratio = None if bound == 0 else value / bound
-    return Comparison(met, ratio, f"{value} {'>' if strict else '≥'} {bound}: {met}")
+    return Comparison(met, ratio, f"{_show(value)} {'>' if strict else '≥'} {_show(bound)}: {met}")
 
 
 def _lower(bound: Decimal, value: Decimal, strict: bool) -> Comparison:
     """Lower is better: met when ``B ≤ A`` (``B < A`` for ``<``); ratio ``A/B``."""
-    if value == 0:
-        return Comparison(True, None, f"0 {'<' if strict else '≤'} {bound}: True, no ratio")
     met = value < bound if strict else value <= bound
-    return Comparison(met, bound / value, f"{value} {'<' if strict else '≤'} {bound}: {met}")
+    ratio = None if value == 0 else bound / value
+    return Comparison(met, ratio, f"{_show(value)} {'<' if strict else '≤'} {_show(bound)}: {met}")
 
 
 def _in_range(low: Decimal, high: Decimal, value: Decimal) -> Comparison:
     """Met inside ``[low, high]``; ratio ``B/low`` below, ``high/B`` above, 1 inside."""
     if value < low:
-        return Comparison(False, None if low == 0 else value / low, f"{value} below {low}")
+        ratio = None if low == 0 else value / low
+        return Comparison(False, ratio, f"{_show(value)} below {_show(low)}")
     if value > high:
-        return Comparison(False, high / value, f"{value} above {high}")
-    return Comparison(True, Decimal(1), f"{value} within {low}-{high}")
+        return Comparison(False, high / value, f"{_show(value)} above {_show(high)}")
+    return Comparison(True, Decimal(1), f"{_show(value)} within {_show(low)}-{_show(high)}")
+
+
+def _by_kind(target: Target, bound: Decimal, value: Decimal, scale: Decimal) -> Comparison:
+    """Compare values already in their common base unit, as the target's kind says."""
+    if target.kind == "zero":
+        return Comparison(value <= 0, None, f"zero target: actual {_show(value)}")
+    if target.kind == "range":
+        assert target.upper is not None  # a range always has both ends
+        return _in_range(bound, target.upper * scale, value)
+    if target.direction == "lower":
+        return _lower(bound, value, strict=target.op == "<")
+    return _higher(bound, value, strict=target.op == ">")
 
 
 def _numbers(target: Target, actual: Measurement) -> Comparison:
@@ -75,14 +98,10 @@ def _numbers(target: Target, actual: Measurement) -> Comparison:
     assert target.value is not None  # checked by the callers
     assert actual.value is not None
     bound, value = target.value * scales[0], actual.value * scales[1]
-    if target.kind == "zero":
-        return Comparison(value <= 0, None, f"zero target: actual {value}")
-    if target.kind == "range":
-        assert target.upper is not None  # a range always has both ends
-        return _in_range(bound, target.upper * scales[0], value)
-    if target.direction == "lower":
-        return _lower(bound, value, strict=target.op == "<")
-    return _higher(bound, value, strict=target.op == ">")
+    result = _by_kind(target, bound, value, scales[0])
+    if actual.op and actual.op != "=":
+        return replace(result, reason=f"{result.reason}; actual printed with {actual.op}")
+    return result
 
 
 def _words(target: Target, actual: Measurement) -> Comparison:
@@ -97,10 +116,10 @@ def _rank(target: Target, actual: Measurement) -> Comparison:
     """A rank target: met when the actual rank is at most the target's."""
     unit_ok = actual.unit is None or actual.unit.base in ("名", "位")
     if actual.kind not in ("rank", "numeric") or not unit_ok or actual.value is None:
-        return _cannot(f"{actual.kind} actual for a rank target")
+        return _cannot(f"{_kind(actual)} actual for a rank target")
     assert target.value is not None  # a rank always has its number
     met = actual.value <= target.value
-    return Comparison(met, None, f"rank {actual.value} ≤ {target.value}: {met}")
+    return Comparison(met, None, f"rank {_show(actual.value)} ≤ {_show(target.value)}: {met}")
 
 
 def compare(target: Target, actual: Measurement) -> Comparison:
@@ -123,5 +142,5 @@ def compare(target: Target, actual: Measurement) -> Comparison:
         return _rank(target, actual)
     if actual.kind != "numeric" or actual.value is None:
         said = f" (says {actual.completion})" if actual.completion else ""
-        return _cannot(f"{actual.kind} actual for a numeric target{said}")
+        return _cannot(f"{_kind(actual)} actual for a numeric target{said}")
     return _numbers(target, actual)

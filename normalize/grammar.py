@@ -59,6 +59,7 @@ class Reading:
     unit: Unit | None = None
     text: str = ""  # the prepared text the grammar read
     reason: str = ""
+    label: str = ""  # words printed before a bound (``覆盖率`` in ``覆盖率≥95%``)
 
 
 def _alternation(words: Iterable[str]) -> str:
@@ -115,7 +116,7 @@ _RANGE: Final = regex.compile(
     ^
     (?P<label> [\p{{Han}}A-Za-z]+? )??           # indicator words before the range
     (?: 在 )?                                    # 在90%-95%之间
-    (?P<lo> {_NUMBER} ) (?P<u1> [^\d()~～至到\-—–]{{0,6}}? )   # lower end and its unit
+    (?P<lo> {_NUMBER} ) (?P<u1> [^\d()~～〜至到\-－—–]{{0,6}}? )  # lower end and its unit
     (?: {_JOIN} )                                # - ~ 至 到
     (?P<hi> {_NUMBER} ) (?P<u2> [^\d()]{{0,6}}? )  # upper end and its unit
     (?: 之间 | 区间 | 范围内 | 内 )?              # trailing words
@@ -148,10 +149,15 @@ _DATE: Final = regex.compile(
     regex.VERBOSE,
 )
 
+# Any operator symbol, anywhere (a text holding one is never plain words).
 _OPERATOR_SYMBOL: Final = regex.compile(_SYM)
+# Words need at least one letter of some script (``%`` or ``……`` alone are not words).
+_WORD: Final = regex.compile(r"[\p{L}]")
 # An unknown unit is accepted when it is a few Chinese characters (``个项目``, ``人/平方公里``).
 _UNKNOWN_UNIT: Final = regex.compile(r"[\p{Han}/、·]{1,6}")
+# A Latin letter touching a digit or a percent sign: OCR noise such as ``9O%`` or ``l00%``.
 _LETTER_NEXT_TO_DIGIT: Final = regex.compile(r"[A-Za-z]\d|\d[A-Za-z]|[A-Za-z]%")
+# Traditional -> simplified, and full-width parentheses -> ASCII, before the grammar reads.
 _TRADITIONAL: Final = str.maketrans(
     {**dict(zip(TRADITIONAL_CHARS, SIMPLIFIED_CHARS, strict=True)), "（": "(", "）": ")"}
 )
@@ -223,9 +229,10 @@ def _unit_text(match: regex.Match[str]) -> str | None:
     unit = match["punit"] or match["unit"] or ""
     note = match["note"]
     if note and note not in UNIT_NOTES_IGNORED:
-        if unit:
+        if not unit:
+            unit = note
+        elif any(c.isdigit() for c in note):  # a second bound: 95%(其中一类≥98%)
             return None
-        unit = note
     if not unit and match["num"].startswith(PERCENT_PREFIX):
         unit = "%"
     if unit in PERCENT_WORDS:
@@ -237,7 +244,7 @@ def _read_rank(text: str) -> Reading | None:
     """``前五名`` (rank at most 5) or ``第一名`` (rank 1)."""
     match = _RANK.fullmatch(text)
     value = to_number(match["num"]) if match else None
-    if match is None or value is None:
+    if match is None or value is None or value < 1:
         return None
     op: Op = "<=" if match["pre"] == "前" else "="
     return Reading("rank", op, value, text=text, reason=f"rank {match['pre']}{match['num']}")
@@ -296,14 +303,21 @@ def _read_bound(text: str) -> Reading | None:
     reason = f"operator {' '.join(p for p in printed if p)}" if op else "no operator"
     if match["label"]:
         reason += f"; words before the number: {match['label']}"
+    if match["note"] and match["unit"]:
+        reason += f"; ignored note ({match['note']})"
     if match["filler"]:
         reason += f"; ignored {match['filler']}"
-    return Reading("numeric", op, value, None, make_unit(unit) if unit else None, text, reason)
+    return Reading(
+        "numeric", op, value, None, make_unit(unit) if unit else None, text, reason,
+        match["label"] or "",
+    )  # fmt: skip
 
 
 def _read_words(text: str) -> Reading | None:
-    """Text without a digit or an operator symbol: words (qualitative)."""
+    """Words (qualitative): some letters, and no digit or operator symbol."""
     if any(c.isdigit() for c in text) or _OPERATOR_SYMBOL.search(text):
+        return None
+    if _WORD.search(text) is None:
         return None
     return Reading("words", text=text, reason="words")
 
@@ -311,9 +325,9 @@ def _read_words(text: str) -> Reading | None:
 def read_value(raw: str) -> Reading:
     """Read one 年度指标值 or 实际完成值 cell; never raises.
 
-    >>> read_value("≥35(亿次)")
-    Reading(kind='numeric', op='>=', value=Decimal('35'), upper=None, unit=Unit(text='亿次', \
-base='次', scale=Decimal('1E+8')), text='≥35(亿次)', reason='operator ≥')
+    >>> r = read_value("覆盖率≥35(亿次)")
+    >>> r.kind, r.op, r.value, r.unit, r.label
+    ('numeric', '>=', Decimal('35'), Unit(text='亿次', base='次', scale=Decimal('1E+8')), '覆盖率')
     >>> read_value("控制在5%以内").op, read_value("前五名").value, read_value("9O%").reason
     ('<=', Decimal('5'), 'letters next to digits (OCR noise?)')
     """
@@ -328,6 +342,8 @@ base='次', scale=Decimal('1E+8')), text='≥35(亿次)', reason='operator ≥')
             return reading
     if _LETTER_NEXT_TO_DIGIT.search(text):
         return Reading("unparsed", text=text, reason="letters next to digits (OCR noise?)")
-    if not any(c.isdigit() for c in text):
+    if _OPERATOR_SYMBOL.search(text) and not any(c.isdigit() for c in text):
         return Reading("unparsed", text=text, reason="operator without a number")
+    if not any(c.isdigit() for c in text):
+        return Reading("unparsed", text=text, reason="no words and no number")
     return Reading("unparsed", text=text, reason="number with unrecognised text")

@@ -100,15 +100,19 @@ def parse_amount(text: str, *, source: Source | None = None) -> tuple[Decimal, U
     return value, (make_unit(unit) if unit else None)
 
 
-def _chinese_integer(text: str) -> int | None:
-    """Value of a Chinese integer numeral (``十二``, ``两千``, ``二〇二一``), or ``None``."""
+def _chinese_integer(text: str) -> str | None:
+    """Arabic digits of a Chinese integer numeral (``十二``, ``两千``, ``二〇二一``), or ``None``.
+
+    Digits, not an ``int``: a long digit-by-digit numeral must not hit Python's limit on
+    int/str conversion.
+    """
     if not text or any(
         c not in CHINESE_DIGITS and c not in CHINESE_SMALL_UNITS and c not in CHINESE_BIG_UNITS
         for c in text
     ):
         return None
     if all(c in CHINESE_DIGITS for c in text):  # digit by digit: 二〇二一
-        return int("".join(str(CHINESE_DIGITS[c]) for c in text))
+        return "".join(str(CHINESE_DIGITS[c]) for c in text)
     total = section = number = 0
     for char in text:
         if char in CHINESE_DIGITS:
@@ -119,7 +123,7 @@ def _chinese_integer(text: str) -> int | None:
         else:
             total += (section + number) * CHINESE_BIG_UNITS[char]
             section = number = 0
-    return total + section + number
+    return str(total + section + number)
 
 
 def parse_chinese_number(text: str) -> Decimal | None:

@@ -21,16 +21,17 @@ from normalize.vocab import (
 _ZERO_OPS: frozenset[Op] = frozenset({"=", "<=", ""})
 
 
-def _direction(op: Op, indicator: str | None, group: str | None) -> tuple[Direction, str]:
-    """Which way is better, and why."""
+def _direction(op: Op, names: dict[str, str | None]) -> tuple[Direction, str]:
+    """Which way is better, and why; ``names`` are the texts that may hold a cost word."""
     if op in (">=", ">", "="):
         shown = OPERATOR_DISPLAY[op]
         return "higher", f"operator {shown}" + ("; scored like ≥" if op == "=" else "")
     if op in ("<=", "<"):
         return "lower", f"operator {OPERATOR_DISPLAY[op]}"
+    group = names.get("group")
     if group and group.replace(" ", "") in COST_GROUPS:
         return "lower", f"no operator; group {group}"
-    for name, place in ((indicator, "indicator name"), (group, "group")):
+    for place, name in names.items():
         word = next((w for w in LOWER_IS_BETTER_WORDS if name and w in name), None)
         if word:
             return "lower", f"no operator; {place} contains {word}"
@@ -44,12 +45,12 @@ def _numeric(reading: Reading, raw: str, indicator: str | None, group: str | Non
             "zero", reading.op, Decimal(0), None, reading.unit, raw, "lower",
             f"zero bound; {reading.reason}",
         )  # fmt: skip
-    direction, why = _direction(reading.op, indicator, group)
-    reason = why if reading.reason.startswith(("operator", "no operator")) else reading.reason
-    extra = reading.reason.partition("; ")[2]
+    names = {"indicator name": indicator, "group": group, "words before the number": reading.label}
+    direction, why = _direction(reading.op, names)
+    details = reading.reason.partition("; ")[2]  # what the grammar noted after the operator
     return Target(
         "numeric", reading.op, reading.value, None, reading.unit, raw, direction,
-        f"{reason}; {extra}" if extra else reason,
+        f"{why}; {details}" if details else why,
     )  # fmt: skip
 
 

@@ -44,13 +44,14 @@ _WRAP_SPACE: Final = regex.compile(
 # A full-width full stop between two digits is a decimal point (``１２．５``).
 _WIDE_POINT: Final = regex.compile(r"(?<=[0-9０-９])．(?=[0-9０-９])")
 
-# Full-width digits, letters and the percent sign -> their ASCII forms.
+# Full-width digits, letters and percent signs -> their ASCII forms.
 _WIDTH_TABLE: Final = str.maketrans(
     {
         **{chr(0xFF10 + i): chr(0x30 + i) for i in range(10)},
         **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
         **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
         "％": "%",
+        "﹪": "%",
     }
 )
 

@@ -25,8 +25,37 @@ def _base(text: str) -> tuple[str, Decimal] | None:
     return None
 
 
+def _known(key: str) -> tuple[str, Decimal] | None:
+    """Base and scale of a known unit, scale words included (``万元``, a bare ``万``)."""
+    known = _base(key)
+    if known is not None:
+        return known
+    for word, scale in SCALE_WORDS.items():
+        rest = key.removeprefix(word)
+        if rest == key:
+            continue
+        if not rest:
+            return "", scale
+        inner = _base(rest)
+        if inner is not None:
+            return inner[0], scale * inner[1]
+    return None
+
+
+def _resolve(key: str) -> tuple[str, Decimal] | None:
+    """Like :func:`_known`, and a rate ``万元/人`` takes the scale of its numerator."""
+    known = _known(key)
+    numerator, slash, per = key.partition("/")
+    if known is not None or not slash:
+        return known
+    top = _known(numerator)
+    return None if top is None else (f"{top[0]}/{per}", top[1])
+
+
 def make_unit(text: str) -> Unit:
     """Return the unit printed as ``text`` (already without parentheses and spaces).
+
+    An unknown unit is its own base, with scale 1.
 
     >>> make_unit("亿次")
     Unit(text='亿次', base='次', scale=Decimal('1E+8'))
@@ -38,23 +67,16 @@ def make_unit(text: str) -> Unit:
     Unit(text='萬元', base='元', scale=Decimal('1E+4'))
     >>> make_unit("公里")
     Unit(text='公里', base='米', scale=Decimal('1000'))
-    >>> make_unit("人/平方公里")
-    Unit(text='人/平方公里', base='人/平方公里', scale=Decimal('1'))
+    >>> make_unit("万元/人")
+    Unit(text='万元/人', base='元/人', scale=Decimal('1E+4'))
+    >>> make_unit("个项目")
+    Unit(text='个项目', base='个项目', scale=Decimal('1'))
     """
     key = text.translate(_TRADITIONAL)
-    known = _base(key)
-    if known is not None:
-        return Unit(text, known[0], known[1])
-    for word, scale in SCALE_WORDS.items():
-        if not key.startswith(word):
-            continue
-        rest = key[len(word) :]
-        if not rest:
-            return Unit(text, "", scale)
-        inner = _base(rest)
-        if inner is not None:
-            return Unit(text, inner[0], scale * inner[1])
-    return Unit(text, key, Decimal(1))
+    known = _resolve(key)
+    if known is None:
+        return Unit(text, key, Decimal(1))
+    return Unit(text, known[0], known[1])
 
 
 def is_known_unit(text: str) -> bool:
@@ -63,5 +85,4 @@ def is_known_unit(text: str) -> bool:
     >>> is_known_unit("万人次"), is_known_unit("个工作日"), is_known_unit("完成")
     (True, True, False)
     """
-    unit = make_unit(text)
-    return unit.base != unit.text.translate(_TRADITIONAL) or _base(unit.base) is not None
+    return _resolve(text.translate(_TRADITIONAL)) is not None

@@ -1,8 +1,8 @@
 """Lookup tables of the normalizer: data only, no logic.
 
 Every word list the parsers use lives here, so a new spelling seen in a published table is a
-one-line change. Keys are written in simplified characters; :data:`TRADITIONAL` maps the
-traditional forms seen in tables onto them before lookup.
+one-line change. Keys are written in simplified characters; :data:`TRADITIONAL_CHARS` and
+:data:`SIMPLIFIED_CHARS` map the traditional forms seen in tables onto them before lookup.
 """
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ SUFFIX_OPERATOR_WORDS: Final[dict[str, OpText]] = {
 OPERATOR_DISPLAY: Final[dict[str, str]] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
 #: Words that join the two ends of a range (``90%-95%``, ``90~95%``, ``90%至95%``).
-RANGE_JOINERS: Final[tuple[str, ...]] = ("-", "~", "～", "—", "–", "至", "到")
+RANGE_JOINERS: Final[tuple[str, ...]] = ("-", "－", "~", "～", "〜", "—", "–", "至", "到")
 
 #: Cell contents that mean "not applicable" or "left blank".
 BLANK_MARKS: Final[frozenset[str]] = frozenset(
@@ -127,7 +127,7 @@ COUNT_UNITS: Final[frozenset[str]] = frozenset(
         "公里数",
         "月", "个月", "年", "周", "小时", "分钟", "秒", "次/年", "人/次", "批次", "课时", "学时",
         "元/人、天", "元/人·天", "元/人/天", "元/人", "元/天", "所次", "户次", "家次", "个次",
-        "架次", "车次", "单", "宗", "帧", "分钟/次", "小时/次", "万元/人", "个点", "点", "节",
+        "架次", "车次", "单", "宗", "帧", "分钟/次", "小时/次", "个点", "点", "节",
     }
 )  # fmt: skip
 
@@ -196,7 +196,6 @@ COMPLETION_EXACT: Final[dict[str, CompletionClass]] = {
     "中": "部分达成",
     "较高": "部分达成",
     "否": "未达成",
-    "无": "未达成",
     "差": "未达成",
     "低": "未达成",
 }
@@ -308,7 +307,8 @@ SIMPLIFIED_CHARS: Final[str] = (
 #: Words that may follow a bound without changing it (``100%完成``, ``≥90%(含)``, ``95%左右``).
 TRAILING_FILLERS: Final[tuple[str, ...]] = (
     "(含本数)", "(含)", "含", "左右", "之间", "全部完成", "以上完成", "完成", "为宜", "为准",
-    "即可", "以上水平", "水平", "。", "；", ";", ",", "，",
+    "即可", "以上水平", "水平", "覆盖", "全覆盖", "到位", "达标", "合格",
+    "。", "；", ";", ",", "，",
 )  # fmt: skip
 
 #: Parenthesised notes after a unit that add nothing (``≥90%(含)``).

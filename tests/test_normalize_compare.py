@@ -89,8 +89,11 @@ NUMBERS = [
     C("≥1公里", "800米", False, "0.8"),
     C("≥50‰", "6%", True, "1.2"),
     C("≥0", "0", True, None),
+    C("<0", "0", False, None),
+    C("<0", "-1", True, "0"),
     C("≥100", "0", False, "0"),
-    C("≥95%", "≥96%", True, ("96", "95")),
+    C("≥95%", "≥96%", True, ("96", "95"), reason="actual printed with >="),
+    C("≥200米", "≥266米", True, "1.33"),
     C("不少于三次", "3次", True, "1"),
     C("百分之九十", "92%", True, ("92", "90")),
     C("≥20厘米", "0.3米", True, "1.5"),
@@ -124,7 +127,7 @@ RANKS = [
     C("第一名", "第一名", True, None),
     C("前5名", "5", True, None),
     C("前5名", "3名", True, None),
-    X("前五名", "达成", "qualitative actual for a rank target"),
+    X("前五名", "达成", "word actual for a rank target"),
     X("前五名", "95%", "numeric actual for a rank target"),
 ]
 
@@ -143,7 +146,7 @@ WORDS = [
 ]
 
 INCOMPARABLE = [
-    X("≤30万元", "完成", "qualitative actual for a numeric target (says 达成)"),
+    X("≤30万元", "完成", "word actual for a numeric target (says 达成)"),
     X("100%", "1000件", "unit mismatch: % vs 件"),
     X("≥90%", "30件", "unit mismatch: % vs 件"),
     X("≥2800(万)", "95%", "unit mismatch: 万 vs %"),

@@ -29,6 +29,7 @@ CASES = [
     ("≥５０％", "≥50%", "full-width digits and percent"),
     ("ＡＢＣ１２３", "ABC123", "full-width letters"),
     ("１２．５", "12.5", "full-width decimal point"),
+    ("95﹪", "95%", "small percent sign"),
     ("其中：当年财政拨款", "其中：当年财政拨款", "Chinese colon kept"),
     ("（2024年度）", "（2024年度）", "full-width parentheses kept"),
     ("（2024 年度）", "（2024年度）", "space inside a year line"),
