@@ -13,7 +13,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from extract.grid import Grid
 from extract.layout import grid_to_table, looks_like_self_eval
+from extract.pdf import pdf_to_extraction
 from extract.tsv import bytes_to_text, text_to_grids
 from jixiao.errors import InputError
 from jixiao.model import Problem, Severity, Source
@@ -50,6 +52,7 @@ class FileResult:
     file: InputFile
     sha256: str
     size: int
+    pages: int
     status: str  # "ok" or "failed"
     tables: int
     indicators: int
@@ -63,6 +66,7 @@ class FileResult:
             "kind": self.file.kind,
             "sha256": self.sha256,
             "bytes": self.size,
+            "pages": self.pages,
             "status": self.status,
             "tables": self.tables,
             "indicators": self.indicators,
@@ -105,9 +109,11 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     """
     started = time.perf_counter()
     data = b""
+    pages = 0
     try:
         data = file.path.read_bytes()
-        frames = _bytes_to_frames(data, file, policies)
+        grids, problems, pages = _file_to_grids(data, file)
+        frames = _grids_to_frames(grids, problems, file, policies)
     except InputError as error:
         frames = _file_problem(file, error.code, f"无法读取文件：{error}")
     except Exception as error:
@@ -118,6 +124,7 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
         file=file,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
+        pages=pages,
         status="ok" if tables else "failed",
         tables=tables,
         indicators=len(frames.indicators),
@@ -127,13 +134,20 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     )
 
 
-def _bytes_to_frames(data: bytes, file: InputFile, policies: Sequence[Policy]) -> Frames:
+def _file_to_grids(data: bytes, file: InputFile) -> tuple[list[Grid], list[Problem], int]:
+    """The grids of a file, the problems met reading it, and its page count (0 for text)."""
     if file.kind == "pdf":
-        return _file_problem(file, "unsupported_file", "暂不支持 PDF 文件（PDF 读取尚未实现）")
+        extraction = pdf_to_extraction(file.path, display_name=file.name)
+        return list(extraction.grids), list(extraction.problems), extraction.pages
     text = bytes_to_text(data, file=file.name)
-    grids = text_to_grids(text, file=file.name)
+    return text_to_grids(text, file=file.name), [], 0
+
+
+def _grids_to_frames(
+    grids: Iterable[Grid], problems: list[Problem], file: InputFile, policies: Sequence[Policy]
+) -> Frames:
     parts: list[Frames] = []
-    skipped: list[Problem] = []
+    skipped = list(problems)
     for grid in grids:
         if not looks_like_self_eval(grid):
             first = next(grid.iter_nonempty(), None)

@@ -1,0 +1,256 @@
+"""One PDF page → the ruled tables on it, as boxes with text (:class:`TablePart`).
+
+pdfplumber finds the cells of a ruled table from its lines (each merged cell is one box);
+the text of a box is the characters whose middle lies inside it. The title and year line are
+read from the text just above the table. Where pdfplumber finds no ruling, camelot's lattice
+reader (which looks at the rendered page) supplies the boxes instead; the text still comes
+from the page's characters.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from extract.pdf_pages import squash
+from extract.pdf_text import Char, chars_to_lines, chars_to_text, line_to_text
+
+BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-down
+
+TABLE_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+_AXIS_NOISE = 0.5  # points: a path piece this close to vertical/horizontal is a ruling line
+HEADING_WINDOW = 90.0  # points above a table searched for its title and year line
+_YEAR = re.compile(r"[（(]\s*\d{4}\s*年\s*度?\s*[)）]")
+
+
+@dataclass(frozen=True, slots=True)
+class BoxCell:
+    """One ruled cell (a merged cell is one box) and its text."""
+
+    bbox: BBox
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class TablePart:
+    """The part of a table that stands on one page."""
+
+    page: int
+    bbox: BBox
+    cells: tuple[BoxCell, ...]
+    reader: str
+    title: str | None = None
+    year_text: str | None = None
+    context: tuple[str, ...] = ()
+
+    @property
+    def has_heading(self) -> bool:
+        return self.title is not None or self.year_text is not None
+
+    def texts(self) -> set[str]:
+        return {squash(cell.text) for cell in self.cells}
+
+
+def _center_in(char: Char, bbox: BBox) -> bool:
+    x = (float(char["x0"]) + float(char["x1"])) / 2
+    y = (float(char["top"]) + float(char["bottom"])) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+
+
+def boxes_to_cells(boxes: Iterable[BBox], chars: Sequence[Char]) -> tuple[BoxCell, ...]:
+    """Give each box the characters whose middle lies inside it (each character once)."""
+    ordered = sorted(boxes, key=lambda b: (b[1], b[0]))
+    buckets: list[list[Char]] = [[] for _ in ordered]
+    for char in chars:
+        for i, box in enumerate(ordered):
+            if _center_in(char, box):
+                buckets[i].append(char)
+                break
+    return tuple(
+        BoxCell(box, chars_to_text(bucket, box))
+        for box, bucket in zip(ordered, buckets, strict=True)
+    )
+
+
+def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
+    """Pick the title (…表 with 自评/绩效) and the year line out of the lines above a table.
+
+    >>> lines_to_heading(["说明", "财政项目支出绩效自评表", "(2024年度)"])
+    ('财政项目支出绩效自评表', '(2024年度)', ('说明',))
+    """
+    title: str | None = None
+    year: str | None = None
+    context: list[str] = []
+    for line in lines:
+        flat = squash(line)
+        match = _YEAR.search(line)
+        if match and year is None and len(flat) <= len(squash(match.group())) + 12:
+            year = match.group() if len(flat) > len(squash(match.group())) + 2 else line
+            rest = line.replace(match.group(), "").strip()
+            if rest and flat.endswith("表") and ("自评" in flat or "绩效" in flat):
+                title = rest
+        elif flat.endswith("表") and ("自评" in flat or "绩效" in flat) and len(flat) <= 40:
+            title = line
+        else:
+            context.append(line)
+    return title, year, tuple(context)
+
+
+def _heading_chars(chars: Sequence[Char], top_limit: float, table_top: float) -> list[Char]:
+    return [
+        c for c in chars if float(c["bottom"]) <= table_top + 1 and float(c["top"]) >= top_limit
+    ]
+
+
+def part_with_heading(part: TablePart, chars: Sequence[Char], top_limit: float) -> TablePart:
+    """Read the title, the year and other lines between ``top_limit`` and the table's top."""
+    limit = max(top_limit, part.bbox[1] - HEADING_WINDOW)
+    lines = [
+        line_to_text(line) for line in chars_to_lines(_heading_chars(chars, limit, part.bbox[1]))
+    ]
+    title, year, context = lines_to_heading([line for line in lines if line])
+    return TablePart(part.page, part.bbox, part.cells, part.reader, title, year, context)
+
+
+def _is_usable(boxes: Sequence[BBox]) -> bool:
+    xs = {round(b[0]) for b in boxes}
+    ys = {round(b[1]) for b in boxes}
+    return len(boxes) >= 4 and len(xs) >= 2 and len(ys) >= 2
+
+
+def boxes_to_parts(
+    tables: Sequence[Sequence[BBox]], chars: Sequence[Char], number: int, reader: str
+) -> list[TablePart]:
+    """Turn the boxes of each table on a page into parts, with text and heading."""
+    parts: list[TablePart] = []
+    for boxes in sorted(tables, key=lambda bs: min(b[1] for b in bs)):
+        if not _is_usable(boxes):
+            continue
+        bbox = (
+            min(b[0] for b in boxes),
+            min(b[1] for b in boxes),
+            max(b[2] for b in boxes),
+            max(b[3] for b in boxes),
+        )
+        inside = [c for c in chars if _center_in(c, bbox)]
+        part = TablePart(number, bbox, boxes_to_cells(boxes, inside), reader)
+        top_limit = parts[-1].bbox[3] if parts else 0.0
+        parts.append(part_with_heading(part, chars, top_limit))
+    return parts
+
+
+def dedupe(page: Any) -> Any:
+    """Drop characters drawn twice at almost the same place ("fake bold").
+
+    Not keyed on the font size: the second copy's size often differs in the last bits.
+    """
+    return page.dedupe_chars(tolerance=1, extra_attrs=("fontname",))
+
+
+def _segment(p0: tuple[float, float], p1: tuple[float, float]) -> dict[str, Any] | None:
+    (xa, ya), (xb, yb) = p0, p1
+    if abs(xa - xb) <= _AXIS_NOISE and abs(ya - yb) > _AXIS_NOISE:
+        x = (xa + xb) / 2
+        return {"object_type": "line", "x0": x, "x1": x, "top": min(ya, yb), "bottom": max(ya, yb)}
+    if abs(ya - yb) <= _AXIS_NOISE and abs(xa - xb) > _AXIS_NOISE:
+        y = (ya + yb) / 2
+        return {"object_type": "line", "x0": min(xa, xb), "x1": max(xa, xb), "top": y, "bottom": y}
+    return None
+
+
+def curves_to_lines(curves: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Axis-parallel pieces of curve paths as lines.
+
+    A rectangle drawn under a rotated or scaled matrix picks up float noise, and pdfminer then
+    calls it a curve, which pdfplumber's "lines" strategy ignores.
+    """
+    lines: list[dict[str, Any]] = []
+    for curve in curves:
+        points = [(float(x), float(y)) for x, y in curve.get("pts", ())]
+        for p0, p1 in itertools.pairwise(points):
+            segment = _segment(p0, p1)
+            if segment is not None:
+                segment["width"] = segment["x1"] - segment["x0"]
+                segment["height"] = segment["bottom"] - segment["top"]
+                lines.append(segment)
+    return lines
+
+
+def page_to_table_settings(page: Any) -> dict[str, Any]:
+    """The "lines" settings, plus the ruling hidden in curves."""
+    lines = curves_to_lines(page.curves)
+    if not lines:
+        return TABLE_SETTINGS
+    return {
+        **TABLE_SETTINGS,
+        "explicit_vertical_lines": [ln for ln in lines if ln["x0"] == ln["x1"]],
+        "explicit_horizontal_lines": [ln for ln in lines if ln["top"] == ln["bottom"]],
+    }
+
+
+def plumber_page_to_parts(page: Any, number: int) -> list[TablePart]:
+    """Ruled tables of a pdfplumber page (characters deduplicated first: fake bold)."""
+    page = dedupe(page)
+    tables = page.find_tables(table_settings=page_to_table_settings(page))
+    boxes = [[_bbox(cell) for cell in table.cells] for table in tables]
+    return boxes_to_parts(boxes, page.chars, number, "pdfplumber")
+
+
+def _bbox(values: Sequence[Any]) -> BBox:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return (x0, top, x1, bottom)
+
+
+def _camelot_groups(cells: Sequence[Sequence[Any]]) -> list[list[tuple[int, int]]]:
+    """Group camelot's grid cells into merged cells (no ruling between them)."""
+    parent: dict[tuple[int, int], tuple[int, int]] = {}
+
+    def find(key: tuple[int, int]) -> tuple[int, int]:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for r, row in enumerate(cells):
+        for c, cell in enumerate(row):
+            find((r, c))
+            if c + 1 < len(row) and not cell.right:
+                parent[find((r, c + 1))] = find((r, c))
+            if r + 1 < len(cells) and not cell.bottom:
+                parent[find((r + 1, c))] = find((r, c))
+    groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+    for key in parent:
+        groups.setdefault(find(key), []).append(key)
+    return list(groups.values())
+
+
+def camelot_table_to_boxes(table: Any, page_height: float) -> list[BBox]:
+    """Merged-cell boxes of one camelot table, in top-down coordinates."""
+    boxes: list[BBox] = []
+    for group in _camelot_groups(table.cells):
+        members = [table.cells[r][c] for r, c in group]
+        x0 = min(float(m.x1) for m in members)
+        x1 = max(float(m.x2) for m in members)
+        y0 = min(float(m.y1) for m in members)
+        y1 = max(float(m.y2) for m in members)
+        boxes.append((x0, page_height - y1, x1, page_height - y0))
+    return boxes
+
+
+def camelot_page_to_parts(path: Path, page: Any, number: int) -> list[TablePart]:
+    """Ruled tables found by camelot's lattice reader (lines seen on the rendered page)."""
+    from camelot.io import read_pdf  # noqa: PLC0415 - heavy (OpenCV): loaded only when needed
+
+    tables = read_pdf(str(path), pages=str(number), flavor="lattice", suppress_stdout=True)
+    page = dedupe(page)
+    boxes = [camelot_table_to_boxes(table, float(page.height)) for table in tables]
+    return boxes_to_parts(boxes, page.chars, number, "camelot")

@@ -1,0 +1,90 @@
+"""Fast page finding with pypdfium2: which pages may hold a 自评表, which are scans or garbled.
+
+pdfplumber is slow (pure Python layout analysis); pdfium's text is enough to tell a
+自评表 page from a prose page or a 收入支出决算总表 page, so pdfplumber only runs where it
+matters.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from extract.pdf_text import is_unreadable
+
+# Header labels of the indicator block: a 自评表 page shows several of them.
+HEADER_LABELS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因")
+# Words that go with 项目名称 on the first page of a 自评表.
+MARKERS = ("绩效指标", "自评", "指标值", "年度总体目标", "预期目标", "实际完成", *HEADER_LABELS)
+
+
+class PageKind(enum.StrEnum):
+    """What a page looks like from its pdfium text."""
+
+    TABLE = "table"  # may hold a 自评表
+    OTHER = "other"  # text, but no 自评表 labels
+    SCANNED = "scanned"  # no text, but images: a scan
+    EMPTY = "empty"  # no text, no images
+    UNREADABLE = "unreadable"  # text that does not decode ((cid:…), controls, U+FFFD)
+
+
+@dataclass(frozen=True, slots=True)
+class PageScan:
+    """One page as pdfium sees it (1-based ``number``; ``text`` without whitespace)."""
+
+    number: int
+    text: str
+    has_images: bool
+
+
+def squash(text: str) -> str:
+    """Text without any whitespace (labels wrap anywhere)."""
+    return "".join(text.split())
+
+
+def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:
+    """Classify a page by its squashed text.
+
+    >>> text_to_kind("项目名称某项目绩效指标一级指标二级指标")
+    <PageKind.TABLE: 'table'>
+    >>> text_to_kind("收入支出决算总表项目名称行次金额")
+    <PageKind.OTHER: 'other'>
+    """
+    if not text:
+        return PageKind.SCANNED if has_images else PageKind.EMPTY
+    if is_unreadable(text):
+        return PageKind.UNREADABLE
+    markers = sum(1 for word in MARKERS if word in text)
+    headers = sum(1 for word in HEADER_LABELS if word in text)
+    titled = "项目名称" in text and "自评表" in text  # a table that starts low on the page
+    if ("项目名称" in text and markers >= 2) or headers >= 4 or titled:
+        return PageKind.TABLE
+    return PageKind.OTHER
+
+
+def _page_has_images(page: pdfium.PdfPage) -> bool:
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def document_to_scans(doc: pdfium.PdfDocument) -> list[PageScan]:
+    """pdfium text of every page (images are looked for only on pages without text)."""
+    scans: list[PageScan] = []
+    for index in range(len(doc)):
+        page = doc[index]
+        try:
+            textpage = page.get_textpage()
+            text = squash(textpage.get_text_range())
+            textpage.close()
+            images = not text and _page_has_images(page)
+        finally:
+            page.close()
+        scans.append(PageScan(index + 1, text, images))
+    return scans
+
+
+def scans_to_kinds(scans: Sequence[PageScan]) -> list[PageKind]:
+    return [text_to_kind(scan.text, has_images=scan.has_images) for scan in scans]

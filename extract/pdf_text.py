@@ -1,0 +1,157 @@
+"""Characters of a PDF page → lines → cell text, and a test for text that cannot be read.
+
+pdfplumber gives one dict per drawn character (``text``, ``x0``, ``x1``, ``top``, ``bottom``,
+``size``). Lines are clusters of characters on the same baseline band; within a line a gap wider
+than a quarter of the font size between two narrow (Latin) characters becomes a space; wrapped
+lines are joined without a space, except between Latin letters/digits when the line was broken
+at a space (it stops well short of the cell's right edge).
+
+>>> chars = [_c("偏", 0, 0), _c("差", 10, 0), _c("分", 0, 12), _c("析", 10, 12)]
+>>> chars_to_text(chars)
+'偏差分析'
+>>> digits = [_c("1", 0, 0, 5), _c("2", 5, 0, 5), _c("3", 0, 12, 5)]
+>>> chars_to_text(digits, (0, 0, 10, 20))  # the line fills the cell: a number broken in two
+'123'
+>>> chars_to_text(digits, (0, 0, 40, 20))  # room left on the line: broken at a space
+'12 3'
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+Char = Mapping[str, Any]
+
+_CID = re.compile(r"\(cid:\d+\)")
+_SPACE_GAP = 0.25  # a gap wider than this share of the font size is a space (Latin text)
+_LINE_BAND = 0.5  # characters whose middles differ by less than this share of the size share a line
+UNREADABLE_SHARE = 0.2  # share of unreadable characters from which a page's text is not trusted
+
+
+def _c(text: str, x0: float, top: float, size: float = 10.0) -> dict[str, Any]:
+    """A minimal character dict (for doctests and tests)."""
+    return {"text": text, "x0": x0, "x1": x0 + size, "top": top, "bottom": top + size, "size": size}
+
+
+def is_wide(ch: str) -> bool:
+    """True for CJK and full-width characters (no space is ever put next to them)."""
+    return unicodedata.east_asian_width(ch) in ("W", "F")
+
+
+def _mid(char: Char) -> float:
+    return (float(char["top"]) + float(char["bottom"])) / 2
+
+
+def _size(char: Char) -> float:
+    return float(char.get("size") or (float(char["bottom"]) - float(char["top"])) or 1.0)
+
+
+def chars_to_lines(chars: Iterable[Char]) -> list[list[Char]]:
+    """Cluster characters into lines (top to bottom), each sorted left to right."""
+    lines: list[list[Char]] = []
+    mids: list[float] = []
+    for char in sorted(chars, key=_mid):
+        mid = _mid(char)
+        if lines and mid - mids[-1] <= _LINE_BAND * _size(char):
+            lines[-1].append(char)
+            mids[-1] = (mids[-1] * (len(lines[-1]) - 1) + mid) / len(lines[-1])
+        else:
+            lines.append([char])
+            mids.append(mid)
+    return [sorted(line, key=lambda c: float(c["x0"])) for line in lines]
+
+
+def line_to_text(line: Sequence[Char]) -> str:
+    """The characters of one line, with spaces where Latin words are apart."""
+    out: list[str] = []
+    prev: Char | None = None
+    for char in line:
+        text = str(char["text"])
+        if prev is not None and out and not out[-1].endswith(" ") and not text.isspace():
+            gap = float(char["x0"]) - float(prev["x1"])
+            last = out[-1][-1:]
+            if gap > _SPACE_GAP * _size(char) and not (is_wide(last) or is_wide(text[:1])):
+                out.append(" ")
+        out.append(text)
+        prev = char
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def join_wrapped(parts: Iterable[str], spaced: Iterable[bool] | None = None) -> str:
+    """Join the lines of a wrapped cell.
+
+    No space between lines unless both sides are Latin letters or digits and the line was broken
+    at a space (``spaced``, from the geometry; without it: only between two letters).
+
+    >>> join_wrapped(["偏差原因分析及改", "进措施"])
+    '偏差原因分析及改进措施'
+    >>> join_wrapped(["产出指标(5", "0分)"])
+    '产出指标(50分)'
+    >>> join_wrapped(["annual", "report"])
+    'annual report'
+    """
+    flags = list(spaced) if spaced is not None else None
+    text = ""
+    for i, raw in enumerate(parts):
+        part = raw.strip()
+        if not part:
+            continue
+        if text and _latin(text[-1]) and _latin(part[0]):
+            wide_gap = (
+                flags[i - 1]
+                if flags is not None and i >= 1
+                else text[-1].isalpha() and part[0].isalpha()
+            )
+            if wide_gap:
+                text += " "
+        text += part
+    return text
+
+
+def _latin(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
+
+
+def lines_to_breaks(
+    lines: Sequence[Sequence[Char]], bbox: tuple[float, float, float, float]
+) -> list[bool]:
+    """For each line: was it broken at a space (room left for a word at its right)?
+
+    The left padding (first character to the cell's left edge) is taken as the right padding too;
+    a line that stops more than ~one Latin word short of the right edge was broken at a space.
+    """
+    breaks: list[bool] = []
+    for line in lines:
+        left_pad = float(line[0]["x0"]) - bbox[0]
+        leftover = bbox[2] - float(line[-1]["x1"]) - max(left_pad, 0.0)
+        breaks.append(leftover > 0.7 * _size(line[-1]))
+    return breaks
+
+
+def chars_to_text(
+    chars: Iterable[Char], bbox: tuple[float, float, float, float] | None = None
+) -> str:
+    """The text of a cell: its lines joined as wrapped text (``bbox``: the cell, for spaces)."""
+    lines = chars_to_lines(chars)
+    breaks = lines_to_breaks(lines, bbox) if bbox is not None and lines else None
+    return join_wrapped((line_to_text(line) for line in lines), breaks)
+
+
+def text_to_unreadable_share(text: str) -> float:
+    """Share of characters that cannot be text: ``(cid:n)``, U+FFFD, controls, private use."""
+    cids = len(_CID.findall(text))
+    rest = _CID.sub("", text)
+    visible = [ch for ch in rest if not ch.isspace()]
+    bad = sum(
+        1 for ch in visible if ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cs")
+    )
+    total = cids + len(visible)
+    return (cids + bad) / total if total else 0.0
+
+
+def is_unreadable(text: str) -> bool:
+    """True when too much of ``text`` is unreadable to trust it."""
+    return text_to_unreadable_share(text) >= UNREADABLE_SHARE
