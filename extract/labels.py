@@ -34,10 +34,10 @@ def base_key(text: str) -> str:
     return _PAREN_SUFFIX.sub("", label_key(text))
 
 
-PROJECT_NAME = frozenset({"项目名称"})
+PROJECT_NAME = frozenset({"项目名称", "部门名称", "单位名称", "部门(单位)名称"})
 DEPARTMENT = frozenset({"主管部门", "主管单位"})
 IMPLEMENTING_UNIT = frozenset({"实施单位", "项目实施单位"})
-MONEY_LABEL_PREFIX = "项目资金"
+MONEY_LABEL_PREFIXES = ("项目资金", "预算执行情况", "预算执行", "资金情况", "资金投入")
 MONEY_UNITS = {"万元": "万元", "元": "元", "亿元": "亿元"}
 
 #: 项目资金 block columns: base key → FundRow field.
@@ -76,6 +76,16 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "全年完成值": "actual",
     "完成值": "actual",
     "实际值": "actual",
+    "指标名称": "level3",
+    "调整指标值": "target_adjusted",
+    "调整后指标值": "target_adjusted",
+    "指标性质": "nature",
+    "度量单位": "unit",
+    "计量单位": "unit",
+    "得分系数": "coefficient",
+    "是否核心指标": "core",
+    "权重占比": "share",
+    "折算得分": "converted",
     "分值": "weight",
     "权重": "weight",
     "指标分值": "weight",
@@ -83,10 +93,10 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "得分": "score",
     "指标得分": "score",
     "自评得分": "score",
-    "单项指标得分": "score",
+    "单项指标得分": "item_score",
 }
 NOTE_PREFIXES = ("偏差原因", "未完成原因", "原因")
-INDICATOR_BLOCK = frozenset({"绩效指标"})
+INDICATOR_BLOCK = frozenset({"绩效指标", "绩效指标完成情况"})
 TOTAL = frozenset({"总分", "合计", "总计"})
 
 #: 二级 group names: a row whose 三级 cell holds one of these is shifted by a column.

@@ -25,7 +25,27 @@ _NUMBER = regex.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$")
 _PLAIN_NUMBER = regex.compile(r"^\d+(?:\.\d+)?$")
 _MIN_SHIFT_GAIN = 3
 _TARGETISH = regex.compile(r"\d|[≥≤><=＝═≧≦]|前|第|名")
-_INDICATOR_FIELDS = ("level1", "level2", "level3", "target", "actual", "weight", "score", "note")
+#: Fields that make a row an indicator (a row with only 一级/二级 labels is a group row).
+_VALUE_FIELDS = (
+    "level3",
+    "target",
+    "target_adjusted",
+    "actual",
+    "weight",
+    "score",
+    "note",
+    "nature",
+    "unit",
+    "coefficient",
+    "share",
+    "item_score",
+    "converted",
+    "core",
+)
+# Template rows left unfilled: '指标1:', '指标2：', '……', '...'.
+_PLACEHOLDER = regex.compile(r"^(?:指标\d*[:：]?|[.…。·、]+)$")
+# A grade printed beside the total: 优, 良, 中, 差, 优秀, 良好, 合格, 不合格, A/B/C/D 级.
+_GRADE = regex.compile(r"^(?:优秀?|良好?|中等?|差|合格|不合格|[A-D]级?)$")
 _SHIFTS = (0, 1, -1)
 
 
@@ -93,9 +113,21 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
     header_row = _find_header(state.rows, labels.indicator_field)
     funds_row = _find_header(state.rows, labels.fund_field, stop=header_row)
     section_end = _first_of(goal_row, header_row, len(state.rows))
-    money_label, funds = _read_funds(state, funds_row, section_end)
+    funds = _read_funds(state, funds_row, section_end)
     planned, achieved = _read_goal(state, goal_row, _first_of(header_row, len(state.rows)))
-    indicators, total = _read_indicators(state, header_row)
+    after = max(r for r in (goal_row, funds_row, 0) if r is not None)
+    indicators, total, block_label = _read_indicators(state, header_row, after)
+    columns = _columns(state.rows[header_row], labels.indicator_field) if header_row else {}
+    family = _family(grid, columns, indicators, funds)
+    if family == "unknown":
+        state.problem(
+            "unknown_layout",
+            Severity.ERROR,
+            "无法识别的自评表版式：未找到绩效指标表头，已保留能读取的内容",
+            grid.source,
+            "family",
+        )
+    extra = (("总分等级", total.grade),) if total is not None and total.grade else ()
     _report_unread(state)
     return SelfEvalTable(
         file=grid.file,
@@ -108,15 +140,39 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
         project_name=project,
         department=department,
         implementing_unit=unit,
-        money_label=money_label,
-        funds=funds,
+        money_label=funds.money_label,
+        funds=funds.rows,
         goal_planned=planned,
         goal_achieved=achieved,
         indicators=indicators,
         total=total,
         problems=(*grid.problems, *state.problems),
         reader=grid.reader,
+        family=family,
+        funds_header=funds.header,
+        indicator_block=block_label,
+        extra=extra,
     )
+
+
+def _family(
+    grid: Grid, columns: dict[str, int], indicators: Sequence[IndicatorRow], funds: _Funds
+) -> str:
+    """Which layout family a table belongs to, from the columns its header names."""
+    if not columns:
+        return "unknown"
+    if "coefficient" in columns:
+        return "department_whole"
+    if "share" in columns or "converted" in columns:
+        return "hebei_converted"
+    if "nature" in columns and "unit" in columns:
+        return "split_operator"
+    if "weight" not in columns:
+        return "hubei"
+    title = labels.label_key(grid.title or "")
+    if columns["weight"] < columns.get("target", columns["weight"]) or "衔接" in title:
+        return "xianjie"
+    return "standard"
 
 
 def _key(cell: Cell | None) -> str:
@@ -178,9 +234,16 @@ def _columns(row: Row, to_field: Callable[[str], str | None]) -> dict[str, int]:
     return columns
 
 
-def _read_funds(
-    state: _Reading, header: int | None, end: int
-) -> tuple[CellText | None, tuple[FundRow, ...]]:
+@dataclass(frozen=True, slots=True)
+class _Funds:
+    """What the 项目资金 block gave."""
+
+    money_label: CellText | None = None
+    rows: tuple[FundRow, ...] = ()
+    header: tuple[tuple[str, CellText], ...] = ()
+
+
+def _read_funds(state: _Reading, header: int | None, end: int) -> _Funds:
     if header is None:
         state.problem(
             "missing_section",
@@ -189,22 +252,26 @@ def _read_funds(
             state.grid.source,
             "funds",
         )
-        return None, ()
+        return _Funds()
     header_cells = state.rows[header]
     columns = _columns(header_cells, labels.fund_field)
-    for col in columns.values():
-        state.take(header_cells[col])
     first_value_col = min(columns.values())
+    extra_columns = _extra_columns(header_cells, columns, labels.fund_field, first_value_col)
+    header_texts = tuple(
+        (name, text) for name, col in columns.items() if (text := state.take(header_cells[col]))
+    )
+    for col in extra_columns:
+        state.take(header_cells[col])
     money_label = None
     for cell in (c for row in state.rows[header:end] for c in row[:first_value_col]):
-        if cell is not None and _key(cell).startswith(labels.MONEY_LABEL_PREFIX):
+        if cell is not None and _is_money_label(cell):
             money_label = state.take(cell)
     funds = []
     for row in state.rows[header + 1 : end]:
         label_cells = [
             c
             for c in row[:first_value_col]
-            if not _blank(c) and not _key(c).startswith(labels.MONEY_LABEL_PREFIX)
+            if c is not None and c.text.strip() and not _is_money_label(c)
         ]
         values = {name: _at(row, col) for name, col in columns.items()}
         if not label_cells and all(_blank(v) for v in values.values()):
@@ -215,10 +282,15 @@ def _read_funds(
         funds.append(
             FundRow(
                 label=state.take(label),  # type: ignore[arg-type]
+                extra=_extra_cells(state, row, extra_columns, 0),
                 **{name: state.take(values.get(name)) for name in _FUND_FIELDS},
             )
         )
-    return money_label, tuple(funds)
+    return _Funds(money_label, tuple(funds), header_texts)
+
+
+def _is_money_label(cell: Cell) -> bool:
+    return _key(cell).startswith(labels.MONEY_LABEL_PREFIXES)
 
 
 _FUND_FIELDS = ("budget_initial", "budget_adjusted", "spent", "weight", "rate", "score")
@@ -247,8 +319,9 @@ def _read_goal(
     if planned_col is None and achieved_col is None:
         rest = [c for c in row[label_col + 1 :] if not _blank(c)]
         return (state.take(rest[0]) if rest else None), None
-    state.take(_at(row, planned_col or -1))
-    state.take(_at(row, achieved_col or -1))
+    for col in (planned_col, achieved_col):
+        if col is not None:
+            state.take(row[col])
     content = [r for r in state.rows[goal + 1 : end] if any(not _blank(c) for c in r)]
     if not content:
         return None, None
@@ -269,8 +342,9 @@ def _first_nonblank(row: Row, start: int, stop: int) -> Cell | None:
 
 
 def _read_indicators(
-    state: _Reading, header: int | None
-) -> tuple[tuple[IndicatorRow, ...], TotalRow | None]:
+    state: _Reading, header: int | None, after: int
+) -> tuple[tuple[IndicatorRow, ...], TotalRow | None, CellText | None]:
+    """The indicator rows under the 绩效指标 header, the 总分 row, and the block label."""
     if header is None:
         state.problem(
             "missing_section",
@@ -279,25 +353,19 @@ def _read_indicators(
             state.grid.source,
             "indicators",
         )
-        return (), None
+        return (), _find_total(state, after, {}), None
     header_cells = state.rows[header]
     columns = _columns(header_cells, labels.indicator_field)
-    for cell in header_cells:
-        if cell is not None and (
-            labels.indicator_field(cell.text) or _key(cell) in labels.INDICATOR_BLOCK
-        ):
-            state.take(cell)
-    for row in state.rows[:header]:
-        for cell in row:
-            if cell is not None and _key(cell) in labels.INDICATOR_BLOCK:
-                state.take(cell)
+    first = min(columns.values())
+    extra_columns = _extra_columns(header_cells, columns, labels.indicator_field, first)
+    for col in (*columns.values(), *extra_columns):
+        state.take(header_cells[col])
+    block_label = _indicator_block_label(state, header, first)
     indicators: list[IndicatorRow] = []
     total: TotalRow | None = None
     previous: IndicatorRow | None = None
     for row in state.rows[header + 1 :]:
-        total_col = next(
-            (i for i, c in enumerate(row) if c is not None and _key(c) in labels.TOTAL), None
-        )
+        total_col = _total_col(row)
         if total_col is not None:
             total = _read_total(state, row, total_col, columns)
             break
@@ -311,15 +379,12 @@ def _read_indicators(
         if shift:
             _report_shift(state, row, shift)
         cells = {name: _at(row, col + shift) for name, col in columns.items()}
-        if all(_blank(cells.get(name)) for name in _INDICATOR_FIELDS[2:]):
-            if (
-                previous is None
-                or not _blank(cells.get("level1"))
-                or not _blank(cells.get("level2"))
-            ):
-                previous = _group_only(state, cells, previous)
+        block = _block_cell(state, row, first + shift, previous)
+        extra = _extra_cells(state, row, extra_columns, shift)
+        if all(_blank(cells.get(name)) for name in _VALUE_FIELDS):
+            previous = _group_only(state, cells, previous, block)
             continue
-        previous = _indicator(state, cells, previous, row)
+        previous = _indicator(state, cells, previous, row, block, extra)
         indicators.append(previous)
     if total is None:
         state.problem(
@@ -329,7 +394,66 @@ def _read_indicators(
             state.grid.source,
             "score_total_reported",
         )
-    return tuple(indicators), total
+    return tuple(indicators), total, block_label
+
+
+def _total_col(row: Row) -> int | None:
+    return next((i for i, c in enumerate(row) if c is not None and _key(c) in labels.TOTAL), None)
+
+
+def _find_total(state: _Reading, after: int, columns: dict[str, int]) -> TotalRow | None:
+    """The 总分 row of a table whose indicator header was not found."""
+    for row in state.rows[after:]:
+        total_col = _total_col(row)
+        if total_col is not None:
+            return _read_total(state, row, total_col, columns)
+    return None
+
+
+def _extra_columns(
+    header: Row, columns: dict[str, int], to_field: Callable[[str], str | None], first: int
+) -> dict[int, str]:
+    """Header cells right of the first field that name no field: column → header text."""
+    taken = set(columns.values())
+    return {
+        col: labels.label_key(cell.text)
+        for col, cell in enumerate(header)
+        if col > first
+        and col not in taken
+        and cell is not None
+        and not _blank(cell)
+        and to_field(cell.text) is None
+    }
+
+
+def _extra_cells(
+    state: _Reading, row: Row, extra_columns: dict[int, str], shift: int
+) -> tuple[tuple[str, CellText], ...]:
+    found = []
+    for col, name in extra_columns.items():
+        cell = _at(row, col + shift)
+        if not _blank(cell):
+            found.append((name, state.take(cell)))
+    return tuple((name, text) for name, text in found if text is not None)
+
+
+def _indicator_block_label(state: _Reading, header: int, first: int) -> CellText | None:
+    """The 绩效指标 label left of the header (``绩效指标(90分)``), in the header or above it."""
+    for row in (state.rows[header], *state.rows[:header]):
+        for cell in row[: first + 1]:
+            if cell is not None and labels.base_key(cell.text) in labels.INDICATOR_BLOCK:
+                return state.take(cell)
+    return None
+
+
+def _block_cell(
+    state: _Reading, row: Row, first: int, previous: IndicatorRow | None
+) -> CellText | None:
+    """The cell left of the 一级 column (年度绩效目标1(40分)), or the one carried down."""
+    cells = [c for c in row[: max(first, 0)] if not _blank(c)]
+    if cells:
+        return state.take(cells[-1])
+    return previous.block if previous is not None else None
 
 
 def _is_repeated_header(row: Row) -> bool:
@@ -385,7 +509,10 @@ def _report_shift(state: _Reading, row: Row, shift: int) -> None:
 
 
 def _group_only(
-    state: _Reading, cells: dict[str, Cell | None], previous: IndicatorRow | None
+    state: _Reading,
+    cells: dict[str, Cell | None],
+    previous: IndicatorRow | None,
+    block: CellText | None,
 ) -> IndicatorRow | None:
     """A row with only 一级/二级 labels and no indicator: report it and carry its labels."""
     cell = next((c for c in cells.values() if not _blank(c)), None)
@@ -413,16 +540,23 @@ def _group_only(
         score=None,
         note=None,
         source=cell.source,
+        block=block,
     )
 
 
 def _indicator(
-    state: _Reading, cells: dict[str, Cell | None], previous: IndicatorRow | None, row: Row
+    state: _Reading,
+    cells: dict[str, Cell | None],
+    previous: IndicatorRow | None,
+    row: Row,
+    block: CellText | None,
+    extra: tuple[tuple[str, CellText], ...],
 ) -> IndicatorRow:
     inherited: list[str] = []
     level1 = state.take(cells.get("level1"))
     level2 = state.take(cells.get("level2"))
-    if previous is not None and (level1 is None or level1.blank):
+    same_block = previous is not None and previous.block == block
+    if previous is not None and same_block and (level1 is None or level1.blank):
         level1 = previous.level1
         inherited.append("level1")
         if level2 is None or level2.blank:
@@ -430,19 +564,33 @@ def _indicator(
             inherited.append("level2")
     anchor = next(c for c in row if not _blank(c))
     assert anchor is not None
+    source = Source(
+        anchor.source.file, page=anchor.source.page, line=anchor.source.line, row=anchor.row
+    )
+    values = {name: state.take(cells.get(name)) for name in _VALUE_FIELDS}
+    level3 = labels.label_key(values["level3"].raw) if values["level3"] is not None else ""
+    placeholder = _PLACEHOLDER.match(level3) is not None and all(
+        v is None or v.blank for name, v in values.items() if name not in ("level3", "note")
+    )
+    if placeholder:
+        state.problem(
+            "placeholder_row",
+            Severity.INFO,
+            f"模板占位行，未填写指标：{level3}",
+            source,
+            "indicator",
+            found=level3,
+        )
     return IndicatorRow(
         level1=level1,
         level2=level2,
-        level3=state.take(cells.get("level3")),
-        target=state.take(cells.get("target")),
-        actual=state.take(cells.get("actual")),
-        weight=state.take(cells.get("weight")),
-        score=state.take(cells.get("score")),
-        note=state.take(cells.get("note")),
-        source=Source(
-            anchor.source.file, page=anchor.source.page, line=anchor.source.line, row=anchor.row
-        ),
+        source=source,
         inherited=tuple(inherited),
+        block=block,
+        placeholder=placeholder,
+        sub_row=level3.startswith("其中"),
+        extra=extra,
+        **values,
     )
 
 
@@ -464,7 +612,17 @@ def _read_total(state: _Reading, row: Row, label_col: int, columns: dict[str, in
             weight = numbers[0]
         else:
             score = numbers[0]
-    return TotalRow(weight=state.take(weight), score=state.take(score), source=label.source)
+    after = score.col if score is not None else label_col
+    grade = next(
+        (c for c in row[after + 1 :] if c is not None and _GRADE.match(labels.label_key(c.text))),
+        None,
+    )
+    return TotalRow(
+        weight=state.take(weight),
+        score=state.take(score),
+        source=label.source,
+        grade=state.take(grade),
+    )
 
 
 def _report_unread(state: _Reading) -> None:

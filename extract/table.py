@@ -24,6 +24,10 @@ class CellText:
         return not self.raw.strip()
 
 
+Extra = tuple[tuple[str, CellText], ...]
+"""Cells of columns that have no field: (the column's header text, the cell)."""
+
+
 @dataclass(frozen=True, slots=True)
 class FundRow:
     """One row of the 项目资金 block (年度资金总额, 其中：当年财政拨款, 上年结转资金, 其他资金)."""
@@ -35,12 +39,21 @@ class FundRow:
     weight: CellText | None
     rate: CellText | None
     score: CellText | None
+    extra: Extra = ()
 
 
 @dataclass(frozen=True, slots=True)
 class IndicatorRow:
     """One 三级指标 row. ``level1``/``level2`` are filled down from the rows above when their
-    cells are blank or merged; ``inherited`` names the levels that were filled down."""
+    cells are blank or merged; ``inherited`` names the levels that were filled down.
+
+    The optional columns of other layout families: ``target_adjusted`` (调整指标值),
+    ``nature`` (指标性质: an operator such as ``≧``, or 定量/定性), ``unit`` (度量单位/计量单位),
+    ``coefficient`` (得分系数), ``share`` (权重占比), ``item_score`` (单项指标得分),
+    ``converted`` (折算得分), ``core`` (是否核心指标). ``block`` is the cell left of the 一级
+    column (年度绩效目标1(40分) in some layouts), filled down. ``placeholder`` marks template
+    rows (``指标1:``, ``……``) and ``sub_row`` the ``其中…`` rows that carry no score.
+    """
 
     level1: CellText | None
     level2: CellText | None
@@ -52,6 +65,18 @@ class IndicatorRow:
     note: CellText | None
     source: Source
     inherited: tuple[str, ...] = ()
+    target_adjusted: CellText | None = None
+    nature: CellText | None = None
+    unit: CellText | None = None
+    coefficient: CellText | None = None
+    share: CellText | None = None
+    item_score: CellText | None = None
+    converted: CellText | None = None
+    core: CellText | None = None
+    block: CellText | None = None
+    placeholder: bool = False
+    sub_row: bool = False
+    extra: Extra = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,11 +86,19 @@ class TotalRow:
     weight: CellText | None
     score: CellText | None
     source: Source
+    grade: CellText | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class SelfEvalTable:
-    """One 自评表 with every field it prints, the raw text kept, plus what the reader noticed."""
+    """One 自评表 with every field it prints, the raw text kept, plus what the reader noticed.
+
+    ``family`` names the layout family (``standard``, ``xianjie``, ``split_operator``, ``hubei``,
+    ``department_whole``, ``hebei_converted`` or ``unknown``); ``funds_header`` keeps the header
+    cell of each 项目资金 column (a score header such as ``得分(20分*执行率)`` carries the
+    execution weight); ``indicator_block`` the ``绩效指标(90分)`` label; ``extra`` the cells no
+    field takes (a grade printed beside the total, …).
+    """
 
     file: str
     source_kind: str
@@ -85,6 +118,10 @@ class SelfEvalTable:
     total: TotalRow | None
     problems: tuple[Problem, ...]
     reader: str = ""
+    family: str = "standard"
+    funds_header: tuple[tuple[str, CellText], ...] = ()
+    indicator_block: CellText | None = None
+    extra: Extra = ()
 
     @property
     def source(self) -> Source:

@@ -15,11 +15,13 @@ import regex
 from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
 from jixiao.errors import NumberParseError
 from jixiao.model import Problem, Severity, Source
-from normalize import Comparison, Measurement, Target, clean_text, parse_decimal
+from normalize import Comparison, Measurement, Target, clean_text, parse_amount, parse_decimal
 from score.disagreement import SEVERITY_OF_KIND, classify, fmt
 from score.indicators import IndicatorScore
 from score.policy import Policy
+from score.rounding import round_to
 
+_MONEY_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 _KIND_ORDER = (
     "",
     "rounding",
@@ -82,6 +84,22 @@ class Checks:
                 kind="parse_doubt",
             )
             return None
+
+    def amount(self, cell: CellText | None, field_name: str, money: str | None) -> Decimal | None:
+        """A printed amount, converted to the table's money unit when the cell names its own
+        (``620.82万元`` in a 元 table)."""
+        if cell is None:
+            return None
+        try:
+            parsed = parse_amount(cell.raw, source=cell.source)
+        except NumberParseError:
+            return self.number(cell, field_name)
+        if parsed is None:
+            return None
+        value, unit = parsed
+        if unit is None or unit.base != "元" or money not in _MONEY_SCALE:
+            return value
+        return value * unit.scale / _MONEY_SCALE[money]
 
     def disagreement(
         self,
@@ -380,8 +398,8 @@ def check_deviation_note(
     """A score below the weight needs a 偏差原因 note."""
     if weight is None or printed is None or printed >= weight:
         return
-    if row.note is not None and not row.note.blank:
-        return
+    if row.note is None or not row.note.blank:
+        return  # no note column in this layout, or a note is given
     name = _clean(row.level3)
     checks.add(
         "missing_deviation_note",
@@ -422,3 +440,90 @@ def _first_year(text: str | None) -> int | None:
 
 def _clean(cell: CellText | None) -> str:
     return clean_text(cell.raw) if cell is not None else ""
+
+
+def check_family_arithmetic(
+    checks: Checks, row: IndicatorRow, weight: Decimal | None, printed: Decimal | None
+) -> None:
+    """Arithmetic a layout prints: 指标得分 = 指标权重 × 得分系数 (部门整体), and
+    折算得分 = 单项指标得分 × 权重占比 (河北)."""
+    name = _clean(row.level3)
+    step = Decimal("0.01")
+    coefficient = checks.number(row.coefficient, "coefficient") if row.coefficient else None
+    if coefficient is not None and weight is not None and printed is not None:
+        exact = weight * coefficient / 100
+        expected = round_to(exact, step, "half_up")
+        if abs(expected - printed) > checks.policy.tolerance:
+            checks.disagreement(
+                "coefficient_score_mismatch",
+                f"指标“{name}”得分（权重×得分系数）",
+                row.source,
+                "score_reported",
+                printed,
+                expected,
+                exact,
+            )
+    item = checks.number(row.item_score, "item_score") if row.item_score and row.converted else None
+    if item is not None and weight is not None and printed is not None:
+        exact = item * weight / 100
+        expected = round_to(exact, step, "half_up")
+        if abs(expected - printed) > checks.policy.tolerance:
+            checks.disagreement(
+                "converted_score_mismatch",
+                f"指标“{name}”折算得分（单项得分×权重占比）",
+                row.source,
+                "score_reported",
+                printed,
+                expected,
+                exact,
+            )
+
+
+def check_group_points(
+    checks: Checks,
+    table: SelfEvalTable,
+    groups: Sequence[tuple[str, Decimal | None]],
+    weights: Sequence[Decimal | None],
+    scores: Sequence[Decimal | None],
+    block_points: Decimal | None,
+) -> None:
+    """Points printed on a group label (产出指标(50分), 年度绩效目标1(40分), 绩效指标(90分)) must
+    equal the weights of its indicators; where no weights are printed, its scores must not
+    exceed them."""
+    members: dict[str, list[int]] = {}
+    for index, (name, points) in enumerate(groups):
+        if points is not None:
+            members.setdefault(name, []).append(index)
+    checks_to_run = [(name, groups[idx[0]][1], idx) for name, idx in members.items()]
+    if block_points is not None:
+        checks_to_run.append(("绩效指标", block_points, list(range(len(groups)))))
+    source = table.source
+    for name, points, indexes in checks_to_run:
+        assert points is not None
+        group_weights = [w for i in indexes if (w := weights[i]) is not None]
+        if group_weights:
+            total = sum(group_weights, Decimal(0))
+            if abs(total - points) > checks.policy.tolerance:
+                checks.add(
+                    "group_points_mismatch",
+                    Severity.ERROR,
+                    f"“{name}”标明 {fmt(points)} 分，其下指标分值合计 {fmt(total)}",
+                    source,
+                    field_name="weight",
+                    expected=fmt(points),
+                    found=fmt(total),
+                    kind="rule",
+                )
+            continue
+        group_scores = sum((s for i in indexes if (s := scores[i]) is not None), Decimal(0))
+        if group_scores > points:
+            checks.add(
+                "group_score_above_points",
+                Severity.ERROR,
+                f"“{name}”标明 {fmt(points)} 分，其下指标得分合计 {fmt(group_scores)}",
+                source,
+                field_name="score_reported",
+                expected=f"≤{fmt(points)}",
+                found=fmt(group_scores),
+                kind="rule",
+            )

@@ -3,7 +3,8 @@
 Column names are part of the public interface (README documents them). Numbers are float64
 in the frames (computed in Decimal before); whole numbers that may be missing are ``Int64``;
 text is pandas ``string``; ``achieved`` is nullable ``boolean``. "No cell" is ``<NA>``,
-an empty cell is ``""``.
+an empty cell is ``""``. ``extra`` columns hold a JSON object of the cells that have no column
+of their own (keyed by the printed header), or ``<NA>`` when there are none.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "source_file": S,
         "source_kind": S,
         "reader": S,
+        "family": S,
         "page_start": INT,
         "page_end": INT,
         "line_start": INT,
@@ -50,6 +52,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "grade": S,
         "policy": S,
         "problem_count": INT,
+        "extra": S,
     },
     "funds": {
         "table_id": S,
@@ -61,6 +64,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "weight": F,
         "execution_rate_reported": F,
         "score_reported": F,
+        "extra": S,
     },
     "indicators": {
         "table_id": S,
@@ -89,6 +93,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "score": F,
         "score_delta": F,
         "rule": S,
+        "extra": S,
     },
     "problems": {
         "table_id": S,

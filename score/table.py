@@ -7,6 +7,7 @@ and every disagreement with a printed value written as a classified ``problems``
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
@@ -21,7 +22,9 @@ from score.checks import (
     Checks,
     check_deviation_note,
     check_execution,
+    check_family_arithmetic,
     check_fund_rows,
+    check_group_points,
     check_indicator,
     check_indicator_reading,
     check_totals,
@@ -29,9 +32,10 @@ from score.checks import (
 )
 from score.execution import execution_of
 from score.frames import Frames, records_to_frame
-from score.indicators import score_indicator
+from score.indicators import IndicatorScore, score_indicator
 from score.policy import Policy
 from score.rounding import decimals_step, round_to
+from score.rows import points_of, row_to_texts
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -86,10 +90,14 @@ def _funds(
 ) -> tuple[list[dict[str, Any]], dict[str, Decimal | None]]:
     records = []
     parsed: list[dict[str, Decimal | None]] = []
+    money = money_unit(table.money_label.raw) if table.money_label is not None else None
     for seq, row in enumerate(table.funds, start=1):
         values = {
+            name: checks.amount(getattr(row, name), f"funds.{name}", money)
+            for name in ("budget_initial", "budget_adjusted", "spent")
+        } | {
             name: checks.number(getattr(row, name), f"funds.{name}")
-            for name in ("budget_initial", "budget_adjusted", "spent", "weight", "rate", "score")
+            for name in ("weight", "rate", "score")
         }
         parsed.append(values)
         records.append(
@@ -103,12 +111,15 @@ def _funds(
                 "weight": _float(values["weight"]),
                 "execution_rate_reported": _float(values["rate"]),
                 "score_reported": _float(values["score"]),
+                "extra": _json({k: clean_text(c.raw) for k, c in row.extra}),
             }
         )
     index = _total_fund_index(table.funds)
     if index is None:
         return records, {}
-    values = parsed[index]
+    values = dict(parsed[index])
+    if values["weight"] is None:
+        values["weight"] = _execution_weight_from_labels(table)
     check_fund_rows(checks, table.funds, parsed, index)
     execution = execution_of(values["budget_adjusted"], values["spent"], values["weight"], policy)
     row = table.funds[index]
@@ -139,6 +150,16 @@ def _funds(
     }
 
 
+def _execution_weight_from_labels(table: SelfEvalTable) -> Decimal | None:
+    """A layout without a 分值 column may print the execution weight in a label:
+    ``得分(20分*执行率)`` or ``预算执行情况(10分)``."""
+    headers = dict(table.funds_header)
+    if "weight" in headers:
+        return None
+    labels = [headers.get("score"), table.money_label]
+    return next((p for cell in labels if cell and (p := points_of(cell.raw))), None)
+
+
 def _total_fund_index(funds: tuple[FundRow, ...]) -> int | None:
     for index, row in enumerate(funds):
         if any(word in label_key(row.label.raw) for word in ("资金总额", "合计", "总计")):
@@ -154,38 +175,42 @@ def _indicator(
     table_id: str,
     policy: Policy,
 ) -> dict[str, Any]:
-    weight = checks.number(row.weight, "weight")
-    printed = checks.number(row.score, "score_reported")
-    target_text = _text(row.target) or ""
-    actual_text = _text(row.actual) or ""
-    target = parse_target(target_text, indicator=_text(row.level3), group=_text(row.level2))
-    actual = parse_actual(actual_text, target=target)
+    texts = row_to_texts(row)
+    weight = _weight(checks, row)
+    printed = checks.number(_score_cell(row), "score_reported")
+    target = parse_target(texts.target, indicator=texts.level3, group=texts.level2)
+    actual = parse_actual(texts.actual, target=target)
     comparison = compare(target, actual)
-    result = score_indicator(target, actual, comparison, weight, policy)
+    if row.placeholder or row.sub_row:
+        result = IndicatorScore("placeholder" if row.placeholder else "sub_row", None, None)
+    else:
+        result = score_indicator(target, actual, comparison, weight, policy)
+        check_indicator_reading(checks, row, target, actual, comparison)
+        check_deviation_note(checks, row, weight, printed)
+        check_indicator(
+            checks, row, weight, printed, result, comparison.met, texts.target, texts.actual
+        )
+        check_family_arithmetic(checks, row, weight, printed)
     source = row.source
-    check_indicator_reading(checks, row, target, actual, comparison)
-    check_deviation_note(checks, row, weight, printed)
-    check_indicator(checks, row, weight, printed, result, comparison.met, target_text, actual_text)
-    unit = target.unit.text if target.unit else None
     return {
         "table_id": table_id,
         "source_file": table.file,
         "page": source.page,
         "line": source.line,
         "seq": seq,
-        "level1": _text(row.level1),
-        "level2": _text(row.level2),
-        "level3": _text(row.level3),
-        "target_text": _text(row.target),
-        "actual_text": _text(row.actual),
+        "level1": texts.level1,
+        "level2": texts.level2,
+        "level3": texts.level3,
+        "target_text": texts.target if _has_target(row) else None,
+        "actual_text": texts.actual if row.actual is not None else None,
         "weight": _float(weight),
         "score_reported": _float(printed),
-        "deviation_note": _text(row.note),
+        "deviation_note": texts.note,
         "target_kind": target.kind,
         "target_op": target.op,
         "target_value": _float(target.value),
         "target_upper": _float(target.upper),
-        "target_unit": unit,
+        "target_unit": target.unit.text if target.unit else None,
         "actual_value": _float(actual.value),
         "actual_unit": actual.unit.text if actual.unit else None,
         "direction": target.direction,
@@ -196,10 +221,36 @@ def _indicator(
         if printed is not None and result.score is not None
         else None,
         "rule": result.rule,
+        "extra": _json(texts.extra),
         "_score_for_total": result.score if result.score is not None else printed,
         "_weight": weight,
         "_printed": printed,
+        "_group": (texts.group, texts.group_points),
+        "_counts": not (row.placeholder or row.sub_row),
     }
+
+
+def _has_target(row: IndicatorRow) -> bool:
+    return row.target is not None or row.target_adjusted is not None
+
+
+def _weight(checks: Checks, row: IndicatorRow) -> Decimal | None:
+    """分值 / 指标权重, or for the 河北 折算 layout the 权重占比 in points (30% → 30)."""
+    if row.weight is None and row.share is not None:
+        return checks.number(row.share, "weight")
+    return checks.number(row.weight, "weight")
+
+
+def _score_cell(row: IndicatorRow) -> CellText | None:
+    """The score that counts toward the total: 折算得分 where printed, else 得分."""
+    for cell in (row.converted, row.score, row.item_score):
+        if cell is not None:
+            return cell
+    return None
+
+
+def _json(values: dict[str, str]) -> str | None:
+    return json.dumps(values, ensure_ascii=False, sort_keys=True) if values else None
 
 
 def _table(
@@ -213,8 +264,12 @@ def _table(
     weights = [r.pop("_weight") for r in indicators]
     printed_scores = [r.pop("_printed") for r in indicators]
     scores_for_total = [r.pop("_score_for_total") for r in indicators]
+    groups = [r.pop("_group") for r in indicators]
+    counted = [r.pop("_counts") for r in indicators]
     exec_weight = execution.get("weight")
-    weight_total = _sum([exec_weight, *weights])
+    block_points = points_of(table.indicator_block.raw) if table.indicator_block else None
+    check_group_points(checks, table, groups, weights, printed_scores, block_points)
+    weight_total = _sum([exec_weight, *_weights_or_group_points(weights, groups)])
     printed_sum = _sum([execution.get("score"), *printed_scores])
     recomputed = _sum([execution.get("score_recomputed"), *scores_for_total])
     if recomputed is not None:
@@ -250,7 +305,7 @@ def _table(
         "execution_score": _float(execution.get("score_recomputed")),
         "goal_planned": _text(table.goal_planned),
         "goal_achieved": _text(table.goal_achieved),
-        "indicator_count": len(indicators),
+        "indicator_count": sum(counted),
         "weight_total_reported": _float(weight_printed),
         "weight_total": _float(weight_total),
         "score_total_reported": _float(total_printed),
@@ -258,7 +313,19 @@ def _table(
         "score_total": _float(recomputed),
         "grade": policy.grade(recomputed) if recomputed is not None else None,
         "policy": policy.name,
+        "family": table.family,
+        "extra": _json({k: clean_text(c.raw) for k, c in table.extra}),
     }
+
+
+def _weights_or_group_points(
+    weights: list[Decimal | None], groups: list[tuple[str, Decimal | None]]
+) -> list[Decimal | None]:
+    """Indicator weights; where a layout prints none (湖北), the points of each group once."""
+    if any(w is not None for w in weights):
+        return weights
+    points = {name: value for name, value in groups if value is not None}
+    return list(points.values())
 
 
 def _sum(values: Iterable[Decimal | None]) -> Decimal | None:

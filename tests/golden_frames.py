@@ -37,12 +37,20 @@ def read_golden(folder: Path, name: str) -> pd.DataFrame:
     return json_to_frame(name, (folder / f"{name}.json").read_text(encoding="utf-8"))
 
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+#: (fixture folder, policy) pairs that have golden frames.
+GOLDEN_RUNS = [("seed", "national"), ("seed", "shanghai-2024"), ("families", "national")]
+
+
+def golden_folder(fixture: str, policy: str) -> Path:
+    return GOLDEN / fixture / policy
+
+
 def _main() -> None:
-    seed = Path(__file__).resolve().parent.parent / "fixtures" / "seed"
-    for policy in ("national", "shanghai-2024"):
-        result = run(discover([seed]), (load_policy(policy),))
-        write_golden(GOLDEN / "seed" / policy, result.frames)
-        print(f"wrote {GOLDEN / 'seed' / policy}")
+    for fixture, policy in GOLDEN_RUNS:
+        result = run(discover([FIXTURES / fixture]), (load_policy(policy),))
+        write_golden(golden_folder(fixture, policy), result.frames)
+        print(f"wrote {golden_folder(fixture, policy)}")
 
 
 if __name__ == "__main__":
