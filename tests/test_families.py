@@ -15,7 +15,7 @@ from extract.layout import looks_like_self_eval
 from jixiao.errors import NumberParseError
 from jixiao.runner import discover, run
 from normalize import clean_text, parse_amount
-from score import FRAME_NAMES, Frames, load_policy
+from score import FRAME_NAMES, Frames, load_policy, score_table
 from tests.golden_frames import FIXTURES, golden_folder, read_golden
 
 FAMILIES = FIXTURES / "families"
@@ -169,3 +169,85 @@ def test_no_nonempty_cell_is_lost(path: Path, frames: Frames) -> None:
             if not placed:
                 lost.append((cell.source.line, cell.col, text))
     assert lost == []
+
+
+def _problems_of(path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
+    text = path.read_text("utf-8")
+    assert old in text, f"{old!r} not in {path.name}"
+    (grid,) = [
+        g for g in text_to_grids(text.replace(old, new), file=path.name) if looks_like_self_eval(g)
+    ][:1]
+    frames = score_table(grid_to_table(grid), table_id="t#1", policy=load_policy("national"))
+    p = frames.problems
+    return sorted(zip(p["code"], p["expected"], p["found"], strict=True))
+
+
+# (id, fixture, printed text, altered text, expected problems (code, expected, found))
+FAMILY_CHECKS = [
+    (
+        "group-points-differ-from-weights",
+        "standard_variants.txt",
+        "产出指标(50分)",
+        "产出指标(40分)",
+        [
+            ("empty_indicator_row", "", "经济效益指标"),
+            ("group_points_mismatch", "40", "50"),
+            ("placeholder_row", "", "指标1"),
+            ("placeholder_row", "", "......"),
+        ],
+    ),
+    (
+        "block-points-differ-from-weights",
+        "split_operator.txt",
+        "绩效指标(90分)",
+        "绩效指标(80分)",
+        [("group_points_mismatch", "80", "90")],
+    ),
+    (
+        "block-scores-above-points",
+        "hubei.txt",
+        "年度绩效目标1(40分)",
+        "年度绩效目标1(30分)",
+        [("group_score_above_points", "≤30", "40"), ("weight_total_mismatch", "100", "90")],
+    ),
+    # 10 × 97.78% = 9.778 → 9.78; printed 9.5
+    (
+        "coefficient-score-wrong",
+        "department_whole.txt",
+        "97.78\t10\t9.78",
+        "97.78\t10\t9.5",
+        [
+            ("coefficient_score_mismatch", "9.78", "9.5"),
+            ("indicator_score_mismatch", "9.78", "9.5"),
+            ("total_sum_mismatch", "95", "95.28"),
+        ],
+    ),
+    # 94.74 × 10% = 9.474 → 9.47; printed 9
+    (
+        "converted-score-wrong",
+        "hebei_converted.txt",
+        "10%\t9.47",
+        "10%\t9",
+        [
+            ("converted_score_mismatch", "9.47", "9"),
+            ("indicator_score_mismatch", "9.47", "9"),
+            ("total_sum_mismatch", "98.5", "98.97"),
+        ],
+    ),
+    (
+        "twenty-point-execution-score-wrong",
+        "hubei.txt",
+        "95.00%\t19.00",
+        "95.00%\t18.00",
+        [("execution_score_mismatch", "19", "18"), ("total_sum_mismatch", "96", "97")],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("fixture", "old", "new", "expected"),
+    [c[1:] for c in FAMILY_CHECKS],
+    ids=[c[0] for c in FAMILY_CHECKS],
+)
+def test_family_checks(fixture: str, old: str, new: str, expected: list) -> None:
+    assert _problems_of(FAMILIES / fixture, old, new) == sorted(expected)
