@@ -7,6 +7,7 @@ Pure functions over strings; nothing here does I/O or raises on odd input except
 - :func:`parse_decimal`, :func:`parse_amount`, :func:`parse_chinese_number` — numbers.
 - :func:`parse_target` / :func:`format_target` — 年度指标值.
 - :func:`parse_actual` — 实际完成值.
+- :func:`parts_to_text` — a target printed in 指标性质 | 指标值 | 度量单位 columns, as one text.
 - :func:`compare` — does the actual meet the target, and the completion ratio.
 
 Design decisions the scorer relies on:
@@ -22,6 +23,7 @@ from normalize.actual import parse_actual
 from normalize.compare import compare
 from normalize.model import Comparison, Measurement, Target, Unit
 from normalize.numbers import parse_amount, parse_chinese_number, parse_decimal
+from normalize.parts import parts_to_text
 from normalize.target import format_target, parse_target
 from normalize.text import clean_text
 
@@ -38,4 +40,5 @@ __all__ = [
     "parse_chinese_number",
     "parse_decimal",
     "parse_target",
+    "parts_to_text",
 ]

@@ -14,14 +14,12 @@ from decimal import Decimal
 import regex
 
 from extract.table import CellText, IndicatorRow
-from normalize import clean_text
+from normalize import clean_text, parts_to_text
 
 # Points carried by a label: '产出指标(50分)', '(30分)', '年度绩效目标1(40分)',
 # '预算执行情况(10分)', and a weight in a formula: '得分(20分*执行率)'.
 _POINTS = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(\d+(?:\.\d+)?)\s*分\s*\*")
 _POINTS_SUFFIX = regex.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
-_OPERATOR = regex.compile(r"^[≥≤><=＝═≧≦⩾⩽＞＜]{1,2}$")
-_NOT_APPLICABLE = frozenset({"", "—", "-", "--", "/", "无"})
 #: The 一级 group of each 二级 group, for a 一级 label lost in print (a bare '(30分)').
 LEVEL1_OF_LEVEL2 = {
     "数量指标": "产出指标",
@@ -102,30 +100,18 @@ def row_to_texts(row: IndicatorRow) -> IndicatorTexts:
     if _clean(row.target_adjusted) and _clean(row.target):
         extra["年初指标值"] = _clean(row.target) or ""
     unit = _clean(row.unit) or ""
-    unit = "" if unit in _NOT_APPLICABLE else unit
     nature = _clean(row.nature) or ""
-    if _OPERATOR.match(nature) and not target.startswith(nature):
-        target = nature + target
     return IndicatorTexts(
         level1=level1,
         level2=level2,
         level3=level3,
-        target=_with_unit(target, unit),
-        actual=_with_unit(_clean(row.actual) or "", unit),
+        target=parts_to_text(nature, target, unit),
+        actual=parts_to_text("", _clean(row.actual) or "", unit),
         note=_clean(row.note),
         group=group,
         group_points=points_of(group),
         extra=extra,
     )
-
-
-def _with_unit(text: str, unit: str) -> str:
-    """Append a unit printed in its own column to a bare number.
-
-    >>> _with_unit("≥22", "项"), _with_unit("显著", "项"), _with_unit("36公里", "公里")
-    ('≥22项', '显著', '36公里')
-    """
-    return text + unit if unit and text[-1:].isdigit() else text
 
 
 def _clean(cell: CellText | None) -> str | None:

@@ -1,0 +1,28 @@
+"""One target text from a layout that prints it in parts: 指标性质 | 指标值 | 度量单位.
+
+>>> parts_to_text("≧", "735", "人次")
+'≧735人次'
+>>> parts_to_text("定量", "≥22", "项")
+'≥22项'
+>>> parts_to_text("定性", "显著", "—")
+'显著'
+>>> parts_to_text("", "36公里", "公里")
+'36公里'
+"""
+
+from __future__ import annotations
+
+import regex
+
+_OPERATOR = regex.compile(r"^[≥≤><=＝═≧≦⩾⩽＞＜]{1,2}$")
+_NOT_APPLICABLE = frozenset({"", "—", "-", "--", "/", "无"})
+
+
+def parts_to_text(nature: str, value: str, unit: str) -> str:
+    """Join an operator column (ignored when it holds 定量/定性), a value and a unit column; the
+    unit is appended only to a value that ends in a digit."""
+    nature, value, unit = nature.strip(), value.strip(), unit.strip()
+    text = nature + value if _OPERATOR.match(nature) and not value.startswith(nature) else value
+    if unit not in _NOT_APPLICABLE and text[-1:].isdigit():
+        text += unit
+    return text
