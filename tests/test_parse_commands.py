@@ -30,7 +30,9 @@ def test_parse_commands(args: list[str], expected: list[dict[str, str]]) -> None
 
 
 def test_dash_reads_one_string_per_line_from_stdin() -> None:
-    result = CliRunner().invoke(main, ["parse-target", "-"], input="≥90%\n效果明显\n无法识别的9O%\n")
+    result = CliRunner().invoke(
+        main, ["parse-target", "-"], input="≥90%\n效果明显\n无法识别的9O%\n"
+    )
     kinds = [json.loads(line)["kind"] for line in result.output.splitlines()]
     assert kinds == ["numeric", "qualitative", "unparsed"]
     assert json.loads(result.output.splitlines()[0])["text"] == "≥90%"
