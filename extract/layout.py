@@ -17,7 +17,7 @@ import regex
 from extract import labels
 from extract.grid import Cell, Grid
 from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable, TotalRow
-from jixiao.model import Problem, Severity, Source
+from jixiao.model import ProblemLog, Severity, Source
 
 Row = list[Cell | None]
 
@@ -56,35 +56,13 @@ class _Reading:
     grid: Grid
     rows: list[Row]
     used: set[tuple[int, int]] = field(default_factory=set)
-    problems: list[Problem] = field(default_factory=list)
+    log: ProblemLog = field(default_factory=ProblemLog)
 
     def take(self, cell: Cell | None) -> CellText | None:
         if cell is None:
             return None
         self.used.add((cell.row, cell.col))
         return CellText(cell.text, cell.source)
-
-    def problem(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        source: Source,
-        field_name: str = "",
-        found: str = "",
-        expected: str = "",
-    ) -> None:
-        self.problems.append(
-            Problem(
-                code=code,
-                severity=severity,
-                message=message,
-                source=source,
-                field=field_name,
-                expected=expected,
-                found=found,
-            )
-        )
 
 
 def looks_like_self_eval(grid: Grid) -> bool:
@@ -106,7 +84,7 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
     department = _labelled_value(state, labels.DEPARTMENT)
     unit = _labelled_value(state, labels.IMPLEMENTING_UNIT)
     if project is None:
-        state.problem(
+        state.log.add(
             "missing_field", Severity.ERROR, "未找到“项目名称”", grid.source, "project_name"
         )
     goal_row = _find_row(state.rows, lambda key: key.startswith(labels.GOAL_PREFIXES))
@@ -120,7 +98,7 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
     columns = _columns(state.rows[header_row], labels.indicator_field) if header_row else {}
     family = _family(grid, columns, indicators, funds)
     if family == "unknown":
-        state.problem(
+        state.log.add(
             "unknown_layout",
             Severity.ERROR,
             "无法识别的自评表版式：未找到绩效指标表头，已保留能读取的内容",
@@ -146,7 +124,7 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
         goal_achieved=achieved,
         indicators=indicators,
         total=total,
-        problems=(*grid.problems, *state.problems),
+        problems=(*grid.problems, *state.log.problems),
         reader=grid.reader,
         family=family,
         funds_header=funds.header,
@@ -245,7 +223,7 @@ class _Funds:
 
 def _read_funds(state: _Reading, header: int | None, end: int) -> _Funds:
     if header is None:
-        state.problem(
+        state.log.add(
             "missing_section",
             Severity.ERROR,
             "未找到“项目资金”表头（年初预算数、全年预算数…）",
@@ -346,7 +324,7 @@ def _read_indicators(
 ) -> tuple[tuple[IndicatorRow, ...], TotalRow | None, CellText | None]:
     """The indicator rows under the 绩效指标 header, the 总分 row, and the block label."""
     if header is None:
-        state.problem(
+        state.log.add(
             "missing_section",
             Severity.ERROR,
             "未找到“绩效指标”表头（一级指标、二级指标…），表格可能不完整",
@@ -387,7 +365,7 @@ def _read_indicators(
         previous = _indicator(state, cells, previous, row, block, extra)
         indicators.append(previous)
     if total is None:
-        state.problem(
+        state.log.add(
             "missing_total",
             Severity.ERROR,
             "未找到“总分”行，表格可能被截断",
@@ -498,7 +476,7 @@ def _report_shift(state: _Reading, row: Row, shift: int) -> None:
     assert cell is not None
     texts = " | ".join(c.text for c in row if c is not None)
     direction = "右" if shift > 0 else "左"
-    state.problem(
+    state.log.add(
         "row_realigned",
         Severity.INFO,
         f"该行整体{direction}移了一列，已按表头重新对齐：{texts}",
@@ -519,7 +497,7 @@ def _group_only(
     if cell is None:
         return previous
     texts = " | ".join(c.text for c in cells.values() if not _blank(c))  # type: ignore[union-attr]
-    state.problem(
+    state.log.add(
         "empty_indicator_row",
         Severity.WARNING,
         f"该行只有指标类别，没有三级指标：{texts}",
@@ -573,7 +551,7 @@ def _indicator(
         v is None or v.blank for name, v in values.items() if name not in ("level3", "note")
     )
     if placeholder:
-        state.problem(
+        state.log.add(
             "placeholder_row",
             Severity.INFO,
             f"模板占位行，未填写指标：{level3}",
@@ -629,7 +607,7 @@ def _report_unread(state: _Reading) -> None:
     for cell in state.grid.iter_nonempty():
         if (cell.row, cell.col) in state.used:
             continue
-        state.problem(
+        state.log.add(
             "unread_cell",
             Severity.WARNING,
             f"单元格内容未能归入任何字段：{cell.text.strip()}",

@@ -14,7 +14,7 @@ import regex
 
 from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
 from jixiao.errors import NumberParseError
-from jixiao.model import Problem, Severity, Source
+from jixiao.model import ProblemLog, Severity, Source
 from normalize import Comparison, Measurement, Target, clean_text, parse_amount, parse_decimal
 from score.disagreement import SEVERITY_OF_KIND, classify, fmt
 from score.indicators import IndicatorScore
@@ -39,33 +39,8 @@ class Checks:
 
     table: SelfEvalTable
     policy: Policy
-    problems: list[Problem] = field(default_factory=list)
+    log: ProblemLog = field(default_factory=ProblemLog)
     row_kinds: list[str] = field(default_factory=list)
-
-    def add(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        source: Source,
-        *,
-        field_name: str = "",
-        expected: str = "",
-        found: str = "",
-        kind: str = "",
-    ) -> None:
-        self.problems.append(
-            Problem(
-                code=code,
-                severity=severity,
-                message=message,
-                source=source,
-                field=field_name,
-                expected=expected,
-                found=found,
-                kind=kind,
-            )
-        )
 
     def number(self, cell: CellText | None, field_name: str) -> Decimal | None:
         """A printed number; an unreadable one becomes a problem and ``None``."""
@@ -74,7 +49,7 @@ class Checks:
         try:
             return parse_decimal(cell.raw, source=cell.source)
         except NumberParseError:
-            self.add(
+            self.log.add(
                 "unparsed_number",
                 Severity.ERROR,
                 f"无法识别的数字：“{cell.raw.strip()}”",
@@ -118,7 +93,7 @@ class Checks:
         )
         self.row_kinds.append(kind)
         note = f"（{detail}）" if detail else ""
-        self.add(
+        self.log.add(
             code,
             SEVERITY_OF_KIND[kind],
             f"{label}：表中为 {fmt(printed)}，按规则应为 {fmt(expected)}{note}",
@@ -147,7 +122,7 @@ def check_execution(
         return
     if printed is None:
         if name == "rate" or values["weight"] is not None:
-            checks.add(
+            checks.log.add(
                 "missing_value",
                 Severity.WARNING,
                 f"{label}为空，按规则应为 {fmt(expected)}",
@@ -175,7 +150,7 @@ def check_indicator(
     name = _clean(row.level3)
     if printed is None:
         if weight is not None:
-            checks.add(
+            checks.log.add(
                 "missing_score",
                 Severity.WARNING,
                 f"指标“{name}”有分值 {fmt(weight)} 但得分为空",
@@ -185,7 +160,7 @@ def check_indicator(
             )
         return
     if weight is not None and printed > weight:
-        checks.add(
+        checks.log.add(
             "score_above_weight",
             Severity.ERROR,
             f"指标“{name}”得分 {fmt(printed)} 超过分值 {fmt(weight)}",
@@ -198,7 +173,7 @@ def check_indicator(
     if result.band is not None and weight is not None:
         low, high = result.band
         if not low <= printed <= high:
-            checks.add(
+            checks.log.add(
                 "qualitative_band",
                 Severity.WARNING,
                 f"定性指标“{name}”得分 {fmt(printed)} 不在完成情况“{actual_text}”对应的区间 "
@@ -260,7 +235,7 @@ def check_totals(
     weight_expected = weight_printed if weight_printed is not None else Decimal(100)
     if weight_total is not None and abs(weight_expected - weight_total) > checks.policy.tolerance:
         where = "总分行的分值" if weight_printed is not None else "满分 100"
-        checks.add(
+        checks.log.add(
             "weight_total_mismatch",
             Severity.ERROR,
             f"各项分值合计 {fmt(weight_total)}，与{where} {fmt(weight_expected)} 不符",
@@ -274,7 +249,7 @@ def check_totals(
         return
     row_kind = max(checks.row_kinds, key=_KIND_ORDER.index, default="")
     if printed_sum is not None and abs(total_printed - printed_sum) > checks.policy.tolerance:
-        checks.add(
+        checks.log.add(
             "total_sum_mismatch",
             Severity.ERROR,
             f"总分 {fmt(total_printed)} 不等于表中各项得分之和 {fmt(printed_sum)}",
@@ -286,7 +261,7 @@ def check_totals(
         )
     if recomputed is not None and abs(total_printed - recomputed) > checks.policy.tolerance:
         kind = row_kind if row_kind and total_printed == printed_sum else "rule"
-        checks.add(
+        checks.log.add(
             "total_mismatch",
             SEVERITY_OF_KIND[kind],
             f"总分：表中为 {fmt(total_printed)}，按规则重算为 {fmt(recomputed)}"
@@ -326,7 +301,7 @@ def check_fund_rows(
         cell = getattr(total_row, name)
         source = cell.source if cell is not None else total_row.label.source
         if printed is None:
-            checks.add(
+            checks.log.add(
                 "fund_rows_mismatch",
                 Severity.WARNING,
                 f"年度资金总额的{_FUND_LABELS[name]}为空，其下各行合计 {fmt(expected)}",
@@ -336,7 +311,7 @@ def check_fund_rows(
                 kind="missing_data",
             )
         elif abs(printed - expected) > checks.policy.tolerance:
-            checks.add(
+            checks.log.add(
                 "fund_rows_mismatch",
                 Severity.ERROR,
                 f"年度资金总额的{_FUND_LABELS[name]}为 {fmt(printed)}，"
@@ -357,10 +332,10 @@ def check_indicator_reading(
     comparison: Comparison,
 ) -> None:
     """A target or actual that cannot be read, or that cannot be compared, is reported."""
-    target_text = _clean(row.target)
-    actual_text = _clean(row.actual)
+    target_text = target.raw
+    actual_text = actual.raw
     if target.kind == "unparsed":
-        checks.add(
+        checks.log.add(
             "unparsed_target",
             Severity.WARNING,
             f"无法识别的年度指标值：“{target_text}”（{target.reason}），该指标不重算得分",
@@ -370,7 +345,7 @@ def check_indicator_reading(
             kind="parse_doubt" if target_text else "missing_data",
         )
     elif actual.kind in ("unparsed", "empty"):
-        checks.add(
+        checks.log.add(
             "unparsed_actual",
             Severity.WARNING,
             f"无法识别的实际完成值：“{actual_text}”（{actual.reason}），该指标不重算得分",
@@ -380,7 +355,7 @@ def check_indicator_reading(
             kind="parse_doubt" if actual_text else "missing_data",
         )
     elif not comparison.comparable:
-        checks.add(
+        checks.log.add(
             "unit_mismatch" if "unit" in comparison.reason else "not_comparable",
             Severity.WARNING,
             f"目标“{target_text}”与实际“{actual_text}”无法比较（{comparison.reason}），该指标不重算得分",
@@ -401,7 +376,7 @@ def check_deviation_note(
     if row.note is None or not row.note.blank:
         return  # no note column in this layout, or a note is given
     name = _clean(row.level3)
-    checks.add(
+    checks.log.add(
         "missing_deviation_note",
         Severity.WARNING,
         f"指标“{name}”得分 {fmt(printed)} 低于分值 {fmt(weight)}，但未填写偏差原因及改进措施",
@@ -422,7 +397,7 @@ def check_year(checks: Checks, table: SelfEvalTable) -> None:
     for label, text in (("标题", table.title), ("项目名称", _clean(table.project_name))):
         year = _first_year(text)
         if year is not None and year != line_year:
-            checks.add(
+            checks.log.add(
                 "year_mismatch",
                 Severity.WARNING,
                 f"表头年度为 {line_year} 年，{label}中却写 {year} 年：“{text}”",
@@ -446,37 +421,49 @@ def check_family_arithmetic(
     checks: Checks, row: IndicatorRow, weight: Decimal | None, printed: Decimal | None
 ) -> None:
     """Arithmetic a layout prints: 指标得分 = 指标权重 × 得分系数 (部门整体), and
-    折算得分 = 单项指标得分 × 权重占比 (河北)."""
+    折算得分 = 单项指标得分 × 权重占比 (河北); both in percent, rounded to 0.01."""
+    if weight is None or printed is None:
+        return
     name = _clean(row.level3)
-    step = Decimal("0.01")
-    coefficient = checks.number(row.coefficient, "coefficient") if row.coefficient else None
-    if coefficient is not None and weight is not None and printed is not None:
-        exact = weight * coefficient / 100
-        expected = round_to(exact, step, "half_up")
-        if abs(expected - printed) > checks.policy.tolerance:
-            checks.disagreement(
-                "coefficient_score_mismatch",
-                f"指标“{name}”得分（权重×得分系数）",
-                row.source,
-                "score_reported",
-                printed,
-                expected,
-                exact,
-            )
-    item = checks.number(row.item_score, "item_score") if row.item_score and row.converted else None
-    if item is not None and weight is not None and printed is not None:
-        exact = item * weight / 100
-        expected = round_to(exact, step, "half_up")
-        if abs(expected - printed) > checks.policy.tolerance:
-            checks.disagreement(
-                "converted_score_mismatch",
-                f"指标“{name}”折算得分（单项得分×权重占比）",
-                row.source,
-                "score_reported",
-                printed,
-                expected,
-                exact,
-            )
+    if row.coefficient is not None:
+        factor = checks.number(row.coefficient, "coefficient")
+        _check_product(
+            checks,
+            row,
+            "coefficient_score_mismatch",
+            f"指标“{name}”得分（权重×得分系数）",
+            weight,
+            factor,
+            printed,
+        )
+    if row.item_score is not None and row.converted is not None:
+        factor = checks.number(row.item_score, "item_score")
+        _check_product(
+            checks,
+            row,
+            "converted_score_mismatch",
+            f"指标“{name}”折算得分（单项得分×权重占比）",
+            weight,
+            factor,
+            printed,
+        )
+
+
+def _check_product(
+    checks: Checks,
+    row: IndicatorRow,
+    code: str,
+    label: str,
+    weight: Decimal,
+    percent: Decimal | None,
+    printed: Decimal,
+) -> None:
+    if percent is None:
+        return
+    exact = weight * percent / 100
+    expected = round_to(exact, Decimal("0.01"), "half_up")
+    if abs(expected - printed) > checks.policy.tolerance:
+        checks.disagreement(code, label, row.source, "score_reported", printed, expected, exact)
 
 
 def check_group_points(
@@ -504,7 +491,7 @@ def check_group_points(
         if group_weights:
             total = sum(group_weights, Decimal(0))
             if abs(total - points) > checks.policy.tolerance:
-                checks.add(
+                checks.log.add(
                     "group_points_mismatch",
                     Severity.ERROR,
                     f"“{name}”标明 {fmt(points)} 分，其下指标分值合计 {fmt(total)}",
@@ -517,7 +504,7 @@ def check_group_points(
             continue
         group_scores = sum((s for i in indexes if (s := scores[i]) is not None), Decimal(0))
         if group_scores > points:
-            checks.add(
+            checks.log.add(
                 "group_score_above_points",
                 Severity.ERROR,
                 f"“{name}”标明 {fmt(points)} 分，其下指标得分合计 {fmt(group_scores)}",

@@ -16,7 +16,7 @@ import regex
 
 from extract.labels import label_key, money_unit
 from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
-from jixiao.model import Problem
+from jixiao.model import Problem, ProblemLog
 from normalize import clean_text, compare, parse_actual, parse_target
 from score.checks import (
     Checks,
@@ -42,19 +42,19 @@ _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 
 def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frames:
     """Recompute and check one table; return its rows of the four frames."""
-    checks = Checks(table, policy, list(table.problems))
+    checks = Checks(table, policy, ProblemLog(list(table.problems)))
     fund_records, execution = _funds(checks, table, table_id, policy)
     indicator_records = [
         _indicator(checks, row, seq, table, table_id, policy)
         for seq, row in enumerate(table.indicators, start=1)
     ]
     table_record = _table(checks, table, table_id, policy, execution, indicator_records)
-    table_record["problem_count"] = len(checks.problems)
+    table_record["problem_count"] = len(checks.log.problems)
     return Frames(
         tables=records_to_frame("tables", [table_record]),
         funds=records_to_frame("funds", fund_records),
         indicators=records_to_frame("indicators", indicator_records),
-        problems=records_to_frame("problems", problems_to_records(checks.problems, table_id)),
+        problems=records_to_frame("problems", problems_to_records(checks.log.problems, table_id)),
     )
 
 
