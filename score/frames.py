@@ -100,6 +100,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "source_file": S,
         "page": INT,
         "line": INT,
+        "row": INT,
+        "col": INT,
         "field": S,
         "severity": S,
         "code": S,

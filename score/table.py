@@ -65,6 +65,8 @@ def problems_to_records(problems: Iterable[Problem], table_id: str | None) -> li
             "source_file": p.source.file,
             "page": p.source.page,
             "line": p.source.line,
+            "row": p.source.row,
+            "col": p.source.col,
             "field": p.field,
             "severity": str(p.severity),
             "code": p.code,
