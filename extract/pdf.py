@@ -10,8 +10,10 @@ The pipeline, each step a small function whose result can be inspected:
 3. ``parts_to_chains``: a table that has not reached its 总分 row continues on the next page;
 4. ``chain_to_grid``: row/column boundaries by clustering, exact spans, one :class:`Grid`.
 
-Bad files never raise: they come back as problems (``unreadable_pdf``, ``scanned_page``,
-``unreadable_text``).
+Bad files never raise: they come back as problems: ``unreadable_pdf`` (damaged, not a PDF,
+password; or one page that fails to parse), ``scanned_page`` (image only), ``unreadable_text``
+(``(cid:…)``, U+FFFD, control characters; per page, and per cell on the grid) and
+``table_not_found`` (a page with 自评表 labels but no ruled table).
 """
 
 from __future__ import annotations
@@ -84,6 +86,15 @@ def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[G
     return list(pdf_to_extraction(path, display_name=display_name).grids)
 
 
+def pdf_to_page_kinds(path: str | Path) -> list[PageKind]:
+    """What each page looks like to the page finder (for inspection; raises on bad files)."""
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return scans_to_kinds(document_to_scans(doc))
+    finally:
+        doc.close()
+
+
 def pdf_to_extraction(
     path: str | Path, *, display_name: str | None = None, settings: PdfSettings | None = None
 ) -> PdfExtraction:
@@ -108,6 +119,7 @@ def pdf_to_extraction(
     except Exception as error:  # pdfminer raises many kinds of errors on damaged files
         return PdfExtraction((), (*problems, unreadable_pdf_problem(name, error)), len(kinds))
     problems += pass_to_problems(found, name)
+    problems += missing_tables_to_problems(candidates, found, name)
     chains = [chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain)]
     grids = tuple(chain_to_grid(chain, name) for chain in chains)
     return PdfExtraction(grids, tuple(problems), len(kinds))
@@ -125,7 +137,10 @@ def _page_parts(
         if settings.reader != "camelot":
             parts = plumber_page_to_parts(page, number)
         if not parts and settings.reader != "pdfplumber":
-            parts = camelot_page_to_parts(path, page, number)
+            try:
+                parts = camelot_page_to_parts(path, page, number)
+            except Exception:  # camelot's own failures: the page is reported as table_not_found
+                parts = []
         return parts, False
     finally:
         page.close()
@@ -235,6 +250,22 @@ def unreadable_text_problem(name: str, pages: Sequence[int]) -> Problem:
         source=Source(name, page=pages[0]),
         found=",".join(str(p) for p in pages),
     )
+
+
+def missing_tables_to_problems(candidates: Sequence[int], found: _Pass, name: str) -> list[Problem]:
+    """Candidate pages on which no ruled table was found (a table drawn without lines)."""
+    read = {part.page for part in found.parts} | set(found.unreadable)
+    read |= {page for page, _ in found.failed}
+    return [
+        Problem(
+            code="table_not_found",
+            severity=Severity.WARNING,
+            message=f"{name} 第{page}页有自评表的栏目名称，但没有找到带表格线的表格，未读取",
+            source=Source(name, page=page),
+        )
+        for page in candidates
+        if page not in read
+    ]
 
 
 def pass_to_problems(found: _Pass, name: str) -> list[Problem]:

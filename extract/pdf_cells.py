@@ -9,8 +9,10 @@ from the page's characters.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,8 +31,24 @@ TABLE_SETTINGS: dict[str, Any] = {
     "intersection_tolerance": 3,
 }
 _AXIS_NOISE = 0.5  # points: a path piece this close to vertical/horizontal is a ruling line
+EDGE_TOLERANCE = 2.5  # points: edges closer than this are the same ruling line
 HEADING_WINDOW = 90.0  # points above a table searched for its title and year line
 _YEAR = re.compile(r"[（(]\s*\d{4}\s*年\s*度?\s*[)）]")
+
+
+def values_to_centers(values: Iterable[float], tolerance: float = EDGE_TOLERANCE) -> list[float]:
+    """Cluster coordinates: sorted values closer than ``tolerance`` to the previous one join it.
+
+    >>> values_to_centers([10.0, 10.4, 50.0, 49.2, 90.0])
+    [10.2, 49.6, 90.0]
+    """
+    clusters: list[list[float]] = []
+    for value in sorted(values):
+        if clusters and value - clusters[-1][-1] <= tolerance:
+            clusters[-1].append(value)
+        else:
+            clusters.append([value])
+    return [round(sum(c) / len(c), 3) for c in clusters]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,25 +79,35 @@ class TablePart:
         return {squash(cell.text) for cell in self.cells}
 
 
+def _center(char: Char) -> tuple[float, float]:
+    return (
+        (float(char["x0"]) + float(char["x1"])) / 2,
+        (float(char["top"]) + float(char["bottom"])) / 2,
+    )
+
+
 def _center_in(char: Char, bbox: BBox) -> bool:
-    x = (float(char["x0"]) + float(char["x1"])) / 2
-    y = (float(char["top"]) + float(char["bottom"])) / 2
+    x, y = _center(char)
     return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
 
 
 def boxes_to_cells(boxes: Iterable[BBox], chars: Sequence[Char]) -> tuple[BoxCell, ...]:
-    """Give each box the characters whose middle lies inside it (each character once)."""
+    """Give each box the characters whose middle lies inside it (each character once).
+
+    Characters are sorted by the height of their middle, so each box only looks at the band
+    of characters between its top and bottom.
+    """
     ordered = sorted(boxes, key=lambda b: (b[1], b[0]))
-    buckets: list[list[Char]] = [[] for _ in ordered]
-    for char in chars:
-        for i, box in enumerate(ordered):
-            if _center_in(char, box):
-                buckets[i].append(char)
-                break
-    return tuple(
-        BoxCell(box, chars_to_text(bucket, box))
-        for box, bucket in zip(ordered, buckets, strict=True)
-    )
+    centers = sorted((_center(c)[1], _center(c)[0], i) for i, c in enumerate(chars))
+    ys = [y for y, _, _ in centers]
+    taken: set[int] = set()
+    cells: list[BoxCell] = []
+    for box in ordered:
+        lo, hi = bisect.bisect_left(ys, box[1]), bisect.bisect_right(ys, box[3])
+        inside = [i for _, x, i in centers[lo:hi] if box[0] <= x <= box[2] and i not in taken]
+        taken.update(inside)
+        cells.append(BoxCell(box, chars_to_text([chars[i] for i in inside], box)))
+    return tuple(cells)
 
 
 def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
@@ -92,18 +120,24 @@ def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tupl
     year: str | None = None
     context: list[str] = []
     for line in lines:
-        flat = squash(line)
         match = _YEAR.search(line)
-        if match and year is None and len(flat) <= len(squash(match.group())) + 12:
-            year = match.group() if len(flat) > len(squash(match.group())) + 2 else line
-            rest = line.replace(match.group(), "").strip()
-            if rest and flat.endswith("表") and ("自评" in flat or "绩效" in flat):
+        rest = line.replace(match.group(), " ").strip() if match else line
+        if match and year is None and (_is_title(rest) or len(squash(rest)) <= 20):
+            year = match.group() if rest else line
+            if _is_title(rest):
                 title = rest
-        elif flat.endswith("表") and ("自评" in flat or "绩效" in flat) and len(flat) <= 40:
+            elif rest:
+                context.append(rest)  # e.g. 单位：万元 on the year line
+        elif _is_title(line):
             title = line
         else:
             context.append(line)
     return title, year, tuple(context)
+
+
+def _is_title(line: str) -> bool:
+    flat = squash(line)
+    return flat.endswith("表") and ("自评" in flat or "绩效" in flat) and len(flat) <= 40
 
 
 def _heading_chars(chars: Sequence[Char], top_limit: float, table_top: float) -> list[Char]:
@@ -157,6 +191,10 @@ def dedupe(page: Any) -> Any:
     return page.dedupe_chars(tolerance=1, extra_attrs=("fontname",))
 
 
+def _orientation(line: Mapping[str, Any]) -> str:
+    return "v" if line["x0"] == line["x1"] else "h"
+
+
 def _segment(p0: tuple[float, float], p1: tuple[float, float]) -> dict[str, Any] | None:
     (xa, ya), (xb, yb) = p0, p1
     if abs(xa - xb) <= _AXIS_NOISE and abs(ya - yb) > _AXIS_NOISE:
@@ -186,9 +224,48 @@ def curves_to_lines(curves: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]
     return lines
 
 
+def _spans(vertical: Sequence[Mapping[str, Any]], a: float, b: float, x0: float, x1: float) -> bool:
+    """Some vertical ruling between ``x0`` and ``x1`` runs from ``a`` down to ``b``."""
+    tol = EDGE_TOLERANCE
+    return any(
+        x0 - tol <= float(v["x0"]) <= x1 + tol
+        and float(v["top"]) <= a + tol
+        and float(v["bottom"]) >= b - tol
+        for v in vertical
+    )
+
+
+def open_sides_to_lines(edges: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """Vertical lines for table sides left open (rows ruled, outer verticals not drawn).
+
+    Where at least three horizontal rules end at the same x and no vertical rule exists at that
+    x, a line is added between consecutive rules that the table's other verticals also join.
+    """
+    horizontal = [e for e in edges if e["orientation"] == "h"]
+    vertical = [e for e in edges if e["orientation"] == "v"]
+    lines: list[dict[str, Any]] = []
+    for key in ("x0", "x1"):
+        for x in values_to_centers(float(e[key]) for e in horizontal):
+            group = [e for e in horizontal if abs(float(e[key]) - x) <= EDGE_TOLERANCE]
+            if len(group) < 3 or any(abs(float(v["x0"]) - x) <= EDGE_TOLERANCE for v in vertical):
+                continue
+            left = min(float(e["x0"]) for e in group)
+            right = max(float(e["x1"]) for e in group)
+            tops = values_to_centers(float(e["top"]) for e in group)
+            for a, b in itertools.pairwise(tops):
+                if _spans(vertical, a, b, left, right):
+                    lines.append(
+                        {"object_type": "line", "x0": x, "x1": x, "top": a, "bottom": b}
+                        | {"width": 0.0, "height": b - a}
+                    )
+    return lines
+
+
 def page_to_table_settings(page: Any) -> dict[str, Any]:
-    """The "lines" settings, plus the ruling hidden in curves."""
+    """The "lines" settings, plus the ruling hidden in curves and the open sides."""
     lines = curves_to_lines(page.curves)
+    edges = [*page.edges, *({**ln, "orientation": _orientation(ln)} for ln in lines)]
+    lines += open_sides_to_lines(edges)
     if not lines:
         return TABLE_SETTINGS
     return {
@@ -250,7 +327,9 @@ def camelot_page_to_parts(path: Path, page: Any, number: int) -> list[TablePart]
     """Ruled tables found by camelot's lattice reader (lines seen on the rendered page)."""
     from camelot.io import read_pdf  # noqa: PLC0415 - heavy (OpenCV): loaded only when needed
 
-    tables = read_pdf(str(path), pages=str(number), flavor="lattice", suppress_stdout=True)
+    with warnings.catch_warnings():  # "no tables found" is an answer here, not a warning
+        warnings.simplefilter("ignore")
+        tables = read_pdf(str(path), pages=str(number), flavor="lattice", suppress_stdout=True)
     page = dedupe(page)
     boxes = [camelot_table_to_boxes(table, float(page.height)) for table in tables]
     return boxes_to_parts(boxes, page.chars, number, "camelot")

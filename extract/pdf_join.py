@@ -11,16 +11,54 @@ becomes one cell again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extract.grid import Cell, Grid
-from extract.pdf_cells import BBox, TablePart
+from extract.pdf_cells import EDGE_TOLERANCE, BBox, TablePart, values_to_centers
 from extract.pdf_pages import HEADER_LABELS, squash
-from extract.pdf_text import join_wrapped
-from jixiao.model import Source
+from extract.pdf_text import join_wrapped, text_to_unreadable_share
+from jixiao.model import Problem, Severity, Source
 
-EDGE_TOLERANCE = 2.5  # points: edges closer than this are the same ruling line
+# 一级/二级 labels and block labels: text cut by a page break that joins up to one of these
+# was one cell.
+LEVEL_LABELS = frozenset(
+    (
+        *("绩效指标", "项目资金(万元)", "年度总体目标", "产出指标", "效益指标", "满意度指标"),
+        *("数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标"),
+        *("生态环境成本指标", "经济效益指标", "社会效益指标", "生态效益指标"),
+        *("可持续影响指标", "服务对象满意度指标"),
+    )
+)
+# Labels whose two halves, one on each side of a page break, show that a row was cut.
+SPLIT_LABELS = LEVEL_LABELS | frozenset(
+    (
+        *HEADER_LABELS,
+        *("偏差原因分析及改进措施", "未完成原因及拟采取的改进措施"),
+        *("年初预算数", "全年预算数", "全年执行数", "执行率(%)", "年度资金总额", "其他资金"),
+    )
+)
+_POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # "(50分)" after a label
+
+
+def _label_key(text: str) -> str:
+    return _POINTS.sub("", squash(text))
+
+
+def completes_label(head: str, tail: str, labels: frozenset[str] = LEVEL_LABELS) -> bool:
+    """``tail`` finishes ``head`` into a known label that ``head`` alone is not.
+
+    >>> completes_label("可持续影响", "指标")
+    True
+    >>> completes_label("数量指标", "质量指标")
+    False
+    """
+    return _label_key(head + tail) in labels and _label_key(head) not in labels
+
+
+# Labels of the rows a producer repeats at the top of a continuation page.
+REPEATED_LABELS = frozenset((*HEADER_LABELS, "绩效指标", "三级指标", "项目名称"))
 
 
 @dataclass(slots=True)
@@ -34,21 +72,6 @@ class Placed:
     text: str
     page: int
     bbox: BBox
-
-
-def values_to_centers(values: Iterable[float], tolerance: float = EDGE_TOLERANCE) -> list[float]:
-    """Cluster coordinates: sorted values closer than ``tolerance`` to the previous one join it.
-
-    >>> values_to_centers([10.0, 10.4, 50.0, 49.2, 90.0])
-    [10.2, 49.6, 90.0]
-    """
-    clusters: list[list[float]] = []
-    for value in sorted(values):
-        if clusters and value - clusters[-1][-1] <= tolerance:
-            clusters[-1].append(value)
-        else:
-            clusters.append([value])
-    return [round(sum(c) / len(c), 3) for c in clusters]
 
 
 def nearest_index(centers: Sequence[float], value: float) -> int:
@@ -105,6 +128,20 @@ def looks_continued(part: TablePart) -> bool:
     return not part.has_heading and "项目名称" not in _first_row_texts(part)
 
 
+def _x_edges(parts: Iterable[TablePart]) -> list[float]:
+    return values_to_centers(
+        v for part in parts for cell in part.cells for v in (cell.bbox[0], cell.bbox[2])
+    )
+
+
+def columns_line_up(part: TablePart, chain: Sequence[TablePart], share: float = 0.8) -> bool:
+    """Most vertical rulings of ``part`` continue rulings of the table so far."""
+    known = _x_edges(chain)
+    edges = _x_edges([part])
+    matched = sum(1 for x in edges if any(abs(x - k) <= EDGE_TOLERANCE for k in known))
+    return matched >= share * len(edges)
+
+
 def parts_to_chains(parts: Sequence[TablePart]) -> list[list[TablePart]]:
     """Group parts (in page order) into tables: an open table continues on the next page."""
     chains: list[list[TablePart]] = []
@@ -119,6 +156,7 @@ def parts_to_chains(parts: Sequence[TablePart]) -> list[list[TablePart]]:
                 and part.page == prev.page + 1
                 and not is_closed(prev)
                 and not starts_table(part, chains[-1][0])
+                and columns_line_up(part, chains[-1])
             ):
                 chains[-1].append(part)
                 continue
@@ -168,11 +206,15 @@ def _drop_row(cells: list[Placed], row: int) -> list[Placed]:
 
 
 def drop_repeated_header(cells: list[Placed], start: int) -> list[Placed]:
-    """Drop rows at the top of a continuation that repeat a row printed before."""
+    """Drop rows at the top of a continuation that repeat a header row printed before.
+
+    Only rows carrying a header label: a data row that happens to equal an earlier one is data.
+    """
     earlier = {_signature(cells, r) for r in range(start)}
     while True:
         sig = _signature(cells, start)
-        if sum(1 for _, _, text in sig if text) < 2 or sig not in earlier:
+        texts = [text for _, _, text in sig if text]
+        if len(texts) < 2 or sig not in earlier or not REPEATED_LABELS.intersection(texts):
             return cells
         cells = _drop_row(cells, start)
 
@@ -184,11 +226,18 @@ def _filled(cells: list[Placed], row: int) -> dict[tuple[int, int], Placed]:
 
 
 def is_split_row(cells: list[Placed], start: int) -> bool:
-    """The first row of a continuation holds only the rest of the previous row's text."""
+    """The first row of a continuation holds only the rest of the previous row's text.
+
+    Its filled cells lie under filled cells of the previous row, and they are few (at most two,
+    or half as many), or joined to the text above they make a known label (a header row cut:
+    ``年度指标`` + ``值``).
+    """
     above, here = _filled(cells, start - 1), _filled(cells, start)
     if not here or not set(here) <= set(above) or len(here) >= len(above):
         return False
-    return len(here) <= 2 or 2 * len(here) <= len(above)
+    if len(here) <= 2 or 2 * len(here) <= len(above):
+        return True
+    return any(completes_label(above[k].text, cell.text, SPLIT_LABELS) for k, cell in here.items())
 
 
 def merge_split_row(cells: list[Placed], start: int) -> list[Placed]:
@@ -197,32 +246,44 @@ def merge_split_row(cells: list[Placed], start: int) -> list[Placed]:
     for key, cell in _filled(cells, start).items():
         above[key].text = join_wrapped([above[key].text, cell.text])
         cell.text = ""
+    for cell in _anchored(cells, start):  # a tall label cut too: its text goes up as well
+        over = _covering(cells, start - 1, cell.col)
+        if (
+            cell.text.strip()
+            and over is not None
+            and (over.col, over.colspan) == (cell.col, cell.colspan)
+        ):
+            over.text = join_wrapped([over.text, cell.text])
+            cell.text = ""
     return _drop_row(cells, start)
 
 
-def merge_cut_spans(cells: list[Placed], start: int) -> list[Placed]:
-    """An empty cell at the top of a continuation joins the cell above it, cut by the page break.
+def _continues(cell: Placed, above: Placed, start: int, label_cols: set[int]) -> bool:
+    """``cell`` (top of a continuation) is the rest of ``above`` (bottom of the page before)."""
+    if (above.col, above.colspan) != (cell.col, cell.colspan) or above.row + above.rowspan != start:
+        return False
+    if cell.text.strip():
+        return completes_label(above.text, cell.text)
+    if above.rowspan > 1 or cell.rowspan > 1:
+        return True
+    return cell.col in label_cols and bool(above.text.strip())
 
-    Only under a cell of the same width that is tall itself, or that has text in a column where
-    cells merge downwards (一级/二级 labels) - never an empty note cell under a note.
+
+def merge_cut_spans(cells: list[Placed], start: int) -> list[Placed]:
+    """A cell at the top of a continuation joins the cell above it, cut by the page break.
+
+    An empty cell: only under a cell of the same width that is tall itself, or that has text in
+    a column where cells merge downwards (一级/二级 labels) - never an empty note cell under a
+    note. A cell with text: only when it finishes the label above (``可持续影响`` + ``指标``).
     """
+    if start == 0:
+        return cells
     kept = list(cells)
     label_cols = {c.col for c in cells if c.rowspan > 1}  # columns where cells merge downwards
     for cell in _anchored(cells, start):
-        if cell.text.strip() or start == 0:
-            continue
         above = _covering(cells, start - 1, cell.col)
-        if (
-            above is not None
-            and above.col == cell.col
-            and above.colspan == cell.colspan
-            and above.row + above.rowspan == start
-            and (
-                above.rowspan > 1
-                or cell.rowspan > 1
-                or (cell.col in label_cols and above.text.strip())
-            )
-        ):
+        if above is not None and _continues(cell, above, start, label_cols):
+            above.text = join_wrapped([above.text, cell.text])
             above.rowspan += cell.rowspan
             kept.remove(cell)
     return kept
@@ -274,6 +335,7 @@ def chain_to_grid(chain: Sequence[TablePart], file: str) -> Grid:
         for p in sorted(placed, key=lambda p: (p.row, p.col))
     )
     first = chain[0]
+    problems = tuple(cell_to_problem(c) for c in cells if text_to_unreadable_share(c.text) > 0)
     return Grid(
         file=file,
         source_kind="pdf",
@@ -286,4 +348,16 @@ def chain_to_grid(chain: Sequence[TablePart], file: str) -> Grid:
         page_end=chain[-1].page,
         reader=first.reader,
         context=first.context,
+        problems=problems,
+    )
+
+
+def cell_to_problem(cell: Cell) -> Problem:
+    """A cell whose text holds characters that did not decode."""
+    return Problem(
+        code="unreadable_text",
+        severity=Severity.WARNING,
+        message=f"单元格文字含无法解码的字符：{cell.text!r}",
+        source=cell.source,
+        found=cell.text,
     )
