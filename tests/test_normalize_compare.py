@@ -140,6 +140,8 @@ WORDS = [
     C("全省前列", "已完成", True, None),
     C("2021年底", "按期完成", True, None),
     C("11月底完成", "延期完成", False, None),
+    C("健全", "健全", True, None, reason="repeats the target"),
+    C("规范有序", "规范有序", True, None, reason="repeats the target"),
     X("效果明显", "95%", "no completion word in a numeric actual"),
     X("效果明显", "详见附件", "no completion word"),
     X("2021年底", "2021年12月", "no completion word in a date actual"),
