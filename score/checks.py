@@ -231,7 +231,10 @@ def check_totals(
     printed_sum: Decimal | None,
     recomputed: Decimal | None,
 ) -> None:
-    source = table.total.source if table.total else table.source
+    total = table.total
+    label = total.source if total is not None else table.source
+    weight_source = total.weight.source if total is not None and total.weight else label
+    source = total.score.source if total is not None and total.score else label
     weight_expected = weight_printed if weight_printed is not None else Decimal(100)
     if weight_total is not None and abs(weight_expected - weight_total) > checks.policy.tolerance:
         where = "总分行的分值" if weight_printed is not None else "满分 100"
@@ -239,7 +242,7 @@ def check_totals(
             "weight_total_mismatch",
             Severity.ERROR,
             f"各项分值合计 {fmt(weight_total)}，与{where} {fmt(weight_expected)} 不符",
-            source,
+            weight_source,
             field_name="weight_total_reported",
             expected=fmt(weight_expected),
             found=fmt(weight_total),
