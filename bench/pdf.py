@@ -3,14 +3,19 @@
 Runs, in the same process and on the same file (default: the two 40+ page annual-report
 fixtures, made by LibreOffice and by reportlab):
 
-* ``jixiao``: :func:`extract.pdf.pdf_to_extraction` (pdfium page finding, pdfplumber on
-  candidate pages only);
+* ``jixiao``: :func:`extract.pdf.pdf_to_extraction` as shipped (``reader="auto"``: PDFium page
+  finding, PDFium objects through pdfplumber's table finder on candidate pages);
+* ``jixiao-plumb``: the same with ``reader="pdfplumber"`` (pdfminer parses candidate pages);
 * ``pdfplumber``: ``page.extract_tables()`` on every page (the baseline);
 * ``camelot``: ``camelot.read_pdf(..., flavor="lattice", pages="all")``;
-* ``(pdfium)``: jixiao's page finding alone (the part that replaces reading every page).
+* ``(pdfium)``: jixiao's page finding alone.
 
-Times are the best of ``--repeat`` runs; peak memory is measured in a separate run under
-tracemalloc (Python allocations only), so it does not slow the timed runs.
+Times are the best of ``--repeat`` runs. Peak memory twice, neither slowing the timed runs:
+``py MB``, tracemalloc's peak of Python allocations in a separate run; ``rss MB``, the peak
+resident size (``VmHWM``) of a fresh child process that imports the libraries and reads the
+file once (the imports alone: ``--baseline-rss``). Then the annual report is joined 4 times
+into one file (pypdfium2 ``import_pages``, in a temporary directory) and jixiao's peaks are
+shown for 1× and 4×: pages are released as they are read, so memory does not grow with pages.
 
 Usage::
 
@@ -20,7 +25,11 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import json
+import resource
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -33,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 import pdfplumber  # noqa: E402 - after the sys.path line, so the repo's packages import
 import pypdfium2 as pdfium  # noqa: E402
 
-from extract.pdf import pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
+from extract.pdf import PdfSettings, pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
 from extract.pdf_pages import PageKind  # noqa: E402
 
 DEFAULT_PDFS = [ROOT / "fixtures" / "pdf" / f"{p}_annual_report.pdf" for p in ("lo", "rl")]
@@ -46,11 +55,16 @@ class Result:
     name: str
     seconds: float
     peak_mb: float
+    rss_mb: float
     tables: int
 
 
 def run_jixiao(path: Path) -> int:
     return len(pdf_to_extraction(path).grids)
+
+
+def run_jixiao_plumber(path: Path) -> int:
+    return len(pdf_to_extraction(path, settings=PdfSettings(reader="pdfplumber")).grids)
 
 
 def run_page_finding(path: Path) -> int:
@@ -91,9 +105,19 @@ def peak_memory_mb(fn: Callable[[Path], int], path: Path) -> float:
         tracemalloc.stop()
 
 
+READERS: dict[str, Callable[[Path], int]] = {}
+
+
+def child_rss_mb(name: str, path: Path | None) -> float:
+    """Peak RSS of a fresh process that reads ``path`` with reader ``name`` (None: imports)."""
+    args = [sys.executable, __file__, "--child", name, str(path or "")]
+    out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+    return float(json.loads(out.strip().splitlines()[-1])["rss_mb"])
+
+
 def bench(name: str, fn: Callable[[Path], int], path: Path, repeat: int) -> Result:
     seconds, tables = best_time(fn, path, repeat)
-    return Result(name, seconds, peak_memory_mb(fn, path), tables)
+    return Result(name, seconds, peak_memory_mb(fn, path), child_rss_mb(name, path), tables)
 
 
 def page_count(path: Path) -> int:
@@ -107,12 +131,12 @@ def page_count(path: Path) -> int:
 def report(results: list[Result], pages: int, self_evals: int) -> str:
     base = next(r for r in results if r.name == "pdfplumber")
     header = (
-        f"{'reader':<12}{'seconds':>9}{'pages/s':>9}{'s/自评表':>10}{'peak MB':>9}"
+        f"{'reader':<14}{'seconds':>9}{'pages/s':>9}{'s/自评表':>10}{'py MB':>8}{'rss MB':>8}"
         f"{'tables':>8}{'vs plumber':>12}"
     )
     rows = [
-        f"{r.name:<12}{r.seconds:>9.2f}{pages / r.seconds:>9.1f}"
-        f"{r.seconds / max(self_evals, 1):>11.3f}{r.peak_mb:>9.1f}{r.tables:>8}"
+        f"{r.name:<14}{r.seconds:>9.3f}{pages / r.seconds:>9.1f}"
+        f"{r.seconds / max(self_evals, 1):>11.3f}{r.peak_mb:>8.1f}{r.rss_mb:>8.0f}{r.tables:>8}"
         f"{base.seconds / r.seconds:>11.1f}x"
         for r in results
     ]
@@ -123,6 +147,7 @@ def bench_file(path: Path, repeat: int, *, camelot: bool) -> str:
     pages = page_count(path)
     results = [
         bench("jixiao", run_jixiao, path, repeat),
+        bench("jixiao-plumb", run_jixiao_plumber, path, repeat),
         bench("pdfplumber", run_pdfplumber, path, repeat),
         bench("(pdfium)", run_page_finding, path, repeat),
     ]
@@ -133,17 +158,89 @@ def bench_file(path: Path, repeat: int, *, camelot: bool) -> str:
     return title + "\n" + report(results, pages, self_evals)
 
 
+def repeat_pdf(path: Path, times: int, out: Path) -> Path:
+    """``path`` joined ``times`` times into one PDF at ``out``."""
+    src = pdfium.PdfDocument(str(path))
+    dest = pdfium.PdfDocument.new()
+    try:
+        for _ in range(times):
+            dest.import_pages(src)
+        dest.save(str(out))
+    finally:
+        dest.close()
+        src.close()
+    return out
+
+
+def memory_growth(path: Path, times: int = 4) -> str:
+    """jixiao's peaks on ``path`` and on ``path`` joined ``times`` times."""
+    with tempfile.TemporaryDirectory() as tmp:
+        big = repeat_pdf(path, times, Path(tmp) / f"{path.stem}_x{times}.pdf")
+        lines = [
+            f"memory vs pages ({path.name} joined {times}x; imports alone: "
+            f"{child_rss_mb('imports', None):.0f} MB rss)"
+        ]
+        lines.append(
+            f"{'file':<28}{'pages':>7}{'tables':>8}{'seconds':>9}{'py MB':>8}{'rss MB':>8}"
+        )
+        for file in (path, big):
+            seconds, tables = best_time(run_jixiao, file, 1)
+            lines.append(
+                f"{file.name:<28}{page_count(file):>7}{tables:>8}{seconds:>9.3f}"
+                f"{peak_memory_mb(run_jixiao, file):>8.1f}{child_rss_mb('jixiao', file):>8.0f}"
+            )
+    return "\n".join(lines)
+
+
+def child(name: str, path: str) -> None:
+    """Read ``path`` once with reader ``name`` and print the process's peak RSS."""
+    if path:
+        READERS[name](Path(path))
+    print(json.dumps({"rss_mb": peak_rss_kb() / 1024}))
+
+
+def peak_rss_kb() -> float:
+    """This process's peak resident size: VmHWM (Linux), else ru_maxrss.
+
+    ru_maxrss carries the parent's size over fork and exec; VmHWM starts afresh at exec.
+    """
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return float(line.split()[1])
+    return float(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+READERS.update(
+    {
+        "jixiao": run_jixiao,
+        "jixiao-plumb": run_jixiao_plumber,
+        "pdfplumber": run_pdfplumber,
+        "(pdfium)": run_page_finding,
+        "camelot": run_camelot,
+    }
+)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("pdfs", nargs="*", type=Path, default=DEFAULT_PDFS)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-camelot", action="store_true")
+    parser.add_argument("--child", nargs=2, metavar=("READER", "PDF"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child:
+        child(*args.child)
+        return
     for path in args.pdfs:
         print(bench_file(path, args.repeat, camelot=not args.skip_camelot))
         print()
+    print(memory_growth(args.pdfs[0]))
+    print()
     print("(s/自评表 divides each reader's time by the 自评表 count; 'vs plumber' is speed-up;")
-    print(" '(pdfium)' is jixiao's page finding alone, its 'tables' the candidate pages)")
+    print(" '(pdfium)' is jixiao's page finding alone, its 'tables' the candidate pages;")
+    print(" rss MB includes the libraries' imports: camelot loads OpenCV)")
 
 
 if __name__ == "__main__":

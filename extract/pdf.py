@@ -2,11 +2,14 @@
 
 The pipeline, each step a small function whose result can be inspected:
 
-1. ``document_to_scans`` (pypdfium2, fast): the text of every page; ``text_to_kind`` tells
+1. ``page_to_scan`` (pypdfium2, fast): the text of each page; ``text_to_kind`` tells
    自评表 candidates from prose and other financial tables, scans and garbled pages;
-2. ``plumber_page_to_parts`` (pdfplumber) on candidate pages and the pages that continue
-   them: ruled cells with their text, title and year line; ``camelot_page_to_parts`` where
-   pdfplumber finds no ruling;
+2. on candidate pages and the pages their tables run onto, while the page is open (one pass,
+   each page closed before the next: memory does not grow with pages):
+   ``page_to_records`` + ``records_to_parts`` (PDFium's characters and paths through
+   pdfplumber's table finder, ~15 ms a page): ruled cells with their text, title and year
+   line; ``plumber_page_to_parts`` (pdfplumber, ~80 ms a page) where PDFium finds no ruled
+   table, and ``camelot_page_to_parts`` where neither does;
 3. ``parts_to_chains``: a table that has not reached its 总分 row continues on the next page;
 4. ``chain_to_grid``: row/column boundaries by clustering, exact spans, one :class:`Grid`.
 
@@ -28,6 +31,7 @@ import pypdfium2 as pdfium
 
 from extract.grid import Grid
 from extract.pdf_cells import TablePart, camelot_page_to_parts, plumber_page_to_parts
+from extract.pdf_fast import page_to_records, records_to_parts
 from extract.pdf_join import (
     chain_to_grid,
     is_closed,
@@ -35,20 +39,27 @@ from extract.pdf_join import (
     looks_continued,
     parts_to_chains,
 )
-from extract.pdf_pages import PageKind, document_to_scans, scans_to_kinds
+from extract.pdf_pages import (
+    PageKind,
+    document_to_scans,
+    page_to_scan,
+    scans_to_kinds,
+    text_to_kind,
+)
 from extract.pdf_text import is_unreadable
 from jixiao.model import Problem, Severity, Source
 
-READERS = ("auto", "pdfplumber", "camelot")
+READERS = ("auto", "pdfium", "pdfplumber", "camelot")
 
 
 @dataclass(frozen=True, slots=True)
 class PdfSettings:
     """How PDFs are read.
 
-    ``reader``: ``auto`` (pdfplumber, camelot where pdfplumber finds no ruling),
-    ``pdfplumber`` or ``camelot`` only. ``max_continuation``: how many pages after a
-    candidate page a table may run onto.
+    ``reader``: ``auto`` (PDFium; pdfplumber on a page where PDFium finds no ruled table,
+    camelot where neither does), or one reader only: ``pdfium``, ``pdfplumber`` (the pure
+    pdfplumber path, for cross-checking) or ``camelot``. ``max_continuation``: how many pages
+    after a candidate page a table may run onto.
     """
 
     reader: str = "auto"
@@ -106,39 +117,80 @@ def pdf_to_extraction(
         doc = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as error:
         return PdfExtraction((), (unreadable_pdf_problem(name, error),), 0)
+    sources = _Sources(path, doc, settings)
+    kinds: list[PageKind] = []
+    n_pages = len(doc)
     try:
-        kinds = scans_to_kinds(document_to_scans(doc))
-    finally:
-        doc.close()
-    problems = kinds_to_problems(kinds, name)
-    candidates = [i + 1 for i, kind in enumerate(kinds) if kind is PageKind.TABLE]
-    if not candidates:
-        return PdfExtraction((), tuple(problems), len(kinds))
-    try:
-        found = _plumber_pass(path, candidates, len(kinds), settings)
+        found = _read_pass(sources, kinds)
     except Exception as error:  # pdfminer raises many kinds of errors on damaged files
-        return PdfExtraction((), (*problems, unreadable_pdf_problem(name, error)), len(kinds))
+        problems = kinds_to_problems(kinds, name)
+        return PdfExtraction((), (*problems, unreadable_pdf_problem(name, error)), n_pages)
+    finally:
+        sources.close()
+    candidates = [i + 1 for i, kind in enumerate(kinds) if kind is PageKind.TABLE]
+    problems = kinds_to_problems(kinds, name)
     problems += pass_to_problems(found, name)
     problems += missing_tables_to_problems(candidates, found, name)
     chains = [chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain)]
     grids = tuple(chain_to_grid(chain, name) for chain in chains)
-    return PdfExtraction(grids, tuple(problems), len(kinds))
+    return PdfExtraction(grids, tuple(problems), n_pages)
 
 
-def _page_parts(
-    pdf: Any, path: Path, number: int, settings: PdfSettings
+@dataclass(slots=True)
+class _Sources:
+    """The open documents of one file: PDFium's, and pdfplumber's once a page needs it."""
+
+    path: Path
+    doc: pdfium.PdfDocument
+    settings: PdfSettings
+    plumber: Any = None
+
+    def plumber_page(self, number: int) -> Any:
+        if self.plumber is None:
+            self.plumber = pdfplumber.open(str(self.path))
+        return self.plumber.pages[number - 1]
+
+    def close(self) -> None:
+        if self.plumber is not None:
+            self.plumber.close()
+        self.doc.close()
+
+
+_Loaded = tuple[pdfium.PdfPage, pdfium.PdfTextPage]  # a PDFium page and its text, open
+
+
+def _pdfium_parts(
+    sources: _Sources, number: int, loaded: _Loaded | None
 ) -> tuple[list[TablePart], bool]:
-    """Parts on one page, and whether its text is unreadable."""
-    page = pdf.pages[number - 1]
+    """Parts of one page read with PDFium, and whether its text is unreadable."""
+    if loaded is not None:
+        records = page_to_records(*loaded)
+    else:
+        page = sources.doc[number - 1]
+        try:
+            records = page_to_records(page)
+        finally:
+            page.close()
+    if is_unreadable("".join(str(c["text"]) for c in records.chars)):
+        return [], True
+    return records_to_parts(records, number), False
+
+
+def _plumber_parts(
+    sources: _Sources, number: int, *, check_text: bool
+) -> tuple[list[TablePart], bool]:
+    """Parts of one page read with pdfplumber (camelot where allowed and needed)."""
+    page = sources.plumber_page(number)
+    reader = sources.settings.reader
     try:
-        if is_unreadable("".join(str(c["text"]) for c in page.chars)):
+        if check_text and is_unreadable("".join(str(c["text"]) for c in page.chars)):
             return [], True
         parts: list[TablePart] = []
-        if settings.reader != "camelot":
+        if reader in ("auto", "pdfplumber"):
             parts = plumber_page_to_parts(page, number)
-        if not parts and settings.reader != "pdfplumber":
+        if not parts and reader in ("auto", "camelot"):
             try:
-                parts = camelot_page_to_parts(path, page, number)
+                parts = camelot_page_to_parts(sources.path, page, number)
             except Exception:  # camelot's own failures: the page is reported as table_not_found
                 parts = []
         return parts, False
@@ -146,12 +198,28 @@ def _page_parts(
         page.close()
 
 
+def _page_parts(
+    sources: _Sources, number: int, loaded: _Loaded | None
+) -> tuple[list[TablePart], bool]:
+    """Parts on one page, and whether its text is unreadable.
+
+    ``auto``: PDFium first; pdfplumber, then camelot, only on a page where it finds no table.
+    """
+    reader = sources.settings.reader
+    if reader in ("auto", "pdfium"):
+        parts, unreadable = _pdfium_parts(sources, number, loaded)
+        if parts or unreadable or reader == "pdfium":
+            return parts, unreadable
+        return _plumber_parts(sources, number, check_text=False)
+    return _plumber_parts(sources, number, check_text=True)
+
+
 def _read_page(
-    pdf: Any, path: Path, number: int, settings: PdfSettings, found: _Pass
+    sources: _Sources, number: int, found: _Pass, loaded: _Loaded | None = None
 ) -> list[TablePart]:
     """Read one page into ``found``; returns its parts."""
     try:
-        parts, unreadable = _page_parts(pdf, path, number, settings)
+        parts, unreadable = _page_parts(sources, number, loaded)
     except Exception as error:  # one bad page must not lose the others
         found.failed.append((number, f"{type(error).__name__}: {error}"))
         return []
@@ -161,35 +229,46 @@ def _read_page(
     return parts
 
 
-def _plumber_pass(
-    path: Path, candidates: Sequence[int], n_pages: int, settings: PdfSettings
-) -> _Pass:
-    """Read the candidate pages, following open tables onto the next pages.
+def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
+    """One pass over the pages: classify each, and read it while it is open when it is a
+    candidate or an open table runs onto it; every page is closed before the next is opened.
 
-    A candidate page whose first table looks like a continuation makes the page before it
-    read too (a table that starts at the bottom of a page, below prose).
+    A table that has not reached its 总分 row continues on the next page (at most
+    ``max_continuation`` pages). A candidate page whose first table looks like a continuation
+    makes the page before it read too (a table that starts at the bottom of a page, below
+    prose): that page is opened again.
     """
     found = _Pass()
     done: set[int] = set()
-    with pdfplumber.open(str(path)) as pdf:
-        for first in candidates:
-            number, follow = first, 0
-            while number <= n_pages and number not in done:
+    follow: int | None = None  # pages the open table has run onto so far; None: no open table
+    for number in range(1, len(sources.doc) + 1):
+        page = sources.doc[number - 1]
+        try:
+            textpage = page.get_textpage()
+            try:
+                scan = page_to_scan(page, textpage, number)
+                kind = text_to_kind(scan.text, has_images=scan.has_images)
+                kinds.append(kind)
+                if kind is not PageKind.TABLE and follow is None:
+                    continue
+                continuing, run = follow is not None, follow or 0
                 done.add(number)
-                parts = _read_page(pdf, path, number, settings, found)
-                if (
-                    number == first
-                    and parts
-                    and looks_continued(parts[0])
-                    and number - 1 not in done
-                    and number > 1
-                ):
-                    done.add(number - 1)
-                    _read_page(pdf, path, number - 1, settings, found)
-                if not parts or is_closed(parts[-1]) or follow >= settings.max_continuation:
-                    break
-                number += 1
-                follow += 1
+                parts = _read_page(sources, number, found, (page, textpage))
+            finally:
+                textpage.close()
+        finally:
+            page.close()
+        if (
+            not continuing
+            and parts
+            and looks_continued(parts[0])
+            and number - 1 not in done
+            and number > 1
+        ):
+            done.add(number - 1)
+            _read_page(sources, number - 1, found)
+        closed = not parts or is_closed(parts[-1])
+        follow = None if closed or run >= sources.settings.max_continuation else run + 1
     found.parts.sort(key=lambda p: (p.page, p.bbox[1]))
     return found
 

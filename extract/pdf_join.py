@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from extract.grid import Cell, Grid
 from extract.pdf_cells import EDGE_TOLERANCE, BBox, TablePart, values_to_centers
-from extract.pdf_pages import HEADER_LABELS, squash
+from extract.pdf_pages import HEADER_LABELS, NAME_LABELS, squash
 from extract.pdf_text import join_wrapped, text_to_unreadable_share
 from jixiao.model import Problem, Severity, Source
 
@@ -58,7 +58,7 @@ def completes_label(head: str, tail: str, labels: frozenset[str] = LEVEL_LABELS)
 
 
 # Labels of the rows a producer repeats at the top of a continuation page.
-REPEATED_LABELS = frozenset((*HEADER_LABELS, "绩效指标", "三级指标", "项目名称"))
+REPEATED_LABELS = frozenset((*HEADER_LABELS, "绩效指标", "三级指标", *NAME_LABELS))
 
 
 @dataclass(slots=True)
@@ -116,16 +116,20 @@ def _first_row_texts(part: TablePart) -> list[str]:
 
 
 def starts_table(part: TablePart, first: TablePart) -> bool:
-    """A part begins a new table: it has a heading, or a 项目名称 row other than a repeat."""
+    """A part begins a new table: it has a heading, or a 项目名称 (部门名称) row other than a
+    repeat."""
     if part.has_heading:
         return True
     row = _first_row_texts(part)
-    return "项目名称" in row and sorted(row) != sorted(_first_row_texts(first))
+    named = any(name in row for name in NAME_LABELS)
+    return named and sorted(row) != sorted(_first_row_texts(first))
 
 
 def looks_continued(part: TablePart) -> bool:
-    """A part with no heading and no 项目名称 row: the rest of a table from the page before."""
-    return not part.has_heading and "项目名称" not in _first_row_texts(part)
+    """A part with no heading and no 项目名称 (部门名称) row: the rest of a table from the page
+    before."""
+    row = _first_row_texts(part)
+    return not part.has_heading and not any(name in row for name in NAME_LABELS)
 
 
 def _x_edges(parts: Iterable[TablePart]) -> list[float]:
@@ -165,10 +169,14 @@ def parts_to_chains(parts: Sequence[TablePart]) -> list[list[TablePart]]:
 
 
 def is_self_evaluation(chain: Sequence[TablePart]) -> bool:
-    """The table carries 自评表 labels (项目名称 with indicator headers)."""
+    """The table carries 自评表 labels: indicator headers, or 项目名称 (部门名称) with an
+    indicator header, a 年度总体目标 block or a 总分 row (a layout jixiao does not know is
+    kept, and reported, as it is from text)."""
     texts = set().union(*(part.texts() for part in chain))
     headers = sum(1 for label in HEADER_LABELS if any(label in t for t in texts))
-    return headers >= 3 or ("项目名称" in texts and headers >= 1)
+    named = any(name in texts for name in NAME_LABELS)
+    summary = any(t.startswith(("年度总体目标", "总分")) for t in texts)
+    return headers >= 3 or (named and (headers >= 1 or summary))
 
 
 # -- stitching --------------------------------------------------------------------------------

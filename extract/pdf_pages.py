@@ -18,6 +18,8 @@ from extract.pdf_text import is_unreadable
 
 # Header labels of the indicator block: a 自评表 page shows several of them.
 HEADER_LABELS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因")
+# The label of a 自评表's first row: 项目名称, or 部门名称 in a 部门整体 (whole-department) table.
+NAME_LABELS = ("项目名称", "部门名称")
 # Words that go with 项目名称 on the first page of a 自评表.
 MARKERS = ("绩效指标", "自评", "指标值", "年度总体目标", "预期目标", "实际完成", *HEADER_LABELS)
 
@@ -53,6 +55,8 @@ def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:
     <PageKind.TABLE: 'table'>
     >>> text_to_kind("收入支出决算总表项目名称行次金额")
     <PageKind.OTHER: 'other'>
+    >>> text_to_kind("部门整体支出绩效自评表部门名称某局年度总体目标一级指标")
+    <PageKind.TABLE: 'table'>
     """
     if not text:
         return PageKind.SCANNED if has_images else PageKind.EMPTY
@@ -60,14 +64,21 @@ def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:
         return PageKind.UNREADABLE
     markers = sum(1 for word in MARKERS if word in text)
     headers = sum(1 for word in HEADER_LABELS if word in text)
-    titled = "项目名称" in text and "自评表" in text  # a table that starts low on the page
-    if ("项目名称" in text and markers >= 2) or headers >= 4 or titled:
+    named = any(name in text for name in NAME_LABELS)
+    titled = named and "自评表" in text  # a table that starts low on the page
+    if (named and markers >= 2) or headers >= 4 or titled:
         return PageKind.TABLE
     return PageKind.OTHER
 
 
 def _page_has_images(page: pdfium.PdfPage) -> bool:
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2))
+
+
+def page_to_scan(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> PageScan:
+    """pdfium text of one page (images are looked for only when it has no text)."""
+    text = squash(textpage.get_text_range())
+    return PageScan(number, text, not text and _page_has_images(page))
 
 
 def document_to_scans(doc: pdfium.PdfDocument) -> list[PageScan]:
@@ -77,12 +88,12 @@ def document_to_scans(doc: pdfium.PdfDocument) -> list[PageScan]:
         page = doc[index]
         try:
             textpage = page.get_textpage()
-            text = squash(textpage.get_text_range())
-            textpage.close()
-            images = not text and _page_has_images(page)
+            try:
+                scans.append(page_to_scan(page, textpage, index + 1))
+            finally:
+                textpage.close()
         finally:
             page.close()
-        scans.append(PageScan(index + 1, text, images))
     return scans
 
 

@@ -6,19 +6,27 @@ problems file); 2 for usage errors.
 
 from __future__ import annotations
 
+import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from jixiao import __version__
-from jixiao.errors import PolicyError
-from jixiao.export import FORMATS, manifest_of, write_frames, write_manifest
-from jixiao.runner import FileResult, InputFile, RunResult, discover, run
+from jixiao.batch import BatchResult, BatchSettings, run_batch
+from jixiao.batch_dask import ClusterError
+from jixiao.batch_progress import BarProgress, LogProgress, NullProgress, Progress
+from jixiao.discover import Filters, discover
+from jixiao.errors import InputError, PolicyError
+from jixiao.export import DEFAULT_FORMATS, FORMATS, XLSX_NAME, Totals
+from jixiao.labels_zh import LABEL_SETS
+from jixiao.parse_commands import parse_actual_command, parse_target_command
+from jixiao.report import DEFAULT_LIMIT, write_batch_report  # report: out/report.html
+from jixiao.show import DEFAULT_DPI, show_file  # jixiao show
 from score import AUTO, Policy, auto_candidates, builtin_policy_names, load_policy
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+DEFAULT_FILE_TIMEOUT = 600.0
 
 
 @click.group(context_settings=CONTEXT)
@@ -43,17 +51,20 @@ def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple
         raise click.BadParameter(str(error)) from error
 
 
-@main.command(context_settings=CONTEXT)
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option(
+def _timeout(_ctx: click.Context, _param: click.Parameter, value: float) -> float | None:
+    return value or None
+
+
+# Options shared by commands, defined once.
+output_option = click.option(
     "-o",
     "--output",
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="Directory for tables/indicators/funds/problems and manifest.json.",
+    help="Directory for tables/indicators/funds/problems, manifest.json and parts/.",
 )
-@click.option(
+policy_option = click.option(
     "-p",
     "--policy",
     default="national",
@@ -63,106 +74,204 @@ def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple
     help="Scoring policy: a built-in name (see `jixiao policies`), a policy TOML file, or "
     "'auto' to pick, per table, the built-in policy that reproduces the most printed numbers.",
 )
-@click.option(
+format_option = click.option(
     "-f",
     "--format",
     "formats",
     multiple=True,
     type=click.Choice(FORMATS),
-    default=FORMATS,
+    default=DEFAULT_FORMATS,
     show_default=True,
-    help="Output format; repeat for several.",
+    help="Output format; repeat for several. xlsx writes results.xlsx, one sheet per frame.",
 )
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+labels_option = click.option(
+    "--labels",
+    type=click.Choice(LABEL_SETS),
+    default="en",
+    show_default=True,
+    help="Column headers: the English contract, or Chinese labels for analysts (README).",
+)
+quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+
+
+@main.command(context_settings=CONTEXT)
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@output_option
+@policy_option
+@format_option
+@labels_option
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="Only files matching a glob: without / on the file name or any folder name, with / "
+    "on the relative path; repeatable.",
+)
+@click.option("--exclude", multiple=True, metavar="GLOB", help="Skip matching files; repeatable.")
+@click.option(
+    "-j",
+    "--workers",
+    type=click.IntRange(min=1),
+    metavar="N",
+    default=os.cpu_count() or 1,
+    show_default="the number of cores",
+    help="Files read at a time, each in its own process.",
+)
+@click.option(
+    "--file-timeout",
+    type=click.FloatRange(min=0),
+    default=DEFAULT_FILE_TIMEOUT,
+    show_default=True,
+    callback=_timeout,
+    metavar="SECONDS",
+    help="Stop a file that takes longer; it becomes a file_error problem row. 0: no limit.",
+)
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Reuse the files of the last run in the output directory whose content is unchanged; "
+    "read only new and changed ones, then rebuild the combined outputs.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Read the files on a Dask cluster (tcp://host:8786) instead of local processes; "
+    "needs `pip install 'jixiao[cluster]'`, inputs at the same paths on the workers.",
+)
+@click.option(
+    "--report-limit",
+    type=click.IntRange(min=0),
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    help="Tables given a card in OUTPUT/report.html, problem tables first (the report notes "
+    "the rest); 0 keeps only the summary.",
+)
+@quiet_option
 def run_command(
     inputs: tuple[Path, ...],
     out_dir: Path,
     policy: tuple[Policy, ...],
     formats: tuple[str, ...],
+    labels: str,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    workers: int,
+    file_timeout: float | None,
+    resume: bool,
+    scheduler: str | None,
+    report_limit: int,
     quiet: bool,
 ) -> None:
     """Read every 自评表 in INPUTS (files or directories), check them, write the frames.
 
-    Directories are searched recursively for .txt, .tsv and .pdf files. Writes
-    tables, indicators, funds and problems as CSV (UTF-8 with BOM) and Parquet, plus
-    manifest.json, into the output directory.
+    Directories are searched recursively for .txt, .tsv and .pdf files (hidden and temporary
+    files skipped). Each file is read in its own process, several at a time; as each finishes
+    its rows are saved under OUTPUT/parts/, and at the end the combined tables, indicators,
+    funds and problems are written (CSV with BOM, Parquet, optionally XLSX) with manifest.json.
+    Ctrl-C stops cleanly (exit 130) and keeps what is done; --resume finishes the run.
 
     \b
     Example:
       jixiao run fixtures/seed -o out/
       jixiao run 2024/ 2023/ -o out/ --policy linear-reverse --format csv
-      jixiao run reports/ -o out/ --policy auto
+      jixiao run reports/ -o out/ --resume --workers 8 --exclude '*/drafts/*'
+      jixiao run reports/ -o out/ --format xlsx --labels zh
+      jixiao run /shared/reports -o out/ --scheduler tcp://10.0.0.5:8786
+      jixiao run reports/ -o out/ --report-limit 1000   # then open out/report.html
     """
-    started = datetime.now(UTC)
-    files = discover(inputs)
+    files = discover(inputs, Filters(include, exclude))
     if not files:
         raise click.UsageError(
             f"no .txt, .tsv or .pdf files found in {', '.join(map(str, inputs))}"
+            + (" (check --include/--exclude)" if include or exclude else "")
         )
-    result = _run_with_progress(files, policy, show=not quiet and sys.stderr.isatty())
-    written = write_frames(result.frames, out_dir, formats)
-    manifest = manifest_of(
-        result,
-        inputs=[str(p) for p in inputs],
-        policies=policy,
-        started=started,
-        outputs=written,
-        out_dir=out_dir,
+    settings = BatchSettings(
+        workers=workers,
+        file_timeout=file_timeout,
+        resume=resume,
+        formats=tuple(dict.fromkeys(formats)),
+        labels=labels,
+        scheduler=scheduler,
     )
-    write_manifest(manifest, out_dir)
+    try:
+        result = run_batch(
+            files,
+            policy,
+            out_dir,
+            settings,
+            progress=_progress(quiet=quiet),
+            inputs=[str(p) for p in inputs],
+        )
+    except ClusterError as error:
+        raise click.BadParameter(str(error), param_hint="--scheduler") from error
+    if not result.interrupted:
+        write_batch_report(out_dir, result.records, files, report_limit)
     if not quiet:
         click.echo(_summary(result, out_dir, policy))
-    if result.failed:
-        problems = out_dir / ("problems.csv" if "csv" in formats else "problems.parquet")
-        names = ", ".join(r.file.name for r in result.failed[:10])
-        more = f" and {len(result.failed) - 10} more" if len(result.failed) > 10 else ""
-        click.echo(
-            f"error: {len(result.failed)} of {len(result.files)} files could not be read: "
-            f"{names}{more}; see {problems}",
-            err=True,
-        )
-        sys.exit(1)
+    _exit(result, out_dir, formats)
 
 
 main.add_command(run_command, name="run")
 
 
-def _run_with_progress(
-    files: list[InputFile], policies: tuple[Policy, ...], *, show: bool
-) -> RunResult:
-    if not show:
-        return run(files, policies)
-    with click.progressbar(
-        length=len(files), label="reading", file=sys.stderr, show_pos=True, show_eta=True
-    ) as bar:
-
-        def advance(_result: FileResult) -> None:
-            bar.update(1)
-
-        return run(files, policies, on_file=advance)
+def _progress(*, quiet: bool) -> Progress:
+    if quiet:
+        return NullProgress()
+    if sys.stderr.isatty():
+        return BarProgress()
+    return LogProgress(lambda line: click.echo(line, err=True))
 
 
-def _summary(result: RunResult, out_dir: Path, policies: tuple[Policy, ...]) -> str:
-    frames = result.frames
-    severities = frames.problems["severity"].value_counts()
-    counts = ", ".join(f"{severities.get(k, 0)} {k}" for k in ("error", "warning", "info"))
+def _exit(result: BatchResult, out_dir: Path, formats: tuple[str, ...]) -> None:
+    """Exit 130 when interrupted, 1 when some files failed, else return (exit 0)."""
+    if result.failed:
+        problems = out_dir / _problems_file(formats)
+        names = ", ".join(r.path for r in result.failed[:10])
+        more = f" and {len(result.failed) - 10} more" if len(result.failed) > 10 else ""
+        click.echo(
+            f"error: {len(result.failed)} of {len(result.records)} files could not be read: "
+            f"{names}{more}; see {problems}",
+            err=True,
+        )
+    if result.interrupted:
+        click.echo(
+            f"interrupted: {len(result.records)} of {result.total_files} files done and "
+            f"written to {out_dir}/; run the same command with --resume to finish",
+            err=True,
+        )
+        sys.exit(130)
+    if result.failed:
+        sys.exit(1)
+
+
+def _problems_file(formats: tuple[str, ...]) -> str:
+    for fmt, name in (("csv", "problems.csv"), ("parquet", "problems.parquet")):
+        if fmt in formats:
+            return name
+    return f"{XLSX_NAME} (sheet problems)"
+
+
+def _summary(result: BatchResult, out_dir: Path, policies: tuple[Policy, ...]) -> str:
+    totals = result.totals
+    counts = ", ".join(f"{totals.severities.get(k, 0)} {k}" for k in ("error", "warning", "info"))
+    reused = f", {result.reused} unchanged" if result.reused else ""
     return "\n".join(
         [
-            f"files:      {len(result.files)} ({len(result.failed)} failed)",
-            f"tables:     {len(frames.tables)}",
-            f"indicators: {len(frames.indicators)}",
-            f"problems:   {len(frames.problems)} ({counts})",
-            f"policy:     {_policy_summary(result, policies)}",
+            f"files:      {len(result.records)} ({len(result.failed)} failed{reused})",
+            f"tables:     {totals.rows['tables']}",
+            f"indicators: {totals.rows['indicators']}",
+            f"problems:   {totals.rows['problems']} ({counts})",
+            f"policy:     {_policy_summary(totals, policies)}",
             f"output:     {out_dir}/",
         ]
     )
 
 
-def _policy_summary(result: RunResult, policies: tuple[Policy, ...]) -> str:
+def _policy_summary(totals: Totals, policies: tuple[Policy, ...]) -> str:
     if len(policies) == 1:
         return policies[0].name
-    chosen = result.frames.tables["policy"].value_counts()
-    return "auto (" + ", ".join(f"{name}: {n} tables" for name, n in chosen.items()) + ")"
+    chosen = sorted(totals.policies.items(), key=lambda kv: (-kv[1], kv[0]))
+    return "auto (" + ", ".join(f"{name}: {n} tables" for name, n in chosen) + ")"
 
 
 @main.command(context_settings=CONTEXT)
@@ -175,3 +284,42 @@ def policies() -> None:
     """
     for name in builtin_policy_names():
         click.echo(f"{name:16} {load_policy(name).description}")
+
+
+main.add_command(parse_target_command)
+main.add_command(parse_actual_command)
+
+
+# -- jixiao show (jixiao.show) --------------------------------------------------------------------
+@main.command(context_settings=CONTEXT)
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--page", type=click.IntRange(min=1), help="Page to draw (default: the first with a table)."
+)
+@click.option(
+    "--table", type=click.IntRange(min=1), help="Only table K of the file (as in table_id FILE#K)."
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="PNG to write (PDF). For a text file the grid is printed; with -o also written there.",
+)
+@click.option("--dpi", type=click.IntRange(36, 600), default=DEFAULT_DPI, show_default=True)
+def show(file: Path, page: int | None, table: int | None, output: Path | None, dpi: int) -> None:
+    """Draw the grid jixiao found over a PDF page: every cell outlined and labelled row,col,
+    merged cells thicker with their span, each table's reader named (like pdfplumber's
+    debug_tablefinder). A text file has no page: its grid is printed as aligned text.
+
+    \b
+    Example:
+      jixiao show report.pdf --page 37 -o p37.png
+      jixiao show report.pdf --table 2 -o t2.png
+      jixiao show fixtures/seed/000_a203d4b834672a09.txt --table 4
+    """
+    try:
+        click.echo(show_file(file, page=page, table=table, output=output, dpi=dpi), nl=False)
+    except ValueError as error:
+        raise click.UsageError(str(error)) from error
+    except InputError as error:
+        raise click.ClickException(str(error)) from error

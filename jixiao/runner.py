@@ -1,7 +1,10 @@
-"""The batch runner: find input files, read each one into frames, never stop on a bad file.
+"""The unit of work: read one file into frames, never stop on a bad file.
 
 Each file is read on its own (:func:`file_to_result`); whatever goes wrong with it becomes a
-``problems`` row naming the file, and the run goes on with the next one.
+``problems`` row naming the file, and the run goes on with the next one. :func:`run` processes
+files one after another in this process and keeps every frame in memory (the library API, used
+by the golden tests); parallel, resumable runs that write per-file parts are
+:func:`jixiao.batch.run_batch`.
 """
 
 from __future__ import annotations
@@ -9,14 +12,14 @@ from __future__ import annotations
 import hashlib
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from extract.grid import Grid
 from extract.layout import grid_to_table, looks_like_self_eval
 from extract.pdf import pdf_to_extraction
 from extract.tsv import bytes_to_text, text_to_grids
+from jixiao.discover import INPUT_SUFFIXES, InputFile, discover
 from jixiao.errors import InputError
 from jixiao.model import Problem, Severity, Source
 from score import (
@@ -28,21 +31,16 @@ from score import (
     score_table_best,
 )
 
-TEXT_SUFFIXES = frozenset({".txt", ".tsv"})
-PDF_SUFFIXES = frozenset({".pdf"})
-INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
-
-
-@dataclass(frozen=True, slots=True)
-class InputFile:
-    """A file to read, and the name it goes by in the outputs (relative to its input root)."""
-
-    path: Path
-    name: str
-
-    @property
-    def kind(self) -> str:
-        return "pdf" if self.path.suffix.lower() in PDF_SUFFIXES else "tsv"
+__all__ = [
+    "INPUT_SUFFIXES",
+    "FileResult",
+    "InputFile",
+    "RunResult",
+    "discover",
+    "file_to_result",
+    "run",
+    "stopped_file_result",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,52 +51,12 @@ class FileResult:
     sha256: str
     size: int
     pages: int
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed" (no table read), "timeout" or "crashed" (see jixiao.batch_pool)
     tables: int
     indicators: int
     problems: int
     seconds: float
     frames: Frames
-
-    def manifest_entry(self) -> dict[str, object]:
-        return {
-            "path": self.file.name,
-            "kind": self.file.kind,
-            "sha256": self.sha256,
-            "bytes": self.size,
-            "pages": self.pages,
-            "status": self.status,
-            "tables": self.tables,
-            "indicators": self.indicators,
-            "problems": self.problems,
-            "seconds": round(self.seconds, 4),
-        }
-
-
-def discover(inputs: Iterable[Path]) -> list[InputFile]:
-    """The input files under the given files and directories, sorted, without duplicates.
-
-    A directory is searched recursively for ``.txt``, ``.tsv`` and ``.pdf`` files (any case),
-    skipping hidden files and directories; a file given directly is always taken. Names are
-    relative to the directory given (a file given directly goes by its own name).
-    """
-    found: dict[Path, InputFile] = {}
-    for root in inputs:
-        for path, name in _walk(root):
-            found.setdefault(path.resolve(), InputFile(path, name))
-    return sorted(found.values(), key=lambda f: f.name)
-
-
-def _walk(root: Path) -> Iterator[tuple[Path, str]]:
-    if root.is_file():
-        yield root, root.name
-        return
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part.startswith((".", "~$")) for part in relative.parts):
-            continue
-        if path.is_file() and path.suffix.lower() in INPUT_SUFFIXES:
-            yield path, relative.as_posix()
 
 
 def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
@@ -165,7 +123,7 @@ def _grids_to_frames(
         table = grid_to_table(grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best(table, table_id=table_id, policies=policies))
-    if not parts:
+    if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
             Problem(
                 "no_tables",
@@ -175,6 +133,15 @@ def _grids_to_frames(
             )
         )
     return concat_frames([*parts, _problems_frames(skipped)])
+
+
+def stopped_file_result(
+    file: InputFile, *, status: str, message: str, sha256: str, size: int, seconds: float
+) -> FileResult:
+    """The result of a file whose processing was stopped (``timeout``) or died (``crashed``):
+    one ``file_error`` problem row with the message."""
+    frames = _file_problem(file, "file_error", message)
+    return FileResult(file, sha256, size, 0, status, 0, 0, 1, seconds, frames)
 
 
 def _file_problem(file: InputFile, code: str, message: str) -> Frames:

@@ -33,7 +33,9 @@ def test_run_on_seed_writes_every_output(runner: CliRunner, tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert "tables:     6" in result.output
     assert "indicators: 43" in result.output
-    assert sorted(p.name for p in out.iterdir()) == sorted([*OUTPUTS, "manifest.json"])
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*OUTPUTS, "manifest.json", "parts", "report.html"]
+    )
     assert (out / "tables.csv").read_bytes().startswith(b"\xef\xbb\xbf")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["counts"]["tables"] == 6
@@ -117,3 +119,26 @@ def test_auto_policy_is_reported_in_summary_and_manifest(runner: CliRunner, tmp_
     assert "auto (shanghai-2024: 6 tables)" in result.output
     manifest = json.loads((tmp_path / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["policy"]["name"] == "auto"
+
+
+def test_progress_is_plain_log_lines_off_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["run", str(SEED), "-o", str(tmp_path), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "reading 1 of 1 files (1 worker)" in result.output
+    assert "[1/1] 100%: 6 tables, 9 problems, 0 failed" in result.output
+
+
+def test_quiet_prints_nothing(runner: CliRunner, tmp_path: Path) -> None:
+    result = runner.invoke(main, ["run", str(SEED), "-o", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0
+    assert result.output == ""
+
+
+def test_rerun_with_resume_reads_nothing_unchanged(runner: CliRunner, tmp_path: Path) -> None:
+    assert runner.invoke(main, ["run", str(SEED.parent), "-o", str(tmp_path)]).exit_code == 0
+    before = (tmp_path / "indicators.csv").read_bytes()
+    again = runner.invoke(main, ["run", str(SEED.parent), "-o", str(tmp_path), "--resume"])
+    assert again.exit_code == 0, again.output
+    assert "reading 0 of 1 files, 1 unchanged since the last run" in again.output
+    assert "files:      1 (0 failed, 1 unchanged)" in again.output
+    assert (tmp_path / "indicators.csv").read_bytes() == before

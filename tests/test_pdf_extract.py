@@ -164,7 +164,7 @@ def test_grid_metadata(name: str, index: int) -> None:
     grid, _ = pdf_and_text(name, index)
     assert grid.file == f"pdf/{name}"
     assert grid.source_kind == "pdf"
-    assert grid.reader == ("camelot" if name == "rl_raster_rules.pdf" else "pdfplumber")
+    assert grid.reader == ("camelot" if name == "rl_raster_rules.pdf" else "pdfium")
     assert grid.problems == ()
 
 

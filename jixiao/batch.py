@@ -1,0 +1,335 @@
+"""Batch runs: many files, in parallel, resumable, on this machine or a Dask cluster.
+
+:func:`run_batch` is the whole job:
+
+1. **plan** — with ``resume``, a file whose content hash, settings fingerprint (policies and
+   jixiao version) and parts are unchanged since the last run is reused; everything else is
+   done (again). A file that timed out is retried only under a longer time limit.
+2. **read** — the files to do go to the executor (:mod:`jixiao.batch_pool`, one child process
+   per file, or :mod:`jixiao.batch_dask`); as each one finishes its frames are written as
+   parts and its record appended to the journal (:mod:`jixiao.batch_parts`), so memory holds
+   one file's frames and a stopped run loses nothing already done.
+3. **combine** — the combined outputs are rebuilt from the parts in name order (then table
+   number, as each part is in table order), so every executor and worker count gives the same
+   bytes; ``manifest.json`` is written last, with ``status`` ``complete`` or ``interrupted``.
+
+Ctrl-C (KeyboardInterrupt) during step 2 stops the children, and steps 3 still run on the files
+finished so far; the run can be completed with ``resume``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import signal
+import sys
+import threading
+import time
+from collections.abc import Generator, Iterator, Mapping, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from jixiao import __version__
+from jixiao.batch_dask import map_on_dask
+from jixiao.batch_parts import (
+    FileRecord,
+    Journal,
+    clear_parts,
+    parts_exist,
+    read_journal,
+    remove_parts,
+    write_parts,
+)
+from jixiao.batch_pool import Stopped, hash_file, map_isolated, stopped_result
+from jixiao.batch_progress import NullProgress, Progress
+from jixiao.batch_warmup import warm_up
+from jixiao.export import DEFAULT_FORMATS, FORMATS, Totals, manifest_of, write_combined
+from jixiao.export import write_manifest as _write_manifest
+from jixiao.labels_zh import LABEL_SETS
+from jixiao.runner import FileResult, InputFile, file_to_result
+from score import Policy
+
+COMPLETE, INTERRUPTED, RUNNING = "complete", "interrupted", "running"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchSettings:
+    """How a batch run reads and writes (every option of ``jixiao run`` but the inputs).
+
+    ``workers``: child processes at a time (ignored with ``scheduler``); ``file_timeout``:
+    seconds one file may take (None: no limit); ``resume``: reuse unchanged files of the last
+    run in ``out_dir``; ``formats``: of ``csv``, ``parquet``, ``xlsx``; ``labels``: ``en``
+    (the contract's column names) or ``zh``; ``scheduler``: a Dask scheduler address.
+    """
+
+    workers: int = field(default_factory=lambda: os.cpu_count() or 1)
+    file_timeout: float | None = None
+    resume: bool = False
+    formats: tuple[str, ...] = DEFAULT_FORMATS
+    labels: str = "en"
+    scheduler: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.workers < 1:
+            raise ValueError(f"BatchSettings.workers must be >= 1, got {self.workers}")
+        if self.file_timeout is not None and self.file_timeout <= 0:
+            raise ValueError(
+                f"BatchSettings.file_timeout must be > 0 or None, got {self.file_timeout}"
+            )
+        if not self.formats or set(self.formats) - set(FORMATS):
+            raise ValueError(f"BatchSettings.formats must be some of {FORMATS}, got {self.formats}")
+        if self.labels not in LABEL_SETS:
+            raise ValueError(f"BatchSettings.labels must be one of {LABEL_SETS}, got {self.labels}")
+
+    def describe(self) -> str:
+        """How files are read, for the progress line."""
+        if self.scheduler:
+            return f"Dask cluster at {self.scheduler}"
+        return f"{self.workers} worker{'s' if self.workers != 1 else ''}"
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """A finished (or interrupted) batch run."""
+
+    status: str  # "complete" or "interrupted"
+    records: tuple[FileRecord, ...]  # the files in the outputs, by name
+    total_files: int  # files found, finished or not
+    totals: Totals
+    outputs: tuple[Path, ...]
+    out_dir: Path
+    seconds: float
+
+    @property
+    def failed(self) -> tuple[FileRecord, ...]:
+        return tuple(r for r in self.records if r.failed)
+
+    @property
+    def reused(self) -> int:
+        return sum(r.reused for r in self.records)
+
+    @property
+    def interrupted(self) -> bool:
+        return self.status == INTERRUPTED
+
+
+def settings_fingerprint(policies: Sequence[Policy]) -> str:
+    """What makes parts reusable: the policies (their full settings) and jixiao's version."""
+    text = f"{__version__}\n{policies!r}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def run_batch(
+    files: Sequence[InputFile],
+    policies: Sequence[Policy],
+    out_dir: Path,
+    settings: BatchSettings,
+    *,
+    progress: Progress | None = None,
+    inputs: Sequence[str] = (),
+) -> BatchResult:
+    """Read ``files`` into per-file parts and combined outputs under ``out_dir``."""
+    started_at, started = datetime.now(UTC), time.monotonic()
+    progress = progress or NullProgress()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    fingerprint = settings_fingerprint(policies)
+    reused, todo = _plan(files, out_dir, fingerprint, settings)
+    manifest = _Manifest(out_dir, inputs, policies, settings, fingerprint, started_at)
+    manifest.write(RUNNING, reused, Totals({}, {}, {}), (), 0.0)
+    journal = Journal(out_dir, fingerprint, reused)
+    done: list[FileRecord] = []
+    status = COMPLETE
+    progress.start(len(files), len(reused), settings.describe())
+    try:
+        with closing(_execute(todo, policies, out_dir, settings)) as results:
+            for record in results:
+                journal.append(record)
+                done.append(record)
+                progress.advance(record)
+    except KeyboardInterrupt:
+        status = INTERRUPTED
+    finally:
+        journal.close()
+        progress.finish()
+    records = tuple(sorted([*reused, *done], key=lambda r: r.path))
+    with _deferred_interrupt() as interrupt:  # Ctrl-C now would leave no valid outputs
+        outputs, totals = write_combined(out_dir, records, settings.formats, settings.labels)
+        status = INTERRUPTED if interrupt else status
+        seconds = time.monotonic() - started
+        manifest.write(status, records, totals, outputs, seconds)
+    return BatchResult(status, records, len(files), totals, tuple(outputs), out_dir, seconds)
+
+
+@contextmanager
+def _deferred_interrupt() -> Iterator[list[int]]:
+    """Hold Ctrl-C back while the outputs are written; the list says whether one came."""
+    came: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield came
+        return
+    previous = signal.getsignal(signal.SIGINT)
+    if previous is not signal.default_int_handler:
+        yield came  # SIGINT ignored or handled by someone else: leave it alone
+        return
+    signal.signal(signal.SIGINT, lambda number, _frame: came.append(number))
+    try:
+        yield came
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _plan(
+    files: Sequence[InputFile], out_dir: Path, fingerprint: str, settings: BatchSettings
+) -> tuple[list[FileRecord], list[InputFile]]:
+    """(records reused from the last run, files to read); cleans up parts no longer needed."""
+    previous = read_journal(out_dir, fingerprint) if settings.resume else None
+    if previous is None:
+        clear_parts(out_dir)
+        return [], list(files)
+    reused, todo = [], []
+    for file in files:
+        record = previous.pop(file.name, None)
+        if record is not None and _reusable(record, file, out_dir, settings.file_timeout):
+            reused.append(replace(record, reused=True))
+        else:
+            todo.append(file)
+    remove_parts(previous.values(), out_dir)  # files gone from the inputs
+    return reused, todo
+
+
+def _reusable(record: FileRecord, file: InputFile, out_dir: Path, time_limit: float | None) -> bool:
+    if record.status == "timeout" and (
+        time_limit is None or record.time_limit is None or time_limit > record.time_limit
+    ):
+        return False  # retried under a longer limit
+    return hash_file(file.path)[0] == record.sha256 and parts_exist(record, out_dir)
+
+
+def _execute(
+    files: list[InputFile], policies: Sequence[Policy], out_dir: Path, settings: BatchSettings
+) -> Generator[FileRecord, None, None]:
+    """Each file's record as it finishes, its parts written.
+
+    Local children write their own parts (in parallel); results from a Dask cluster come
+    back as frames and are written here.
+    """
+    limit = settings.file_timeout
+    save = _Saver(out_dir, limit)
+    if settings.scheduler:
+        for result in map_on_dask(files, policies, scheduler=settings.scheduler, time_limit=limit):
+            yield save(result)
+        return
+    work = _ReadAndSave(tuple(policies), save)
+    if files:
+        warm_up(policies)
+    yield from map_isolated(files, work, save.stopped, workers=settings.workers, time_limit=limit)
+
+
+@dataclass(frozen=True, slots=True)
+class _Saver:
+    """Writes a file's parts and makes its record."""
+
+    out_dir: Path
+    time_limit: float | None
+
+    def __call__(self, result: FileResult) -> FileRecord:
+        return _record(result, write_parts(result, self.out_dir), self.time_limit)
+
+    def stopped(self, stop: Stopped) -> FileRecord:
+        return self(stopped_result(stop))
+
+
+@dataclass(frozen=True, slots=True)
+class _ReadAndSave:
+    """The work of a local child: read the file, write its parts, return its record."""
+
+    policies: tuple[Policy, ...]
+    save: _Saver
+
+    def __call__(self, file: InputFile) -> FileRecord:
+        return self.save(file_to_result(file, self.policies))
+
+
+def _record(result: FileResult, parts: Mapping[str, str], time_limit: float | None) -> FileRecord:
+    return FileRecord(
+        path=result.file.name,
+        kind=result.file.kind,
+        sha256=result.sha256,
+        bytes=result.size,
+        pages=result.pages,
+        status=result.status,
+        tables=result.tables,
+        indicators=result.indicators,
+        problems=result.problems,
+        seconds=result.seconds,
+        time_limit=time_limit,
+        parts=dict(parts),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Manifest:
+    """What the manifest needs besides the results (internal)."""
+
+    out_dir: Path
+    inputs: Sequence[str]
+    policies: Sequence[Policy]
+    settings: BatchSettings
+    fingerprint: str
+    started: datetime
+
+    def write(
+        self,
+        status: str,
+        records: Sequence[FileRecord],
+        totals: Totals,
+        outputs: Sequence[Path],
+        seconds: float,
+    ) -> None:
+        manifest = manifest_of(
+            status=status,
+            records=records,
+            totals=_complete(totals),
+            inputs=self.inputs,
+            policies=self.policies,
+            settings=self._settings(),
+            started=self.started,
+            seconds=seconds,
+            peak_rss_mb=_peak_rss_mb(),
+            outputs=outputs,
+            out_dir=self.out_dir,
+        )
+        _write_manifest(manifest, self.out_dir)
+
+    def _settings(self) -> dict[str, Any]:
+        s = self.settings
+        return {
+            "fingerprint": self.fingerprint,
+            "workers": None if s.scheduler else s.workers,
+            "scheduler": s.scheduler,
+            "file_timeout": s.file_timeout,
+            "resume": s.resume,
+            "formats": list(s.formats),
+            "labels": s.labels,
+        }
+
+
+def _complete(totals: Totals) -> Totals:
+    rows = {
+        name: totals.rows.get(name, 0) for name in ("tables", "funds", "indicators", "problems")
+    }
+    severities = {k: totals.severities.get(k, 0) for k in ("error", "warning", "info")}
+    return Totals(rows, severities, totals.policies)
+
+
+def _peak_rss_mb() -> dict[str, float]:
+    """Peak resident memory of this process and of the largest finished child, in MB."""
+    scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024 / 1024  # KB on Linux, B on macOS
+    return {
+        "main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale, 1),
+        "largest_child": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * scale, 1),
+    }

@@ -1,0 +1,170 @@
+"""Per-file parts and the journal: what makes a batch run resumable.
+
+Layout of the output directory::
+
+    out/parts/journal.jsonl                     header line, then one FileRecord per line
+    out/parts/<aa>/<name>-<hash>.<frame>.parquet one file per input file and non-empty frame
+
+``<hash>`` is the first 16 hex digits of the SHA-1 of the file's name (its path relative to
+the input root) and ``<aa>`` its first two, so parts spread over at most 256 directories;
+``<name>`` is a readable, shortened form of the name. A part is written to a temporary file
+and renamed, then its record is appended to the journal: a run stopped at any moment leaves
+only whole parts, and a part without its journal line is simply done again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from jixiao.runner import FileResult
+
+PARTS_DIR = "parts"
+JOURNAL = "journal.jsonl"
+_JOURNAL_VERSION = 1
+_UNSAFE = re.compile(r"[^\w.\-]+")
+
+
+@dataclass(frozen=True, slots=True)
+class FileRecord:
+    """One input file in the manifest and the journal: what it gave and where its parts are.
+
+    ``status`` is ``ok``, ``failed`` (no table read), ``timeout`` or ``crashed``;
+    ``time_limit`` the limit it ran under; ``parts`` maps frame names to part paths relative
+    to the output directory; ``reused`` says it was taken from an earlier run (``--resume``).
+    """
+
+    path: str
+    kind: str
+    sha256: str
+    bytes: int
+    pages: int
+    status: str
+    tables: int
+    indicators: int
+    problems: int
+    seconds: float
+    time_limit: float | None
+    parts: Mapping[str, str] = field(default_factory=dict)
+    reused: bool = False
+
+    @property
+    def failed(self) -> bool:
+        return self.status != "ok"
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["parts"] = dict(self.parts)
+        data["seconds"] = round(self.seconds, 4)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> FileRecord:
+        names = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+def part_stem(name: str) -> str:
+    """The part path stem of an input file name, relative to ``parts/``.
+
+    >>> part_stem("2024/市财政局 决算.pdf")
+    '99/2024_市财政局_决算.pdf-9994bc1e2cc96f68'
+    """
+    digest = hashlib.sha1(name.encode("utf-8"), usedforsecurity=False).hexdigest()[:16]
+    readable = _UNSAFE.sub("_", name)[-60:].strip("_.") or "file"
+    return f"{digest[:2]}/{readable}-{digest}"
+
+
+def write_parts(result: FileResult, out_dir: Path) -> dict[str, str]:
+    """Write the non-empty frames of one file; return frame name → path relative to out_dir."""
+    stem = part_stem(result.file.name)
+    written = {}
+    for name, frame in result.frames.items():
+        if frame.empty:
+            continue
+        relative = f"{PARTS_DIR}/{stem}.{name}.parquet"
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        frame.to_parquet(temporary, index=False, engine="pyarrow")
+        os.replace(temporary, path)
+        written[name] = relative
+    return written
+
+
+def parts_exist(record: FileRecord, out_dir: Path) -> bool:
+    return all((out_dir / relative).is_file() for relative in record.parts.values())
+
+
+def remove_parts(records: Iterable[FileRecord], out_dir: Path) -> None:
+    for record in records:
+        for relative in record.parts.values():
+            (out_dir / relative).unlink(missing_ok=True)
+
+
+def clear_parts(out_dir: Path) -> None:
+    """Remove ``out/parts`` (a run that does not resume starts from nothing)."""
+    shutil.rmtree(out_dir / PARTS_DIR, ignore_errors=True)
+
+
+class Journal:
+    """Append-only record of finished files; the header names the settings fingerprint."""
+
+    def __init__(self, out_dir: Path, fingerprint: str, records: Iterable[FileRecord]) -> None:
+        """Start a new journal holding ``records`` (the files reused from an earlier run)."""
+        path = out_dir / PARTS_DIR / JOURNAL
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(JOURNAL + ".tmp")
+        with temporary.open("w", encoding="utf-8") as handle:
+            _write_line(handle, {"journal": _JOURNAL_VERSION, "fingerprint": fingerprint})
+            for record in records:
+                _write_line(handle, record.to_json())
+        os.replace(temporary, path)
+        self._handle: IO[str] = path.open("a", encoding="utf-8")
+
+    def append(self, record: FileRecord) -> None:
+        _write_line(self._handle, record.to_json())
+        self._handle.flush()
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def read_journal(out_dir: Path, fingerprint: str) -> dict[str, FileRecord] | None:
+    """The records of the journal, by name; None without a journal of these settings.
+
+    A torn last line (a run killed while writing it) is ignored.
+    """
+    path = out_dir / PARTS_DIR / JOURNAL
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    if not lines or _parse(lines[0]).get("fingerprint") != fingerprint:
+        return None
+    records = {}
+    for line in lines[1:]:
+        data = _parse(line)
+        if "path" in data:
+            record = FileRecord.from_json(data)
+            records[record.path] = record
+    return records
+
+
+def _parse(line: str) -> dict[str, Any]:
+    try:
+        data = json.loads(line)
+    except json.JSONDecodeError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_line(handle: IO[str], data: Mapping[str, Any]) -> None:
+    handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")

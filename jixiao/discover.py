@@ -1,0 +1,163 @@
+"""Find the input files of a run: recurse into directories, filter by suffix and glob.
+
+A file's name in the outputs (``source_file``, the ``table_id`` prefix, the manifest) is its
+path relative to the input root, so it stays the same from run to run as the tree grows.
+
+Rules, in order:
+
+* a directory is searched recursively, following symbolic links to directories except links
+  to an enclosing directory (a loop), and never searching one directory twice; dangling links
+  are skipped; a file reached by two paths goes by the shorter name;
+* hidden files and directories (``.name``) and temporary files (``~$name``, ``~name``,
+  ``name~``) are skipped, as is any suffix other than ``.pdf``, ``.txt``, ``.tsv`` (any case);
+* ``include`` globs, when given, keep only the files matching one of them; ``exclude`` globs
+  then drop files. A glob without ``/`` is matched against the file name and each folder name
+  in the relative path (``--exclude drafts``), one with ``/`` against the whole relative path
+  (``*`` also matches ``/``), both case-insensitively;
+* a file named directly on the command line is always taken (no suffix or glob filter);
+* with one input, names are relative to it (a file given directly goes by its own name); with
+  several, relative to the deepest directory that holds them all (``2024/a.pdf``,
+  ``2023/a.pdf``), so two inputs never give the same name.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_SUFFIXES = frozenset({".txt", ".tsv"})
+PDF_SUFFIXES = frozenset({".pdf"})
+INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+
+
+@dataclass(frozen=True, slots=True)
+class InputFile:
+    """A file to read, and the name it goes by in the outputs (relative to its input root)."""
+
+    path: Path
+    name: str
+
+    @property
+    def kind(self) -> str:
+        return "pdf" if self.path.suffix.lower() in PDF_SUFFIXES else "tsv"
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """``--include`` / ``--exclude`` globs (see the module docstring for how they match)."""
+
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def keeps(self, name: str) -> bool:
+        """Whether a relative path passes the globs.
+
+        >>> Filters(include=("*.pdf",), exclude=("*/drafts/*",)).keeps("2024/a.PDF")
+        True
+        >>> Filters(exclude=("*/drafts/*",)).keeps("2024/drafts/a.pdf")
+        False
+        """
+        if self.include and not any(_glob_matches(g, name) for g in self.include):
+            return False
+        return not any(_glob_matches(g, name) for g in self.exclude)
+
+
+def discover(inputs: Iterable[Path], filters: Filters | None = None) -> list[InputFile]:
+    """The input files under the given files and directories, sorted by name, without duplicates."""
+    roots = list(inputs)
+    filters = filters or Filters()
+    base = _names_base(roots)
+    found: dict[Path, InputFile] = {}
+    for root in roots:
+        prefix = _relative_prefix(root if root.is_dir() else root.parent, base)
+        for path, relative in _walk(root, filters):
+            file = InputFile(path, prefix + relative)
+            known = found.setdefault(path.resolve(), file)
+            if _preferred(file.name) < _preferred(known.name):
+                found[path.resolve()] = file  # the same file by two paths: the shorter name
+    return sorted(found.values(), key=lambda f: f.name)
+
+
+def is_temporary_or_hidden(name: str) -> bool:
+    """Hidden (``.x``) and editor/Office temporary names (``~$x``, ``~x``, ``x~``).
+
+    >>> [is_temporary_or_hidden(n) for n in (".a.txt", "~$a.txt", "a.txt~", "a.txt")]
+    [True, True, True, False]
+    """
+    return name.startswith((".", "~")) or name.endswith("~")
+
+
+def _preferred(name: str) -> tuple[int, str]:
+    return name.count("/"), name
+
+
+def _glob_matches(glob: str, name: str) -> bool:
+    glob, name = glob.casefold(), name.casefold()
+    if "/" in glob:
+        return fnmatch.fnmatchcase(name, glob)
+    return any(fnmatch.fnmatchcase(part, glob) for part in name.split("/"))
+
+
+def _names_base(roots: Sequence[Path]) -> Path | None:
+    """The directory names are relative to when several inputs are given (None for one)."""
+    if len(roots) < 2:
+        return None
+    dirs = [str((r if r.is_dir() else r.parent).absolute()) for r in roots]
+    return Path(os.path.commonpath(dirs))
+
+
+def _relative_prefix(directory: Path, base: Path | None) -> str:
+    if base is None:
+        return ""
+    relative = directory.absolute().relative_to(base).as_posix()
+    return "" if relative == "." else relative + "/"
+
+
+def _walk(root: Path, filters: Filters) -> Iterator[tuple[Path, str]]:
+    """(path, relative name) of every input file under root, in no particular order."""
+    if root.is_file():
+        yield root, root.name
+        return
+    seen: set[tuple[int, int]] = set()
+    stack: list[tuple[Path, str]] = [(root, "")]
+    while stack:
+        directory, relative = stack.pop()
+        try:
+            info = directory.stat()
+            real = directory.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if (info.st_dev, info.st_ino) in seen:
+            continue  # a directory reached twice through links
+        seen.add((info.st_dev, info.st_ino))
+        try:
+            entries = list(os.scandir(directory))
+        except OSError:
+            continue
+        for entry in entries:
+            if is_temporary_or_hidden(entry.name):
+                continue
+            name = relative + entry.name
+            try:
+                if entry.is_dir():
+                    if not _is_loop(entry, real):
+                        stack.append((Path(entry.path), name + "/"))
+                elif (
+                    entry.is_file()
+                    and Path(entry.name).suffix.lower() in INPUT_SUFFIXES
+                    and filters.keeps(name)
+                ):
+                    yield Path(entry.path), name
+            except OSError:
+                continue
+
+
+def _is_loop(entry: os.DirEntry[str], parent: Path) -> bool:
+    """A link to the directory it is in or to one of its ancestors."""
+    if not entry.is_symlink():
+        return False
+    target = Path(entry.path).resolve()
+    return parent == target or target in parent.parents

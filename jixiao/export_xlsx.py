@@ -1,0 +1,141 @@
+"""The XLSX workbook: one sheet per frame, for analysts who open the results in Excel/WPS.
+
+Each sheet has a bold, frozen header row with an autofilter and column widths fitted to the
+header and the first rows (Chinese characters count double). Rows that need a look are
+highlighted by conditional formats, so the colours follow the rows when the sheet is sorted:
+
+* ``problems``: ``error`` rows red, ``warning`` rows yellow;
+* ``tables``: tables with at least one problem (``problem_count`` > 0) yellow;
+* ``indicators``: indicators whose printed score differs from the recomputed one
+  (``score_delta`` not 0) yellow.
+
+Rows are streamed to disk (xlsxwriter's constant-memory mode). A sheet holds at most
+1,048,575 rows; more continue on ``<sheet> (2)`` and so on.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import xlsxwriter  # type: ignore[import-untyped]
+from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
+
+from jixiao.labels_zh import column_labels, sheet_name
+
+MAX_ROWS = 1_048_575  # data rows under the header
+_MAX_WIDTH, _MIN_WIDTH = 50, 6
+_RED, _YELLOW = "#FFC7CE", "#FFEB9C"
+# frame → (column, formula on that column's cell in row 2 → fill colour) for highlighting
+_HIGHLIGHTS: dict[str, list[tuple[str, str, str]]] = {
+    "problems": [("severity", '={cell}="error"', _RED), ("severity", '={cell}="warning"', _YELLOW)],
+    "tables": [("problem_count", "=N({cell})>0", _YELLOW)],
+    "indicators": [("score_delta", '=AND({cell}<>"",{cell}<>0)', _YELLOW)],
+}
+
+
+class XlsxWorkbook:
+    """A workbook being written, one frame (sheet) at a time."""
+
+    def __init__(self, path: Path, temporary: Path, labels: str) -> None:
+        """A workbook for ``path``, written to ``temporary`` (the caller renames it)."""
+        self.path = path
+        self.labels = labels
+        self._book = xlsxwriter.Workbook(
+            str(temporary),
+            {
+                "constant_memory": True,
+                "strings_to_formulas": False,  # cell text such as '=100%' stays text
+                "strings_to_urls": False,
+                "strings_to_numbers": False,
+            },
+        )
+        self.header_format = self._book.add_format(
+            {"bold": True, "bg_color": "#DDEBF7", "border": 1}
+        )
+        self.fills = {c: self._book.add_format({"bg_color": c}) for c in (_RED, _YELLOW)}
+
+    def sheet(self, frame: str, columns: list[str]) -> XlsxSheet:
+        return XlsxSheet(self, frame, columns)
+
+    def add_worksheet(self, name: str) -> Worksheet:
+        return self._book.add_worksheet(name[:31])
+
+    def close(self) -> None:
+        self._book.close()
+
+
+class XlsxSheet:
+    """The sheet(s) of one frame; ``write`` appends rows, ``close`` sets widths and colours."""
+
+    def __init__(self, book: XlsxWorkbook, frame: str, columns: list[str]) -> None:
+        self._book = book
+        self._frame = frame
+        self._columns = columns
+        self._headers = column_labels(frame, columns, book.labels)
+        self._widths = [_width(h) for h in self._headers]
+        self._sized = False
+        self._sheets: list[tuple[Worksheet, int]] = []  # (sheet, data rows written)
+        self._new_sheet()
+
+    def write(self, chunk: pd.DataFrame) -> None:
+        if not self._sized:
+            self._fit_widths(chunk.head(200))
+        cells = chunk.astype(object).where(chunk.notna(), None).to_numpy().tolist()
+        for row in cells:
+            sheet, written = self._sheets[-1]
+            if written == MAX_ROWS:
+                self._new_sheet()
+                sheet, written = self._sheets[-1]
+            sheet.write_row(written + 1, 0, [_cell(v) for v in row])
+            self._sheets[-1] = (sheet, written + 1)
+
+    def close(self) -> None:
+        for sheet, written in self._sheets:
+            for col, width in enumerate(self._widths):
+                sheet.set_column(col, col, width)
+            last = max(written, 1)
+            sheet.autofilter(0, 0, last, len(self._columns) - 1)
+            for column, formula, colour in _HIGHLIGHTS.get(self._frame, []):
+                letter = xlsxwriter.utility.xl_col_to_name(self._columns.index(column))
+                sheet.conditional_format(
+                    1,
+                    0,
+                    last,
+                    len(self._columns) - 1,
+                    {
+                        "type": "formula",
+                        "criteria": formula.format(cell=f"${letter}2"),
+                        "format": self._book.fills[colour],
+                    },
+                )
+
+    def _new_sheet(self) -> None:
+        name = sheet_name(self._frame, self._book.labels)
+        if self._sheets:
+            name = f"{name} ({len(self._sheets) + 1})"
+        sheet = self._book.add_worksheet(name)
+        sheet.write_row(0, 0, self._headers, self._book.header_format)
+        sheet.freeze_panes(1, 0)
+        self._sheets.append((sheet, 0))
+
+    def _fit_widths(self, sample: pd.DataFrame) -> None:
+        for col, column in enumerate(self._columns):
+            texts = sample[column].dropna().astype(str)
+            longest = max((_width(t) for t in texts), default=0)
+            self._widths[col] = max(self._widths[col], longest)
+        self._widths = [min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in self._widths]
+        self._sized = True
+
+
+def _width(text: str) -> int:
+    """Display width: East Asian wide and full-width characters count 2."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > 32_767:  # Excel's limit for one cell
+        return value[:32_766] + "…"
+    return value

@@ -1,0 +1,132 @@
+"""Chinese column headers for analysts (``--labels zh``).
+
+The English names are the contract (README, score/frames.py); these labels only replace the
+header row of the combined CSV / Parquet / XLSX outputs, and the XLSX sheet names. Where the
+form prints a label, the label is the form's (项目名称, 年初预算数 …); ``（表中）`` marks a value
+as printed, ``（复核）`` as recomputed by jixiao. Every column has a label, unique in its frame
+(a test checks both; a column added without a label keeps its English name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+LABEL_SETS = ("en", "zh")
+
+SHEETS_ZH: Mapping[str, str] = {
+    "tables": "自评表",
+    "funds": "项目资金",
+    "indicators": "绩效指标",
+    "problems": "问题",
+}
+
+COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
+    "tables": {
+        "table_id": "表编号",
+        "source_file": "来源文件",
+        "source_kind": "文件类型",
+        "reader": "读取方式",
+        "family": "表样类型",
+        "page_start": "起始页",
+        "page_end": "结束页",
+        "line_start": "起始行",
+        "year": "年度",
+        "title": "表名",
+        "project_name": "项目名称",
+        "department": "主管部门",
+        "implementing_unit": "实施单位",
+        "money_unit": "金额单位",
+        "budget_initial": "年初预算数",
+        "budget_adjusted": "全年预算数",
+        "spent": "全年执行数",
+        "execution_weight": "执行率分值",
+        "execution_rate_reported": "执行率（表中）",
+        "execution_score_reported": "执行率得分（表中）",
+        "execution_rate": "执行率（复核）",
+        "execution_score": "执行率得分（复核）",
+        "goal_planned": "年度总体目标（预期）",
+        "goal_achieved": "年度总体目标（实际完成）",
+        "indicator_count": "三级指标数",
+        "weight_total_reported": "总分值（表中）",
+        "weight_total": "总分值（复核）",
+        "score_total_reported": "总分（表中）",
+        "score_total_printed_sum": "总分（表中得分合计）",
+        "score_total": "总分（复核）",
+        "grade": "等级（复核）",
+        "policy": "评分规则",
+        "problem_count": "问题数",
+        "extra": "其他单元格",
+    },
+    "funds": {
+        "table_id": "表编号",
+        "seq": "序号",
+        "label": "资金项目",
+        "budget_initial": "年初预算数",
+        "budget_adjusted": "全年预算数",
+        "spent": "全年执行数",
+        "weight": "分值",
+        "execution_rate_reported": "执行率（表中）",
+        "score_reported": "得分（表中）",
+        "extra": "其他单元格",
+    },
+    "indicators": {
+        "table_id": "表编号",
+        "source_file": "来源文件",
+        "page": "页",
+        "line": "行",
+        "seq": "序号",
+        "level1": "一级指标",
+        "level2": "二级指标",
+        "level3": "三级指标",
+        "target_text": "年度指标值",
+        "actual_text": "实际完成值",
+        "weight": "分值",
+        "score_reported": "得分（表中）",
+        "deviation_note": "偏差原因分析及改进措施",
+        "target_kind": "指标值类型",
+        "target_op": "比较符",
+        "target_value": "指标值",
+        "target_upper": "指标值上限",
+        "target_unit": "指标值单位",
+        "actual_value": "完成值",
+        "actual_unit": "完成值单位",
+        "direction": "方向",
+        "achieved": "是否达成",
+        "completion_ratio": "完成比例",
+        "score": "得分（复核）",
+        "score_delta": "得分差（表中−复核）",
+        "rule": "计分规则",
+        "extra": "其他单元格",
+    },
+    "problems": {
+        "table_id": "表编号",
+        "source_file": "来源文件",
+        "page": "页",
+        "line": "行",
+        "row": "表格行（从0起）",
+        "col": "表格列（从0起）",
+        "field": "字段",
+        "severity": "严重程度",
+        "code": "问题代码",
+        "kind": "差异类型",
+        "message": "说明",
+        "expected": "应为",
+        "found": "表中为",
+    },
+}
+
+
+def column_labels(frame: str, columns: list[str], labels: str) -> list[str]:
+    """The header row of a frame under a label set (``en``: the contract's names).
+
+    >>> column_labels("funds", ["table_id", "seq"], "zh")
+    ['表编号', '序号']
+    """
+    if labels == "en":
+        return list(columns)
+    zh = COLUMNS_ZH[frame]
+    return [zh.get(c, c) for c in columns]  # a column added since keeps its English name
+
+
+def sheet_name(frame: str, labels: str) -> str:
+    return SHEETS_ZH[frame] if labels == "zh" else frame

@@ -1,0 +1,84 @@
+"""The values the spot-check report is built from (see :mod:`jixiao.report`).
+
+Plain frozen dataclasses, so that gathering the data (:mod:`jixiao.report`) and rendering it
+(:mod:`jixiao.report_html`) stay apart and can be tested apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.grid import Grid
+from jixiao.report_image import Crop
+from jixiao.report_locate import CellRef, ProblemRow
+
+SEVERITIES = ("error", "warning", "info")
+GRADES = ("优", "良", "中", "差")
+NO_GRADE = "无"
+
+
+@dataclass(frozen=True, slots=True)
+class TableCard:
+    """One table as the report shows it.
+
+    ``cells`` maps a problem's index in the problems frame to its cell (``None``: the whole
+    table); ``fields`` names the field jixiao read from a cell; ``rules`` says, per problem,
+    the rule the expected value comes from. ``lines`` are the numbered source lines of a text
+    input; ``crops`` the page images of a PDF; ``note`` why either is missing.
+    """
+
+    table_id: str
+    record: Mapping[str, Any]
+    problems: tuple[ProblemRow, ...]
+    kind: str
+    grid: Grid | None = None
+    cells: Mapping[int, CellRef | None] = field(default_factory=dict)
+    fields: Mapping[tuple[int, int], str] = field(default_factory=dict)
+    rules: Mapping[int, str] = field(default_factory=dict)
+    crops: tuple[Crop, ...] = ()
+    lines: tuple[tuple[int, str], ...] = ()
+    note: str = ""
+
+    @property
+    def worst(self) -> str:
+        """The most severe problem's severity, ``""`` when there is none."""
+        present = {p.severity for p in self.problems}
+        return next((s for s in SEVERITIES if s in present), "")
+
+
+@dataclass(frozen=True, slots=True)
+class FailedFile:
+    """A file that gave no table, with the messages of its problems."""
+
+    name: str
+    messages: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The run at a glance."""
+
+    files: int
+    pages: int
+    tables: int
+    indicators: int
+    problems: int
+    by_severity: Mapping[str, int]
+    by_code: Mapping[tuple[str, str], int]  # (code, severity) → rows
+    by_grade: Mapping[str, int]
+    failed: tuple[FailedFile, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """Everything the page shows."""
+
+    summary: Summary
+    cards: tuple[TableCard, ...]
+    omitted: tuple[str, ...]
+    file_problems: tuple[ProblemRow, ...]
+    files: tuple[str, ...]
+    generated: str
+    limit: int

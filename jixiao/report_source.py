@@ -1,0 +1,98 @@
+"""Read an input file again for the report and ``jixiao show``: its 自评表 grids by table id.
+
+The frames keep no grid geometry, so the report reads each source file it shows a second time
+with the same extract functions the runner uses. ``table_id`` is ``<name>#<n>``, where n counts
+from 1 the grids of the file that :func:`extract.layout.looks_like_self_eval` accepts, in
+order: :func:`grids_to_table_ids` gives that numbering.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from extract.grid import Grid
+from extract.layout import looks_like_self_eval
+from extract.pdf import PdfSettings, pdf_to_extraction
+from extract.tsv import bytes_to_text, text_to_grids
+from jixiao.errors import InputError
+from jixiao.model import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class SourceFile:
+    """One input read again: its 自评表 grids in table-id order, and its text lines.
+
+    ``lines`` are the lines of a text input (empty for a PDF); ``error`` says why the file
+    could not be read again (the report then shows its tables without the source);
+    ``problems`` are what the PDF reader noticed (scanned or undecodable pages …).
+    """
+
+    name: str
+    path: Path
+    kind: str  # "tsv" or "pdf"
+    grids: tuple[Grid, ...]
+    lines: tuple[str, ...] = ()
+    error: str = ""
+    problems: tuple[Problem, ...] = ()
+
+    def grid_of(self, table_id: str) -> Grid | None:
+        """The grid of one table id of this file, if it is there."""
+        return grids_to_table_ids(self.name, self.grids).get(table_id)
+
+
+def self_eval_grids(grids: Iterable[Grid]) -> list[Grid]:
+    """The grids the runner scores, in order: those that look like a 自评表."""
+    return [grid for grid in grids if looks_like_self_eval(grid)]
+
+
+def grids_to_table_ids(name: str, grids: Iterable[Grid]) -> dict[str, Grid]:
+    """Table id → grid, numbering the 自评表 grids of file ``name`` from 1 as the runner does.
+
+    >>> grids_to_table_ids("a.txt", [])
+    {}
+    """
+    return {f"{name}#{n}": grid for n, grid in enumerate(self_eval_grids(grids), start=1)}
+
+
+def table_id_to_file(table_id: str) -> str:
+    """The file name part of a table id.
+
+    >>> table_id_to_file("2024/a#b.txt#3")
+    '2024/a#b.txt'
+    """
+    return table_id.rsplit("#", 1)[0]
+
+
+def file_kind(path: Path) -> str:
+    return "pdf" if path.suffix.lower() == ".pdf" else "tsv"
+
+
+def read_source(path: Path, name: str, settings: PdfSettings | None = None) -> SourceFile:
+    """Read one input file into its 自评表 grids; never raises (the error is kept instead)."""
+    kind = file_kind(path)
+    try:
+        if kind == "pdf":
+            extraction = pdf_to_extraction(path, display_name=name, settings=settings)
+            grids = tuple(self_eval_grids(extraction.grids))
+            return SourceFile(name, path, kind, grids, problems=extraction.problems)
+        text = bytes_to_text(path.read_bytes(), file=name)
+    except (InputError, OSError) as error:
+        return SourceFile(name, path, kind, (), error=str(error))
+    found = tuple(self_eval_grids(text_to_grids(text, file=name)))
+    return SourceFile(name, path, kind, found, lines=tuple(text.splitlines()))
+
+
+def pdf_page_count(path: Path) -> int:
+    """The number of pages of a PDF, 0 when it cannot be opened."""
+    try:
+        doc = pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError):
+        return 0
+    try:
+        return len(doc)
+    finally:
+        doc.close()

@@ -1,0 +1,62 @@
+"""The same run on a Dask LocalCluster (loopback, one worker process) gives the same outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from jixiao.cli import main
+from score import FRAME_NAMES
+from tests.test_batch_corpus import make_corpus
+
+distributed = pytest.importorskip("distributed")
+
+
+@pytest.fixture(scope="module")
+def cluster():  # type: ignore[no-untyped-def]
+    with distributed.LocalCluster(
+        n_workers=1,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
+    ) as local:
+        yield local
+
+
+def test_dask_run_gives_the_same_outputs_as_the_local_run(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus = make_corpus(tmp_path / "in", text_files=12, pdf_copies=1)
+    local, dask = tmp_path / "local", tmp_path / "dask"
+    runner = CliRunner()
+    ran_local = runner.invoke(main, ["run", str(corpus.root), "-o", str(local), "-j", "2"])
+    ran_dask = runner.invoke(
+        main, ["run", str(corpus.root), "-o", str(dask), "--scheduler", cluster.scheduler_address]
+    )
+    assert (ran_local.exit_code, ran_dask.exit_code) == (1, 1), ran_dask.output
+    assert "Dask cluster at tcp://127.0.0.1" in ran_dask.output
+    for name in FRAME_NAMES:
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(dask / f"{name}.parquet"), pd.read_parquet(local / f"{name}.parquet")
+        )
+        assert (dask / f"{name}.csv").read_bytes() == (local / f"{name}.csv").read_bytes()
+    manifest = json.loads((dask / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["settings"]["scheduler"] == cluster.scheduler_address
+    assert manifest["counts"]["files"] == corpus.files
+    assert manifest["counts"]["files_failed"] == len(corpus.broken)
+
+
+def test_dask_resume_reads_only_the_new_file(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    corpus = make_corpus(tmp_path / "in", text_files=6, pdf_copies=0, broken=False)
+    out = tmp_path / "out"
+    args = ["run", str(corpus.root), "-o", str(out), "--scheduler", cluster.scheduler_address]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    (corpus.root / "new.txt").write_bytes(
+        (corpus.root / "2020/部门00/0000_自评表.txt").read_bytes()
+    )
+    again = CliRunner().invoke(main, [*args, "--resume"])
+    assert again.exit_code == 0, again.output
+    assert "files:      7 (0 failed, 6 unchanged)" in again.output
