@@ -22,7 +22,8 @@ from jixiao.export import DEFAULT_FORMATS, FORMATS, XLSX_NAME, Totals
 from jixiao.labels_zh import LABEL_SETS
 from jixiao.parse_commands import parse_actual_command, parse_target_command
 from jixiao.report import DEFAULT_LIMIT, write_batch_report  # report: out/report.html
-from jixiao.show import DEFAULT_DPI, show_file  # jixiao show
+from jixiao.report_image import DEFAULT_DPI
+from jixiao.show import show_file  # jixiao show
 from score import AUTO, Policy, auto_candidates, builtin_policy_names, load_policy
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}

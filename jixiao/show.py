@@ -19,10 +19,10 @@ from PIL import Image, ImageDraw, ImageFont
 
 from extract.grid import Grid
 from jixiao.errors import InputError
+from jixiao.report_image import DEFAULT_DPI
 from jixiao.report_source import SourceFile, read_source
 
 COLOURS = ((214, 39, 40), (31, 119, 180), (44, 160, 44), (255, 127, 14), (148, 103, 189))
-DEFAULT_DPI = 110
 _CELL_WIDTH = 14
 _BANNER_PX = 16
 

@@ -338,24 +338,24 @@ def check_indicator_reading(
     target_text = target.raw
     actual_text = actual.raw
     if target.kind == "unparsed":
-        checks.log.add(
+        _unreadable(
+            checks,
             "unparsed_target",
-            Severity.WARNING,
-            f"无法识别的年度指标值：“{target_text}”（{target.reason}），该指标不重算得分",
+            "年度指标值",
+            target_text,
+            target.reason,
             row.target.source if row.target else row.source,
-            field_name="target_text",
-            found=target_text,
-            kind="parse_doubt" if target_text else "missing_data",
+            "target_text",
         )
     elif actual.kind in ("unparsed", "empty"):
-        checks.log.add(
+        _unreadable(
+            checks,
             "unparsed_actual",
-            Severity.WARNING,
-            f"无法识别的实际完成值：“{actual_text}”（{actual.reason}），该指标不重算得分",
+            "实际完成值",
+            actual_text,
+            actual.reason,
             row.actual.source if row.actual else row.source,
-            field_name="actual_text",
-            found=actual_text,
-            kind="parse_doubt" if actual_text else "missing_data",
+            "actual_text",
         )
     elif not comparison.comparable:
         checks.log.add(
@@ -368,6 +368,20 @@ def check_indicator_reading(
             found=actual_text,
             kind="parse_doubt",
         )
+
+
+def _unreadable(
+    checks: Checks, code: str, label: str, text: str, reason: str, source: Source, field_name: str
+) -> None:
+    checks.log.add(
+        code,
+        Severity.WARNING,
+        f"无法识别的{label}：“{text}”（{reason}），该指标不重算得分",
+        source,
+        field_name,
+        found=text,
+        kind="parse_doubt" if text else "missing_data",
+    )
 
 
 def check_deviation_note(

@@ -8,12 +8,9 @@ tables read by the layout reader must agree field by field with the text tables.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -31,25 +28,13 @@ from extract.pdf_join import chain_to_grid, completes_label, parts_to_chains
 from extract.pdf_pages import PageKind, text_to_kind
 from extract.pdf_text import is_unreadable, join_wrapped
 from jixiao.model import Severity
+from tests.fixture_generator import generator
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PDF = FIXTURES / "pdf"
 MANIFEST: dict[str, dict[str, Any]] = json.loads(
     (PDF / "MANIFEST.json").read_text(encoding="utf-8")
 )
-
-
-@cache
-def generator() -> ModuleType:
-    """The fixture generator: its text-table reader and merge rules are the oracle."""
-    path = FIXTURES / "make_pdf_fixtures.py"
-    spec = importlib.util.spec_from_file_location("make_pdf_fixtures", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @cache

@@ -10,13 +10,10 @@ must be equal, and the problems must be the same.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections import Counter
 from functools import cache
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pandas as pd
@@ -26,6 +23,7 @@ from extract.grid import Grid
 from extract.pdf import PdfExtraction, pdf_to_extraction
 from jixiao.runner import InputFile, file_to_result
 from score import Frames, load_policy
+from tests.fixture_generator import generator
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 FAMILY_PDF = FIXTURES / "pdf" / "families"
@@ -54,19 +52,6 @@ FAMILY_OF = {
     "unknown_layout": "unknown",
 }
 PRODUCERS = {"rl": "reportlab", "lo": "LibreOffice"}
-
-
-@cache
-def generator() -> ModuleType:
-    """The fixture generator: its text-table reader and merge rules are the oracle."""
-    path = FIXTURES / "make_pdf_fixtures.py"
-    spec = importlib.util.spec_from_file_location("make_pdf_fixtures", path)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @cache
