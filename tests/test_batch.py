@@ -35,8 +35,8 @@ FRAME_FILES = [f"{name}.{ext}" for name in FRAME_NAMES for ext in ("csv", "parqu
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
-    """80 single-table text files, 3 PDFs and the 5 kinds of broken file."""
-    return make_corpus(tmp_path_factory.mktemp("corpus"), text_files=80, pdf_copies=1)
+    """200 single-table text files, 3 PDFs and the 5 kinds of broken file."""
+    return make_corpus(tmp_path_factory.mktemp("corpus"), text_files=200, pdf_copies=1)
 
 
 @pytest.fixture(scope="module")
