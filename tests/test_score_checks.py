@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from extract import grid_to_table, text_to_grids
-from score import load_policy, score_table
+from score import auto_candidates, load_policy, score_table, score_table_best
 
 NATIONAL = load_policy("national")
 
@@ -250,3 +250,20 @@ def test_checks(sheet: Sheet) -> None:
 def test_case_ids_are_unique() -> None:
     ids = [c.id for c in CASES]
     assert len(ids) == len(set(ids))
+
+
+def test_auto_policy_finds_the_rule_variant_a_table_was_scored_under() -> None:
+    # 10 × 87/100 = 8.7 printed 9: only whole-point partial scores reproduce it
+    sheet = Sheet(
+        "integer-scores",
+        [],
+        rows=(
+            ("甲完成数", "≥10次", "12次", "80", "80", ""),
+            ("乙达标率", "≥100", "87", "10", "9", NOTE),
+        ),
+        total=("100", "99"),
+    )
+    (grid,) = text_to_grids(sheet.text(), file="t.tsv")
+    frames = score_table_best(grid_to_table(grid), table_id="t#1", policies=auto_candidates())
+    assert frames.tables["policy"].tolist() == ["national[step=1]"]
+    assert frames.problems.empty
