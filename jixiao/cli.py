@@ -73,7 +73,8 @@ policy_option = click.option(
     callback=_policies,
     metavar="NAME|FILE",
     help="Scoring policy: a built-in name (see `jixiao policies`), a policy TOML file, or "
-    "'auto' to pick, per table, the built-in policy that reproduces the most printed numbers.",
+    "'auto' to pick, per table, the built-in policy or rule variant that reproduces the most "
+    "printed numbers.",
 )
 format_option = click.option(
     "-f",
