@@ -74,7 +74,7 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
         frames = _grids_to_frames(grids, problems, file, policies)
     except InputError as error:
         frames = _file_problem(file, error.code, f"无法读取文件：{error}")
-    except Exception as error:
+    except Exception as error:  # a broken file must never stop a batch run: it becomes a row
         detail = "".join(traceback.format_exception_only(error)).strip()
         frames = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
     tables = len(frames.tables)
