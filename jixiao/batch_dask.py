@@ -19,15 +19,11 @@ from typing import Any
 
 from jixiao import __version__
 from jixiao.batch_pool import guarded_file_to_result, hash_file
-from jixiao.errors import JixiaoError
+from jixiao.errors import ClusterError
 from jixiao.runner import FileResult, InputFile, stopped_file_result
 from score import Policy
 
 TASKS_PER_THREAD = 4
-
-
-class ClusterError(JixiaoError):
-    """The Dask scheduler cannot be used (not installed, unreachable, wrong jixiao version)."""
 
 
 def map_on_dask(

@@ -14,10 +14,9 @@ import click
 
 from jixiao import __version__
 from jixiao.batch import BatchResult, BatchSettings, run_batch
-from jixiao.batch_dask import ClusterError
 from jixiao.batch_progress import BarProgress, LogProgress, NullProgress, Progress
 from jixiao.discover import Filters, discover
-from jixiao.errors import InputError, PolicyError
+from jixiao.errors import ClusterError, InputError, PolicyError
 from jixiao.export import DEFAULT_FORMATS, FORMATS, XLSX_NAME, Totals
 from jixiao.labels_zh import LABEL_SETS
 from jixiao.parse_commands import parse_actual_command, parse_target_command

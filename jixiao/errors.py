@@ -5,9 +5,10 @@
     JixiaoError                      base of everything jixiao raises on purpose
     ├── InputError                   a file cannot be read at all (missing, binary, empty)
     ├── ParseError(ValueError)       a piece of text cannot be understood
-    │   ├── NumberParseError         '12.3.4' is not a number
-    │   └── TargetParseError         reserved for strict target parsing
-    └── PolicyError(ValueError)      a scoring policy file is missing or invalid
+    │   └── NumberParseError         '12.3.4' is not a number
+    ├── PolicyError(ValueError)      a scoring policy file is missing or invalid
+    └── ClusterError                 a Dask scheduler cannot be used (absent, unreachable,
+                                     another jixiao version on its workers)
 
 Every error carries the raw text and, when known, the :class:`~jixiao.model.Source` it came
 from, so a message reads like ``cannot parse number '12.3.4' (seed.txt line 17, col 7)``.
@@ -61,11 +62,9 @@ class NumberParseError(ParseError):
     what = "number"
 
 
-class TargetParseError(ParseError):
-    """A target (年度指标值) that cannot be understood."""
-
-    what = "target"
-
-
 class PolicyError(JixiaoError, ValueError):
     """A scoring policy that cannot be found or does not validate."""
+
+
+class ClusterError(JixiaoError):
+    """The Dask scheduler cannot be used (not installed, unreachable, wrong jixiao version)."""
