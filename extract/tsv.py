@@ -76,8 +76,7 @@ def text_to_grids(text: str, *, file: str) -> list[Grid]:
     blocks: list[_Block] = []
     pending = _Pending()
     current: _Block | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        fields = line.rstrip("\r").split("\t")
+    for number, fields in text_to_records(text):
         if len(fields) == 1:
             stripped = fields[0].strip()
             if not stripped:
@@ -101,6 +100,51 @@ def text_to_grids(text: str, *, file: str) -> list[Grid]:
             pending = _Pending()
         current.rows.append((number, fields))
     return [_block_to_grid(block, file) for block in blocks]
+
+
+# A spreadsheet's quoted field: "…" with "" for a quote inside, ending at a tab or a line end.
+_QUOTED = regex.compile(r'"((?:[^"]|"")*)"(?=\t|\r?\n|\r|\Z)')
+_FIELD_END = regex.compile(r"\t|\r?\n|\r")
+
+
+def text_to_records(text: str) -> list[tuple[int, list[str]]]:
+    r"""Tab-separated records with the line each starts on.
+
+    A paste from a spreadsheet quotes a cell that holds a line break, a tab or a quote
+    (``"第一行\n第二行"``, ``""`` for ``"``); such a cell is one field, over several lines. Quotes
+    around a cell that holds none of these are kept as printed (``"一网通办"工作经费``).
+
+    >>> text_to_records('a\t"第一行\n第二行"\tc\nd\t"一网通办"工作经费\n"x""y"\t1')
+    [(1, ['a', '第一行\n第二行', 'c']), (3, ['d', '"一网通办"工作经费']), (4, ['x"y', '1'])]
+    """
+    records: list[tuple[int, list[str]]] = []
+    fields: list[str] = []
+    line = start = 1
+    pos = 0
+    while pos < len(text):
+        quoted = _QUOTED.match(text, pos) if text[pos] == '"' else None
+        if quoted and regex.search(r'[\t\n\r]|""', quoted.group(1)):
+            fields.append(quoted.group(1).replace('""', '"'))
+            line += quoted.group(1).count("\n")
+            pos = quoted.end()
+        else:
+            end = _FIELD_END.search(text, pos)
+            stop = end.start() if end else len(text)
+            fields.append(text[pos:stop])
+            pos = stop
+        end = _FIELD_END.match(text, pos)
+        if end is None:  # end of text
+            break
+        pos = end.end()
+        if end.group() == "\t" and pos == len(text):
+            fields.append("")  # a tab at the very end: one more, empty, field
+        elif end.group() != "\t":
+            records.append((start, fields))
+            fields, line = [], line + 1
+            start = line
+    if fields or (text and not text.endswith(("\n", "\r"))):
+        records.append((start, fields or [""]))
+    return records
 
 
 def _is_heading(line: str) -> bool:

@@ -6,7 +6,7 @@ import pytest
 
 from extract import Cell, Grid, grid_to_table, text_to_grids
 from extract.layout import looks_like_self_eval
-from extract.tsv import bytes_to_text
+from extract.tsv import bytes_to_text, text_to_records
 from jixiao.errors import InputError
 from jixiao.model import Source
 
@@ -140,3 +140,48 @@ def test_other_financial_table_is_not_a_self_eval_table() -> None:
     text = "收入支出决算总表\n项目\t行次\t金额\n一般公共预算财政拨款收入\t1\t100.00\n"
     (grid,) = text_to_grids(text, file="other.txt")
     assert not looks_like_self_eval(grid)
+
+
+@pytest.mark.parametrize(
+    ("text", "records"),
+    [
+        ("a\tb\n", [(1, ["a", "b"])]),
+        ("a\tb", [(1, ["a", "b"])]),
+        ("a\t", [(1, ["a", ""])]),
+        ("a\r\nb\r\n", [(1, ["a"]), (2, ["b"])]),
+        ("a\n\nb", [(1, ["a"]), (2, [""]), (3, ["b"])]),
+        ('x\t"多行\n单元格"\ty\nz', [(1, ["x", "多行\n单元格", "y"]), (3, ["z"])]),
+        ('"含""引号"""\t1', [(1, ['含"引号"', "1"])]),
+        ('"一网通办"工作经费\t1', [(1, ['"一网通办"工作经费', "1"])]),
+        ('"plain"\t1', [(1, ['"plain"', "1"])]),
+    ],
+    ids=[
+        "newline-end",
+        "no-newline",
+        "trailing-tab",
+        "crlf",
+        "blank-line",
+        "quoted-multiline",
+        "quoted-quotes",
+        "leading-quote-literal",
+        "needless-quotes-kept",
+    ],
+)
+def test_text_to_records(text: str, records: list) -> None:
+    assert text_to_records(text) == records
+
+
+def test_spreadsheet_paste_with_multiline_cells_reads_like_the_seed(seed_text: str) -> None:
+    """The seed's first table as Excel copies it when the goal cells hold line breaks."""
+    lines = seed_text.splitlines()[6:24]
+    planned = lines[8].split("\t")
+    planned[1] = '"为市政府领导正常履职，\n完成社会经济发展目标。"'
+    lines[8] = "\t".join(planned)
+    table = grid_to_table(text_to_grids("\n".join(lines), file="paste.tsv")[0])
+    assert table.goal_planned is not None
+    assert table.goal_planned.raw == "为市政府领导正常履职，\n完成社会经济发展目标。"
+    assert len(table.indicators) == 7
+    assert table.indicators[0].source.line == 12  # the lines after the cell are counted
+    assert table.total is not None
+    assert table.total.score is not None
+    assert table.total.score.raw == "94.95"
