@@ -161,25 +161,26 @@ weights = st.integers(min_value=1, max_value=30).map(D)
 actuals = st.integers(min_value=0, max_value=300)
 
 
+def _scores(target_text: str, weight: D, policy, *percents: int) -> list[D]:
+    """The recomputed score of a target for each actual percentage, in order."""
+    t = parse_target(target_text)
+    scores = []
+    for percent in percents:
+        a = parse_actual(f"{percent}%", target=t)
+        score = score_indicator(t, a, compare(t, a), weight, policy).score
+        assert score is not None
+        assert D(0) <= score <= weight
+        scores.append(score)
+    return scores
+
+
 @given(weights, actuals, actuals, st.sampled_from([NATIONAL, SHANGHAI, LINEAR]))
 def test_higher_score_is_bounded_and_non_decreasing(weight, b1, b2, policy) -> None:
-    t = parse_target("≥80%")
-    low, high = sorted((b1, b2))
-    scores = []
-    for b in (low, high):
-        a = parse_actual(f"{b}%", target=t)
-        scores.append(score_indicator(t, a, compare(t, a), weight, policy).score)
-    assert all(D(0) <= s <= weight for s in scores)  # type: ignore[operator]
-    assert scores[0] <= scores[1]  # type: ignore[operator]
+    low, high = _scores("≥80%", weight, policy, *sorted((b1, b2)))
+    assert low <= high
 
 
 @given(weights, actuals, actuals, st.sampled_from([NATIONAL, LINEAR]))
 def test_lower_score_is_bounded_and_non_increasing(weight, b1, b2, policy) -> None:
-    t = parse_target("≤20%")
-    low, high = sorted((b1, b2))
-    scores = []
-    for b in (low, high):
-        a = parse_actual(f"{b}%", target=t)
-        scores.append(score_indicator(t, a, compare(t, a), weight, policy).score)
-    assert all(D(0) <= s <= weight for s in scores)  # type: ignore[operator]
-    assert scores[0] >= scores[1]  # type: ignore[operator]
+    low, high = _scores("≤20%", weight, policy, *sorted((b1, b2)))
+    assert low >= high
