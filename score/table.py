@@ -92,7 +92,7 @@ def _funds(
 ) -> tuple[list[dict[str, Any]], dict[str, Decimal | None]]:
     records = []
     parsed: list[dict[str, Decimal | None]] = []
-    money = money_unit(table.money_label.raw) if table.money_label is not None else None
+    money = _money_unit(table.money_label)
     for seq, row in enumerate(table.funds, start=1):
         values = {
             name: checks.amount(getattr(row, name), f"funds.{name}", money)
