@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 
-from normalize import Unit, parse_actual, parse_target
+from normalize import parse_actual, parse_target
+from tests.normalize_cases import decimal_of, unit_of
 
 PCT = ("%", "%", "1")
 WAN = ("万", "", "1E4")
@@ -288,24 +288,12 @@ CASES = (
 )  # fmt: skip
 
 
-def _unit(spec):
-    if spec is None:
-        return None
-    if isinstance(spec, str):
-        return Unit(spec, spec, Decimal(1))
-    text, base, scale = spec
-    return Unit(text, base, Decimal(scale))
-
-
-def _dec(text):
-    return None if text is None else Decimal(text)
-
-
 def _check(case):
     target = parse_target(case.target) if case.target is not None else None
     actual = parse_actual(case.text, target=target)
     expected = (
-        case.kind, _dec(case.value), _unit(case.unit), case.op, _dec(case.upper), case.completion
+        case.kind, decimal_of(case.value), unit_of(case.unit), case.op, decimal_of(case.upper),
+        case.completion,
     )  # fmt: skip
     found = (actual.kind, actual.value, actual.unit, actual.op, actual.upper, actual.completion)
     assert found == expected, actual.reason

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pytest
 
-from normalize import Unit, parse_target
+from normalize import parse_target
+from tests.normalize_cases import decimal_of, unit_of
 
 PCT = ("%", "%", "1")
 WAN = ("万", "", "1E4")
@@ -477,23 +477,11 @@ CASES = (
 )  # fmt: skip
 
 
-def _unit(spec):
-    if spec is None:
-        return None
-    if isinstance(spec, str):
-        return Unit(spec, spec, Decimal(1))
-    text, base, scale = spec
-    return Unit(text, base, Decimal(scale))
-
-
-def _dec(text):
-    return None if text is None else Decimal(text)
-
-
 def _check(case):
     target = parse_target(case.text, indicator=case.indicator, group=case.group)
     expected = (
-        case.kind, case.op, _dec(case.value), _dec(case.upper), _unit(case.unit), case.direction
+        case.kind, case.op, decimal_of(case.value), decimal_of(case.upper), unit_of(case.unit),
+        case.direction,
     )  # fmt: skip
     found = (target.kind, target.op, target.value, target.upper, target.unit, target.direction)
     assert found == expected, target.reason
