@@ -1,8 +1,9 @@
 """Golden: every PDF fixture gives exactly the frames its tables give when read from text.
 
-fixtures/pdf/MANIFEST.json names, for each PDF, the text file and table number of each table it
-holds, in order. Provenance columns (file, page, line, reader) differ by nature and are left
-out; every other value, every number included, must be equal.
+fixtures/pdf/MANIFEST.json and fixtures/pdf/families/MANIFEST.json name, for each PDF, the text
+file and table number of each table it holds, in order. Provenance columns (file, page, line,
+reader) differ by nature and are left out; every other value, every number included, must be
+exactly equal.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from jixiao.runner import InputFile, file_to_result
 from score import Frames, load_policy
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-MANIFEST = json.loads((FIXTURES / "pdf" / "MANIFEST.json").read_text(encoding="utf-8"))
+MANIFEST = {
+    f"{folder}/{name}": entry
+    for folder in ("pdf", "pdf/families")
+    for name, entry in json.loads(
+        (FIXTURES / folder / "MANIFEST.json").read_text(encoding="utf-8")
+    ).items()
+}
 POLICY = (load_policy("national"),)
 PROVENANCE = {
     "tables": [
@@ -63,17 +70,17 @@ def _problems(frames: Frames, table_id: str) -> Counter[tuple[str, str, str, str
 
 @pytest.mark.parametrize("pdf", PDFS)
 def test_pdf_frames_equal_text_frames(pdf: str) -> None:
-    pdf_frames = _frames(f"pdf/{pdf}")
+    pdf_frames = _frames(pdf)
     expected = MANIFEST[pdf]["tables"]
     assert len(pdf_frames.tables) == len(expected)
     for number, entry in enumerate(expected, start=1):
         text_frames = _frames(entry["text"])
-        pdf_id = f"{pdf}#{number}"
+        pdf_id = f"{Path(pdf).name}#{number}"
         text_id = f"{Path(entry['text']).name}#{entry['table']}"
         for name in PROVENANCE:
             got = _table(pdf_frames, name, pdf_id).reset_index(drop=True)
             want = _table(text_frames, name, text_id).reset_index(drop=True)
-            pd.testing.assert_frame_equal(got, want, obj=f"{pdf_id} {name}")
+            pd.testing.assert_frame_equal(got, want, check_exact=True, obj=f"{pdf_id} {name}")
         assert _problems(pdf_frames, pdf_id) == _problems(text_frames, text_id), pdf_id
         pages = pdf_frames.tables.set_index("table_id").loc[pdf_id]
         assert (pages["page_start"], pages["page_end"]) == (entry["page_start"], entry["page_end"])
