@@ -3,7 +3,8 @@
 Runs, in the same process and on the same file (default: the two 40+ page annual-report
 fixtures, made by LibreOffice and by reportlab):
 
-* ``jixiao``: :func:`extract.pdf.pdf_to_extraction` as shipped (``reader="auto"``: PDFium page
+* ``jixiao``: :func:`jixiao.extract.pdf.pdf_to_extraction` as shipped
+  (``reader="auto"``: PDFium page
   finding, PDFium objects through pdfplumber's table finder on candidate pages);
 * ``jixiao-plumb``: the same with ``reader="pdfplumber"`` (pdfminer parses candidate pages);
 * ``pdfplumber``: ``page.extract_tables()`` on every page (the baseline);
@@ -42,8 +43,8 @@ sys.path.insert(0, str(ROOT))
 import pdfplumber  # noqa: E402 - after the sys.path line, so the repo's packages import
 import pypdfium2 as pdfium  # noqa: E402
 
-from extract.pdf import PdfSettings, pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
-from extract.pdf_pages import PageKind  # noqa: E402
+from jixiao.extract.pdf import PdfSettings, pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
+from jixiao.extract.pdf_pages import PageKind  # noqa: E402
 
 DEFAULT_PDFS = [ROOT / "fixtures" / "pdf" / f"{p}_annual_report.pdf" for p in ("lo", "rl")]
 

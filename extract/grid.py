@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from jixiao.model import Problem, Source
+from jixiao.core.model import Problem, Source
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +78,11 @@ class Grid:
     def iter_nonempty(self) -> Iterator[Cell]:
         """Every cell whose text is not blank."""
         return (cell for cell in self.cells if cell.text.strip())
+
+    def texts(self) -> list[str]:
+        """The texts of the non-blank cells (what
+        :func:`~jixiao.core.vocabulary.is_self_evaluation` reads)."""
+        return [cell.text for cell in self.iter_nonempty()]
 
     @property
     def source(self) -> Source:

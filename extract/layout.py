@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from extract import labels
-from extract.grid import Cell, Grid
-from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable, TotalRow
-from jixiao.model import ProblemLog, Severity, Source
+from jixiao.core import vocabulary
+from jixiao.core.model import ProblemLog, Severity, Source
+from jixiao.extract.grid import Cell, Grid
+from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable, TotalRow
 
 Row = list[Cell | None]
 
@@ -65,37 +65,25 @@ class _Reading:
         return CellText(cell.text, cell.source)
 
 
-def looks_like_self_eval(grid: Grid) -> bool:
-    """Whether a grid is a 自评表: it names a project and has a 绩效指标 header or a 总分 row.
-
-    Other financial tables of an annual report (收入支出决算总表 …) have neither.
-    """
-    keys = {labels.label_key(cell.text) for cell in grid.iter_nonempty()}
-    has_project = bool(keys & labels.PROJECT_NAME)
-    has_indicators = sum(1 for key in keys if labels.indicator_field(key)) >= 3
-    has_goal = any(key.startswith(labels.GOAL_PREFIXES) for key in keys)
-    return has_project and (has_indicators or has_goal or bool(keys & labels.TOTAL))
-
-
 def grid_to_table(grid: Grid) -> SelfEvalTable:
     """Read one grid as a :class:`SelfEvalTable`."""
     state = _Reading(grid, grid.matrix())
-    project = _labelled_value(state, labels.PROJECT_NAME)
-    department = _labelled_value(state, labels.DEPARTMENT)
-    unit = _labelled_value(state, labels.IMPLEMENTING_UNIT)
+    project = _labelled_value(state, vocabulary.PROJECT_NAME)
+    department = _labelled_value(state, vocabulary.DEPARTMENT)
+    unit = _labelled_value(state, vocabulary.IMPLEMENTING_UNIT)
     if project is None:
         state.log.add(
             "missing_field", Severity.ERROR, "未找到“项目名称”", grid.source, "project_name"
         )
-    goal_row = _find_row(state.rows, lambda key: key.startswith(labels.GOAL_PREFIXES))
-    header_row = _find_header(state.rows, labels.indicator_field)
-    funds_row = _find_header(state.rows, labels.fund_field, stop=header_row)
+    goal_row = _find_row(state.rows, lambda key: key.startswith(vocabulary.GOAL_PREFIXES))
+    header_row = _find_header(state.rows, vocabulary.indicator_field)
+    funds_row = _find_header(state.rows, vocabulary.fund_field, stop=header_row)
     section_end = _first_of(goal_row, header_row, len(state.rows))
     funds = _read_funds(state, funds_row, section_end)
     planned, achieved = _read_goal(state, goal_row, _first_of(header_row, len(state.rows)))
     after = max(r for r in (goal_row, funds_row, 0) if r is not None)
     indicators, total, block_label = _read_indicators(state, header_row, after)
-    columns = _columns(state.rows[header_row], labels.indicator_field) if header_row else {}
+    columns = _columns(state.rows[header_row], vocabulary.indicator_field) if header_row else {}
     family = _family(grid, columns, indicators, funds)
     if family == "unknown":
         state.log.add(
@@ -147,14 +135,14 @@ def _family(
         return "split_operator"
     if "weight" not in columns:
         return "hubei"
-    title = labels.label_key(grid.title or "")
+    title = vocabulary.label_key(grid.title or "")
     if columns["weight"] < columns.get("target", columns["weight"]) or "衔接" in title:
         return "xianjie"
     return "standard"
 
 
 def _key(cell: Cell | None) -> str:
-    return labels.label_key(cell.text) if cell is not None else ""
+    return vocabulary.label_key(cell.text) if cell is not None else ""
 
 
 def _blank(cell: Cell | None) -> bool:
@@ -176,13 +164,13 @@ def _labelled_value(state: _Reading, names: frozenset[str]) -> CellText | None:
             if not right:
                 return None
             value = next((c for c in right if not _blank(c)), right[0])
-            if labels.label_key(value.text) in _ALL_ROW_LABELS:
+            if vocabulary.label_key(value.text) in _ALL_ROW_LABELS:
                 return state.take(right[0]) if right[0] is not value else None
             return state.take(value)
     return None
 
 
-_ALL_ROW_LABELS = labels.PROJECT_NAME | labels.DEPARTMENT | labels.IMPLEMENTING_UNIT
+_ALL_ROW_LABELS = vocabulary.PROJECT_NAME | vocabulary.DEPARTMENT | vocabulary.IMPLEMENTING_UNIT
 
 
 def _find_row(rows: Sequence[Row], test: Callable[[str], bool]) -> int | None:
@@ -232,9 +220,9 @@ def _read_funds(state: _Reading, header: int | None, end: int) -> _Funds:
         )
         return _Funds()
     header_cells = state.rows[header]
-    columns = _columns(header_cells, labels.fund_field)
+    columns = _columns(header_cells, vocabulary.fund_field)
     first_value_col = min(columns.values())
-    extra_columns = _extra_columns(header_cells, columns, labels.fund_field, first_value_col)
+    extra_columns = _extra_columns(header_cells, columns, vocabulary.fund_field, first_value_col)
     header_texts = tuple(
         (name, text) for name, col in columns.items() if (text := state.take(header_cells[col]))
     )
@@ -268,7 +256,7 @@ def _read_funds(state: _Reading, header: int | None, end: int) -> _Funds:
 
 
 def _is_money_label(cell: Cell) -> bool:
-    return _key(cell).startswith(labels.MONEY_LABEL_PREFIXES)
+    return _key(cell).startswith(vocabulary.MONEY_LABEL_PREFIXES)
 
 
 _FUND_FIELDS = ("budget_initial", "budget_adjusted", "spent", "weight", "rate", "score")
@@ -289,11 +277,13 @@ def _read_goal(
         return None, None
     row = state.rows[goal]
     label_col = next(
-        i for i, c in enumerate(row) if c is not None and _key(c).startswith(labels.GOAL_PREFIXES)
+        i
+        for i, c in enumerate(row)
+        if c is not None and _key(c).startswith(vocabulary.GOAL_PREFIXES)
     )
     state.take(row[label_col])
-    planned_col = _col_of(row, labels.GOAL_PLANNED)
-    achieved_col = _col_of(row, labels.GOAL_ACHIEVED)
+    planned_col = _col_of(row, vocabulary.GOAL_PLANNED)
+    achieved_col = _col_of(row, vocabulary.GOAL_ACHIEVED)
     if planned_col is None and achieved_col is None:
         rest = [c for c in row[label_col + 1 :] if not _blank(c)]
         return (state.take(rest[0]) if rest else None), None
@@ -333,9 +323,9 @@ def _read_indicators(
         )
         return (), _find_total(state, after, {}), None
     header_cells = state.rows[header]
-    columns = _columns(header_cells, labels.indicator_field)
+    columns = _columns(header_cells, vocabulary.indicator_field)
     first = min(columns.values())
-    extra_columns = _extra_columns(header_cells, columns, labels.indicator_field, first)
+    extra_columns = _extra_columns(header_cells, columns, vocabulary.indicator_field, first)
     for col in (*columns.values(), *extra_columns):
         state.take(header_cells[col])
     block_label = _indicator_block_label(state, header, first)
@@ -376,7 +366,9 @@ def _read_indicators(
 
 
 def _total_col(row: Row) -> int | None:
-    return next((i for i, c in enumerate(row) if c is not None and _key(c) in labels.TOTAL), None)
+    return next(
+        (i for i, c in enumerate(row) if c is not None and _key(c) in vocabulary.TOTAL), None
+    )
 
 
 def _find_total(state: _Reading, after: int, columns: dict[str, int]) -> TotalRow | None:
@@ -394,7 +386,7 @@ def _extra_columns(
     """Header cells right of the first field that name no field: column → header text."""
     taken = set(columns.values())
     return {
-        col: labels.label_key(cell.text)
+        col: vocabulary.label_key(cell.text)
         for col, cell in enumerate(header)
         if col > first
         and col not in taken
@@ -419,7 +411,7 @@ def _indicator_block_label(state: _Reading, header: int, first: int) -> CellText
     """The 绩效指标 label left of the header (``绩效指标(90分)``), in the header or above it."""
     for row in (state.rows[header], *state.rows[:header]):
         for cell in row[: first + 1]:
-            if cell is not None and labels.base_key(cell.text) in labels.INDICATOR_BLOCK:
+            if cell is not None and vocabulary.base_key(cell.text) in vocabulary.INDICATOR_BLOCK:
                 return state.take(cell)
     return None
 
@@ -435,7 +427,7 @@ def _block_cell(
 
 
 def _is_repeated_header(row: Row) -> bool:
-    return len({labels.indicator_field(c.text) for c in row if c is not None} - {None}) >= 3
+    return len({vocabulary.indicator_field(c.text) for c in row if c is not None} - {None}) >= 3
 
 
 def _fit(row: Row, columns: dict[str, int], shift: int) -> int:
@@ -443,7 +435,7 @@ def _fit(row: Row, columns: dict[str, int], shift: int) -> int:
 
     def text(name: str) -> str:
         cell = _at(row, columns[name] + shift) if name in columns else None
-        return labels.label_key(cell.text) if cell is not None else ""
+        return vocabulary.label_key(cell.text) if cell is not None else ""
 
     score = 0
     for name in ("weight", "score"):
@@ -451,7 +443,7 @@ def _fit(row: Row, columns: dict[str, int], shift: int) -> int:
         score += 2 if _PLAIN_NUMBER.match(value) else (0 if not value else -2)
     score += 1 if _TARGETISH.search(text("target")) else 0
     level3 = text("level3")
-    score -= 3 if level3 in labels.LEVEL2_GROUPS else 0
+    score -= 3 if level3 in vocabulary.LEVEL2_GROUPS else 0
     score -= 2 if _NUMBER.match(level3) or level3.startswith(("≥", "≤", ">", "<", "=")) else 0
     return score
 
@@ -492,7 +484,7 @@ def _group_only(
     previous: IndicatorRow | None,
     block: CellText | None,
 ) -> IndicatorRow | None:
-    """A row with only 一级/二级 labels and no indicator: report it and carry its labels."""
+    """A row with only 一级/二级 labels and no indicator: report it and carry its vocabulary."""
     cell = next((c for c in cells.values() if not _blank(c)), None)
     if cell is None:
         return previous
@@ -546,7 +538,7 @@ def _indicator(
         anchor.source.file, page=anchor.source.page, line=anchor.source.line, row=anchor.row
     )
     values = {name: state.take(cells.get(name)) for name in _VALUE_FIELDS}
-    level3 = labels.label_key(values["level3"].raw) if values["level3"] is not None else ""
+    level3 = vocabulary.label_key(values["level3"].raw) if values["level3"] is not None else ""
     placeholder = _PLACEHOLDER.match(level3) is not None and all(
         v is None or v.blank for name, v in values.items() if name not in ("level3", "note")
     )
@@ -579,7 +571,9 @@ def _read_total(state: _Reading, row: Row, label_col: int, columns: dict[str, in
     assert label is not None
     state.take(label)
     numbers = [
-        c for c in row[label_col + 1 :] if c is not None and _NUMBER.match(labels.label_key(c.text))
+        c
+        for c in row[label_col + 1 :]
+        if c is not None and _NUMBER.match(vocabulary.label_key(c.text))
     ]
     weight: Cell | None = None
     score: Cell | None = None
@@ -592,7 +586,11 @@ def _read_total(state: _Reading, row: Row, label_col: int, columns: dict[str, in
             score = numbers[0]
     after = score.col if score is not None else label_col
     grade = next(
-        (c for c in row[after + 1 :] if c is not None and _GRADE.match(labels.label_key(c.text))),
+        (
+            c
+            for c in row[after + 1 :]
+            if c is not None and _GRADE.match(vocabulary.label_key(c.text))
+        ),
         None,
     )
     return TotalRow(

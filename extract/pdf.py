@@ -29,25 +29,26 @@ from typing import Any
 import pdfplumber
 import pypdfium2 as pdfium
 
-from extract.grid import Grid
-from extract.pdf_cells import TablePart, camelot_page_to_parts, plumber_page_to_parts
-from extract.pdf_fast import page_to_records, records_to_parts
-from extract.pdf_join import (
+from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.grid import Grid
+from jixiao.extract.pdf_join import (
     chain_to_grid,
+    chain_to_texts,
     is_closed,
-    is_self_evaluation,
     looks_continued,
     parts_to_chains,
 )
-from extract.pdf_pages import (
+from jixiao.extract.pdf_pages import (
     PageKind,
     document_to_scans,
     page_to_scan,
     scans_to_kinds,
     text_to_kind,
 )
-from extract.pdf_text import is_unreadable
-from jixiao.model import Problem, Severity, Source
+from jixiao.extract.pdf_pdfium import page_to_records, records_to_parts
+from jixiao.extract.pdf_plumber import TablePart, camelot_page_to_parts, plumber_page_to_parts
+from jixiao.extract.pdf_text import is_unreadable
 
 READERS = ("auto", "pdfium", "pdfplumber", "camelot")
 
@@ -131,7 +132,9 @@ def pdf_to_extraction(
     problems = kinds_to_problems(kinds, name)
     problems += pass_to_problems(found, name)
     problems += missing_tables_to_problems(candidates, found, name)
-    chains = [chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain)]
+    chains = [
+        chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain_to_texts(chain))
+    ]
     grids = tuple(chain_to_grid(chain, name) for chain in chains)
     return PdfExtraction(grids, tuple(problems), n_pages)
 

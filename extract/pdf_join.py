@@ -15,30 +15,27 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from extract.grid import Cell, Grid
-from extract.pdf_cells import EDGE_TOLERANCE, BBox, TablePart, values_to_centers
-from extract.pdf_pages import HEADER_LABELS, NAME_LABELS, squash
-from extract.pdf_text import join_wrapped, text_to_unreadable_share
-from jixiao.model import Problem, Severity, Source
+from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.vocabulary import (
+    FUND_HEADERS,
+    INDICATOR_BLOCK,
+    INDICATOR_HEADERS,
+    LEVEL1_GROUPS,
+    LEVEL2_GROUPS,
+    NOTE_HEADERS,
+    PROJECT_NAME,
+    SECTION_LABELS,
+)
+from jixiao.extract.grid import Cell, Grid
+from jixiao.extract.pdf_pages import squash
+from jixiao.extract.pdf_plumber import EDGE_TOLERANCE, BBox, TablePart, values_to_centers
+from jixiao.extract.pdf_text import join_wrapped, text_to_unreadable_share
 
 # 一级/二级 labels and block labels: text cut by a page break that joins up to one of these
 # was one cell.
-LEVEL_LABELS = frozenset(
-    (
-        *("绩效指标", "项目资金(万元)", "年度总体目标", "产出指标", "效益指标", "满意度指标"),
-        *("数量指标", "质量指标", "时效指标", "成本指标", "经济成本指标", "社会成本指标"),
-        *("生态环境成本指标", "经济效益指标", "社会效益指标", "生态效益指标"),
-        *("可持续影响指标", "服务对象满意度指标"),
-    )
-)
+LEVEL_LABELS = frozenset((*SECTION_LABELS, *LEVEL1_GROUPS, *LEVEL2_GROUPS))
 # Labels whose two halves, one on each side of a page break, show that a row was cut.
-SPLIT_LABELS = LEVEL_LABELS | frozenset(
-    (
-        *HEADER_LABELS,
-        *("偏差原因分析及改进措施", "未完成原因及拟采取的改进措施"),
-        *("年初预算数", "全年预算数", "全年执行数", "执行率(%)", "年度资金总额", "其他资金"),
-    )
-)
+SPLIT_LABELS = LEVEL_LABELS | frozenset((*INDICATOR_HEADERS, *NOTE_HEADERS, *FUND_HEADERS))
 _POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # "(50分)" after a label
 
 
@@ -58,7 +55,7 @@ def completes_label(head: str, tail: str, labels: frozenset[str] = LEVEL_LABELS)
 
 
 # Labels of the rows a producer repeats at the top of a continuation page.
-REPEATED_LABELS = frozenset((*HEADER_LABELS, "绩效指标", "三级指标", *NAME_LABELS))
+REPEATED_LABELS = frozenset((*INDICATOR_HEADERS, *INDICATOR_BLOCK, *PROJECT_NAME))
 
 
 @dataclass(slots=True)
@@ -121,7 +118,7 @@ def starts_table(part: TablePart, first: TablePart) -> bool:
     if part.has_heading:
         return True
     row = _first_row_texts(part)
-    named = any(name in row for name in NAME_LABELS)
+    named = any(name in row for name in PROJECT_NAME)
     return named and sorted(row) != sorted(_first_row_texts(first))
 
 
@@ -129,7 +126,7 @@ def looks_continued(part: TablePart) -> bool:
     """A part with no heading and no 项目名称 (部门名称) row: the rest of a table from the page
     before."""
     row = _first_row_texts(part)
-    return not part.has_heading and not any(name in row for name in NAME_LABELS)
+    return not part.has_heading and not any(name in row for name in PROJECT_NAME)
 
 
 def _x_edges(parts: Iterable[TablePart]) -> list[float]:
@@ -168,15 +165,9 @@ def parts_to_chains(parts: Sequence[TablePart]) -> list[list[TablePart]]:
     return chains
 
 
-def is_self_evaluation(chain: Sequence[TablePart]) -> bool:
-    """The table carries 自评表 labels: indicator headers, or 项目名称 (部门名称) with an
-    indicator header, a 年度总体目标 block or a 总分 row (a layout jixiao does not know is
-    kept, and reported, as it is from text)."""
-    texts = set().union(*(part.texts() for part in chain))
-    headers = sum(1 for label in HEADER_LABELS if any(label in t for t in texts))
-    named = any(name in texts for name in NAME_LABELS)
-    summary = any(t.startswith(("年度总体目标", "总分")) for t in texts)
-    return headers >= 3 or (named and (headers >= 1 or summary))
+def chain_to_texts(chain: Sequence[TablePart]) -> set[str]:
+    """The cell texts of a joined table, for :func:`~jixiao.core.vocabulary.is_self_evaluation`."""
+    return set().union(*(part.texts() for part in chain))
 
 
 # -- stitching --------------------------------------------------------------------------------

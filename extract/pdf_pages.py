@@ -14,14 +14,10 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extract.pdf_text import is_unreadable
+from jixiao.core.vocabulary import INDICATOR_HEADERS, PAGE_MARKERS, PROJECT_NAME, TITLE_WORD
+from jixiao.extract.pdf_text import is_unreadable
 
-# Header labels of the indicator block: a 自评表 page shows several of them.
-HEADER_LABELS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因")
-# The label of a 自评表's first row: 项目名称, or 部门名称 in a 部门整体 (whole-department) table.
-NAME_LABELS = ("项目名称", "部门名称")
-# Words that go with 项目名称 on the first page of a 自评表.
-MARKERS = ("绩效指标", "自评", "指标值", "年度总体目标", "预期目标", "实际完成", *HEADER_LABELS)
+_MARKERS = (*PAGE_MARKERS, *INDICATOR_HEADERS)
 
 
 class PageKind(enum.StrEnum):
@@ -49,7 +45,10 @@ def squash(text: str) -> str:
 
 
 def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:
-    """Classify a page by its squashed text.
+    """Classify a page by its squashed text: a cheap filter that decides where cells are read.
+
+    It may accept a page that holds no 自评表 (the cells are then judged by
+    :func:`jixiao.core.vocabulary.is_self_evaluation`), never the other way round.
 
     >>> text_to_kind("项目名称某项目绩效指标一级指标二级指标")
     <PageKind.TABLE: 'table'>
@@ -62,10 +61,10 @@ def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:
         return PageKind.SCANNED if has_images else PageKind.EMPTY
     if is_unreadable(text):
         return PageKind.UNREADABLE
-    markers = sum(1 for word in MARKERS if word in text)
-    headers = sum(1 for word in HEADER_LABELS if word in text)
-    named = any(name in text for name in NAME_LABELS)
-    titled = named and "自评表" in text  # a table that starts low on the page
+    markers = sum(1 for word in _MARKERS if word in text)
+    headers = sum(1 for word in INDICATOR_HEADERS if word in text)
+    named = any(name in text for name in PROJECT_NAME)
+    titled = named and TITLE_WORD in text  # a table that starts low on the page
     if (named and markers >= 2) or headers >= 4 or titled:
         return PageKind.TABLE
     return PageKind.OTHER

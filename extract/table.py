@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from jixiao.model import Problem, Source
+from jixiao.core.model import Problem, Source
 
 
 @dataclass(frozen=True, slots=True)

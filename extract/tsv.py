@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 
 import regex
 
-from extract.grid import Cell, Grid
-from extract.labels import PROJECT_NAME, label_key
-from jixiao.errors import InputError
-from jixiao.model import Source
+from jixiao.core.errors import InputError
+from jixiao.core.model import Source
+from jixiao.core.vocabulary import PROJECT_NAME, label_key
+from jixiao.extract.grid import Cell, Grid
 
 # A heading line: an optional Markdown '#', then a title that names a 自评表.
 _HEADING = regex.compile(r"^\s*\#*\s*(?P<title>\S.*自评表.*?)\s*$")

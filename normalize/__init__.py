@@ -19,13 +19,13 @@ Design decisions the scorer relies on:
   ``=`` with a bound above 0 is scored like ``≥``.
 """
 
-from normalize.actual import parse_actual
-from normalize.compare import compare
-from normalize.model import Comparison, Measurement, Target, Unit
-from normalize.numbers import parse_amount, parse_chinese_number, parse_decimal
-from normalize.parts import parts_to_text
-from normalize.target import format_target, parse_target
-from normalize.text import clean_text
+from jixiao.normalize.actual import parse_actual
+from jixiao.normalize.compare import compare
+from jixiao.normalize.model import Comparison, Measurement, Target, Unit
+from jixiao.normalize.numbers import parse_amount, parse_chinese_number, parse_decimal
+from jixiao.normalize.parts import parts_to_text
+from jixiao.normalize.target import format_target, parse_target
+from jixiao.normalize.text import clean_text
 
 __all__ = [
     "Comparison",

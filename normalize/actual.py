@@ -1,6 +1,6 @@
 """实际完成值 -> :class:`~normalize.model.Measurement`.
 
-Same grammar as targets (:mod:`normalize.grammar`); words get a completion class
+Same grammar as targets (:mod:`jixiao.normalize.grammar`); words get a completion class
 (达成 / 部分达成 / 未达成) from :data:`~normalize.vocab.COMPLETION_EXACT` and
 :data:`~normalize.vocab.COMPLETION_CONTAINS`.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from normalize.grammar import read_value
-from normalize.model import Completion, Measurement, Target
-from normalize.vocab import COMPLETION_CONTAINS, COMPLETION_EXACT
+from jixiao.normalize.grammar import read_value
+from jixiao.normalize.model import Completion, Measurement, Target
+from jixiao.normalize.vocab import COMPLETION_CONTAINS, COMPLETION_EXACT
 
 
 def completion_of(text: str) -> tuple[Completion, str]:

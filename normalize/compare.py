@@ -1,6 +1,6 @@
 """Does a measurement meet its target? :func:`compare` returns a :class:`Comparison`.
 
-Conventions the scorer relies on (see the module docstring of :mod:`normalize`):
+Conventions the scorer relies on (see the module docstring of :mod:`jixiao.normalize`):
 
 - ``ratio`` is actual/target (``B/A``) for higher-is-better, target/actual (``A/B``) for
   lower-is-better, ``None`` when the divisor is 0, for zero targets, ranks and words;
@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from normalize.model import Comparison, Measurement, Target, Unit
+from jixiao.normalize.model import Comparison, Measurement, Target, Unit
 
 
 def _cannot(reason: str) -> Comparison:

@@ -25,11 +25,11 @@ from typing import Final, Literal
 
 import regex
 
-from normalize.model import Op, Unit
-from normalize.numbers import parse_chinese_number
-from normalize.text import clean_text
-from normalize.units import is_known_unit, make_unit
-from normalize.vocab import (
+from jixiao.normalize.model import Op, Unit
+from jixiao.normalize.numbers import parse_chinese_number
+from jixiao.normalize.text import clean_text
+from jixiao.normalize.units import is_known_unit, make_unit
+from jixiao.normalize.vocab import (
     BLANK_MARKS,
     DATE_WORDS,
     OPERATOR_SYMBOLS,

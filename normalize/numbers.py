@@ -1,7 +1,7 @@
 """Numbers in cells: money, weights, scores, rates, and Chinese numerals.
 
 :func:`parse_decimal` is strict: a cell that should hold a number either holds one, is blank /
-"not applicable" (``None``), or raises :class:`~jixiao.errors.NumberParseError`. The printed
+"not applicable" (``None``), or raises :class:`~jixiao.core.errors.NumberParseError`. The printed
 precision is kept (``409.90`` stays ``Decimal('409.90')``) because rounding checks need it.
 """
 
@@ -12,12 +12,12 @@ from typing import Final
 
 import regex
 
-from jixiao.errors import NumberParseError
-from jixiao.model import Source
-from normalize.model import Unit
-from normalize.text import clean_text
-from normalize.units import make_unit
-from normalize.vocab import (
+from jixiao.core.errors import NumberParseError
+from jixiao.core.model import Source
+from jixiao.normalize.model import Unit
+from jixiao.normalize.text import clean_text
+from jixiao.normalize.units import make_unit
+from jixiao.normalize.vocab import (
     BLANK_MARKS,
     CHINESE_BIG_UNITS,
     CHINESE_DIGITS,
@@ -64,7 +64,7 @@ def parse_decimal(text: str, *, source: Source | None = None) -> Decimal | None:
     >>> parse_decimal("12.3.4")
     Traceback (most recent call last):
     ...
-    jixiao.errors.NumberParseError: cannot parse number '12.3.4'
+    jixiao.core.errors.NumberParseError: cannot parse number '12.3.4'
     """
     compact = _compact(text)
     if not compact or compact in BLANK_MARKS:

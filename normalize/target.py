@@ -1,6 +1,6 @@
 """年度指标值 -> :class:`~normalize.model.Target`, and back (:func:`format_target`).
 
-The grammar lives in :mod:`normalize.grammar`; this module decides the kind (``zero`` for a
+The grammar lives in :mod:`jixiao.normalize.grammar`; this module decides the kind (``zero`` for a
 bound of 0), the direction (from the operator, else from the indicator's name and group) and
 records why in ``reason``.
 """
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from normalize.grammar import Reading, read_value
-from normalize.model import Direction, Op, Target
-from normalize.vocab import (
+from jixiao.normalize.grammar import Reading, read_value
+from jixiao.normalize.model import Direction, Op, Target
+from jixiao.normalize.vocab import (
     COST_GROUPS,
     LOWER_IS_BETTER_WORDS,
     OPERATOR_DISPLAY,

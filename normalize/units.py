@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from normalize.model import Unit
-from normalize.vocab import COUNT_UNITS, SCALE_WORDS, SIMPLIFIED_CHARS, TRADITIONAL_CHARS, UNITS
+from jixiao.normalize.model import Unit
+from jixiao.normalize.vocab import (
+    COUNT_UNITS,
+    SCALE_WORDS,
+    SIMPLIFIED_CHARS,
+    TRADITIONAL_CHARS,
+    UNITS,
+)
 
 _TRADITIONAL = str.maketrans(TRADITIONAL_CHARS, SIMPLIFIED_CHARS)
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final, Literal
 
+from jixiao.core import vocabulary
+
 OpText = Literal[">=", ">", "<=", "<", "="]
 CompletionClass = Literal["达成", "部分达成", "未达成"]
 
@@ -81,7 +83,7 @@ SUFFIX_OPERATOR_WORDS: Final[dict[str, OpText]] = {
     "内": "<=",
 }
 
-#: How :func:`normalize.format_target` prints each operator.
+#: How :func:`jixiao.normalize.format_target` prints each operator.
 OPERATOR_DISPLAY: Final[dict[str, str]] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
 #: Words that join the two ends of a range (``90%-95%``, ``90~95%``, ``90%至95%``).
@@ -172,9 +174,7 @@ LOWER_IS_BETTER_WORDS: Final[tuple[str, ...]] = (
 )
 
 #: 二级 groups whose indicators are all lower-is-better.
-COST_GROUPS: Final[frozenset[str]] = frozenset(
-    {"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标", "生态成本指标"}
-)
+COST_GROUPS: Final[frozenset[str]] = vocabulary.COST_GROUPS
 
 # --- words for ranks, qualitative completion --------------------------------------------------
 

@@ -6,10 +6,17 @@
 printed numbers (``--policy auto``).
 """
 
-from score.choice import AUTO, auto_candidates, score_table_best
-from score.frames import FRAME_NAMES, SCHEMA, Frames, concat_frames, empty_frame, records_to_frame
-from score.policy import Policy, builtin_policy_names, load_policy
-from score.table import problems_to_records, score_table
+from jixiao.score.choice import AUTO, auto_candidates, score_table_best
+from jixiao.score.frames import (
+    FRAME_NAMES,
+    SCHEMA,
+    Frames,
+    concat_frames,
+    empty_frame,
+    records_to_frame,
+)
+from jixiao.score.policy import Policy, builtin_policy_names, load_policy
+from jixiao.score.scoring import problems_to_records, score_table
 
 __all__ = [
     "AUTO",

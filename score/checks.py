@@ -1,7 +1,7 @@
 """Checks of one table's printed numbers against the recomputed ones.
 
-Each check appends :class:`~jixiao.model.Problem` rows to a :class:`Checks` collector; a
-disagreement with a printed value is classified (see :mod:`score.disagreement`).
+Each check appends :class:`~jixiao.core.model.Problem` rows to a :class:`Checks` collector; a
+disagreement with a printed value is classified (see :mod:`jixiao.score.disagreement`).
 """
 
 from __future__ import annotations
@@ -12,16 +12,23 @@ from decimal import Decimal
 
 import regex
 
-from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
-from jixiao.errors import NumberParseError
-from jixiao.model import ProblemLog, Severity, Source
-from normalize import Comparison, Measurement, Target, clean_text, parse_amount, parse_decimal
-from score.disagreement import SEVERITY_OF_KIND, classify, fmt
-from score.indicators import IndicatorScore
-from score.policy import Policy
-from score.rounding import round_to
+from jixiao.core.errors import NumberParseError
+from jixiao.core.model import ProblemLog, Severity, Source
+from jixiao.core.vocabulary import MONEY_UNITS
+from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
+from jixiao.normalize import (
+    Comparison,
+    Measurement,
+    Target,
+    clean_text,
+    parse_amount,
+    parse_decimal,
+)
+from jixiao.score.disagreement import SEVERITY_OF_KIND, classify, fmt
+from jixiao.score.indicators import IndicatorScore
+from jixiao.score.policy import Policy
+from jixiao.score.rounding import round_to
 
-_MONEY_SCALE = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 _KIND_ORDER = (
     "",
     "rounding",
@@ -72,9 +79,9 @@ class Checks:
         if parsed is None:
             return None
         value, unit = parsed
-        if unit is None or unit.base != "元" or money not in _MONEY_SCALE:
+        if unit is None or unit.base != "元" or money not in MONEY_UNITS:
             return value
-        return value * unit.scale / _MONEY_SCALE[money]
+        return value * unit.scale / MONEY_UNITS[money]
 
     def disagreement(
         self,

@@ -19,10 +19,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from extract.table import SelfEvalTable
-from score.frames import Frames
-from score.policy import Policy, builtin_policy_names, load_policy
-from score.table import score_table
+from jixiao.extract.table import SelfEvalTable
+from jixiao.score.frames import Frames
+from jixiao.score.policy import Policy, builtin_policy_names, load_policy
+from jixiao.score.scoring import score_table
 
 AUTO = "auto"
 DEFAULT_POLICY = "national"

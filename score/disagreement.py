@@ -18,8 +18,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.model import Severity
-from score.rounding import ROUNDING_MODES, round_to
+from jixiao.core.model import Severity
+from jixiao.score.rounding import ROUNDING_MODES, round_to
 
 SEVERITY_OF_KIND: dict[str, Severity] = {
     "rounding": Severity.INFO,

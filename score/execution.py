@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from score.policy import Policy
-from score.rounding import decimals_step, round_to
+from jixiao.score.policy import Policy
+from jixiao.score.rounding import decimals_step, round_to
 
 _HUNDRED = Decimal(100)
 

@@ -23,9 +23,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from normalize import Comparison, Measurement, Target
-from score.policy import Policy
-from score.rounding import round_to
+from jixiao.normalize import Comparison, Measurement, Target
+from jixiao.score.policy import Policy
+from jixiao.score.rounding import round_to
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from jixiao.errors import PolicyError
-from score.rounding import ROUNDING_MODES, RoundingMode
+from jixiao.core.errors import PolicyError
+from jixiao.score.rounding import ROUNDING_MODES, RoundingMode
 
 LowerRule = Literal["ratio", "linear"]
 RankRule = Literal["full_or_zero", "judgement"]

@@ -11,28 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-import regex
+from jixiao.core.vocabulary import LEVEL1_OF_LEVEL2, POINTS_SUFFIX, points_of
+from jixiao.extract.table import CellText, IndicatorRow
+from jixiao.normalize import clean_text, parts_to_text
 
-from extract.table import CellText, IndicatorRow
-from normalize import clean_text, parts_to_text
-
-# Points carried by a label: '产出指标(50分)', '(30分)', '年度绩效目标1(40分)',
-# '预算执行情况(10分)', and a weight in a formula: '得分(20分*执行率)'.
-_POINTS = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(\d+(?:\.\d+)?)\s*分\s*\*")
-_POINTS_SUFFIX = regex.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
-#: The 一级 group of each 二级 group, for a 一级 label lost in print (a bare '(30分)').
-LEVEL1_OF_LEVEL2 = {
-    "数量指标": "产出指标",
-    "质量指标": "产出指标",
-    "时效指标": "产出指标",
-    "成本指标": "产出指标",
-    "经济效益指标": "效益指标",
-    "社会效益指标": "效益指标",
-    "生态效益指标": "效益指标",
-    "可持续影响指标": "效益指标",
-    "服务对象满意度指标": "满意度指标",
-    "满意度指标": "满意度指标",
-}
 _EXTRA_FIELDS = {
     "target_adjusted": "调整指标值",
     "nature": "指标性质",
@@ -43,16 +25,6 @@ _EXTRA_FIELDS = {
     "converted": "折算得分",
     "core": "是否核心指标",
 }
-
-
-def points_of(text: str | None) -> Decimal | None:
-    """The points a label carries.
-
-    >>> points_of("产出指标(50分)"), points_of("得分(20分*执行率)"), points_of("产出指标")
-    (Decimal('50'), Decimal('20'), None)
-    """
-    match = _POINTS.search(text or "")
-    return Decimal(match.group(1) or match.group(2)) if match else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +54,7 @@ def row_to_texts(row: IndicatorRow) -> IndicatorTexts:
     )
     level1_raw = _clean(row.level1)
     level2 = _clean(row.level2)
-    level1 = _POINTS_SUFFIX.sub("", level1_raw or "") if level1_raw is not None else None
+    level1 = POINTS_SUFFIX.sub("", level1_raw or "") if level1_raw is not None else None
     if level1 == "" and level2 in LEVEL1_OF_LEVEL2:
         level1 = LEVEL1_OF_LEVEL2[level2]
         extra["一级指标"] = f"{level1_raw}（按二级指标推断为{level1}）"

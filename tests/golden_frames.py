@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from jixiao.runner import discover, run
-from score import SCHEMA, Frames, load_policy
+from jixiao.pipeline.runner import discover, run
+from jixiao.score import SCHEMA, Frames, load_policy
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from normalize import Unit
+from jixiao.normalize import Unit
 
 
 def unit_of(spec: str | tuple[str, str, str] | None) -> Unit | None:

@@ -17,16 +17,16 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-import jixiao.runner
-from jixiao.batch import BatchResult, BatchSettings, run_batch
-from jixiao.batch_parts import FileRecord
-from jixiao.batch_progress import BarProgress, NullProgress
-from jixiao.cli import main
-from jixiao.discover import Filters, discover
-from jixiao.export import concat_parts
-from jixiao.labels_zh import COLUMNS_ZH
-from jixiao.runner import InputFile, run
-from score import FRAME_NAMES, SCHEMA, Policy, load_policy
+import jixiao.pipeline.runner
+from jixiao.batch.combine import concat_parts
+from jixiao.batch.parts import FileRecord
+from jixiao.batch.progress import BarProgress, NullProgress
+from jixiao.batch.run import BatchResult, BatchSettings, run_batch
+from jixiao.cli.main import main
+from jixiao.export.labels_zh import COLUMNS_ZH
+from jixiao.pipeline.discover import Filters, discover
+from jixiao.pipeline.runner import InputFile, run
+from jixiao.score import FRAME_NAMES, SCHEMA, Policy, load_policy
 from tests.test_batch_corpus import BROKEN, Corpus, make_corpus, single_tables
 
 POLICIES: tuple[Policy, ...] = (load_policy("national"),)
@@ -252,7 +252,7 @@ def test_interrupted_run_keeps_finished_files_and_resumes_to_the_same_result(
 _CLI_WITH_SIGINT = (
     "import faulthandler, signal, sys; signal.signal(signal.SIGINT, signal.default_int_handler); "
     "faulthandler.register(signal.SIGUSR1); "
-    "from jixiao.cli import main; main(sys.argv[1:], prog_name='jixiao')"
+    "from jixiao.cli.main import main; main(sys.argv[1:], prog_name='jixiao')"
 )
 
 
@@ -290,7 +290,7 @@ def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
 @pytest.fixture
 def misbehaving(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files named *hang* never finish, files named *crash* kill their process."""
-    original = jixiao.runner._file_to_grids
+    original = jixiao.pipeline.runner._file_to_grids
 
     def file_to_grids(data: bytes, file: InputFile):  # type: ignore[no-untyped-def]
         if "hang" in file.name:
@@ -300,7 +300,7 @@ def misbehaving(monkeypatch: pytest.MonkeyPatch) -> None:
             os.kill(os.getpid(), signal.SIGSEGV)
         return original(data, file)
 
-    monkeypatch.setattr(jixiao.runner, "_file_to_grids", file_to_grids)
+    monkeypatch.setattr(jixiao.pipeline.runner, "_file_to_grids", file_to_grids)
 
 
 @pytest.mark.usefixtures("misbehaving")

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from jixiao.discover import discover
+from jixiao.pipeline.discover import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"

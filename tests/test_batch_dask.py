@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from jixiao.cli import main
-from score import FRAME_NAMES
+from jixiao.cli.main import main
+from jixiao.score import FRAME_NAMES
 from tests.test_batch_corpus import make_corpus
 
 distributed = pytest.importorskip("distributed")

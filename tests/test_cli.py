@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from jixiao import __version__
-from jixiao.cli import main
+from jixiao.cli.main import main
 from tests.conftest import SEED
 
 OUTPUTS = [

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from extract import Cell, Grid, grid_to_table, text_to_grids
-from extract.layout import looks_like_self_eval
-from extract.tsv import bytes_to_text, text_to_records
-from jixiao.errors import InputError
-from jixiao.model import Source
+from jixiao.core.errors import InputError
+from jixiao.core.model import Source
+from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract import Cell, Grid, grid_to_table, text_to_grids
+from jixiao.extract.tsv import bytes_to_text, text_to_records
 
 TABLE = "\n".join(
     [
@@ -32,7 +32,7 @@ def test_seed_splits_into_six_grids(seed_text: str) -> None:
     assert [g.line_start for g in grids] == [7, 30, 52, 76, 100, 123]
     assert {g.title for g in grids} == {"财政项目支出绩效自评表"}
     assert [g.year_text for g in grids][-1] == "(2024 年度)"
-    assert all(looks_like_self_eval(g) for g in grids)
+    assert all(is_self_evaluation(g.texts()) for g in grids)
 
 
 def test_plain_paste_without_heading_is_one_table() -> None:
@@ -139,7 +139,7 @@ def test_utf8_bom_and_gb18030_are_decoded() -> None:
 def test_other_financial_table_is_not_a_self_eval_table() -> None:
     text = "收入支出决算总表\n项目\t行次\t金额\n一般公共预算财政拨款收入\t1\t100.00\n"
     (grid,) = text_to_grids(text, file="other.txt")
-    assert not looks_like_self_eval(grid)
+    assert not is_self_evaluation(grid.texts())
 
 
 @pytest.mark.parametrize(

@@ -10,12 +10,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from extract import grid_to_table, labels, text_to_grids
-from extract.layout import looks_like_self_eval
-from jixiao.errors import NumberParseError
-from jixiao.runner import discover, run
-from normalize import clean_text, parse_amount
-from score import FRAME_NAMES, Frames, load_policy, score_table
+from jixiao.core import vocabulary as labels
+from jixiao.core.errors import NumberParseError
+from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract import grid_to_table, text_to_grids
+from jixiao.normalize import clean_text, parse_amount
+from jixiao.pipeline.runner import discover, run
+from jixiao.score import FRAME_NAMES, Frames, load_policy, score_table
 from tests.golden_frames import FIXTURES, golden_folder, read_golden
 
 FAMILIES = FIXTURES / "families"
@@ -150,7 +151,9 @@ def test_no_nonempty_cell_is_lost(path: Path, frames: Frames) -> None:
     texts, numbers = _frame_values(frames)
     messages = " ".join(frames.problems["message"].dropna())
     grids = [
-        g for g in text_to_grids(path.read_text("utf-8"), file=path.name) if looks_like_self_eval(g)
+        g
+        for g in text_to_grids(path.read_text("utf-8"), file=path.name)
+        if is_self_evaluation(g.texts())
     ]
     lost = []
     for grid in grids:
@@ -175,7 +178,9 @@ def _problems_of(path: Path, old: str, new: str) -> list[tuple[str, str, str]]:
     text = path.read_text("utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     (grid,) = [
-        g for g in text_to_grids(text.replace(old, new), file=path.name) if looks_like_self_eval(g)
+        g
+        for g in text_to_grids(text.replace(old, new), file=path.name)
+        if is_self_evaluation(g.texts())
     ][:1]
     frames = score_table(grid_to_table(grid), table_id="t#1", policy=load_policy("national"))
     p = frames.problems

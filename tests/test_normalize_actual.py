@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from normalize import parse_actual, parse_target
+from jixiao.normalize import parse_actual, parse_target
 from tests.normalize_cases import decimal_of, unit_of
 
 PCT = ("%", "%", "1")

@@ -12,8 +12,8 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.errors import NumberParseError
-from normalize import compare, parse_actual, parse_decimal, parse_target
+from jixiao.core.errors import NumberParseError
+from jixiao.normalize import compare, parse_actual, parse_decimal, parse_target
 
 
 @dataclass(frozen=True)

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from jixiao.errors import NumberParseError
-from jixiao.model import Source
-from normalize import Unit, parse_amount, parse_chinese_number, parse_decimal
+from jixiao.core.errors import NumberParseError
+from jixiao.core.model import Source
+from jixiao.normalize import Unit, parse_amount, parse_chinese_number, parse_decimal
 
 DECIMALS = [
     ("409.90", "409.90"),

@@ -7,8 +7,8 @@ from decimal import Decimal
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from jixiao.errors import NumberParseError
-from normalize import (
+from jixiao.core.errors import NumberParseError
+from jixiao.normalize import (
     Target,
     clean_text,
     compare,
@@ -17,7 +17,7 @@ from normalize import (
     parse_decimal,
     parse_target,
 )
-from normalize.units import make_unit
+from jixiao.normalize.units import make_unit
 
 # Characters the grammar cares about, so that generated text often comes close to a target.
 GRAMMAR_CHARS = (

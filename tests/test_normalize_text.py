@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from normalize import clean_text
+from jixiao.normalize import clean_text
 
 CASES = [
     # (raw, cleaned, id)

@@ -7,7 +7,7 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from jixiao.cli import main
+from jixiao.cli.main import main
 
 
 @pytest.mark.parametrize(

@@ -19,10 +19,10 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from extract.grid import Grid
-from extract.pdf import PdfExtraction, pdf_to_extraction
-from jixiao.runner import InputFile, file_to_result
-from score import Frames, load_policy
+from jixiao.extract.grid import Grid
+from jixiao.extract.pdf import PdfExtraction, pdf_to_extraction
+from jixiao.pipeline.runner import InputFile, file_to_result
+from jixiao.score import Frames, load_policy
 from tests.fixture_generator import generator
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"

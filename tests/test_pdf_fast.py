@@ -15,12 +15,12 @@ import pdfplumber
 import pypdfium2 as pdfium
 import pytest
 
-from extract.grid import Grid
-from extract.pdf import PdfExtraction, PdfSettings, pdf_to_extraction
-from extract.pdf_cells import curves_to_lines, dedupe
-from extract.pdf_fast import dedupe as fast_dedupe
-from extract.pdf_fast import page_to_records
-from extract.pdfium_objects import Record, box_to_frame
+from jixiao.extract.grid import Grid
+from jixiao.extract.pdf import PdfExtraction, PdfSettings, pdf_to_extraction
+from jixiao.extract.pdf_pdfium import dedupe as fast_dedupe
+from jixiao.extract.pdf_pdfium import page_to_records
+from jixiao.extract.pdf_plumber import curves_to_lines, dedupe
+from jixiao.extract.pdfium_objects import Record, box_to_frame
 
 PDF = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 NAMES = sorted(

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jixiao.runner import InputFile, file_to_result
-from score import Frames, load_policy
+from jixiao.pipeline.runner import InputFile, file_to_result
+from jixiao.score import Frames, load_policy
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MANIFEST = {

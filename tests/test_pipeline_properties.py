@@ -11,9 +11,9 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from extract import grid_to_table, text_to_grids
-from extract.layout import looks_like_self_eval
-from score import SCHEMA, load_policy, score_table
+from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract import grid_to_table, text_to_grids
+from jixiao.score import SCHEMA, load_policy, score_table
 from tests.conftest import SEED
 
 WORDS = [
@@ -93,7 +93,7 @@ seed_pieces = st.lists(st.sampled_from(SEED_ROWS), min_size=1, max_size=40).map(
 def _read_everything(text: str) -> None:
     for grid in text_to_grids(text, file="t.tsv"):
         table = grid_to_table(grid)
-        if not looks_like_self_eval(grid):
+        if not is_self_evaluation(grid.texts()):
             continue
         frames = score_table(table, table_id="t.tsv#1", policy=POLICY)
         for name, columns in SCHEMA.items():

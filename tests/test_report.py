@@ -15,15 +15,15 @@ import pytest
 from click.testing import CliRunner
 from PIL import Image
 
-from jixiao.cli import main
-from jixiao.discover import discover
-from jixiao.report import DEFAULT_LIMIT, frames_to_report, order_tables, write_report
-from jixiao.report_html import report_to_html
-from jixiao.report_locate import ProblemRow, frame_to_problem_rows
-from jixiao.runner import run
-from normalize import clean_text, parse_decimal
-from score import Frames, load_policy
-from score.disagreement import fmt
+from jixiao.cli.main import main
+from jixiao.normalize import clean_text, parse_decimal
+from jixiao.pipeline.discover import discover
+from jixiao.pipeline.runner import run
+from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, order_tables, write_report
+from jixiao.report.html import report_to_html
+from jixiao.report.locate import ProblemRow, frame_to_problem_rows
+from jixiao.score import Frames, load_policy
+from jixiao.score.disagreement import fmt
 from tests.conftest import ROOT, SEED
 
 FIXTURE_DIRS = [ROOT / "fixtures" / name for name in ("seed", "pdf", "synthetic")]

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from extract import grid_to_table, text_to_grids
-from score import auto_candidates, load_policy, score_table, score_table_best
+from jixiao.extract import grid_to_table, text_to_grids
+from jixiao.score import auto_candidates, load_policy, score_table, score_table_best
 
 NATIONAL = load_policy("national")
 

@@ -8,14 +8,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.errors import PolicyError
-from normalize import compare, parse_actual, parse_target
-from score import builtin_policy_names, load_policy
-from score.disagreement import classify
-from score.execution import execution_of
-from score.indicators import score_indicator
-from score.policy import toml_to_policy
-from score.rounding import round_to
+from jixiao.core.errors import PolicyError
+from jixiao.normalize import compare, parse_actual, parse_target
+from jixiao.score import builtin_policy_names, load_policy
+from jixiao.score.disagreement import classify
+from jixiao.score.execution import execution_of
+from jixiao.score.indicators import score_indicator
+from jixiao.score.policy import toml_to_policy
+from jixiao.score.rounding import round_to
 
 NATIONAL = load_policy("national")
 SHANGHAI = load_policy("shanghai-2024")

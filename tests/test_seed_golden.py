@@ -12,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from jixiao.runner import discover, run
-from score import FRAME_NAMES, Frames, auto_candidates, load_policy
+from jixiao.pipeline.runner import discover, run
+from jixiao.score import FRAME_NAMES, Frames, auto_candidates, load_policy
 from tests.golden_frames import GOLDEN, read_golden
 
 SEED_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "seed"

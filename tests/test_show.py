@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from extract.grid import Cell, Grid
-from jixiao.errors import InputError
-from jixiao.model import Source
-from jixiao.show import COLOURS, Selection, grid_to_text, select, show_file
+from jixiao.core.errors import InputError
+from jixiao.core.model import Source
+from jixiao.extract.grid import Cell, Grid
+from jixiao.report.show import COLOURS, Selection, grid_to_text, select, show_file
 from tests.conftest import ROOT, SEED
 
 PDF = ROOT / "fixtures" / "pdf"

@@ -1,7 +1,7 @@
 """Find the grid cell each ``problems`` row is about.
 
 A row of the problems frame keeps only ``page``/``line`` and ``field``; the report re-reads the
-table (:func:`extract.layout.grid_to_table`) and matches each row to a cell:
+table (:func:`jixiao.extract.layout.grid_to_table`) and matches each row to a cell:
 
 - problems of the layout reader (``unread_cell``, ``row_realigned`` …) are in
   ``SelfEvalTable.problems`` with their full source: matched by code and message;
@@ -21,11 +21,12 @@ from typing import Any
 
 import pandas as pd
 
-from extract.table import CellText, FundRow, SelfEvalTable
-from jixiao.errors import NumberParseError
-from jixiao.model import Source
-from normalize import clean_text, parse_decimal
-from score.disagreement import fmt
+from jixiao.core.errors import NumberParseError
+from jixiao.core.model import Source
+from jixiao.core.vocabulary import FUND_TOTAL_WORDS
+from jixiao.extract.table import CellText, FundRow, SelfEvalTable
+from jixiao.normalize import clean_text, parse_decimal
+from jixiao.score.disagreement import fmt
 
 _FUND_FIELDS = ("budget_initial", "budget_adjusted", "spent", "weight", "rate", "score")
 # Problem field → the IndicatorRow attributes that can hold it, in the order score/ reads them
@@ -130,9 +131,9 @@ def _cell_slot(field: str, cell: CellText | None, name: str = "") -> Iterator[Sl
 
 
 def _total_fund_index(funds: Sequence[FundRow]) -> int | None:
-    """The 年度资金总额 row, chosen as :mod:`score.table` chooses it."""
+    """The 年度资金总额 row, chosen as :mod:`jixiao.score.scoring` chooses it."""
     for index, row in enumerate(funds):
-        if any(word in clean_text(row.label.raw) for word in ("资金总额", "合计", "总计")):
+        if any(word in clean_text(row.label.raw) for word in FUND_TOTAL_WORDS):
             return index
     return 0 if funds else None
 

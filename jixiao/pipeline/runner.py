@@ -4,7 +4,7 @@ Each file is read on its own (:func:`file_to_result`); whatever goes wrong with 
 ``problems`` row naming the file, and the run goes on with the next one. :func:`run` processes
 files one after another in this process and keeps every frame in memory (the library API, used
 by the golden tests); parallel, resumable runs that write per-file parts are
-:func:`jixiao.batch.run_batch`.
+:func:`jixiao.batch.run.run_batch`.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from extract.grid import Grid
-from extract.layout import grid_to_table, looks_like_self_eval
-from extract.pdf import pdf_to_extraction
-from extract.tsv import bytes_to_text, text_to_grids
-from jixiao.discover import INPUT_SUFFIXES, InputFile, discover
-from jixiao.errors import InputError
-from jixiao.model import Problem, Severity, Source
-from score import (
+from jixiao.core.errors import InputError
+from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.grid import Grid
+from jixiao.extract.layout import grid_to_table
+from jixiao.extract.pdf import pdf_to_extraction
+from jixiao.extract.tsv import bytes_to_text, text_to_grids
+from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
+from jixiao.score import (
     Frames,
     Policy,
     concat_frames,
@@ -51,7 +52,7 @@ class FileResult:
     sha256: str
     size: int
     pages: int
-    status: str  # "ok", "failed" (no table read), "timeout" or "crashed" (see jixiao.batch_pool)
+    status: str  # "ok", "failed" (no table read), "timeout" or "crashed" (see jixiao.batch.pool)
     tables: int
     indicators: int
     problems: int
@@ -107,7 +108,7 @@ def _grids_to_frames(
     parts: list[Frames] = []
     skipped = list(problems)
     for grid in grids:
-        if not looks_like_self_eval(grid):
+        if not is_self_evaluation(grid.texts()):
             first = next(grid.iter_nonempty(), None)
             preview = first.text.strip()[:30] if first else ""
             skipped.append(

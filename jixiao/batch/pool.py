@@ -2,8 +2,8 @@
 
 :func:`map_isolated` keeps up to ``workers`` children running and yields each file's result as
 it finishes (completion order; the caller sorts). A child runs the work — in a local batch,
-:func:`~jixiao.runner.file_to_result` and writing the file's parts — pickles its return value
-into a pipe and exits, so a file cannot leak memory or state into the next one. A child still
+:func:`~jixiao.pipeline.runner.file_to_result` and writing the file's parts — pickles its return
+value into a pipe and exits, so a file cannot leak memory or state into the next one. A child still
 running at the time limit is killed (status ``timeout``); a child that dies without a result (a
 crash in a C library, the out-of-memory killer) is status ``crashed``; either way the caller's
 ``stopped`` function turns it into a result, one ``file_error`` row (:func:`stopped_result`).
@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
-from jixiao.runner import FileResult, InputFile, file_to_result, stopped_file_result
-from score import Policy
+from jixiao.pipeline.runner import FileResult, InputFile, file_to_result, stopped_file_result
+from jixiao.score import Policy
 
 CAN_ISOLATE = hasattr(os, "fork")
 _CHILD_FAILED = 70  # exit code of a child whose work raised (file_to_result never should)
@@ -116,7 +116,8 @@ def map_isolated(
 def guarded_file_to_result(
     file: InputFile, policies: Sequence[Policy], time_limit: float | None
 ) -> FileResult:
-    """:func:`~jixiao.runner.file_to_result` in a child process with a time limit (a Dask task)."""
+    """:func:`~jixiao.pipeline.runner.file_to_result` in a child process with a time limit
+    (a Dask task)."""
     work = _Reader(tuple(policies))
     return next(map_isolated([file], work, stopped_result, workers=1, time_limit=time_limit))
 

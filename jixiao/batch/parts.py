@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
-from jixiao.runner import FileResult
+from jixiao.pipeline.runner import FileResult
 
 PARTS_DIR = "parts"
 JOURNAL = "journal.jsonl"

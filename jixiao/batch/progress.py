@@ -15,11 +15,11 @@ from typing import Any, Protocol
 
 from tqdm import tqdm
 
-from jixiao.batch_parts import FileRecord
+from jixiao.batch.parts import FileRecord
 
 
 class Progress(Protocol):
-    """What :func:`jixiao.batch.run_batch` reports to while it runs."""
+    """What :func:`jixiao.batch.run.run_batch` reports to while it runs."""
 
     def start(self, total: int, done: int, how: str) -> None:
         """``total`` files, ``done`` of them already (reused); ``how`` names the executor."""

@@ -1,6 +1,6 @@
 """Run the unit of work on a Dask distributed cluster (``--scheduler ADDRESS``).
 
-Each file is one task, :func:`jixiao.batch_pool.guarded_file_to_result`: the worker reads the
+Each file is one task, :func:`jixiao.batch.pool.guarded_file_to_result`: the worker reads the
 file in a forked child with the same time limit as a local run, and sends the file's frames
 back; this process writes the parts, so the outputs are the same as a local run's. Workers
 need jixiao (same version) installed and the input files at the same absolute paths (a shared
@@ -18,10 +18,10 @@ from collections.abc import Generator, Iterable, Sequence
 from typing import Any
 
 from jixiao import __version__
-from jixiao.batch_pool import guarded_file_to_result, hash_file
-from jixiao.errors import ClusterError
-from jixiao.runner import FileResult, InputFile, stopped_file_result
-from score import Policy
+from jixiao.batch.pool import guarded_file_to_result, hash_file
+from jixiao.core.errors import ClusterError
+from jixiao.pipeline.runner import FileResult, InputFile, stopped_file_result
+from jixiao.score import Policy
 
 TASKS_PER_THREAD = 4
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from extract.pdf_pages import squash
-from extract.pdf_text import Char, chars_to_lines, chars_to_text, line_to_text
+from jixiao.extract.pdf_pages import squash
+from jixiao.extract.pdf_text import Char, chars_to_lines, chars_to_text, line_to_text
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-down
 

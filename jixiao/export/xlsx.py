@@ -23,7 +23,7 @@ import pandas as pd
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from jixiao.labels_zh import column_labels, sheet_name
+from jixiao.export.labels_zh import column_labels, sheet_name
 
 MAX_ROWS = 1_048_575  # data rows under the header
 _MAX_WIDTH, _MIN_WIDTH = 50, 6

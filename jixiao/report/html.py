@@ -1,4 +1,4 @@
-"""Render a :class:`~jixiao.report_model.Report` as one self-contained HTML page, in Chinese.
+"""Render a :class:`~jixiao.report.model.Report` as one self-contained HTML page, in Chinese.
 
 No network, no external scripts, styles, fonts or images: page images are ``data:`` URIs and
 the filters are a small inline script. Every problem is an ``<li data-problem="i">`` (i its
@@ -13,11 +13,11 @@ import html
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from extract.grid import Cell, Grid
 from jixiao import __version__
-from jixiao.report_image import Crop, union_bbox
-from jixiao.report_locate import CellRef, ProblemRow, is_missing
-from jixiao.report_model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
+from jixiao.extract.grid import Cell, Grid
+from jixiao.report.image import Crop, union_bbox
+from jixiao.report.locate import CellRef, ProblemRow, is_missing
+from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 _OMITTED_LISTED = 500

@@ -1,7 +1,7 @@
 """One PDF page read with PDFium → the ruled tables on it (:class:`TablePart`), fast.
 
-The same steps as :func:`extract.pdf_cells.plumber_page_to_parts`, on PDFium's records instead
-of pdfminer's (see :mod:`extract.pdfium_objects`):
+The same steps as :func:`jixiao.extract.pdf_plumber.plumber_page_to_parts`, on PDFium's records
+instead of pdfminer's (see :mod:`jixiao.extract.pdfium_objects`):
 
 1. ``page_to_records``: characters (fake bold removed by pdfplumber's ``dedupe_chars`` rule)
    and ruling edges, in pdfplumber's coordinates;
@@ -31,8 +31,14 @@ from pdfplumber.table import (
 )
 from pdfplumber.utils.geometry import filter_edges
 
-from extract.pdf_cells import TABLE_SETTINGS, BBox, TablePart, boxes_to_parts, open_sides_to_lines
-from extract.pdfium_objects import Record, page_to_edges, page_to_frame, textpage_to_chars
+from jixiao.extract.pdf_plumber import (
+    TABLE_SETTINGS,
+    BBox,
+    TablePart,
+    boxes_to_parts,
+    open_sides_to_lines,
+)
+from jixiao.extract.pdfium_objects import Record, page_to_edges, page_to_frame, textpage_to_chars
 
 READER = "pdfium"
 
@@ -146,8 +152,3 @@ def records_to_parts(records: PageRecords, number: int) -> list[TablePart]:
     ]
     tables = edges_to_tables(records.edges, explicit)
     return boxes_to_parts(tables, records.chars, number, READER)
-
-
-def pdfium_page_to_parts(page: pdfium.PdfPage, number: int) -> list[TablePart]:
-    """Ruled tables of a PDFium page (the page stays open: the caller closes it)."""
-    return records_to_parts(page_to_records(page), number)

@@ -2,43 +2,33 @@
 
 CSV files are UTF-8 with a BOM so that Excel opens the Chinese text correctly; Parquet files
 keep the contract's dtypes; the XLSX workbook (``results.xlsx``) has one sheet per frame (see
-:mod:`jixiao.export_xlsx`). Headers are the contract's English names, or the Chinese labels
-of :mod:`jixiao.labels_zh` with ``labels="zh"``.
+:mod:`jixiao.export.xlsx`). Headers are the contract's English names, or the Chinese labels
+of :mod:`jixiao.export.labels_zh` with ``labels="zh"``.
 
-A batch run's combined outputs are rebuilt from the per-file parts (:func:`write_combined`),
-streaming: memory holds one chunk of rows, not the whole run. ``manifest.json`` records the
-inputs (with content hashes), the versions of jixiao and its libraries, the settings, the
-counts and the timings.
+:func:`write_chunks` writes frames that arrive in chunks (a batch run streams its per-file
+parts through it, :mod:`jixiao.batch.combine`), so memory holds one chunk, not the whole run.
 """
 
 from __future__ import annotations
 
-import json
 import os
-import platform
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Protocol
 
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-from jixiao import __version__
-from jixiao.batch_parts import FileRecord
-from jixiao.export_xlsx import XlsxSheet, XlsxWorkbook
-from jixiao.labels_zh import column_labels
-from score import FRAME_NAMES, SCHEMA, Frames, Policy, empty_frame
+from jixiao.export.labels_zh import column_labels
+from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
+from jixiao.score import FRAME_NAMES, SCHEMA, Frames, empty_frame
 
 FORMATS = ("csv", "parquet", "xlsx")
 DEFAULT_FORMATS = ("csv", "parquet")
 XLSX_NAME = "results.xlsx"
-CHUNK_ROWS = 50_000
-_LIBRARIES = ("pandas", "pyarrow", "regex", "pdfplumber", "pypdfium2", "camelot-py", "click")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,41 +44,11 @@ def write_frames(
     frames: Frames, out_dir: Path, formats: Sequence[str], labels: str = "en"
 ) -> list[Path]:
     """Write in-memory frames in each format; return the paths written."""
-    written, _ = _write(out_dir, formats, labels, lambda name: iter([getattr(frames, name)]))
+    written, _ = write_chunks(out_dir, formats, labels, lambda name: iter([getattr(frames, name)]))
     return written
 
 
-def write_combined(
-    out_dir: Path, records: Sequence[FileRecord], formats: Sequence[str], labels: str = "en"
-) -> tuple[list[Path], Totals]:
-    """Rebuild the combined outputs from the parts of ``records``, in the records' order."""
-
-    def chunks(name: str) -> Iterator[pd.DataFrame]:
-        pending: list[pa.Table] = []
-        rows = 0
-        for record in records:
-            relative = record.parts.get(name)
-            if relative is None:
-                continue
-            part = pq.read_table(out_dir / relative)
-            pending.append(part)
-            rows += part.num_rows
-            if rows >= CHUNK_ROWS:
-                yield _stack(name, pending)
-                pending, rows = [], 0
-        if pending:
-            yield _stack(name, pending)
-
-    return _write(out_dir, formats, labels, chunks)
-
-
-def _stack(name: str, parts: list[pa.Table]) -> pd.DataFrame:
-    """One frame of many parts (converted to pandas once, not part by part)."""
-    frame: pd.DataFrame = pa.concat_tables(parts).to_pandas()
-    return frame.astype(SCHEMA[name])
-
-
-def _write(
+def write_chunks(
     out_dir: Path,
     formats: Sequence[str],
     labels: str,
@@ -204,80 +164,3 @@ class _Counter:
 
     def totals(self) -> Totals:
         return Totals(dict(self.rows), dict(self.severities), dict(self.policies))
-
-
-def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:
-    """The combined frames of some records, in memory, in the records' order."""
-    records = list(records)
-    frames = {}
-    for name in FRAME_NAMES:
-        parts = [pq.read_table(out_dir / r.parts[name]) for r in records if name in r.parts]
-        frames[name] = _stack(name, parts) if parts else empty_frame(name)
-    return Frames(**frames)
-
-
-def manifest_of(
-    *,
-    status: str,
-    records: Sequence[FileRecord],
-    totals: Totals,
-    inputs: Sequence[str],
-    policies: Sequence[Policy],
-    settings: Mapping[str, Any],
-    started: datetime,
-    seconds: float,
-    peak_rss_mb: Mapping[str, float],
-    outputs: Sequence[Path],
-    out_dir: Path,
-) -> dict[str, object]:
-    """The manifest of a run, as a JSON-ready dict."""
-    failed = [r for r in records if r.failed]
-    return {
-        "jixiao_version": __version__,
-        "status": status,
-        "python": platform.python_version(),
-        "libraries": {name: _version(name) for name in _LIBRARIES},
-        "policy": {
-            "name": policies[0].name if len(policies) == 1 else "auto",
-            "candidates": [{"name": p.name, "description": p.description} for p in policies],
-        },
-        "inputs": list(inputs),
-        "settings": dict(settings),
-        "started": started.isoformat(timespec="seconds"),
-        "finished": datetime.now(UTC).isoformat(timespec="seconds"),
-        "counts": {
-            "files": len(records),
-            "files_failed": len(failed),
-            "files_reused": sum(r.reused for r in records),
-            "files_by_status": dict(sorted(Counter(r.status for r in records).items())),
-            "tables": totals.rows["tables"],
-            "indicators": totals.rows["indicators"],
-            "funds": totals.rows["funds"],
-            "problems": totals.rows["problems"],
-            "problems_by_severity": dict(totals.severities),
-            "tables_by_policy": dict(sorted(totals.policies.items())),
-        },
-        "timings": {
-            "seconds_total": round(seconds, 4),
-            "peak_rss_mb": dict(peak_rss_mb),
-            "seconds_per_file": {r.path: round(r.seconds, 4) for r in records},
-        },
-        "files": [r.to_json() for r in records],
-        "outputs": [p.relative_to(out_dir).as_posix() for p in outputs],
-    }
-
-
-def write_manifest(manifest: Mapping[str, object], out_dir: Path) -> Path:
-    """Write ``manifest.json`` atomically (a reader never sees half a manifest)."""
-    path = out_dir / "manifest.json"
-    temporary = path.with_name("manifest.json.tmp")
-    temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
-    os.replace(temporary, path)
-    return path
-
-
-def _version(name: str) -> str | None:
-    try:
-        return metadata.version(name)
-    except metadata.PackageNotFoundError:
-        return None

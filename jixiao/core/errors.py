@@ -4,20 +4,21 @@
 
     JixiaoError                      base of everything jixiao raises on purpose
     ├── InputError                   a file cannot be read at all (missing, binary, empty)
+    ├── NoInputsError(ValueError)    the paths given hold no file jixiao reads
     ├── ParseError(ValueError)       a piece of text cannot be understood
     │   └── NumberParseError         '12.3.4' is not a number
     ├── PolicyError(ValueError)      a scoring policy file is missing or invalid
     └── ClusterError                 a Dask scheduler cannot be used (absent, unreachable,
                                      another jixiao version on its workers)
 
-Every error carries the raw text and, when known, the :class:`~jixiao.model.Source` it came
+Every error carries the raw text and, when known, the :class:`~jixiao.core.model.Source` it came
 from, so a message reads like ``cannot parse number '12.3.4' (seed.txt line 17, col 7)``.
 Inside a batch run these errors never escape: the runner turns them into ``problems`` rows.
 """
 
 from __future__ import annotations
 
-from jixiao.model import Source
+from jixiao.core.model import Source
 
 
 class JixiaoError(Exception):
@@ -31,6 +32,10 @@ class InputError(JixiaoError):
         super().__init__(f"{file}: {message}")
         self.file = file
         self.code = code
+
+
+class NoInputsError(JixiaoError, ValueError):
+    """The paths given to a run hold no input file (or do not exist)."""
 
 
 class ParseError(JixiaoError, ValueError):

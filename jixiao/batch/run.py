@@ -5,9 +5,9 @@
 1. **plan** — with ``resume``, a file whose content hash, settings fingerprint (policies and
    jixiao version) and parts are unchanged since the last run is reused; everything else is
    done (again). A file that timed out is retried only under a longer time limit.
-2. **read** — the files to do go to the executor (:mod:`jixiao.batch_pool`, one child process
-   per file, or :mod:`jixiao.batch_dask`); as each one finishes its frames are written as
-   parts and its record appended to the journal (:mod:`jixiao.batch_parts`), so memory holds
+2. **read** — the files to do go to the executor (:mod:`jixiao.batch.pool`, one child process
+   per file, or :mod:`jixiao.batch.cluster`); as each one finishes its frames are written as
+   parts and its record appended to the journal (:mod:`jixiao.batch.parts`), so memory holds
    one file's frames and a stopped run loses nothing already done.
 3. **combine** — the combined outputs are rebuilt from the parts in name order (then table
    number, as each part is in table order), so every executor and worker count gives the same
@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import resource
 import signal
 import sys
 import threading
@@ -34,8 +33,11 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import __version__
-from jixiao.batch_dask import map_on_dask
-from jixiao.batch_parts import (
+from jixiao.batch.cluster import map_on_dask
+from jixiao.batch.combine import write_combined
+from jixiao.batch.manifest import manifest_of
+from jixiao.batch.manifest import write_manifest as _write_manifest
+from jixiao.batch.parts import (
     FileRecord,
     Journal,
     clear_parts,
@@ -44,14 +46,13 @@ from jixiao.batch_parts import (
     remove_parts,
     write_parts,
 )
-from jixiao.batch_pool import Stopped, hash_file, map_isolated, stopped_result
-from jixiao.batch_progress import NullProgress, Progress
-from jixiao.batch_warmup import warm_up
-from jixiao.export import DEFAULT_FORMATS, FORMATS, Totals, manifest_of, write_combined
-from jixiao.export import write_manifest as _write_manifest
-from jixiao.labels_zh import LABEL_SETS
-from jixiao.runner import FileResult, InputFile, file_to_result
-from score import Policy
+from jixiao.batch.pool import Stopped, hash_file, map_isolated, stopped_result
+from jixiao.batch.progress import NullProgress, Progress
+from jixiao.batch.warmup import warm_up
+from jixiao.export.labels_zh import LABEL_SETS
+from jixiao.export.write import DEFAULT_FORMATS, FORMATS, Totals
+from jixiao.pipeline.runner import FileResult, InputFile, file_to_result
+from jixiao.score import Policy
 
 COMPLETE, INTERRUPTED, RUNNING = "complete", "interrupted", "running"
 
@@ -327,7 +328,12 @@ def _complete(totals: Totals) -> Totals:
 
 
 def _peak_rss_mb() -> dict[str, float]:
-    """Peak resident memory of this process and of the largest finished child, in MB."""
+    """Peak resident memory of this process and of the largest finished child, in MB (empty
+    where the platform has no ``resource`` module: Windows)."""
+    if sys.platform == "win32":
+        return {}
+    import resource  # noqa: PLC0415 - POSIX only: a top-level import breaks the CLI on Windows
+
     scale = 1 / 1024 if sys.platform != "darwin" else 1 / 1024 / 1024  # KB on Linux, B on macOS
     return {
         "main": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * scale, 1),

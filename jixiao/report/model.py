@@ -1,7 +1,7 @@
-"""The values the spot-check report is built from (see :mod:`jixiao.report`).
+"""The values the spot-check report is built from (see :mod:`jixiao.report.build`).
 
-Plain frozen dataclasses, so that gathering the data (:mod:`jixiao.report`) and rendering it
-(:mod:`jixiao.report_html`) stay apart and can be tested apart.
+Plain frozen dataclasses, so that gathering the data (:mod:`jixiao.report.build`) and rendering it
+(:mod:`jixiao.report.html`) stay apart and can be tested apart.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from extract.grid import Grid
-from jixiao.report_image import Crop
-from jixiao.report_locate import CellRef, ProblemRow
+from jixiao.extract.grid import Grid
+from jixiao.report.image import Crop
+from jixiao.report.locate import CellRef, ProblemRow
 
 SEVERITIES = ("error", "warning", "info")
 GRADES = ("优", "良", "中", "差")

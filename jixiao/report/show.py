@@ -17,10 +17,10 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
-from extract.grid import Grid
-from jixiao.errors import InputError
-from jixiao.report_image import DEFAULT_DPI
-from jixiao.report_source import SourceFile, read_source
+from jixiao.core.errors import InputError
+from jixiao.extract.grid import Grid
+from jixiao.report.image import DEFAULT_DPI
+from jixiao.report.source import SourceFile, read_source
 
 COLOURS = ((214, 39, 40), (31, 119, 180), (44, 160, 44), (255, 127, 14), (148, 103, 189))
 _CELL_WIDTH = 14
@@ -205,7 +205,7 @@ def show_file(
     """What ``jixiao show`` does: for a PDF, draw the page to ``output`` (PNG) and return a
     summary of the tables drawn; for a text input, return the grid as text (and write it to
     ``output`` when given). Raises ``ValueError`` for a bad choice (no such table or page, no
-    output for a PDF) and :class:`~jixiao.errors.InputError` for a file that cannot be read."""
+    output for a PDF) and :class:`~jixiao.core.errors.InputError` for a file that cannot be read."""
     source = read_source(path, path.name)
     if source.error:
         raise InputError(source.error, file=path.name, code="file_error")

@@ -13,17 +13,18 @@ from pathlib import Path
 import click
 
 from jixiao import __version__
-from jixiao.batch import BatchResult, BatchSettings, run_batch
-from jixiao.batch_progress import BarProgress, LogProgress, NullProgress, Progress
-from jixiao.discover import Filters, discover
-from jixiao.errors import ClusterError, InputError, PolicyError
-from jixiao.export import DEFAULT_FORMATS, FORMATS, XLSX_NAME, Totals
-from jixiao.labels_zh import LABEL_SETS
-from jixiao.parse_commands import parse_actual_command, parse_target_command
-from jixiao.report import DEFAULT_LIMIT, write_batch_report  # report: out/report.html
-from jixiao.report_image import DEFAULT_DPI
-from jixiao.show import show_file  # jixiao show
-from score import AUTO, Policy, auto_candidates, builtin_policy_names, load_policy
+from jixiao.api import policies_for, run
+from jixiao.batch.progress import BarProgress, LogProgress, NullProgress, Progress
+from jixiao.batch.run import BatchResult, BatchSettings
+from jixiao.cli.parse import parse_actual_command, parse_target_command
+from jixiao.core.errors import ClusterError, InputError, NoInputsError, PolicyError
+from jixiao.export.labels_zh import LABEL_SETS
+from jixiao.export.write import DEFAULT_FORMATS, FORMATS, XLSX_NAME, Totals
+from jixiao.pipeline.discover import Filters
+from jixiao.report.build import DEFAULT_LIMIT
+from jixiao.report.image import DEFAULT_DPI
+from jixiao.report.show import show_file  # jixiao show
+from jixiao.score import Policy, builtin_policy_names, load_policy
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEFAULT_FILE_TIMEOUT = 600.0
@@ -43,10 +44,8 @@ def main() -> None:
 
 
 def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[Policy, ...]:
-    if value == AUTO:
-        return auto_candidates()
     try:
-        return (load_policy(value),)
+        return policies_for(value)
     except PolicyError as error:
         raise click.BadParameter(str(error)) from error
 
@@ -180,12 +179,6 @@ def run_command(
       jixiao run /shared/reports -o out/ --scheduler tcp://10.0.0.5:8786
       jixiao run reports/ -o out/ --report-limit 1000   # then open out/report.html
     """
-    files = discover(inputs, Filters(include, exclude))
-    if not files:
-        raise click.UsageError(
-            f"no .txt, .tsv or .pdf files found in {', '.join(map(str, inputs))}"
-            + (" (check --include/--exclude)" if include or exclude else "")
-        )
     settings = BatchSettings(
         workers=workers,
         file_timeout=file_timeout,
@@ -195,18 +188,20 @@ def run_command(
         scheduler=scheduler,
     )
     try:
-        result = run_batch(
-            files,
-            policy,
+        result = run(
+            inputs,
             out_dir,
-            settings,
+            policy,
+            settings=settings,
+            filters=Filters(include, exclude),
+            report_limit=report_limit,
             progress=_progress(quiet=quiet),
-            inputs=[str(p) for p in inputs],
         )
+    except NoInputsError as error:
+        message = str(error).replace("include/exclude", "--include/--exclude")
+        raise click.UsageError(message) from error
     except ClusterError as error:
         raise click.BadParameter(str(error), param_hint="--scheduler") from error
-    if not result.interrupted:
-        write_batch_report(out_dir, result.records, files, report_limit)
     if not quiet:
         click.echo(_summary(result, out_dir, policy))
     _exit(result, out_dir, formats)
@@ -291,7 +286,7 @@ main.add_command(parse_target_command)
 main.add_command(parse_actual_command)
 
 
-# -- jixiao show (jixiao.show) --------------------------------------------------------------------
+# -- jixiao show (jixiao.report.show) --------------------------------------------------------------
 @main.command(context_settings=CONTEXT)
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(

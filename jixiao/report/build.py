@@ -3,11 +3,11 @@
 :func:`frames_to_report` gathers what the page shows — a summary of the run and, per table
 (problem tables first, at most ``limit``), the grid jixiao read, an image of the same region of
 the PDF page (or the source lines of a text input) and the problems, each tied to its cell
-(:mod:`jixiao.report_locate`). :func:`report_to_html` (in :mod:`jixiao.report_html`) renders it;
+(:mod:`jixiao.report.locate`). :func:`report_to_html` (in :mod:`jixiao.report.html`) renders it;
 :func:`write_report` does both and writes the file.
 
 The frames keep no geometry, so the source files of the tables shown are read a second time
-(:mod:`jixiao.report_source`); the cost is bounded by ``limit``.
+(:mod:`jixiao.report.source`); the cost is bounded by ``limit``.
 """
 
 from __future__ import annotations
@@ -20,14 +20,14 @@ from typing import Any
 
 import pandas as pd
 
-from extract.layout import grid_to_table
-from extract.pdf import PdfSettings
-from jixiao.batch_parts import FileRecord
-from jixiao.discover import InputFile
-from jixiao.export import concat_parts
-from jixiao.report_html import report_to_html
-from jixiao.report_image import DEFAULT_DPI, Crop, grid_to_regions, pdf_to_crops
-from jixiao.report_locate import (
+from jixiao.batch.combine import concat_parts
+from jixiao.batch.parts import FileRecord
+from jixiao.extract.layout import grid_to_table
+from jixiao.extract.pdf import PdfSettings
+from jixiao.pipeline.discover import InputFile
+from jixiao.report.html import report_to_html
+from jixiao.report.image import DEFAULT_DPI, Crop, grid_to_regions, pdf_to_crops
+from jixiao.report.locate import (
     CellRef,
     ProblemRow,
     frame_to_problem_rows,
@@ -35,7 +35,7 @@ from jixiao.report_locate import (
     locate_problems,
     table_to_slots,
 )
-from jixiao.report_model import (
+from jixiao.report.model import (
     GRADES,
     NO_GRADE,
     SEVERITIES,
@@ -44,8 +44,8 @@ from jixiao.report_model import (
     Summary,
     TableCard,
 )
-from jixiao.report_source import SourceFile, file_kind, pdf_page_count, read_source
-from score import Frames
+from jixiao.report.source import SourceFile, file_kind, pdf_page_count, read_source
+from jixiao.score import Frames
 
 DEFAULT_LIMIT = 300
 

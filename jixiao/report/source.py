@@ -2,7 +2,7 @@
 
 The frames keep no grid geometry, so the report reads each source file it shows a second time
 with the same extract functions the runner uses. ``table_id`` is ``<name>#<n>``, where n counts
-from 1 the grids of the file that :func:`extract.layout.looks_like_self_eval` accepts, in
+from 1 the grids of the file that :func:`jixiao.core.vocabulary.is_self_evaluation` accepts, in
 order: :func:`grids_to_table_ids` gives that numbering.
 """
 
@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
-from extract.grid import Grid
-from extract.layout import looks_like_self_eval
-from extract.pdf import PdfSettings, pdf_to_extraction
-from extract.tsv import bytes_to_text, text_to_grids
-from jixiao.errors import InputError
-from jixiao.model import Problem
+from jixiao.core.errors import InputError
+from jixiao.core.model import Problem
+from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.grid import Grid
+from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
+from jixiao.extract.tsv import bytes_to_text, text_to_grids
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +46,7 @@ class SourceFile:
 
 def self_eval_grids(grids: Iterable[Grid]) -> list[Grid]:
     """The grids the runner scores, in order: those that look like a 自评表."""
-    return [grid for grid in grids if looks_like_self_eval(grid)]
+    return [grid for grid in grids if is_self_evaluation(grid.texts())]
 
 
 def grids_to_table_ids(name: str, grids: Iterable[Grid]) -> dict[str, Grid]:
@@ -56,15 +56,6 @@ def grids_to_table_ids(name: str, grids: Iterable[Grid]) -> dict[str, Grid]:
     {}
     """
     return {f"{name}#{n}": grid for n, grid in enumerate(self_eval_grids(grids), start=1)}
-
-
-def table_id_to_file(table_id: str) -> str:
-    """The file name part of a table id.
-
-    >>> table_id_to_file("2024/a#b.txt#3")
-    '2024/a#b.txt'
-    """
-    return table_id.rsplit("#", 1)[0]
 
 
 def file_kind(path: Path) -> str:

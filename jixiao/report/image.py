@@ -17,7 +17,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from extract.grid import Cell, Grid
+from jixiao.extract.grid import Grid
 
 BBox = tuple[float, float, float, float]
 DEFAULT_DPI = 110
@@ -79,13 +79,6 @@ def grid_to_regions(grid: Grid) -> list[Region]:
             Region(page, (x0 - PAD_POINTS, top - PAD_POINTS, x1 + PAD_POINTS, bottom + PAD_POINTS))
         )
     return regions
-
-
-def cells_bbox(cells: Sequence[Cell], page: int) -> BBox | None:
-    """The union box of the given cells on one page."""
-    return union_bbox(
-        c.source.bbox for c in cells if c.source.page == page and c.source.bbox is not None
-    )
 
 
 def image_to_png(image: Image.Image) -> bytes:

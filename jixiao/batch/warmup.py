@@ -12,9 +12,9 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from jixiao.batch_parts import write_parts
-from jixiao.runner import InputFile, file_to_result
-from score import Policy
+from jixiao.batch.parts import write_parts
+from jixiao.pipeline.runner import InputFile, file_to_result
+from jixiao.score import Policy
 
 _TABLE_LINES = (
     "# 财政项目支出绩效自评表",

@@ -14,11 +14,11 @@ from typing import Any
 
 import regex
 
-from extract.labels import label_key, money_unit
-from extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
-from jixiao.model import Problem, ProblemLog
-from normalize import clean_text, compare, parse_actual, parse_target
-from score.checks import (
+from jixiao.core.model import Problem, ProblemLog
+from jixiao.core.vocabulary import FUND_TOTAL_WORDS, label_key, money_unit, points_of
+from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
+from jixiao.normalize import clean_text, compare, parse_actual, parse_target
+from jixiao.score.checks import (
     Checks,
     check_deviation_note,
     check_execution,
@@ -30,12 +30,12 @@ from score.checks import (
     check_totals,
     check_year,
 )
-from score.execution import execution_of
-from score.frames import Frames, records_to_frame
-from score.indicators import IndicatorScore, score_indicator
-from score.policy import Policy
-from score.rounding import decimals_step, round_to
-from score.rows import points_of, row_to_texts
+from jixiao.score.execution import execution_of
+from jixiao.score.frames import Frames, records_to_frame
+from jixiao.score.indicators import IndicatorScore, score_indicator
+from jixiao.score.policy import Policy
+from jixiao.score.rounding import decimals_step, round_to
+from jixiao.score.rows import row_to_texts
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -164,7 +164,7 @@ def _execution_weight_from_labels(table: SelfEvalTable) -> Decimal | None:
 
 def _total_fund_index(funds: tuple[FundRow, ...]) -> int | None:
     for index, row in enumerate(funds):
-        if any(word in label_key(row.label.raw) for word in ("资金总额", "合计", "总计")):
+        if any(word in label_key(row.label.raw) for word in FUND_TOTAL_WORDS):
             return index
     return 0 if funds else None
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import click
 
-from normalize import Measurement, Target, parse_actual, parse_target
+from jixiao.normalize import Measurement, Target, parse_actual, parse_target
 
 
 def _plain(value: Decimal | None) -> str | None:

@@ -1,0 +1,170 @@
+"""The Python API: 自评表 in, tidy pandas frames out, for a notebook or a script.
+
+:func:`read` runs the whole pipeline in this process (find the files, extract, normalize,
+score) and returns a :class:`Result` whose frames follow the same contract as the files
+``jixiao run`` writes (README, Output contract). :func:`run` is the batch form the command line
+uses: worker processes, per-file parts, resume, the combined outputs and the report.
+
+>>> import jixiao
+>>> result = jixiao.read("fixtures/seed", policy="shanghai-2024")
+>>> len(result.tables), len(result.indicators)
+(6, 43)
+>>> result.tables[["table_id", "score_total_reported", "score_total", "grade"]].head(3)
+                     table_id  score_total_reported  score_total grade
+0  000_a203d4b834672a09.txt#1                 94.95        94.95     优
+1  000_a203d4b834672a09.txt#2                 95.22        95.22     优
+2  000_a203d4b834672a09.txt#3                 82.82        82.82     良
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+
+import pandas as pd
+
+from jixiao.batch.progress import Progress
+from jixiao.batch.run import BatchResult, BatchSettings, run_batch
+from jixiao.core.errors import NoInputsError
+from jixiao.export.write import DEFAULT_FORMATS, write_frames
+from jixiao.pipeline.discover import INPUT_SUFFIXES, Filters, InputFile, discover
+from jixiao.pipeline.runner import FileResult
+from jixiao.pipeline.runner import run as run_in_process
+from jixiao.report.build import DEFAULT_LIMIT, REPORT_NAME, write_batch_report, write_report
+from jixiao.score import AUTO, Frames, Policy, auto_candidates, load_policy
+
+__all__ = ["Result", "policies_for", "read", "run"]
+
+PathArg = str | PathLike[str]
+PolicyArg = str | PathLike[str] | Policy | Sequence[Policy]
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What :func:`read` found: four frames (the output contract) and a summary per file.
+
+    ``tables``: one row per 自评表; ``funds``: its 项目资金 rows; ``indicators``: its
+    三级指标 rows with the parsed targets, actuals and recomputed scores; ``problems``: every
+    disagreement, doubt and unreadable cell or file, tied to its table and cell.
+    """
+
+    tables: pd.DataFrame
+    funds: pd.DataFrame
+    indicators: pd.DataFrame
+    problems: pd.DataFrame
+    files: tuple[FileResult, ...]
+
+    @property
+    def frames(self) -> Frames:
+        return Frames(self.tables, self.funds, self.indicators, self.problems)
+
+    def to_dir(
+        self,
+        out_dir: PathArg,
+        *,
+        formats: Sequence[str] = DEFAULT_FORMATS,
+        labels: str = "en",
+        report: bool = True,
+        report_limit: int = DEFAULT_LIMIT,
+    ) -> list[Path]:
+        """Write the frames as ``jixiao run`` does (CSV with BOM, Parquet, XLSX) and, with
+        ``report``, ``report.html``; return the paths written."""
+        out = Path(out_dir)
+        written = write_frames(self.frames, out, formats, labels)
+        if report:
+            sources = {r.file.name: r.file.path for r in self.files}
+            pages = sum(r.pages for r in self.files)
+            written.append(
+                write_report(
+                    self.frames, sources, out / REPORT_NAME, limit=report_limit, pages=pages
+                )
+            )
+        return written
+
+
+def policies_for(policy: PolicyArg) -> tuple[Policy, ...]:
+    """The policies a table is scored under: a built-in name, a TOML file, a :class:`Policy`,
+    several policies, or ``"auto"`` (every built-in and its rule variants; per table the one
+    that reproduces the most printed numbers).
+
+    >>> [p.name for p in policies_for("national")]
+    ['national']
+    """
+    if isinstance(policy, Policy):
+        return (policy,)
+    if isinstance(policy, str | PathLike):
+        value = str(policy)
+        return auto_candidates() if value == AUTO else (load_policy(value),)
+    policies = tuple(policy)
+    if not policies:
+        raise ValueError("policy: give at least one policy")
+    return policies
+
+
+def _paths(paths: PathArg | Iterable[PathArg]) -> list[Path]:
+    if isinstance(paths, str | PathLike):
+        return [Path(paths)]
+    return [Path(p) for p in paths]
+
+
+def _files(paths: PathArg | Iterable[PathArg], filters: Filters) -> list[InputFile]:
+    roots = _paths(paths)
+    missing = [str(p) for p in roots if not p.exists()]
+    if missing:
+        raise NoInputsError(f"no such file or directory: {', '.join(missing)}")
+    files = discover(roots, filters)
+    if not files:
+        suffixes = ", ".join(sorted(INPUT_SUFFIXES))
+        hint = " (check include/exclude)" if filters.include or filters.exclude else ""
+        where = ", ".join(map(str, roots))
+        raise NoInputsError(f"no {suffixes} files found in {where}{hint}")
+    return files
+
+
+def read(
+    paths: PathArg | Iterable[PathArg],
+    policy: PolicyArg = "national",
+    *,
+    include: Sequence[str] = (),
+    exclude: Sequence[str] = (),
+) -> Result:
+    """Read every 自评表 in ``paths`` (files or directories, searched recursively) in this
+    process. A file that cannot be read becomes a ``problems`` row; nothing is raised for it.
+
+    Raises :class:`~jixiao.core.errors.NoInputsError` when ``paths`` hold no input file and
+    :class:`~jixiao.core.errors.PolicyError` for an unknown or invalid policy.
+    """
+    files = _files(paths, Filters(tuple(include), tuple(exclude)))
+    ran = run_in_process(files, policies_for(policy))
+    frames = ran.frames
+    return Result(frames.tables, frames.funds, frames.indicators, frames.problems, ran.files)
+
+
+def run(
+    paths: PathArg | Iterable[PathArg],
+    out_dir: PathArg,
+    policy: PolicyArg = "national",
+    *,
+    settings: BatchSettings | None = None,
+    filters: Filters | None = None,
+    report_limit: int = DEFAULT_LIMIT,
+    progress: Progress | None = None,
+) -> BatchResult:
+    """``jixiao run``: read ``paths`` in worker processes into ``out_dir`` (per-file parts,
+    the combined frames, ``manifest.json`` and, unless interrupted, ``report.html``)."""
+    roots = _paths(paths)
+    files = _files(roots, filters or Filters())
+    out = Path(out_dir)
+    result = run_batch(
+        files,
+        policies_for(policy),
+        out,
+        settings or BatchSettings(),
+        progress=progress,
+        inputs=[str(p) for p in roots],
+    )
+    if not result.interrupted:
+        write_batch_report(out, result.records, files, report_limit)
+    return result

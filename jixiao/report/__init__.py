@@ -1,0 +1,1 @@
+"""The spot-check report (``report.html``) and ``jixiao show``."""
