@@ -20,9 +20,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from jixiao.extract.table import SelfEvalTable
-from jixiao.score.frames import Frames
+from jixiao.score.frames import Frames, Rows, rows_to_frames
 from jixiao.score.policy import Policy, builtin_policy_names, load_policy
-from jixiao.score.scoring import score_table
+from jixiao.score.scoring import score_table_rows
 
 AUTO = "auto"
 DEFAULT_POLICY = "national"
@@ -77,22 +77,29 @@ def _plain(value: object) -> str:
     return format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
 
 
-def misses(frames: Frames) -> int:
+def misses(rows: Rows) -> int:
     """How many printed numbers a scoring of one table failed to reproduce."""
-    return int((frames.problems["kind"].fillna("") != "").sum())
+    return sum(1 for problem in rows.problems if problem["kind"])
 
 
 def score_table_best(table: SelfEvalTable, *, table_id: str, policies: Sequence[Policy]) -> Frames:
     """Score under each policy; return the frames of the one with the fewest misses."""
+    return rows_to_frames(score_table_best_rows(table, table_id=table_id, policies=policies))
+
+
+def score_table_best_rows(
+    table: SelfEvalTable, *, table_id: str, policies: Sequence[Policy]
+) -> Rows:
+    """:func:`score_table_best` as plain records."""
     if not policies:
         raise ValueError("score_table_best needs at least one policy")
-    best: Frames | None = None
+    best: Rows | None = None
     best_misses = 0
     for policy in policies:
-        frames = score_table(table, table_id=table_id, policy=policy)
-        count = misses(frames)
+        rows = score_table_rows(table, table_id=table_id, policy=policy)
+        count = misses(rows)
         if best is None or count < best_misses:
-            best, best_misses = frames, count
+            best, best_misses = rows, count
             if count == 0:
                 break
     assert best is not None

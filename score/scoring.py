@@ -31,7 +31,7 @@ from jixiao.score.checks import (
     check_year,
 )
 from jixiao.score.execution import execution_of
-from jixiao.score.frames import Frames, records_to_frame
+from jixiao.score.frames import Frames, Rows, rows_to_frames
 from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.policy import Policy
 from jixiao.score.rounding import decimals_step, round_to
@@ -42,6 +42,11 @@ _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 
 def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frames:
     """Recompute and check one table; return its rows of the four frames."""
+    return rows_to_frames(score_table_rows(table, table_id=table_id, policy=policy))
+
+
+def score_table_rows(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Rows:
+    """:func:`score_table` as plain records (frames are built once per run, not per table)."""
     checks = Checks(table, policy, ProblemLog(list(table.problems)))
     fund_records, execution = _funds(checks, table, table_id, policy)
     indicator_records = [
@@ -50,11 +55,11 @@ def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frame
     ]
     table_record = _table(checks, table, table_id, policy, execution, indicator_records)
     table_record["problem_count"] = len(checks.log.problems)
-    return Frames(
-        tables=records_to_frame("tables", [table_record]),
-        funds=records_to_frame("funds", fund_records),
-        indicators=records_to_frame("indicators", indicator_records),
-        problems=records_to_frame("problems", problems_to_records(checks.log.problems, table_id)),
+    return Rows(
+        tables=(table_record,),
+        funds=tuple(fund_records),
+        indicators=tuple(indicator_records),
+        problems=tuple(problems_to_records(checks.log.problems, table_id)),
     )
 
 

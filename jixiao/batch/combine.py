@@ -15,7 +15,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from jixiao.batch.parts import FileRecord
 from jixiao.export.write import Totals, write_chunks
-from jixiao.score import FRAME_NAMES, SCHEMA, Frames, empty_frame
+from jixiao.score import FRAME_NAMES, Frames, arrow_to_frame, empty_frame
 
 CHUNK_ROWS = 50_000
 
@@ -46,8 +46,7 @@ def write_combined(
 
 def _stack(name: str, parts: list[pa.Table]) -> pd.DataFrame:
     """One frame of many parts (converted to pandas once, not part by part)."""
-    frame: pd.DataFrame = pa.concat_tables(parts).to_pandas()
-    return frame.astype(SCHEMA[name])
+    return arrow_to_frame(name, pa.concat_tables(parts))
 
 
 def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:

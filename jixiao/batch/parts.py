@@ -24,7 +24,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+import pyarrow.parquet as pq  # type: ignore[import-untyped]
+
 from jixiao.pipeline.runner import FileResult
+from jixiao.score import records_to_arrow
 
 PARTS_DIR = "parts"
 JOURNAL = "journal.jsonl"
@@ -86,14 +89,14 @@ def write_parts(result: FileResult, out_dir: Path) -> dict[str, str]:
     """Write the non-empty frames of one file; return frame name → path relative to out_dir."""
     stem = part_stem(result.file.name)
     written = {}
-    for name, frame in result.frames.items():
-        if frame.empty:
+    for name, records in result.rows.items():
+        if not records:
             continue
         relative = f"{PARTS_DIR}/{stem}.{name}.parquet"
         path = out_dir / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(path.name + ".tmp")
-        frame.to_parquet(temporary, index=False, engine="pyarrow")
+        pq.write_table(records_to_arrow(name, records), temporary)
         os.replace(temporary, path)
         written[name] = relative
     return written

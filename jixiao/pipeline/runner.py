@@ -26,10 +26,11 @@ from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
 from jixiao.score import (
     Frames,
     Policy,
-    concat_frames,
+    Rows,
+    concat_rows,
     problems_to_records,
-    records_to_frame,
-    score_table_best,
+    rows_to_frames,
+    score_table_best_rows,
 )
 
 __all__ = [
@@ -46,7 +47,11 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """What one input file gave: its frames and a summary for the manifest."""
+    """What one input file gave: its rows of the four frames and a summary for the manifest.
+
+    ``rows`` are plain records (:class:`~jixiao.score.Rows`): frames are built once per run,
+    ``frames`` builds them for this file alone.
+    """
 
     file: InputFile
     sha256: str
@@ -57,7 +62,11 @@ class FileResult:
     indicators: int
     problems: int
     seconds: float
-    frames: Frames
+    rows: Rows
+
+    @property
+    def frames(self) -> Frames:
+        return rows_to_frames(self.rows)
 
 
 def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
@@ -72,13 +81,13 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     try:
         data = file.path.read_bytes()
         grids, problems, pages = _file_to_grids(data, file)
-        frames = _grids_to_frames(grids, problems, file, policies)
+        rows = _grids_to_rows(grids, problems, file, policies)
     except InputError as error:
-        frames = _file_problem(file, error.code, f"无法读取文件：{error}")
+        rows = _file_problem(file, error.code, f"无法读取文件：{error}")
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
         detail = "".join(traceback.format_exception_only(error)).strip()
-        frames = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
-    tables = len(frames.tables)
+        rows = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
+    tables = len(rows.tables)
     return FileResult(
         file=file,
         sha256=hashlib.sha256(data).hexdigest(),
@@ -86,10 +95,10 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
         pages=pages,
         status="ok" if tables else "failed",
         tables=tables,
-        indicators=len(frames.indicators),
-        problems=len(frames.problems),
+        indicators=len(rows.indicators),
+        problems=len(rows.problems),
         seconds=time.perf_counter() - started,
-        frames=frames,
+        rows=rows,
     )
 
 
@@ -102,10 +111,10 @@ def _file_to_grids(data: bytes, file: InputFile) -> tuple[list[Grid], list[Probl
     return text_to_grids(text, file=file.name), [], 0
 
 
-def _grids_to_frames(
+def _grids_to_rows(
     grids: Iterable[Grid], problems: list[Problem], file: InputFile, policies: Sequence[Policy]
-) -> Frames:
-    parts: list[Frames] = []
+) -> Rows:
+    parts: list[Rows] = []
     skipped = list(problems)
     for grid in grids:
         if not is_self_evaluation(grid.texts()):
@@ -123,7 +132,7 @@ def _grids_to_frames(
             continue
         table = grid_to_table(grid)
         table_id = f"{file.name}#{len(parts) + 1}"
-        parts.append(score_table_best(table, table_id=table_id, policies=policies))
+        parts.append(score_table_best_rows(table, table_id=table_id, policies=policies))
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
             Problem(
@@ -133,7 +142,7 @@ def _grids_to_frames(
                 Source(file.name),
             )
         )
-    return concat_frames([*parts, _problems_frames(skipped)])
+    return concat_rows([*parts, _problems_rows(skipped)])
 
 
 def stopped_file_result(
@@ -141,21 +150,16 @@ def stopped_file_result(
 ) -> FileResult:
     """The result of a file whose processing was stopped (``timeout``) or died (``crashed``):
     one ``file_error`` problem row with the message."""
-    frames = _file_problem(file, "file_error", message)
-    return FileResult(file, sha256, size, 0, status, 0, 0, 1, seconds, frames)
+    rows = _file_problem(file, "file_error", message)
+    return FileResult(file, sha256, size, 0, status, 0, 0, 1, seconds, rows)
 
 
-def _file_problem(file: InputFile, code: str, message: str) -> Frames:
-    return _problems_frames([Problem(code, Severity.ERROR, message, Source(file.name))])
+def _file_problem(file: InputFile, code: str, message: str) -> Rows:
+    return _problems_rows([Problem(code, Severity.ERROR, message, Source(file.name))])
 
 
-def _problems_frames(problems: list[Problem]) -> Frames:
-    return Frames(
-        tables=records_to_frame("tables", []),
-        funds=records_to_frame("funds", []),
-        indicators=records_to_frame("indicators", []),
-        problems=records_to_frame("problems", problems_to_records(problems, None)),
-    )
+def _problems_rows(problems: list[Problem]) -> Rows:
+    return Rows(problems=tuple(problems_to_records(problems, None)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,5 +188,5 @@ def run(
         results.append(result)
         if on_file is not None:
             on_file(result)
-    frames = concat_frames(r.frames for r in results)
+    frames = rows_to_frames(concat_rows(r.rows for r in results))
     return RunResult(frames, tuple(results), time.perf_counter() - started)
