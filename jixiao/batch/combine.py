@@ -28,11 +28,11 @@ def write_combined(
     def chunks(name: str) -> Iterator[pd.DataFrame]:
         pending: list[pa.Table] = []
         rows = 0
+        reader = _PartReader(out_dir)
         for record in records:
-            relative = record.parts.get(name)
-            if relative is None:
+            part = reader.rows(record, name)
+            if part is None:
                 continue
-            part = pq.read_table(out_dir / relative)
             pending.append(part)
             rows += part.num_rows
             if rows >= CHUNK_ROWS:
@@ -53,7 +53,27 @@ def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:
     """The combined frames of some records, in memory, in the records' order."""
     records = list(records)
     frames = {}
+    reader = _PartReader(out_dir)
     for name in FRAME_NAMES:
-        parts = [pq.read_table(out_dir / r.parts[name]) for r in records if name in r.parts]
+        parts = [part for r in records if (part := reader.rows(r, name)) is not None]
         frames[name] = _stack(name, parts) if parts else empty_frame(name)
     return Frames(**frames)
+
+
+class _PartReader:
+    """A file's rows of one frame from its part; the last part read is kept, since the files
+    of a chunk share it and usually come one after another."""
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self._path = ""
+        self._table: pa.Table | None = None
+
+    def rows(self, record: FileRecord, name: str) -> pa.Table | None:
+        relative = record.parts.get(name)
+        if relative is None:
+            return None
+        if relative != self._path or self._table is None:
+            self._table, self._path = pq.read_table(self.out_dir / relative), relative
+        where = record.slices.get(name)
+        return self._table if where is None else self._table.slice(*where)
