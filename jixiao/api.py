@@ -32,7 +32,13 @@ from jixiao.export.write import DEFAULT_FORMATS, write_frames
 from jixiao.pipeline.discover import INPUT_SUFFIXES, Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process
-from jixiao.report.build import DEFAULT_LIMIT, REPORT_NAME, write_batch_report, write_report
+from jixiao.report.build import (
+    DEFAULT_LIMIT,
+    REPORT_NAME,
+    ReportCollector,
+    write_batch_report,
+    write_report,
+)
 from jixiao.score import AUTO, Frames, Policy, auto_candidates, load_policy
 
 __all__ = ["Result", "policies_for", "read", "run"]
@@ -76,9 +82,15 @@ class Result:
         if report:
             sources = {r.file.name: r.file.path for r in self.files}
             pages = sum(r.pages for r in self.files)
+            materials = [r.material for r in self.files if r.material is not None]
             written.append(
                 write_report(
-                    self.frames, sources, out / REPORT_NAME, limit=report_limit, pages=pages
+                    self.frames,
+                    sources,
+                    out / REPORT_NAME,
+                    limit=report_limit,
+                    pages=pages,
+                    materials=materials,
                 )
             )
         return written
@@ -157,6 +169,7 @@ def run(
     roots = _paths(paths)
     files = _files(roots, filters or Filters())
     out = Path(out_dir)
+    collector = ReportCollector(report_limit)
     result = run_batch(
         files,
         policies_for(policy),
@@ -164,7 +177,10 @@ def run(
         settings or BatchSettings(),
         progress=progress,
         inputs=[str(p) for p in roots],
+        on_result=collector.add_result,
+        material=report_limit > 0,
     )
     if not result.interrupted:
-        write_batch_report(out, result.records, files, report_limit)
+        reused = [r for r in result.records if r.reused]
+        write_batch_report(out, result.records, files, collector, reused)
     return result

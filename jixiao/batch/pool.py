@@ -152,12 +152,14 @@ def stopped_result(stop: Stopped) -> FileResult:
 
 @dataclass(frozen=True, slots=True)
 class Reader:
-    """``file_to_result`` with the policies bound (a picklable stand-in for functools.partial)."""
+    """``file_to_result`` with its settings bound (a picklable stand-in for functools.partial);
+    ``material``: make each table's report material too."""
 
     policies: tuple[Policy, ...]
+    material: bool = False
 
     def __call__(self, file: InputFile) -> FileResult:
-        return file_to_result(file, self.policies)
+        return file_to_result(file, self.policies, material=self.material)
 
 
 def hash_file(path: Path) -> tuple[str, int]:

@@ -135,9 +135,11 @@ def run_batch(
     progress: Progress | None = None,
     inputs: Sequence[str] = (),
     on_result: Callable[[FileResult], None] | None = None,
+    material: bool = False,
 ) -> BatchResult:
     """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
-    given each file's result as it finishes (not those reused)."""
+    given each file's result as it finishes (not those reused), with its tables' report
+    material when ``material`` is asked for (local workers only)."""
     started_at, started = datetime.now(UTC), time.monotonic()
     progress = progress or NullProgress()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -157,7 +159,7 @@ def run_batch(
             done.append(record)
 
     try:
-        with closing(_execute(todo, policies, settings)) as results:
+        with closing(_execute(todo, policies, settings, material=material)) as results:
             for result in results:
                 record = _record(result, settings.file_timeout)
                 if on_result is not None:
@@ -229,7 +231,7 @@ def _reusable(record: FileRecord, file: InputFile, out_dir: Path, time_limit: fl
 
 
 def _execute(
-    files: list[InputFile], policies: Sequence[Policy], settings: BatchSettings
+    files: list[InputFile], policies: Sequence[Policy], settings: BatchSettings, *, material: bool
 ) -> Generator[FileResult, None, None]:
     """Each file's result as it finishes (worker processes here, or a Dask cluster)."""
     limit = settings.file_timeout
@@ -238,7 +240,7 @@ def _execute(
         return
     if files:
         warm_up(policies)
-    work = Reader(tuple(policies))
+    work = Reader(tuple(policies), material)
     yield from map_isolated(files, work, stopped_result, workers=settings.workers, time_limit=limit)
 
 

@@ -13,16 +13,24 @@ import hashlib
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem, Severity, Source
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
-from jixiao.extract.pdf import pdf_to_extraction
+from jixiao.extract.table import SelfEvalTable
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
+from jixiao.pipeline.material import (
+    FileMaterial,
+    TableMaterial,
+    document_to_crops,
+    grid_to_lines,
+    grid_to_regions,
+)
 from jixiao.score import (
     Frames,
     Policy,
@@ -50,7 +58,8 @@ class FileResult:
     """What one input file gave: its rows of the four frames and a summary for the manifest.
 
     ``rows`` are plain records (:class:`~jixiao.score.Rows`): frames are built once per run,
-    ``frames`` builds them for this file alone.
+    ``frames`` builds them for this file alone. ``material`` is what the report shows of each
+    table besides its rows (made when asked for, while the file was open), else None.
     """
 
     file: InputFile
@@ -63,58 +72,120 @@ class FileResult:
     problems: int
     seconds: float
     rows: Rows
+    material: FileMaterial | None = None
 
     @property
     def frames(self) -> Frames:
         return rows_to_frames(self.rows)
 
 
-def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
+def file_to_result(
+    file: InputFile, policies: Sequence[Policy], *, material: bool = False
+) -> FileResult:
     """Read, extract, normalize and score one file. Never raises.
 
     With one policy every table is scored under it; with several, each table under the one
-    that reproduces the most of its printed numbers (``--policy auto``).
+    that reproduces the most of its printed numbers (``--policy auto``). With ``material``, the
+    report material of each table is made too, while the file is open.
     """
     started = time.perf_counter()
     data = b""
     pages = 0
+    made: FileMaterial | None = None
     try:
         data = file.path.read_bytes()
-        grids, problems, pages = _file_to_grids(data, file)
-        rows = _grids_to_rows(grids, problems, file, policies)
+        opened = _file_to_grids(data, file)
+        try:
+            pages = opened.pages
+            rows, tables = _grids_to_rows(opened.grids, opened.problems, file, policies)
+            if material:
+                made = FileMaterial(file.name, file.kind, tuple(map(opened.material, tables)))
+        finally:
+            opened.close()
     except InputError as error:
         rows = _file_problem(file, error.code, f"无法读取文件：{error}")
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
         detail = "".join(traceback.format_exception_only(error)).strip()
         rows = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
-    tables = len(rows.tables)
+    tables_read = len(rows.tables)
     return FileResult(
         file=file,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         pages=pages,
-        status="ok" if tables else "failed",
-        tables=tables,
+        status="ok" if tables_read else "failed",
+        tables=tables_read,
         indicators=len(rows.indicators),
         problems=len(rows.problems),
         seconds=time.perf_counter() - started,
         rows=rows,
+        material=made,
     )
 
 
-def _file_to_grids(data: bytes, file: InputFile) -> tuple[list[Grid], list[Problem], int]:
-    """The grids of a file, the problems met reading it, and its page count (0 for text)."""
+@dataclass(frozen=True, slots=True)
+class ReadTable:
+    """A 自评表 of a file as read: its id, its grid and the record read from it."""
+
+    table_id: str
+    grid: Grid
+    table: SelfEvalTable
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A file read into grids and still open: ``material`` makes a table's report material
+    from it (page images from the open PDF, source lines of a text), ``close`` closes it."""
+
+    grids: list[Grid]
+    problems: list[Problem]
+    pages: int  # 0 for a text file
+    lines: tuple[str, ...] = ()
+    document: Any = None  # the open pypdfium2 document of a PDF
+    closers: tuple[Callable[[], None], ...] = field(default=())
+
+    def material(self, read: ReadTable) -> TableMaterial:
+        if self.document is not None:
+            try:
+                crops = document_to_crops(self.document, grid_to_regions(read.grid))
+            except Exception as error:  # a page pdfium cannot render must not lose the file
+                note = f"无法渲染PDF页面：{type(error).__name__}: {error}"
+                return TableMaterial(read.table_id, read.grid, read.table, note=note)
+            return TableMaterial(read.table_id, read.grid, read.table, crops=tuple(crops))
+        lines = grid_to_lines(read.grid, self.lines)
+        return TableMaterial(read.table_id, read.grid, read.table, lines=lines)
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+
+
+def _file_to_grids(data: bytes, file: InputFile) -> Opened:
+    """The grids of a file, the problems met reading it, and its page count (0 for text),
+    with the file left open for its report material."""
     if file.kind == "pdf":
-        extraction = pdf_to_extraction(file.path, display_name=file.name)
-        return list(extraction.grids), list(extraction.problems), extraction.pages
+        import pypdfium2 as pdfium  # noqa: PLC0415 - the PDF stack loads when a PDF is read
+
+        from jixiao.extract.pdf import pdf_to_extraction  # noqa: PLC0415
+
+        try:
+            document = pdfium.PdfDocument(data)
+        except (pdfium.PdfiumError, OSError):
+            document = None  # pdf_to_extraction says why, as a problem
+        extraction = pdf_to_extraction(file.path, display_name=file.name, document=document)
+        closers = (document.close,) if document is not None else ()
+        grids, problems = list(extraction.grids), list(extraction.problems)
+        return Opened(grids, problems, extraction.pages, document=document, closers=closers)
     text = bytes_to_text(data, file=file.name)
-    return text_to_grids(text, file=file.name), [], 0
+    grids = text_to_grids(text, file=file.name)
+    return Opened(grids, [], 0, lines=tuple(text.splitlines()))
 
 
 def _grids_to_rows(
     grids: Iterable[Grid], problems: list[Problem], file: InputFile, policies: Sequence[Policy]
-) -> Rows:
+) -> tuple[Rows, list[ReadTable]]:
     parts: list[Rows] = []
+    tables: list[ReadTable] = []
     skipped = list(problems)
     for grid in grids:
         if not is_self_evaluation(grid.texts()):
@@ -133,6 +204,7 @@ def _grids_to_rows(
         table = grid_to_table(grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best_rows(table, table_id=table_id, policies=policies))
+        tables.append(ReadTable(table_id, grid, table))
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
             Problem(
@@ -142,7 +214,7 @@ def _grids_to_rows(
                 Source(file.name),
             )
         )
-    return concat_rows([*parts, _problems_rows(skipped)])
+    return concat_rows([*parts, _problems_rows(skipped)]), tables
 
 
 def stopped_file_result(

@@ -15,7 +15,7 @@ A problem about the whole table (``year_mismatch``, ``missing_total`` …) has n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -85,27 +85,30 @@ def frame_to_problem_rows(frame: pd.DataFrame) -> list[ProblemRow]:
 
     Optional ``row``/``col`` columns (grid coordinates) are used when present.
     """
-    rows = []
-    for index, record in enumerate(frame.to_dict("records")):
-        rows.append(
-            ProblemRow(
-                index=index,
-                table_id=_str(record.get("table_id")),
-                source_file=_str(record.get("source_file")),
-                page=_int(record.get("page")),
-                line=_int(record.get("line")),
-                field=_str(record.get("field")),
-                severity=_str(record.get("severity")),
-                code=_str(record.get("code")),
-                kind=_str(record.get("kind")),
-                message=_str(record.get("message")),
-                expected=_str(record.get("expected")),
-                found=_str(record.get("found")),
-                row=_int(record.get("row")),
-                col=_int(record.get("col")),
-            )
-        )
-    return rows
+    return [
+        record_to_problem_row(index, {str(k): v for k, v in record.items()})
+        for index, record in enumerate(frame.to_dict("records"))
+    ]
+
+
+def record_to_problem_row(index: int, record: Mapping[str, Any]) -> ProblemRow:
+    """One problems record (a frame's row or a plain record) as the ``index``-th row."""
+    return ProblemRow(
+        index=index,
+        table_id=_str(record.get("table_id")),
+        source_file=_str(record.get("source_file")),
+        page=_int(record.get("page")),
+        line=_int(record.get("line")),
+        field=_str(record.get("field")),
+        severity=_str(record.get("severity")),
+        code=_str(record.get("code")),
+        kind=_str(record.get("kind")),
+        message=_str(record.get("message")),
+        expected=_str(record.get("expected")),
+        found=_str(record.get("found")),
+        row=_int(record.get("row")),
+        col=_int(record.get("col")),
+    )
 
 
 def is_missing(value: Any) -> bool:
