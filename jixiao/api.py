@@ -32,8 +32,8 @@ from jixiao.export.write import DEFAULT_FORMATS, write_frames
 from jixiao.pipeline.discover import INPUT_SUFFIXES, Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process
+from jixiao.report import DEFAULT_LIMIT
 from jixiao.report.build import (
-    DEFAULT_LIMIT,
     REPORT_NAME,
     ReportCollector,
     write_batch_report,

@@ -8,22 +8,55 @@ frame once;
 printed numbers (``--policy auto``).
 """
 
-from jixiao.score.choice import AUTO, auto_candidates, score_table_best, score_table_best_rows
-from jixiao.score.frames import (
-    FRAME_NAMES,
-    SCHEMA,
-    Frames,
-    Rows,
-    arrow_to_frame,
-    concat_frames,
-    concat_rows,
-    empty_frame,
-    records_to_arrow,
-    records_to_frame,
-    rows_to_frames,
-)
-from jixiao.score.policy import Policy, builtin_policy_names, load_policy
-from jixiao.score.scoring import problems_to_records, score_table, score_table_rows
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jixiao.score.choice import AUTO, auto_candidates, score_table_best, score_table_best_rows
+    from jixiao.score.frames import (
+        FRAME_NAMES,
+        SCHEMA,
+        Frames,
+        Rows,
+        arrow_to_frame,
+        concat_frames,
+        concat_rows,
+        empty_frame,
+        records_to_arrow,
+        records_to_frame,
+        rows_to_frames,
+    )
+    from jixiao.score.policy import Policy, builtin_policy_names, load_policy
+    from jixiao.score.scoring import problems_to_records, score_table, score_table_rows
+
+#: Where each name lives: the submodules load when a name is first used, so that importing
+#: one of them (``jixiao.score.policy`` for ``jixiao policies``) does not load them all.
+_HOME = {
+    "AUTO": "jixiao.score.choice",
+    "auto_candidates": "jixiao.score.choice",
+    "score_table_best": "jixiao.score.choice",
+    "score_table_best_rows": "jixiao.score.choice",
+    "FRAME_NAMES": "jixiao.score.frames",
+    "SCHEMA": "jixiao.score.frames",
+    "Frames": "jixiao.score.frames",
+    "Rows": "jixiao.score.frames",
+    "arrow_to_frame": "jixiao.score.frames",
+    "concat_frames": "jixiao.score.frames",
+    "concat_rows": "jixiao.score.frames",
+    "empty_frame": "jixiao.score.frames",
+    "records_to_arrow": "jixiao.score.frames",
+    "records_to_frame": "jixiao.score.frames",
+    "rows_to_frames": "jixiao.score.frames",
+    "Policy": "jixiao.score.policy",
+    "builtin_policy_names": "jixiao.score.policy",
+    "load_policy": "jixiao.score.policy",
+    "problems_to_records": "jixiao.score.scoring",
+    "score_table": "jixiao.score.scoring",
+    "score_table_rows": "jixiao.score.scoring",
+}
+
 
 __all__ = [
     "AUTO",
@@ -48,3 +81,11 @@ __all__ = [
     "score_table_best_rows",
     "score_table_rows",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _HOME:
+        value = getattr(import_module(_HOME[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'jixiao.score' has no attribute {name!r}")

@@ -27,11 +27,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from jixiao.extract.grid import Grid
-from jixiao.extract.table import SelfEvalTable
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # only in annotations: this module loads with the command line's options
     import pypdfium2 as pdfium
+
+    from jixiao.extract.grid import Grid
+    from jixiao.extract.table import SelfEvalTable
 
 BBox = tuple[float, float, float, float]
 DEFAULT_DPI = 110

@@ -19,19 +19,22 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.combine import concat_parts
 from jixiao.batch.parts import FileRecord
 from jixiao.extract.layout import grid_to_table
-from jixiao.extract.pdf import PdfSettings
 from jixiao.pipeline.discover import InputFile
-from jixiao.pipeline.material import FileMaterial, TableMaterial, grid_to_lines
+from jixiao.pipeline.material import (
+    DEFAULT_DPI,
+    FileMaterial,
+    TableMaterial,
+    grid_to_lines,
+    grid_to_regions,
+)
 from jixiao.pipeline.runner import FileResult
+from jixiao.report import DEFAULT_LIMIT
 from jixiao.report.html import report_to_html
-from jixiao.report.image import DEFAULT_DPI, grid_to_regions, pdf_to_crops
 from jixiao.report.locate import (
     CellRef,
     ProblemRow,
@@ -52,7 +55,11 @@ from jixiao.report.model import (
 from jixiao.report.source import SourceFile, file_kind, pdf_page_count, read_source
 from jixiao.score import Frames, Rows
 
-DEFAULT_LIMIT = 300
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from jixiao.extract.pdf import PdfSettings
+
 
 _FIELD_RULES = {
     "execution_rate": "执行率 = 全年执行数 ÷ 全年预算数",
@@ -354,6 +361,8 @@ def _read_again(
     parsed = grid_to_table(grid)
     if source.kind != "pdf":
         return TableMaterial(table_id, grid, parsed, lines=grid_to_lines(grid, source.lines)), ""
+    from jixiao.report.image import pdf_to_crops  # noqa: PLC0415 - the PDF stack, for a PDF
+
     try:
         crops = tuple(pdf_to_crops(source.path, grid_to_regions(grid), dpi=dpi))
     except Exception as error:  # a page pdfium cannot render must not stop the report

@@ -28,7 +28,7 @@ import jinja2
 
 from jixiao import __version__
 from jixiao.extract.grid import Cell, Grid
-from jixiao.report.image import Crop, union_bbox
+from jixiao.pipeline.material import Crop, union_bbox
 from jixiao.report.locate import ProblemRow, is_missing
 from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
 

@@ -15,11 +15,13 @@ A problem about the whole table (``year_mismatch``, ``missing_total`` …) has n
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from jixiao.core.errors import NumberParseError
 from jixiao.core.model import Source
@@ -114,10 +116,15 @@ def record_to_problem_row(index: int, record: Mapping[str, Any]) -> ProblemRow:
 def is_missing(value: Any) -> bool:
     """``None``, ``pd.NA`` or NaN.
 
+    >>> import pandas as pd
     >>> is_missing(pd.NA), is_missing(float("nan")), is_missing(""), is_missing(0)
     (True, True, False, False)
     """
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ == "NAType"  # pandas' NA, without loading pandas
 
 
 def _str(value: Any) -> str:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.extract.grid import Grid
-from jixiao.report.image import Crop
+from jixiao.pipeline.material import Crop
 from jixiao.report.locate import CellRef, ProblemRow
 
 SEVERITIES = ("error", "warning", "info")

@@ -11,15 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import pypdfium2 as pdfium
+from typing import TYPE_CHECKING
 
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
-from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
+
+if TYPE_CHECKING:  # the PDF stack loads when a PDF is read
+    from jixiao.extract.pdf import PdfSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,8 @@ def read_source(path: Path, name: str, settings: PdfSettings | None = None) -> S
     kind = file_kind(path)
     try:
         if kind == "pdf":
+            from jixiao.extract.pdf import pdf_to_extraction  # noqa: PLC0415 - the PDF stack
+
             extraction = pdf_to_extraction(path, display_name=name, settings=settings)
             grids = tuple(self_eval_grids(extraction.grids))
             return SourceFile(name, path, kind, grids, problems=extraction.problems)
@@ -80,6 +83,8 @@ def read_source(path: Path, name: str, settings: PdfSettings | None = None) -> S
 def pdf_page_count(path: Path) -> int:
     """The number of pages of a PDF, 0 when it cannot be opened."""
     try:
+        import pypdfium2 as pdfium  # noqa: PLC0415 - the PDF stack loads when a PDF is read
+
         doc = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError):
         return 0
