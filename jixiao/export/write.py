@@ -16,15 +16,15 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
-
-import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
+from typing import IO, TYPE_CHECKING, Protocol
 
 from jixiao.export.labels_zh import column_labels
-from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
 from jixiao.score import FRAME_NAMES, SCHEMA, Frames, empty_frame
+
+if TYPE_CHECKING:  # pandas, pyarrow and xlsxwriter load when an output is written
+    import pandas as pd
+
+    from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
 
 FORMATS = ("csv", "parquet", "xlsx")
 DEFAULT_FORMATS = ("csv", "parquet")
@@ -58,7 +58,11 @@ def write_chunks(
     written: list[Path] = []
     counter = _Counter()
     xlsx = out_dir / XLSX_NAME
-    book = XlsxWorkbook(xlsx, _temporary(xlsx), labels) if "xlsx" in formats else None
+    book = None
+    if "xlsx" in formats:
+        from jixiao.export.xlsx import XlsxWorkbook  # noqa: PLC0415 - xlsxwriter when asked for
+
+        book = XlsxWorkbook(xlsx, _temporary(xlsx), labels)
     for name in FRAME_NAMES:
         sinks = _sinks(name, out_dir, formats, labels, book)
         for chunk in chunks(name):
@@ -116,11 +120,16 @@ class _ParquetSink:
     def __init__(self, path: Path, name: str, labels: str) -> None:
         self.path = path
         self._header = column_labels(name, list(SCHEMA[name]), labels)
+        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - loaded when used
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
+
         empty = empty_frame(name).set_axis(self._header, axis=1)
         self._schema = pa.Schema.from_pandas(empty, preserve_index=False)
         self._writer = pq.ParquetWriter(_temporary(path), self._schema)
 
     def write(self, chunk: pd.DataFrame) -> None:
+        import pyarrow as pa  # noqa: PLC0415 - loaded when used
+
         table = pa.Table.from_pandas(
             chunk.set_axis(self._header, axis=1), schema=self._schema, preserve_index=False
         )
