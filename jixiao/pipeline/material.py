@@ -4,9 +4,9 @@ The worker that reads a file makes it while the file is open (one pass per file:
 never opens a source again), and it travels with the file's result
 (:attr:`~jixiao.pipeline.runner.FileResult.material`):
 
-- :class:`TableMaterial`: the grid jixiao read, the 自评表 record read from it (which cell holds
-  which field, where each problem is) and a *source pane*: page images of a PDF
-  (:class:`Crop`) or the numbered source lines of a text file;
+- :class:`TableMaterial`: the grid jixiao read, what was read from it (which cell holds which
+  field, the cell each problem is about: :mod:`jixiao.pipeline.locate`) and a *source pane*:
+  page images of a PDF (:class:`Crop`) or the numbered source lines of a text file;
 - :class:`FileMaterial`: the material of each 自评表 of one file.
 
 A reader of a new kind of source adds its pane here (a field of :class:`TableMaterial`, filled
@@ -31,7 +31,6 @@ if TYPE_CHECKING:  # only in annotations: this module loads with the command lin
     import pypdfium2 as pdfium
 
     from jixiao.extract.grid import Grid
-    from jixiao.extract.table import SelfEvalTable
 
 BBox = tuple[float, float, float, float]
 DEFAULT_DPI = 110
@@ -66,20 +65,56 @@ class Crop:
         return f"data:{self.mime};base64," + base64.b64encode(self.png).decode("ascii")
 
 
+#: A grid cell as the report material carries it: plain values, which cross a process boundary
+#: several times faster than the Cell and Source objects (row, col, text, rowspan, colspan,
+#: page, line, bbox).
+CellValues = tuple[int, int, str, int, int, int | None, int | None, BBox | None]
+
+
 @dataclass(frozen=True, slots=True)
 class TableMaterial:
-    """One 自评表 as the report shows it beside its rows.
+    """One 自评表 as the report shows it beside its rows, in plain values.
 
-    ``crops``: the page images of a PDF table, a page each; ``lines``: the numbered source lines
-    of a text table; ``note``: why neither could be made.
+    ``cells``, ``n_rows``, ``n_cols``: the grid jixiao read (:meth:`grid` rebuilds it);
+    ``fields``: the field jixiao took from a cell, ``(row, col, field)``; ``rules``: the scoring
+    rule of the indicator on a grid row, ``(row, rule)``; ``located``: the cell each of the
+    table's problems is about, in the order of its problem rows (``(row, col)``, col None for
+    a whole row; None for the whole table). ``crops``: the page images of a PDF table, a page
+    each; ``lines``: the numbered source lines of a text table; ``note``: why neither could be
+    made.
     """
 
     table_id: str
-    grid: Grid
-    table: SelfEvalTable
+    file: str
+    source_kind: str
+    n_rows: int
+    n_cols: int
+    cells: tuple[CellValues, ...]
+    fields: tuple[tuple[int, int, str], ...] = ()
+    rules: tuple[tuple[int, str], ...] = ()
+    located: tuple[tuple[int, int | None] | None, ...] = ()
     crops: tuple[Crop, ...] = ()
     lines: tuple[tuple[int, str], ...] = ()
     note: str = ""
+
+    def grid(self) -> Grid:
+        """The grid, as the reader made it (the cells and their places)."""
+        from jixiao.core.model import Source  # noqa: PLC0415 - see the TYPE_CHECKING note
+        from jixiao.extract.grid import Cell, Grid  # noqa: PLC0415
+
+        cells = tuple(
+            Cell(row, col, text, Source(self.file, page, line, bbox, row, col), rowspan, colspan)
+            for row, col, text, rowspan, colspan, page, line, bbox in self.cells
+        )
+        return Grid(self.file, self.source_kind, cells, self.n_rows, self.n_cols)
+
+
+def grid_to_cell_values(grid: Grid) -> tuple[CellValues, ...]:
+    """The cells of a grid as plain values (see :data:`CellValues`)."""
+    return tuple(
+        (c.row, c.col, c.text, c.rowspan, c.colspan, c.source.page, c.source.line, c.source.bbox)
+        for c in grid.cells
+    )
 
 
 @dataclass(frozen=True, slots=True)

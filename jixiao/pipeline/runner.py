@@ -24,10 +24,13 @@ from jixiao.extract.layout import grid_to_table
 from jixiao.extract.table import SelfEvalTable
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
+from jixiao.pipeline.locate import CellRef, locate_problems, record_to_problem_row, table_to_slots
 from jixiao.pipeline.material import (
+    Crop,
     FileMaterial,
     TableMaterial,
     document_to_crops,
+    grid_to_cell_values,
     grid_to_lines,
     grid_to_regions,
 )
@@ -99,7 +102,11 @@ def file_to_result(
             pages = opened.pages
             rows, tables = _grids_to_rows(opened.grids, opened.problems, file, policies)
             if material:
-                made = FileMaterial(file.name, file.kind, tuple(map(opened.material, tables)))
+                made = FileMaterial(
+                    file.name,
+                    file.kind,
+                    tuple(read_to_material(t, rows, *opened.pane(t.grid)) for t in tables),
+                )
         finally:
             opened.close()
     except InputError as error:
@@ -144,20 +151,66 @@ class Opened:
     document: Any = None  # the open pypdfium2 document of a PDF
     closers: tuple[Callable[[], None], ...] = field(default=())
 
-    def material(self, read: ReadTable) -> TableMaterial:
+    def pane(self, grid: Grid) -> tuple[tuple[Crop, ...], tuple[tuple[int, str], ...], str]:
+        """A table's source pane: (page images, source lines, why neither could be made)."""
         if self.document is not None:
             try:
-                crops = document_to_crops(self.document, grid_to_regions(read.grid))
+                return tuple(document_to_crops(self.document, grid_to_regions(grid))), (), ""
             except Exception as error:  # a page pdfium cannot render must not lose the file
-                note = f"无法渲染PDF页面：{type(error).__name__}: {error}"
-                return TableMaterial(read.table_id, read.grid, read.table, note=note)
-            return TableMaterial(read.table_id, read.grid, read.table, crops=tuple(crops))
-        lines = grid_to_lines(read.grid, self.lines)
-        return TableMaterial(read.table_id, read.grid, read.table, lines=lines)
+                return (), (), f"无法渲染PDF页面：{type(error).__name__}: {error}"
+        return (), grid_to_lines(grid, self.lines), ""
 
     def close(self) -> None:
         for close in self.closers:
             close()
+
+
+def read_to_material(
+    read: ReadTable,
+    rows: Rows,
+    crops: tuple[Crop, ...] = (),
+    lines: tuple[tuple[int, str], ...] = (),
+    note: str = "",
+) -> TableMaterial:
+    """A table's report material: its grid, the field read from each cell, the rule of each
+    indicator row and the cell each of its problems (in ``rows``) is about."""
+    table_id, table = read.table_id, read.table
+    mine = [p for p in rows.problems if p["table_id"] == table_id]
+    problems = [record_to_problem_row(i, p) for i, p in enumerate(mine)]
+    cells: dict[int, CellRef | None] = locate_problems(problems, table)
+    located = tuple(
+        None if (cell := cells.get(i)) is None else (cell.row, cell.col)
+        for i in range(len(problems))
+    )
+    fields: dict[tuple[int, int], str] = {}
+    for slot in table_to_slots(table):
+        if slot.col is not None:
+            fields.setdefault((slot.row, slot.col), slot.field)
+    seq_rules = {
+        int(r["seq"]): str(r.get("rule") or "")
+        for r in rows.indicators
+        if r["table_id"] == table_id
+    }
+    rules = tuple(
+        (row.source.row, seq_rules.get(seq, ""))
+        for seq, row in enumerate(table.indicators, start=1)
+        if row.source.row is not None
+    )
+    grid = read.grid
+    return TableMaterial(
+        table_id,
+        grid.file,
+        grid.source_kind,
+        grid.n_rows,
+        grid.n_cols,
+        grid_to_cell_values(grid),
+        fields=tuple((r, c, f) for (r, c), f in fields.items()),
+        rules=rules,
+        located=located,
+        crops=crops,
+        lines=lines,
+        note=note,
+    )
 
 
 def _file_to_grids(data: bytes, file: InputFile) -> Opened:

@@ -25,6 +25,12 @@ from jixiao.batch.combine import concat_parts
 from jixiao.batch.parts import FileRecord
 from jixiao.extract.layout import grid_to_table
 from jixiao.pipeline.discover import InputFile
+from jixiao.pipeline.locate import (
+    CellRef,
+    ProblemRow,
+    is_missing,
+    record_to_problem_row,
+)
 from jixiao.pipeline.material import (
     DEFAULT_DPI,
     FileMaterial,
@@ -32,17 +38,9 @@ from jixiao.pipeline.material import (
     grid_to_lines,
     grid_to_regions,
 )
-from jixiao.pipeline.runner import FileResult
+from jixiao.pipeline.runner import FileResult, ReadTable, read_to_material
 from jixiao.report import DEFAULT_LIMIT
 from jixiao.report.html import report_to_html
-from jixiao.report.locate import (
-    CellRef,
-    ProblemRow,
-    is_missing,
-    locate_problems,
-    record_to_problem_row,
-    table_to_slots,
-)
 from jixiao.report.model import (
     GRADES,
     NO_GRADE,
@@ -128,34 +126,27 @@ def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
 def table_to_card(
     record: Mapping[str, Any],
     problems: Sequence[ProblemRow],
-    indicators: Sequence[Mapping[str, Any]],
     material: TableMaterial | None,
     kind: str,
     note: str = "",
 ) -> TableCard:
-    """The card of one table: its problems located on the grid read, beside its source."""
+    """The card of one table: its problems (in the order of its problem rows) on the grid read,
+    beside its source."""
     table_id = str(record["table_id"])
     if material is None:
         return TableCard(table_id, record, tuple(problems), kind, note=note)
-    grid, table = material.grid, material.table
-    cells = locate_problems(problems, table)
-    fields: dict[tuple[int, int], str] = {}
-    for slot in table_to_slots(table):
-        if slot.col is not None:
-            fields.setdefault((slot.row, slot.col), slot.field)
-    seq_rules = {int(r["seq"]): str(r.get("rule") or "") for r in indicators}
-    indicator_rules = {
-        row.source.row: seq_rules.get(seq, "")
-        for seq, row in enumerate(table.indicators, start=1)
-        if row.source.row is not None
+    cells = {
+        problem.index: None if where is None else CellRef(*where)
+        for problem, where in zip(problems, material.located, strict=False)
     }
-    rules = _rules(problems, cells, indicator_rules, str(record.get("policy") or ""))
+    fields = {(row, col): name for row, col, name in material.fields}
+    rules = _rules(problems, cells, dict(material.rules), str(record.get("policy") or ""))
     return TableCard(
         table_id,
         record,
         tuple(problems),
         kind,
-        grid=grid,
+        grid=material.grid(),
         cells=cells,
         fields=fields,
         rules=rules,
@@ -310,9 +301,7 @@ class ReportCollector:
             material, note = table.material, ""
             if material is None:
                 material, note = _read_again(table, sources, read, settings, dpi)
-            cards.append(
-                table_to_card(table.record, problems, table.indicators, material, table.kind, note)
-            )
+            cards.append(table_to_card(table.record, problems, material, table.kind, note))
         ordered = [tid for _, tid in sorted(self._keys)]
         failed = tuple(
             FailedFile(name, tuple(p.message for p in file_problems if p.source_file == name))
@@ -358,17 +347,18 @@ def _read_again(
     grid = source.grid_of(table_id)
     if grid is None:
         return None, f"无法重新读取源文件：{source.error or '重新读取时未找到该表'}"
-    parsed = grid_to_table(grid)
+    read_table = ReadTable(table_id, grid, grid_to_table(grid))
+    rows = Rows(indicators=tuple(table.indicators), problems=tuple(p for _, _, p in table.problems))
     if source.kind != "pdf":
-        return TableMaterial(table_id, grid, parsed, lines=grid_to_lines(grid, source.lines)), ""
+        return read_to_material(read_table, rows, lines=grid_to_lines(grid, source.lines)), ""
     from jixiao.report.image import pdf_to_crops  # noqa: PLC0415 - the PDF stack, for a PDF
 
     try:
         crops = tuple(pdf_to_crops(source.path, grid_to_regions(grid), dpi=dpi))
     except Exception as error:  # a page pdfium cannot render must not stop the report
         note = f"无法渲染PDF页面：{type(error).__name__}: {error}"
-        return TableMaterial(table_id, grid, parsed, note=note), ""
-    return TableMaterial(table_id, grid, parsed, crops=crops), ""
+        return read_to_material(read_table, rows, note=note), ""
+    return read_to_material(read_table, rows, crops=crops), ""
 
 
 def frames_to_report(

@@ -28,8 +28,8 @@ import jinja2
 
 from jixiao import __version__
 from jixiao.extract.grid import Cell, Grid
+from jixiao.pipeline.locate import ProblemRow, is_missing
 from jixiao.pipeline.material import Crop, union_bbox
-from jixiao.report.locate import ProblemRow, is_missing
 from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -1,7 +1,8 @@
 """Find the grid cell each ``problems`` row is about.
 
-A row of the problems frame keeps only ``page``/``line`` and ``field``; the report re-reads the
-table (:func:`jixiao.extract.layout.grid_to_table`) and matches each row to a cell:
+A row of the problems frame keeps only ``page``/``line`` and ``field``; the worker that read the
+table matches each of its problems to a cell while it has the table at hand (the report
+material, :mod:`jixiao.pipeline.material`):
 
 - problems of the layout reader (``unread_cell``, ``row_realigned`` …) are in
   ``SelfEvalTable.problems`` with their full source: matched by code and message;
