@@ -19,10 +19,10 @@ from PIL import Image
 from jixiao.cli.main import main
 from jixiao.normalize import clean_text, parse_decimal
 from jixiao.pipeline.discover import discover
+from jixiao.pipeline.locate import ProblemRow, frame_to_problem_rows
 from jixiao.pipeline.runner import run
 from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, order_tables, write_report
 from jixiao.report.html import environment, report_to_html
-from jixiao.pipeline.locate import ProblemRow, frame_to_problem_rows
 from jixiao.score import Frames, load_policy
 from jixiao.score.disagreement import fmt
 from tests.conftest import ROOT, SEED

@@ -9,6 +9,7 @@ The field names on the right of the column maps are the ones the layout reader f
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -20,6 +21,7 @@ _SPACE = regex.compile(r"\s+")
 _PAREN_SUFFIX = regex.compile(r"\([^()]*\)$")
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a table asks for the same few labels hundreds of times
 def label_key(text: str) -> str:
     """The comparable form of a label: width-folded, without tags, spaces or a trailing colon.
 
@@ -34,6 +36,7 @@ def label_key(text: str) -> str:
     return _SPACE.sub("", _TAG.sub("", folded)).rstrip(":")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def base_key(text: str) -> str:
     """:func:`label_key` without a trailing parenthesised note: ``执行率(%)`` → ``执行率``."""
     return _PAREN_SUFFIX.sub("", label_key(text))
