@@ -363,9 +363,12 @@ def grid_to_rows(grid: Grid, card: TableCard) -> tuple[GridRow, ...]:
         for dc in range(c.colspan)
         if dr or dc
     }
+    firsts: dict[int, Cell] = {}
+    for cell in grid.cells:
+        firsts.setdefault(cell.row, cell)
     rows = []
     for r in range(grid.n_rows):
-        first = next((c for c in grid.cells if c.row == r), None)
+        first = firsts.get(r)
         cells: list[GridCell | None] = []
         for c in range(grid.n_cols):
             cell = anchors.get((r, c))
