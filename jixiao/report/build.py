@@ -21,7 +21,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jixiao.batch.combine import concat_parts
 from jixiao.batch.parts import FileRecord
 from jixiao.extract.layout import grid_to_table
 from jixiao.pipeline.discover import InputFile
@@ -40,7 +39,6 @@ from jixiao.pipeline.material import (
 )
 from jixiao.pipeline.runner import FileResult, ReadTable, read_to_material
 from jixiao.report import DEFAULT_LIMIT
-from jixiao.report.html import report_to_html
 from jixiao.report.model import (
     GRADES,
     NO_GRADE,
@@ -433,7 +431,16 @@ def write_report(
     return _write(report, path)
 
 
+def load_renderer() -> None:
+    """Load and compile what rendering the page needs (a run does it while files are read)."""
+    from jixiao.report.html import PAGE_TEMPLATE, environment  # noqa: PLC0415
+
+    environment().get_template(PAGE_TEMPLATE)
+
+
 def _write(report: Report, path: Path) -> Path:
+    from jixiao.report.html import report_to_html  # noqa: PLC0415 - jinja2, loaded when drawn
+
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_to_html(report), encoding="utf-8")
     return path
@@ -451,6 +458,8 @@ def write_batch_report(
 ) -> Path:
     """``out_dir/report.html`` for a batch run: ``collector`` was given the results of the
     files read; the rows of the ``reused`` ones are read from their parts."""
+    from jixiao.batch.combine import concat_parts  # noqa: PLC0415 - pandas, for reused files
+
     records = list(records)
     for record in reused:
         frames = concat_parts(out_dir, [record])

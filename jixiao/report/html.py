@@ -34,7 +34,7 @@ from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, T
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 _OMITTED_LISTED = 500
-_PAGE_TEMPLATE = "report.html.j2"
+PAGE_TEMPLATE = "report.html.j2"
 
 
 def number_text(value: Any) -> str:
@@ -364,8 +364,8 @@ def grid_to_rows(grid: Grid, card: TableCard) -> tuple[GridRow, ...]:
         if dr or dc
     }
     firsts: dict[int, Cell] = {}
-    for cell in grid.cells:
-        firsts.setdefault(cell.row, cell)
+    for anchor in grid.cells:
+        firsts.setdefault(anchor.row, anchor)
     rows = []
     for r in range(grid.n_rows):
         first = firsts.get(r)
@@ -562,7 +562,7 @@ def static_text(name: str) -> str:
 
 def report_to_html(report: Report) -> str:
     """The whole page."""
-    page = environment().get_template(_PAGE_TEMPLATE)
+    page = environment().get_template(PAGE_TEMPLATE)
     return page.render(
         report=report,
         summary=report.summary,
