@@ -28,8 +28,6 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
-
 from jixiao.pipeline.runner import FileResult
 from jixiao.score import FRAME_NAMES, records_to_arrow
 
@@ -170,6 +168,8 @@ def write_parts(result: FileResult, out_dir: Path) -> dict[str, str]:
 def _write_part(table: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".tmp")
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415 - when written
+
     pq.write_table(table, temporary)
     os.replace(temporary, path)
 

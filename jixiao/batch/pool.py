@@ -77,15 +77,19 @@ def map_isolated(
     *,
     workers: int,
     time_limit: float | None,
+    started: Callable[[], None] | None = None,
 ) -> Generator[R, None, None]:
     """``work(file)`` for every file in worker processes, at most ``workers`` at a time.
 
     Results come in the order the files finish. A file still running after ``time_limit``
     seconds has its worker killed, and a worker that dies during a file is reported: both give
     ``stopped(...)``. Close the iterator (or let an exception pass through it) to stop the
-    workers.
+    workers. ``started`` is called once, when the first workers have their files: what this
+    process does then (loading the libraries the outputs need) runs beside their reading.
     """
     if not CAN_ISOLATE:
+        if started is not None:
+            started()
         yield from map(work, files)
         return
     pending = deque(files)
@@ -103,6 +107,9 @@ def map_isolated(
             for worker in pool.values():
                 if worker.file is None and pending:
                     _assign(worker, pending.popleft())
+            if started is not None:
+                call, started = started, None
+                call()
             if not _busy(pool):
                 return
             ready = selector.select(_wait(pool.values(), time_limit))

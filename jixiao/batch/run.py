@@ -36,7 +36,6 @@ from typing import Any
 
 from jixiao import __version__
 from jixiao.batch.cluster import map_on_dask
-from jixiao.batch.combine import write_combined
 from jixiao.batch.manifest import manifest_of
 from jixiao.batch.manifest import write_manifest as _write_manifest
 from jixiao.batch.parts import (
@@ -136,10 +135,12 @@ def run_batch(
     inputs: Sequence[str] = (),
     on_result: Callable[[FileResult], None] | None = None,
     material: bool = False,
+    prepare: Callable[[], None] | None = None,
 ) -> BatchResult:
     """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
     given each file's result as it finishes (not those reused), with its tables' report
-    material when ``material`` is asked for (local workers only)."""
+    material when ``material`` is asked for (local workers only). ``prepare`` is called once
+    the first files are being read, to load what comes after the reading beside it."""
     started_at, started = datetime.now(UTC), time.monotonic()
     progress = progress or NullProgress()
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -159,7 +160,8 @@ def run_batch(
             done.append(record)
 
     try:
-        with closing(_execute(todo, policies, settings, material=material)) as results:
+        ready = _Prepare(prepare)
+        with closing(_execute(todo, policies, settings, material, ready)) as results:
             for result in results:
                 record = _record(result, settings.file_timeout)
                 if on_result is not None:
@@ -174,6 +176,9 @@ def run_batch(
         status = INTERRUPTED if interrupt else status
         journal.close()
         progress.finish()
+    ready()  # no file was read (all reused): load the writers now
+    from jixiao.batch.combine import write_combined  # noqa: PLC0415 - loaded while reading
+
     records = tuple(sorted([*reused, *done], key=lambda r: r.path))
     with _deferred_interrupt() as interrupt:  # Ctrl-C now would leave no valid outputs
         outputs, totals = write_combined(out_dir, records, settings.formats, settings.labels)
@@ -230,18 +235,43 @@ def _reusable(record: FileRecord, file: InputFile, out_dir: Path, time_limit: fl
     return hash_file(file.path)[0] == record.sha256 and parts_exist(record, out_dir)
 
 
+@dataclass(slots=True)
+class _Prepare:
+    """Loads what the outputs need (pandas and pyarrow, then ``then``: the report) once,
+    while the workers read the first files."""
+
+    then: Callable[[], None] | None
+    done: bool = False
+
+    def __call__(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        import jixiao.batch.combine  # noqa: F401, PLC0415 - pandas and pyarrow, for the outputs
+
+        if self.then is not None:
+            self.then()
+
+
 def _execute(
-    files: list[InputFile], policies: Sequence[Policy], settings: BatchSettings, *, material: bool
+    files: list[InputFile],
+    policies: Sequence[Policy],
+    settings: BatchSettings,
+    material: bool,
+    prepare: Callable[[], None],
 ) -> Generator[FileResult, None, None]:
     """Each file's result as it finishes (worker processes here, or a Dask cluster)."""
     limit = settings.file_timeout
     if settings.scheduler:
+        prepare()
         yield from map_on_dask(files, policies, scheduler=settings.scheduler, time_limit=limit)
         return
     if files:
-        warm_up(policies)
+        warm_up(policies, pdf=settings.workers > 1 and any(f.kind == "pdf" for f in files))
     work = Reader(tuple(policies), material)
-    yield from map_isolated(files, work, stopped_result, workers=settings.workers, time_limit=limit)
+    yield from map_isolated(
+        files, work, stopped_result, workers=settings.workers, time_limit=limit, started=prepare
+    )
 
 
 def _record(result: FileResult, time_limit: float | None) -> FileRecord:
