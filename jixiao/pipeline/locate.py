@@ -237,10 +237,11 @@ class CellRef:
 
 
 def locate_problems(
-    problems: Iterable[ProblemRow], table: SelfEvalTable
+    problems: Iterable[ProblemRow], table: SelfEvalTable, slots: Sequence[Slot] | None = None
 ) -> dict[int, CellRef | None]:
-    """Problem index → the cell it is about (``None`` for a problem about the whole table)."""
-    slots = table_to_slots(table)
+    """Problem index → the cell it is about (``None`` for a problem about the whole table);
+    ``slots``: the table's :func:`table_to_slots`, when already at hand."""
+    slots = table_to_slots(table) if slots is None else slots
     used: dict[tuple[str, str], set[int]] = {}
     located: dict[int, CellRef | None] = {}
     for problem in problems:

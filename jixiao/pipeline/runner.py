@@ -177,13 +177,14 @@ def read_to_material(
     table_id, table = read.table_id, read.table
     mine = [p for p in rows.problems if p["table_id"] == table_id]
     problems = [record_to_problem_row(i, p) for i, p in enumerate(mine)]
-    cells: dict[int, CellRef | None] = locate_problems(problems, table)
+    slots = table_to_slots(table)
+    cells: dict[int, CellRef | None] = locate_problems(problems, table, slots)
     located = tuple(
         None if (cell := cells.get(i)) is None else (cell.row, cell.col)
         for i in range(len(problems))
     )
     fields: dict[tuple[int, int], str] = {}
-    for slot in table_to_slots(table):
+    for slot in slots:
         if slot.col is not None:
             fields.setdefault((slot.row, slot.col), slot.field)
     seq_rules = {
