@@ -38,7 +38,14 @@ from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy
 from jixiao.score.rounding import decimals_step, round_to
-from jixiao.score.totals import Part, check_totals, printed_sum, recomputed_sum
+from jixiao.score.totals import (
+    Basis,
+    Part,
+    check_totals,
+    contradicted_roundings,
+    printed_sum,
+    recomputed_sum,
+)
 from jixiao.score.weights import ImpliedWeights, implied_weights
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
@@ -55,15 +62,17 @@ class Scored:
     indicators: list[dict[str, Any]]
     problems: list[Problem]
     table_id: str
+    contradicted: int = 0
 
     @property
     def misses(self) -> tuple[int, int]:
         """(printed numbers flagged, printed numbers explained but not reproduced): the
         policy that leaves the fewest of the first, then of the second, explains the table
-        best."""
+        best. A score the policy rounds by rule while the printed total used it unrounded
+        counts as explained, not reproduced (:func:`.totals.contradicted_roundings`)."""
         flagged = sum(1 for p in self.problems if p.kind and p.severity is not Severity.INFO)
         explained = sum(1 for p in self.problems if p.kind and p.severity is Severity.INFO)
-        return flagged, explained
+        return flagged, explained + self.contradicted
 
 
 def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frames:
@@ -110,7 +119,7 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
                 execution=True,
             ),
         )
-    record = _table(checks, parsed, table_id, policy, execution, parts, implied_log)
+    record, basis = _table(checks, parsed, table_id, policy, execution, parts, implied_log)
     record["problem_count"] = len(checks.log.problems)
     return Scored(
         table=record,
@@ -118,6 +127,7 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
         indicators=indicators,
         problems=checks.log.problems,
         table_id=table_id,
+        contradicted=contradicted_roundings(basis, parts),
     )
 
 
@@ -318,7 +328,7 @@ def _table(
     execution: dict[str, Decimal | None],
     parts: list[Part],
     implied_log: ProblemLog,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], Basis | None]:
     table = parsed.table
     weights = [r.weight for r in parsed.rows]
     groups = [(r.texts.group, r.texts.group_points) for r in parsed.rows]
@@ -339,7 +349,7 @@ def _table(
     total = table.total
     label = total.source if total is not None else table.source
     source = total.score.source if total is not None and total.score else label
-    check_totals(
+    basis = check_totals(
         checks.log,
         policy,
         source,
@@ -386,7 +396,7 @@ def _table(
         "policy": policy.name,
         "family": table.family,
         "extra": _json({k: clean_text(c.raw) for k, c in table.extra}),
-    }
+    }, basis
 
 
 def _check_weight_total(

@@ -76,15 +76,17 @@ def printed_sum(parts: Sequence[Part]) -> Decimal | None:
 
 
 def recomputed_sum(parts: Sequence[Part], basis: Basis = PLAIN) -> Decimal | None:
-    """The recomputed total added up like the printed one (a row that cannot be recomputed
-    counts with its printed score)."""
-    values = [
-        p.recomputed if p.recomputed is not None else p.printed
-        for p in parts
-        if _included(p, basis.switches)
-    ]
+    """The recomputed total added up like the printed one: unrounded where the printed total
+    was added up unrounded; a row that cannot be recomputed counts with its printed score."""
+    values = [_recomputed(p, basis) for p in parts if _included(p, basis.switches)]
     present = [v for v in values if v is not None]
     return sum(present, _ZERO) if present else None
+
+
+def _recomputed(part: Part, basis: Basis) -> Decimal | None:
+    if "exact" in basis.switches and part.exact is not None and part.recomputed is not None:
+        return part.exact
+    return part.recomputed if part.recomputed is not None else part.printed
 
 
 def _included(part: Part, switches: tuple[str, ...]) -> bool:
@@ -182,7 +184,9 @@ def _basis(
         kinds += [
             rounded_kind(p.printed, p.exact, steps) for p in unrounded if p.printed and p.exact
         ]
-        names = "、".join(f"{p.label}{approx(p.exact)}" for p in unrounded if p.exact is not None)
+        names = "、".join(
+            f"{p.label}（{_value(p.exact)}）" for p in unrounded if p.exact is not None
+        )
         texts.append(f"按未取整的{names}计")
     if "missing" in switches:
         kinds.append("missing_data")
@@ -210,6 +214,28 @@ def _basis(
     return Basis(switches, value, step, mode, kind, "，".join(texts))
 
 
+def _value(value: Decimal) -> str:
+    """``9.91``, or ``≈7.47`` when digits were dropped."""
+    return approx(value).removeprefix("=")
+
+
+def contradicted_roundings(basis: Basis | None, parts: Sequence[Part]) -> int:
+    """How many parts the policy reproduces by rounding them while the printed total was
+    added up with them unrounded: the total shows that rounding was only display, so a
+    policy that makes it a rule explains the table no better than one that calls it so."""
+    if basis is None or "exact" not in basis.switches:
+        return 0
+    return sum(
+        1
+        for p in parts
+        if not p.sub_row
+        and p.exact is not None
+        and p.printed is not None
+        and p.exact != p.printed
+        and p.recomputed == p.printed
+    )
+
+
 def check_totals(
     log: ProblemLog,
     policy: Policy,
@@ -218,10 +244,11 @@ def check_totals(
     parts: Sequence[Part],
     *,
     execution_in_weights: bool,
-) -> None:
-    """Check the printed 总分 against the printed scores and against the recomputed total."""
+) -> Basis | None:
+    """Check the printed 总分 against the printed scores and against the recomputed total;
+    return how the printed total was added up (``None``: unexplained or not printed)."""
     if total is None:
-        return
+        return None
     printed = printed_sum(parts)
     basis = reconcile(total, parts, policy, execution_in_weights=execution_in_weights)
     if basis is None:
@@ -238,7 +265,7 @@ def check_totals(
                 kind="rule",
             )
         _check_recomputed(log, policy, source, total, parts, PLAIN, unexplained=True)
-        return
+        return None
     if basis.switches or basis.step is not None:
         log.add(
             "total_sum_mismatch",
@@ -251,6 +278,7 @@ def check_totals(
             kind=basis.kind,
         )
     _check_recomputed(log, policy, source, total, parts, basis, unexplained=False)
+    return basis
 
 
 def _check_recomputed(
@@ -263,31 +291,33 @@ def _check_recomputed(
     *,
     unexplained: bool,
 ) -> None:
-    value = recomputed_sum(parts, basis)
-    if value is None:
+    exact = recomputed_sum(parts, basis)
+    if exact is None:
         return
     if basis.step is not None and basis.mode is not None:
-        value = round_to(value, basis.step, basis.mode)
+        value = round_to(exact, basis.step, basis.mode)
     else:
-        value = round_to(value, decimals_step(policy.total_decimals), "half_up")
+        value = round_to(exact, decimals_step(policy.total_decimals), "half_up")
     if abs(total - value) <= policy.tolerance:
         return
     causes = [p for p in parts if _included(p, basis.switches) and _differs(p, basis, policy)]
+    notes = []
+    if value != exact:
+        notes.append(f"未取整为 {_value(exact)}")
+    if basis.switches:
+        notes.append("按表中的加总方式：" + basis.text.split("，合计")[0])
     if unexplained or not causes:
-        kind, severity, note = "rule", Severity.ERROR, ""
+        kind, severity = "rule", Severity.ERROR
     else:
         worst = max(causes, key=_seriousness)
-        kind, severity = (
-            worst.kind or "rule",
-            worst.severity or SEVERITY_OF_KIND[worst.kind or "rule"],
-        )
-        note = "差异来自上面各行的差异"
-    if basis.switches:
-        note = "，".join(filter(None, [f"与表中相同，{basis.text.split('，合计')[0]}", note]))
+        kind = worst.kind or "rule"
+        severity = worst.severity or SEVERITY_OF_KIND[kind]
+        notes.append("差异来自上面各行的差异")
     log.add(
         "total_mismatch",
         severity,
-        f"总分：表中为 {fmt(total)}，按规则重算为 {fmt(value)}" + (f"（{note}）" if note else ""),
+        f"总分：表中为 {fmt(total)}，按规则重算为 {fmt(value)}"
+        + (f"（{'；'.join(notes)}）" if notes else ""),
         source,
         field_name="score_total_reported",
         expected=fmt(value),
