@@ -282,13 +282,20 @@ def check_indicator(
 
 
 def _policy_rounding(result: IndicatorScore, policy: Policy) -> str:
-    """How the policy rounds a partial score: ``，按 0.5 分取整为 15`` (empty when exact)."""
-    if result.score is None or result.score_exact is None or result.score == result.score_exact:
+    """How the policy rounds a partial score: ``，按 0.5 分取整为 15`` (empty when exact, or
+    at two decimals, which is how every score is shown: ``≈9.78`` says it)."""
+    exact, score = result.score_exact, result.score
+    if score is None or exact is None or score == exact or policy.partial_step == Decimal("0.01"):
         return ""
-    shown = rounding_of(result.score, result.score_exact, (policy.partial_step,))
-    if shown is None or shown[0] == Decimal("0.01"):
-        return ""  # two decimals is how every score is shown: ≈9.78 says it
-    return "，" + rounding_text(result.score_exact, result.score, *shown).removeprefix("表中")
+    if result.rule not in _PARTIAL_RULES:
+        return ""
+    text = rounding_text(exact, score, policy.partial_step, policy.partial_rounding)
+    return "，" + text.removeprefix("表中")
+
+
+_PARTIAL_RULES = frozenset(
+    {"higher_ratio", "lower_ratio", "lower_linear", "range_ratio", "rate_times_weight"}
+)
 
 
 def _met_below_weight(

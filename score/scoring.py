@@ -251,7 +251,10 @@ def _indicator(
     if not parsed.counts:
         rule = "placeholder" if row.placeholder else "sub_row"
         result = IndicatorScore(rule, None, None)
-        verdict = Verdict("", None, _NOT_SCORED[rule])
+        printed_note = (
+            f"（表中列有得分 {fmt(parsed.printed)}）" if parsed.printed is not None else ""
+        )
+        verdict = Verdict("", None, _NOT_SCORED[rule] + printed_note)
     else:
         result = score_indicator(
             target, actual, parsed.comparison, weight, policy, satisfaction=parsed.satisfaction
@@ -300,7 +303,7 @@ def _indicator(
         "explanation": explanation,
         "extra": _json(texts.extra),
     }
-    if not parsed.counts:
+    if row.placeholder:
         return record, None
     return record, Part(
         f"指标“{parsed.name}”",
@@ -309,6 +312,8 @@ def _indicator(
         result.score_exact if parsed.weight is not None else None,
         verdict.kind,
         verdict.severity,
+        sub_row=row.sub_row,
+        weighted=parsed.weight is not None,
     )
 
 
@@ -413,7 +418,7 @@ def _check_weight_total(
     expected = weight_printed if weight_printed is not None else Decimal(100)
     if weight_total is None or abs(expected - weight_total) <= checks.rules.tolerance:
         return
-    where = "总分行的分值" if weight_printed is not None else "满分 100"
+    where = "总分行的分值" if weight_printed is not None else "满分"
     checks.log.add(
         "weight_total_mismatch",
         Severity.ERROR,

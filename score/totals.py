@@ -47,6 +47,7 @@ class Part:
     severity: Severity | None = None
     execution: bool = False
     sub_row: bool = False
+    weighted: bool = False  # the part prints its own weight (分值)
 
 
 #: The ways a spreadsheet may have added the total, in the order they are tried.
@@ -201,8 +202,12 @@ def _basis(
             + ("（但总分行的分值含预算执行）" if execution_in_weights else "")
         )
     if "sub_rows" in switches:
-        kinds.append("convention")
-        texts.append("计入了“其中”分项的得分")
+        # a 其中 row is part of the row above it: counting its score counts it twice, unless
+        # it carries points of its own
+        subs = [p for p in parts if p.sub_row and p.printed is not None]
+        own_points = all(p.weighted for p in subs)
+        kinds.append("convention" if own_points else "rule")
+        texts.append("计入了“其中”分项的得分" + ("" if own_points else "（与所属指标重复计分）"))
     if step is not None and mode is not None:
         kinds.append("integer_display" if step >= 1 else "rounding")
         texts.append(

@@ -48,7 +48,9 @@ def truth_to_table(truth_id: str) -> SelfEvalTable:
     indicators = tuple(_indicator(i, cell, file, next(lines)) for i in data["indicators"])
     headers_extra = data.get("headers_extra") or {}
     funds_header = (
-        (("score", required(headers_extra["funds_score"])),) if "funds_score" in headers_extra else ()
+        (("score", required(headers_extra["funds_score"])),)
+        if "funds_score" in headers_extra
+        else ()
     )
     money = data.get("money_unit")
     return SelfEvalTable(
