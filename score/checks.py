@@ -239,7 +239,8 @@ def check_indicator(
     exact = result.score_exact if result.score_exact is not None else result.score
     if met and weight is not None and printed < weight and result.rule != "rate_times_weight":
         return _met_below_weight(checks, parsed, weight, source, result)
-    if met is False and weight is not None and printed == weight:
+    kind = rounded_kind(printed, exact, policy.rounding_steps)
+    if not kind and met is False and weight is not None and printed == weight:
         checks.disagreement(
             "missed_target_full_score",
             f"指标“{name}”未达标（{target_text} → {actual_text}）却得满分",
@@ -255,7 +256,7 @@ def check_indicator(
             Severity.WARNING,
             f"{how}；表中却得满分 {fmt(printed)}（评价人从宽判断）",
         )
-    kind = rounded_kind(printed, exact, policy.rounding_steps) or "judgement"
+    kind = kind or "judgement"
     checks.disagreement(
         "indicator_score_mismatch",
         f"指标“{name}”得分",

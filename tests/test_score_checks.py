@@ -127,6 +127,19 @@ CASES = [
         ),
         total=("100", "98"),
     ),
+    # ≥100 with 96: 10 × 96/100 = 9.6 printed 10, the full weight: the whole-number display of
+    # 9.6, not a missed target scored in full
+    Sheet(
+        "missed-target-full-weight-as-integer-display",
+        [
+            ("indicator_score_mismatch", "integer_display", "9.6", "10"),
+            ("total_mismatch", "integer_display", "99.6", "100"),
+        ],
+        rows=(
+            ("甲完成数", "≥10次", "12次", "80", "80", ""),
+            ("乙达标率", "≥100", "96", "10", "10", ""),
+        ),
+    ),
     Sheet(
         "missing-deviation-note",
         [("missing_deviation_note", "missing_data", "", "")],
