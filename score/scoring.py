@@ -225,10 +225,10 @@ def _indicator(
         "rule": result.rule,
         "extra": _json(texts.extra),
         "_score_for_total": _counted(
-            checks, row, result.score if result.score is not None else printed
+            checks, row, result.score if result.score is not None else printed, recompute=True
         ),
         "_weight": _weight_for_total(checks, row, weight),
-        "_printed": _counted(checks, row, printed),
+        "_printed": _counted(checks, row, printed, recompute=False),
         "_group": (texts.group, texts.group_points),
         "_counts": not (row.placeholder or row.sub_row),
     }
@@ -243,11 +243,16 @@ def _weight(checks: Checks, row: IndicatorRow) -> Decimal | None:
     return checks.number(row.weight, "weight")
 
 
-def _counted(checks: Checks, row: IndicatorRow, score: Decimal | None) -> Decimal | None:
+def _counted(
+    checks: Checks, row: IndicatorRow, score: Decimal | None, *, recompute: bool
+) -> Decimal | None:
     """The score that counts toward the total: the 折算得分 where a layout prints one (河北:
-    单项指标得分 × 权重占比), else ``score``."""
+    单项指标得分 × 权重占比, recomputed from ``score`` with ``recompute``), else ``score``."""
     if row.converted is None:
         return score
+    share = checks.number(row.share, "share") if row.share is not None else None
+    if recompute and score is not None and share is not None:
+        return round_to(score * share / 100, Decimal("0.01"), "half_up")
     return checks.number(row.converted, "converted")
 
 
