@@ -36,7 +36,7 @@ from jixiao.extract.layout_cells import (
     key,
     nonblank,
 )
-from jixiao.extract.layout_funds import Funds, read_funds
+from jixiao.extract.layout_funds import read_funds
 from jixiao.extract.layout_indicators import (
     find_indicator_header,
     notes_cell,
@@ -45,9 +45,7 @@ from jixiao.extract.layout_indicators import (
 )
 from jixiao.extract.table import CellText, Extra, SelfEvalTable
 
-_SUBJECT_LABELS = (
-    vocabulary.PROJECT_NAME | vocabulary.DEPARTMENT | vocabulary.IMPLEMENTING_UNIT
-)
+_SUBJECT_LABELS = vocabulary.PROJECT_NAME | vocabulary.DEPARTMENT | vocabulary.IMPLEMENTING_UNIT
 #: A short label beside its value below the table (项目负责人 | 某某).
 _MAX_LABEL_CHARS = 12
 

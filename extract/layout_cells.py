@@ -83,7 +83,7 @@ def find_row(rows: Sequence[Row], test: Callable[[str], bool]) -> int | None:
 
 
 def fields_of(row: Row, to_field: FieldOf) -> set[str]:
-    return {to_field(c.text) for c in row if c is not None} - {None}  # type: ignore[misc]
+    return {name for c in row if c is not None and (name := to_field(c.text)) is not None}
 
 
 def find_header(

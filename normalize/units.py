@@ -19,7 +19,6 @@ from jixiao.normalize.vocab import (
 )
 
 
-
 def _base(text: str) -> tuple[str, Decimal] | None:
     """Base and scale of a unit without a scale word, or ``None`` when unknown."""
     if text in UNITS:

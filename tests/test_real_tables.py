@@ -128,7 +128,9 @@ def differences(frames: Frames, file: str, ids: list[str]) -> list[str]:
         got = frames.indicators[frames.indicators["table_id"] == row["table_id"]]
         records = got.sort_values("seq").to_dict("records")
         if len(records) != len(truth["indicators"]):
-            found.append(f"{len(records)} indicators read, the truth has {len(truth['indicators'])}")
+            found.append(
+                f"{len(records)} indicators read, the truth has {len(truth['indicators'])}"
+            )
         for seq, (indicator, record) in enumerate(
             zip(truth["indicators"], records, strict=False), start=1
         ):
