@@ -114,8 +114,8 @@ FUND_COLUMNS: dict[str, str] = {
     "执行率得分": "score",
 }
 
-GOAL_PREFIXES = ("年度总体目标", "总体目标", "年度目标")
-GOAL_PLANNED = frozenset({"预期目标", "年度预期目标", "年初绩效目标"})
+GOAL_PREFIXES = ("年度总体目标", "总体目标", "年度目标", "当年绩效目标")
+GOAL_PLANNED = frozenset({"预期目标", "年度预期目标", "年初绩效目标", "全年(调整)绩效目标"})
 GOAL_ACHIEVED = frozenset({"实际完成情况", "实际完成", "全年目标实际完成情况"})
 
 #: 绩效指标 block columns: base key → IndicatorRow field. ``weight`` is the printed points of
