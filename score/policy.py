@@ -91,7 +91,7 @@ class Policy:
 
 def builtin_policy_names() -> list[str]:
     """Names of the policies shipped with jixiao, sorted."""
-    folder = resources.files("score") / "policies"
+    folder = resources.files("jixiao.score") / "policies"
     return sorted(
         p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml")
     )
@@ -104,7 +104,9 @@ def load_policy(name_or_path: str) -> Policy:
     Decimal('0.5')
     """
     if name_or_path in builtin_policy_names():
-        text = (resources.files("score") / "policies" / f"{name_or_path}.toml").read_text("utf-8")
+        text = (resources.files("jixiao.score") / "policies" / f"{name_or_path}.toml").read_text(
+            "utf-8"
+        )
         return toml_to_policy(text, origin=name_or_path)
     path = Path(name_or_path)
     if not path.is_file():

@@ -139,7 +139,7 @@ def test_unknown_policy_names_the_choices() -> None:
 
 def test_invalid_policy_setting_is_named() -> None:
     text = (
-        (__import__("importlib").resources.files("score") / "policies" / "national.toml")
+        (__import__("importlib").resources.files("jixiao.score") / "policies" / "national.toml")
         .read_text("utf-8")
         .replace('lower_rule = "ratio"', 'lower_rule = "cubic"')
     )
