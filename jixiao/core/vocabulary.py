@@ -14,6 +14,7 @@ the cells stay as printed.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
@@ -52,8 +53,10 @@ def printed_key(text: str) -> str:
     return _SPACE.sub("", _TAG.sub("", folded)).rstrip(":")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
-    """The comparable form of a label: :func:`printed_key` in simplified characters.
+    """The comparable form of a label: :func:`printed_key` in simplified characters (cached:
+    the same labels are compared again and again).
 
     >>> label_key("年度 总体 目标")
     '年度总体目标'
