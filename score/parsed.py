@@ -11,10 +11,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.core.model import Problem, ProblemLog
-from jixiao.core.vocabulary import FUND_TOTAL_WORDS, SATISFACTION_WORD, label_key, money_unit
-from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
+from jixiao.core.vocabulary import (
+    FUND_TOTAL_WORDS,
+    SATISFACTION_WORD,
+    label_key,
+    money_unit,
+    to_simplified,
+)
+from jixiao.extract.table import FundRow, IndicatorRow, SelfEvalTable
 from jixiao.normalize import Comparison, Measurement, Target, compare, parse_actual, parse_target
-from jixiao.normalize.vocab import SIMPLIFIED_CHARS, TRADITIONAL_CHARS
 from jixiao.score.checks import (
     Checks,
     check_deviation_note,
@@ -24,7 +29,6 @@ from jixiao.score.checks import (
 )
 from jixiao.score.rows import IndicatorTexts, row_to_texts
 
-_SIMPLIFY = str.maketrans(TRADITIONAL_CHARS, SIMPLIFIED_CHARS)
 _FUND_AMOUNTS = ("budget_initial", "budget_adjusted", "spent")
 _FUND_NUMBERS = ("weight", "rate", "score")
 
@@ -44,6 +48,8 @@ class ParsedRow:
     comparison: Comparison
     satisfaction: bool
     problems: tuple[Problem, ...]
+    share: Decimal | None = None  # 权重占比 in percent (河北 折算)
+    converted: Decimal | None = None  # 折算得分 as printed: what counts toward the total
 
     @property
     def counts(self) -> bool:
@@ -117,8 +123,8 @@ def _total_fund_index(funds: tuple[FundRow, ...]) -> int | None:
 def _row(row: IndicatorRow, seq: int) -> ParsedRow:
     log = ProblemLog()
     texts = row_to_texts(row)
-    weight = _weight(log, row)
-    printed = parse_number_cell(log, _score_cell(row), "score_reported")
+    weight = parse_number_cell(log, row.weight, "weight")
+    printed = parse_number_cell(log, row.score, "score_reported")
     target = parse_target(texts.target, indicator=texts.level3, group=texts.level2)
     actual = parse_actual(texts.actual, target=target)
     comparison = compare(target, actual)
@@ -137,25 +143,16 @@ def _row(row: IndicatorRow, seq: int) -> ParsedRow:
         comparison=comparison,
         satisfaction=_is_satisfaction(texts),
         problems=tuple(log.problems),
+        share=parse_number_cell(log, row.share, "share") if row.share is not None else None,
+        converted=(
+            parse_number_cell(log, row.converted, "converted")
+            if row.converted is not None
+            else None
+        ),
     )
-
-
-def _weight(log: ProblemLog, row: IndicatorRow) -> Decimal | None:
-    """分值 / 指标权重, or for the 河北 折算 layout the 权重占比 in points (30% → 30)."""
-    if row.weight is None and row.share is not None:
-        return parse_number_cell(log, row.share, "weight")
-    return parse_number_cell(log, row.weight, "weight")
-
-
-def _score_cell(row: IndicatorRow) -> CellText | None:
-    """The score that counts toward the total: 折算得分 where printed, else 得分."""
-    for cell in (row.converted, row.score, row.item_score):
-        if cell is not None:
-            return cell
-    return None
 
 
 def _is_satisfaction(texts: IndicatorTexts) -> bool:
     """A 满意度 indicator (by its 一级, 二级 or 三级 label, traditional characters too)."""
     labels = (texts.level1, texts.level2, texts.level3)
-    return any(SATISFACTION_WORD in label.translate(_SIMPLIFY) for label in labels if label)
+    return any(SATISFACTION_WORD in to_simplified(label) for label in labels if label)

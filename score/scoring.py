@@ -305,11 +305,22 @@ def _indicator(
     }
     if row.placeholder:
         return record, None
+    exact = result.score_exact if parsed.weight is not None else None
+    counted, recomputed = printed, score
+    if row.converted is not None:
+        # 河北 折算: the 折算得分 counts toward the total, recomputed as score × 权重占比
+        counted, exact = parsed.converted, None
+        base = score if score is not None else printed
+        recomputed = (
+            round_to(base * parsed.share / 100, Decimal("0.01"), "half_up")
+            if base is not None and parsed.share is not None
+            else parsed.converted
+        )
     return record, Part(
         f"指标“{parsed.name}”",
-        printed,
-        score,
-        result.score_exact if parsed.weight is not None else None,
+        counted,
+        recomputed,
+        exact,
         verdict.kind,
         verdict.severity,
         sub_row=row.sub_row,
@@ -335,7 +346,8 @@ def _table(
     implied_log: ProblemLog,
 ) -> tuple[dict[str, Any], Basis | None]:
     table = parsed.table
-    weights = [r.weight for r in parsed.rows]
+    # the points an indicator adds to the weight total: its weight, else its 权重占比 in points
+    weights = [r.weight if r.weight is not None else r.share for r in parsed.rows]
     groups = [(r.texts.group, r.texts.group_points) for r in parsed.rows]
     printed_scores = [r.printed for r in parsed.rows]
     exec_weight = execution.get("weight")

@@ -1,9 +1,8 @@
 """Real 自评表 as printed, built straight from their hand-transcribed truth files.
 
-``fixtures/real_scoring/<id>.json`` is the ground truth of a real table (a copy of
-``shared/real/truth/<id>.json``, see the README there): every cell as printed. Building the
-:class:`SelfEvalTable` from it, rather than reading the table's text, tests the scorer on what
-the table prints, whatever the state of the reader for its layout.
+``fixtures/real/truth/<id>.json`` is the ground truth of a real table (fixtures/real/README.md):
+every cell as printed. Building the :class:`SelfEvalTable` from it, rather than reading the
+table's text, tests the scorer on what the table prints, whatever the reader makes of its layout.
 """
 
 from __future__ import annotations
@@ -15,7 +14,7 @@ from typing import Any
 from jixiao.core.model import Source
 from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable, TotalRow
 
-REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real_scoring"
+REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 
 _FAMILIES = {"split-operator": "split_operator", "dept-overall": "department_whole"}
 _PLACEHOLDER_PREFIXES = ("指标", "……", "...")
@@ -23,7 +22,7 @@ _PLACEHOLDER_PREFIXES = ("指标", "……", "...")
 
 def truth_to_table(truth_id: str) -> SelfEvalTable:
     """The table a truth file describes, every cell on its own line of a pretend file."""
-    data: dict[str, Any] = json.loads((REAL / f"{truth_id}.json").read_text("utf-8"))
+    data: dict[str, Any] = json.loads((REAL / "truth" / f"{truth_id}.json").read_text("utf-8"))
     file = f"{truth_id}.json"
     lines = iter(range(1, 10_000))
 

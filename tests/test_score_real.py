@@ -3,14 +3,13 @@ every printed score and total reproduced, or flagged with the kind an analyst wo
 
 The expectations are written by hand from the printed numbers (the comments give the
 arithmetic). Each table is scored twice: built from its truth file (what it prints, so the
-scorer is tested whatever the reader makes of the layout) and read from its published text;
-where the text's layout is not read well yet, that case is a strict xfail naming the reading
-work it waits for.
+scorer is tested whatever the reader makes of the layout) and read from its published text
+(fixtures/real/tsv).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -22,16 +21,12 @@ from tests.test_score_variants import Flag, flags_of
 
 SEED = Path(__file__).resolve().parent.parent / "fixtures" / "seed"
 
-NEEDS_READING = "needs issue 12 reading"
-
 
 @dataclass(frozen=True)
 class Expect:
     truth_id: str
     policy: str
     flags: list[Flag]
-    text_reads: bool = True  # the published text is read well enough today
-    reading: str = field(default=NEEDS_READING)
 
 
 NOTE_MISSING: Flag = ("missing_deviation_note", "missing_data", "warning", "", "")
@@ -49,13 +44,12 @@ REAL_TABLES = [
             ("missing_score", "missing_data", "warning", "", ""),
             ("missing_score", "missing_data", "warning", "", ""),
         ],
-        text_reads=False,
     ),
     # 湖北: execution 10/10 × 20 = 20; 年度绩效目标1(40分) prints 10, 10 and 19.6 for three met
     # targets: with satisfaction scored rate × weight, 98 % × 20 = 19.6 and the weights
     # 10 + 10 + 20 make the block's 40; block 2: 20 + 20 = 40; 总分 20 + 39.6 + 40 = 99.6.
     # Every number reproduced.
-    Expect("real-010", "national[rated=satisfaction]", [], text_reads=False),
+    Expect("real-010", "national[rated=satisfaction]", []),
     # 四川 衔接: weights 10 (execution) + 70 + 20 + 10 = 110 under the 总分 row's 100 (the
     # table contradicts itself: rule); every indicator met and scored in full; the 总分 100 is
     # the indicators' 100 without the execution score 10, as its 分值 100 is (convention).
@@ -81,7 +75,6 @@ REAL_TABLES = [
             NOTE_MISSING,
             ("total_mismatch", "judgement", "warning", "99", "96"),
         ],
-        text_reads=False,
     ),
 ]
 
@@ -92,7 +85,7 @@ def _truth_frames(truth_id: str) -> Frames:
 
 
 def _text_frames(truth_id: str) -> Frames:
-    return run(discover([REAL / f"{truth_id}.txt"]), auto_candidates()).frames
+    return run(discover([REAL / "tsv" / f"{truth_id}.txt"]), auto_candidates()).frames
 
 
 @pytest.mark.parametrize("expect", REAL_TABLES, ids=[e.truth_id for e in REAL_TABLES])
@@ -102,16 +95,7 @@ def test_real_table_as_printed(expect: Expect) -> None:
     assert flags_of(frames) == sorted(expect.flags)
 
 
-@pytest.mark.parametrize(
-    "expect",
-    [
-        pytest.param(
-            e, marks=() if e.text_reads else pytest.mark.xfail(strict=True, reason=e.reading)
-        )
-        for e in REAL_TABLES
-    ],
-    ids=[e.truth_id for e in REAL_TABLES],
-)
+@pytest.mark.parametrize("expect", REAL_TABLES, ids=[e.truth_id for e in REAL_TABLES])
 def test_real_table_read_from_its_text(expect: Expect) -> None:
     frames = _text_frames(expect.truth_id)
     assert frames.tables["policy"].tolist() == [expect.policy]
