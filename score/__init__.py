@@ -4,8 +4,9 @@
 (:class:`~score.frames.Frames`): tables, funds, indicators, problems; ``score_table_rows`` the
 same rows as plain records (:class:`~score.frames.Rows`), which a run keeps until it builds each
 frame once;
-``score_table_best(table, table_id=…, policies=…)`` picks the policy that reproduces the most
-printed numbers (``--policy auto``).
+``score_table_best(table, table_id=…, policies=…)`` picks the policy that explains the most
+printed numbers (``--policy auto``: the built-in policies and, around the best of them, the rule
+variants publishers use; see :mod:`jixiao.score.choice`).
 """
 
 from __future__ import annotations

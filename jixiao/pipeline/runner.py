@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import time
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,6 +165,13 @@ class Opened:
             close()
 
 
+def indicator_rule_text(indicator: Mapping[str, Any]) -> str:
+    """An indicator's rule and its evidence: ``higher_ratio：未达标，按实际值/目标值×分值…``."""
+    rule = str(indicator.get("rule") or "")
+    explanation = indicator.get("explanation")
+    return f"{rule}：{explanation}" if explanation else rule
+
+
 def read_to_material(
     read: ReadTable,
     rows: Rows,
@@ -188,9 +195,7 @@ def read_to_material(
         if slot.col is not None:
             fields.setdefault((slot.row, slot.col), slot.field)
     seq_rules = {
-        int(r["seq"]): str(r.get("rule") or "")
-        for r in rows.indicators
-        if r["table_id"] == table_id
+        int(r["seq"]): indicator_rule_text(r) for r in rows.indicators if r["table_id"] == table_id
     }
     rules = tuple(
         (row.source.row, seq_rules.get(seq, ""))
