@@ -8,6 +8,11 @@ a fresh process), in turn, ``--repeat`` times each (:mod:`bench.whole`), for eac
 wall and CPU seconds, files/s, peak memory and jixiao's cost in pandas loops (the median of the
 run-by-run ratios).
 
+**Per table** (``--per-table``): in this process, the cost of one one-table text file by
+stage, median of ``--repeat`` passes over N files: reading (text to grid to 自评表 record),
+scoring and problem logging (plain records), the report material, and the frames built once at
+the end for all the files (divided by N).
+
 **Mixed corpus** (``--mixed``): ``tests/test_batch_corpus.make_corpus`` (440 single-table text
 files, 60 PDFs, the five kinds of broken file) read with each of ``--workers``; ``batch s`` is
 the manifest's ``seconds_total`` (reading and writing, no report); peak memory from the
@@ -16,6 +21,7 @@ manifest (``main`` the jixiao process, ``child`` the largest worker).
 Usage::
 
     python bench/batch.py [--files 200 2000] [--repeat 5]
+    python bench/batch.py --per-table [--files 200]
     python bench/batch.py --mixed [--text-files 440] [--pdf-copies 20] [--workers 1 2]
 """
 
@@ -105,6 +111,61 @@ def small_files_bench(counts: list[int], repeat: int) -> str:
     return "\n".join(lines)
 
 
+def per_table_bench(count: int, repeat: int) -> str:
+    """Milliseconds per one-table file by stage, in this process."""
+    from jixiao.core.vocabulary import is_self_evaluation  # noqa: PLC0415
+    from jixiao.extract.layout import grid_to_table  # noqa: PLC0415
+    from jixiao.extract.tsv import bytes_to_text, text_to_grids  # noqa: PLC0415
+    from jixiao.pipeline.runner import ReadTable, read_to_material  # noqa: PLC0415
+    from jixiao.score import (  # noqa: PLC0415
+        Rows,
+        concat_rows,
+        load_policy,
+        rows_to_frames,
+        score_table_best_rows,
+    )
+
+    policies = (load_policy("national"),)
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-table-") as tmp:
+        paths = sorted(small_files(Path(tmp) / "in", count).rglob("*.txt"))
+        data = [(p.name, p.read_bytes()) for p in paths]
+    stages: dict[str, list[float]] = {"read": [], "score": [], "material": [], "frames": []}
+    for _ in range(repeat):
+        spent = dict.fromkeys(stages, 0.0)
+        all_rows: list[Rows] = []
+        for name, raw in data:
+            started = time.perf_counter()
+            grids = text_to_grids(bytes_to_text(raw, file=name), file=name)
+            tables = [grid_to_table(g) for g in grids if is_self_evaluation(g.texts())]
+            read = time.perf_counter()
+            rows = [
+                score_table_best_rows(t, table_id=f"{name}#{i}", policies=policies)
+                for i, t in enumerate(tables, start=1)
+            ]
+            scored = time.perf_counter()
+            for i, (grid, table) in enumerate(zip(grids, tables, strict=False), start=1):
+                read_to_material(ReadTable(f"{name}#{i}", grid, table), rows[i - 1])
+            spent["read"] += read - started
+            spent["score"] += scored - read
+            spent["material"] += time.perf_counter() - scored
+            all_rows += rows
+        started = time.perf_counter()
+        rows_to_frames(concat_rows(all_rows))
+        spent["frames"] += time.perf_counter() - started
+        for stage, seconds in spent.items():
+            stages[stage].append(seconds / count * 1000)
+    cells = " | ".join(f"{median(v):.2f}" for v in stages.values())
+    return "\n".join(
+        [
+            f"one-table text files, {count} per pass, median of {repeat} passes, ms per file "
+            f"(load average {load_average()})",
+            "| read | score and problems | report material | frames (once, per file) |",
+            "|---|---|---|---|",
+            f"| {cells} |",
+        ]
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """One run of the mixed corpus with one worker count."""
@@ -175,6 +236,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, nargs="+", default=[200, 2000])
     parser.add_argument("--repeat", type=int, default=None, help="runs (5 small files, 1 mixed)")
     parser.add_argument("--mixed", action="store_true", help="the mixed corpus by worker count")
+    parser.add_argument("--per-table", action="store_true", help="ms per file by stage")
     parser.add_argument("--text-files", type=int, default=440)
     parser.add_argument("--pdf-copies", type=int, default=20, help="3 PDFs (6 pages) per copy")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -182,6 +244,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.pandas_baseline:
         pandas_baseline(args.pandas_baseline)
+    elif args.per_table:
+        print(per_table_bench(args.files[0], args.repeat or 5))
     elif args.mixed:
         mixed_bench(args.text_files, args.pdf_copies, args.workers, args.repeat or 1)
     else:
