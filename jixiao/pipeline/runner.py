@@ -1,10 +1,17 @@
-"""The unit of work: read one file into frames, never stop on a bad file.
+"""The unit of work: read one file into its rows, never stop on a bad file.
 
-Each file is read on its own (:func:`file_to_result`); whatever goes wrong with it becomes a
-``problems`` row naming the file, and the run goes on with the next one. :func:`run` processes
-files one after another in this process and keeps every frame in memory (the library API, used
-by the golden tests); parallel, resumable runs that write per-file parts are
+Each file is read on its own (:func:`file_to_result`) in one pass: while it is open, its
+自评表 are read, scored, and (when asked) given their report material (page images from the open
+PDF, source lines of a text: :mod:`jixiao.pipeline.material`). The result keeps plain records
+(:class:`~jixiao.score.Rows`), not frames: frames are built once per run. Whatever goes wrong
+with a file becomes a ``problems`` row naming it, and the run goes on with the next one.
+:func:`run` processes files one after another in this process and builds the run's frames at
+the end (the library API, used by the golden tests); parallel, resumable runs are
 :func:`jixiao.batch.run.run_batch`.
+
+A reader of a new kind of file adds a branch to :func:`_file_to_grids`, returning an
+:class:`Opened` that stays open until the file's tables are scored (its ``pane`` makes the
+source pane of a table's report material).
 """
 
 from __future__ import annotations
