@@ -311,10 +311,19 @@ def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _W
             code = _CHILD_FAILED
         finally:
             os._exit(code)
-    signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
     os.close(task_read)
     os.close(result_write)
-    return _Worker(pid, task_write, result_read)
+    worker = _Worker(pid, task_write, result_read)
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a held Ctrl-C arrives here
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        for fd in (task_write, result_read):
+            os.close(fd)
+        raise
+    return worker
 
 
 # -- the worker's side ---------------------------------------------------------------------------
