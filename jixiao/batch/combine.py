@@ -28,11 +28,7 @@ def write_combined(
     def chunks(name: str) -> Iterator[pd.DataFrame]:
         pending: list[pa.Table] = []
         rows = 0
-        reader = _PartReader(out_dir)
-        for record in records:
-            part = reader.rows(record, name)
-            if part is None:
-                continue
+        for part in _rows(out_dir, records, name):
             pending.append(part)
             rows += part.num_rows
             if rows >= CHUNK_ROWS:
@@ -53,27 +49,34 @@ def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:
     """The combined frames of some records, in memory, in the records' order."""
     records = list(records)
     frames = {}
-    reader = _PartReader(out_dir)
     for name in FRAME_NAMES:
-        parts = [part for r in records if (part := reader.rows(r, name)) is not None]
+        parts = list(_rows(out_dir, records, name))
         frames[name] = _stack(name, parts) if parts else empty_frame(name)
     return Frames(**frames)
 
 
-class _PartReader:
-    """A file's rows of one frame from its part; the last part read is kept, since the files
-    of a chunk share it and usually come one after another."""
-
-    def __init__(self, out_dir: Path) -> None:
-        self.out_dir = out_dir
-        self._path = ""
-        self._table: pa.Table | None = None
-
-    def rows(self, record: FileRecord, name: str) -> pa.Table | None:
+def _rows(out_dir: Path, records: Iterable[FileRecord], name: str) -> Iterator[pa.Table]:
+    """The records' rows of one frame, in order, as few slices of their parts as can be: the
+    files of a chunk share a part and usually come one after another, so their rows are taken
+    in one slice (a slice per file costs more memory than the rows of a small file). The last
+    part read is kept."""
+    path, table = "", None
+    run: tuple[str, int, int] | None = None  # (part, first row, rows) not yet given
+    for record in records:
         relative = record.parts.get(name)
         if relative is None:
-            return None
-        if relative != self._path or self._table is None:
-            self._table, self._path = pq.read_table(self.out_dir / relative), relative
-        where = record.slices.get(name)
-        return self._table if where is None else self._table.slice(*where)
+            continue
+        if relative != path or table is None:
+            if run is not None and table is not None:
+                yield table.slice(run[1], run[2])
+                run = None
+            table, path = pq.read_table(out_dir / relative), relative
+        first, count = record.slices.get(name, (0, table.num_rows))
+        if run is not None and run[1] + run[2] == first:
+            run = (relative, run[1], run[2] + count)
+            continue
+        if run is not None:
+            yield table.slice(run[1], run[2])
+        run = (relative, first, count)
+    if run is not None and table is not None:
+        yield table.slice(run[1], run[2])
