@@ -180,6 +180,9 @@ class _FileSeen:
     file_problems: list[tuple[int | None, int, Mapping[str, Any]]] = field(default_factory=list)
 
 
+_SLACK = 32  # tables kept beyond the limit before the worst are dropped
+
+
 class ReportCollector:
     """Gathers a run's report as its files finish, in any order (see the module docstring).
 
@@ -255,11 +258,11 @@ class ReportCollector:
 
     def _keep(self, key: tuple[int, int, str, int], shown: _Shown) -> None:
         """Keep the first ``limit`` tables by ``key`` (pruned as they come: memory holds at
-        most twice ``limit`` tables)."""
+        most ``limit`` + :data:`_SLACK` tables' material)."""
         if self.limit == 0:
             return
         self._kept.append((key, shown))
-        if len(self._kept) >= 2 * self.limit:
+        if len(self._kept) >= self.limit + _SLACK:
             self._kept.sort(key=lambda kept: kept[0])
             del self._kept[self.limit :]
 
