@@ -163,8 +163,11 @@ def grid_to_regions(grid: Grid) -> list[Region]:
 def grid_to_lines(grid: Grid, lines: Sequence[str]) -> tuple[tuple[int, str], ...]:
     """The numbered source lines a text table was read from (first to last line of its cells).
 
-    >>> grid_to_lines(Grid("a.txt", ()), ["x"])
-    ()
+    >>> from jixiao.core.model import Source
+    >>> from jixiao.extract.grid import Cell, Grid
+    >>> cell = Cell(0, 0, "项目名称", Source("a.txt", line=2))
+    >>> grid_to_lines(Grid("a.txt", "tsv", (cell,), 1, 1), ["# 标题", "项目名称\t某项目"])
+    ((2, '项目名称\t某项目'),)
     """
     numbers = [c.source.line for c in grid.cells if c.source.line is not None]
     if not numbers:
