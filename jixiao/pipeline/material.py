@@ -161,7 +161,7 @@ def grid_to_regions(grid: Grid) -> list[Region]:
 
 
 def grid_to_lines(grid: Grid, lines: Sequence[str]) -> tuple[tuple[int, str], ...]:
-    """The numbered source lines a text table was read from (first to last line of its cells).
+    r"""The numbered source lines a text table was read from (first to last line of its cells).
 
     >>> from jixiao.core.model import Source
     >>> from jixiao.extract.grid import Cell, Grid
