@@ -43,6 +43,7 @@ from jixiao.extract.number_format import ZH_CN_BUILTIN_FORMATS, value_to_text
 XLSX_READER = "openpyxl"
 XLS_READER = "xlrd"
 _WHAT = "Excel 工作簿"
+_MAX_FILLED = 200_000  # cells; a larger used range keeps only the cells the file holds
 
 
 def xlsx_to_extraction(data: bytes, *, file: str) -> DocumentExtraction:
@@ -101,6 +102,27 @@ def stored_text(value: object, number_format: str, shown: str) -> str | None:
     return f"{plain} [{number_format}]"
 
 
+def _used_range(
+    positions: set[tuple[int, int]], spans: dict[tuple[int, int], tuple[int, int]]
+) -> tuple[int, int]:
+    n_rows = max((r + spans.get((r, c), (1, 1))[0] for r, c in positions), default=0)
+    n_cols = max((c + spans.get((r, c), (1, 1))[1] for r, c in positions), default=0)
+    return n_rows, n_cols
+
+
+def _every_cell(
+    positions: set[tuple[int, int]], covered: set[tuple[int, int]], n_rows: int, n_cols: int
+) -> set[tuple[int, int]]:
+    """Every position of the used range that is not under a merged range: a sheet's empty
+    cells are cells (``""``), as in a text export, not missing ones. A degenerate used range
+    (a stray value far out) is not filled."""
+    if n_rows * n_cols > _MAX_FILLED:
+        return positions
+    return positions | {
+        (r, c) for r in range(n_rows) for c in range(n_cols) if (r, c) not in covered
+    }
+
+
 # -- .xlsx ------------------------------------------------------------------------------------
 
 
@@ -125,9 +147,8 @@ def _xlsx_sheet_to_table(sheet: Any, file: str) -> SourceTable:
     }
     cells: list[Cell] = []
     positions = set(values) | set(spans)
-    n_rows = max((r + spans.get((r, c), (1, 1))[0] for r, c in positions), default=0)
-    n_cols = max((c + spans.get((r, c), (1, 1))[1] for r, c in positions), default=0)
-    for r, c in sorted(positions):
+    n_rows, n_cols = _used_range(positions, spans)
+    for r, c in sorted(_every_cell(positions, covered, n_rows, n_cols)):
         if (r, c) in covered and (r, c) not in spans:
             continue  # a value hidden under a merged range: the anchor's text is shown
         cell = values.get((r, c))
@@ -165,9 +186,8 @@ def _xls_sheet_to_table(book: Any, sheet: Any, file: str) -> SourceTable:
         covered.update((r, c) for r in range(rlo, rhi) for c in range(clo, chi))
     cells: list[Cell] = []
     positions = set(_xls_filled(sheet)) | set(spans)
-    n_rows = max((r + spans.get((r, c), (1, 1))[0] for r, c in positions), default=0)
-    n_cols = max((c + spans.get((r, c), (1, 1))[1] for r, c in positions), default=0)
-    for r, c in sorted(positions):
+    n_rows, n_cols = _used_range(positions, spans)
+    for r, c in sorted(_every_cell(positions, covered, n_rows, n_cols)):
         if (r, c) in covered and (r, c) not in spans:
             continue
         value, number_format = _xls_value(book, sheet, r, c)
