@@ -107,7 +107,7 @@ def test_run_goes_on_after_broken_files() -> None:
         ("synthetic.xls", "xls", "xlrd"),
         ("seed.docx", "docx", "python-docx"),
     ],
-    ids=lambda v: str(v),
+    ids=str,
 )
 def test_source_kind_is_what_the_file_is(name: str, kind: str, reader: str) -> None:
     tables = _frames(f"office/{name}").tables
