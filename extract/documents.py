@@ -6,7 +6,8 @@ HTML or ``.docx`` inside, and ``.xlsx`` files renamed from ``.xls``; each is rea
 of what it is (:func:`bytes_to_kind`). A password-protected Office file (an OLE2 container
 holding an ``EncryptedPackage``) is one ``unreadable_file`` problem; the old binary Word and
 WPS formats (``.doc``, ``.wps``, ``.et``) are one ``unsupported_format`` problem that says how
-to convert the file with LibreOffice. Nothing here raises for a bad file.
+to convert the file with LibreOffice (a ``.et`` that holds an Excel 97 workbook, as WPS often
+writes, is read as one). Nothing here raises for a bad file.
 """
 
 from __future__ import annotations
@@ -70,6 +71,11 @@ def bytes_to_kind(data: bytes, claimed: str) -> str:
     return claimed
 
 
+def head_is_ole2_workbook(data: bytes) -> bool:
+    """An OLE2 container with an Excel workbook stream (``Workbook`` or ``Book``)."""
+    return data.startswith(_OLE2) and any(stream in data for stream in _XLS_STREAMS)
+
+
 def _zip_kind(data: bytes, claimed: str) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
@@ -93,6 +99,10 @@ def document_to_extraction(data: bytes, *, file: str, claimed: str) -> DocumentE
         return xls_to_extraction(data, file=file)
     if kind == "docx":
         return docx_to_extraction(data, file=file)
+    if kind == "et" and head_is_ole2_workbook(data):
+        attempt = xls_to_extraction(data, file=file)  # WPS 表格 often writes a BIFF workbook
+        if not attempt.problems:
+            return attempt
     if kind == "encrypted":
         reason = "文件有密码保护（加密），请在 Office/WPS 中去掉密码另存后再读"
         return DocumentExtraction((), (unreadable_problem(file, "Office 文件", reason),))

@@ -134,7 +134,7 @@ def value_to_text(value: object, number_format: str = "General") -> str:
         section = next((s for s in sections if s.is_date), None)
         if section is None:
             return value.isoformat(sep=" ").removesuffix(" 00:00:00")
-        return _render_date(section, value)
+        return _render_date(section, value).strip(" ")
     if not isinstance(value, int | float | Decimal):
         return str(value)
     if isinstance(value, float) and not math.isfinite(value):
@@ -144,10 +144,10 @@ def value_to_text(value: object, number_format: str = "General") -> str:
     if section is None:
         return general_text(number)
     if section.is_date:
-        return _render_date(section, _EXCEL_EPOCH + dt.timedelta(days=float(number)))
+        return _render_date(section, _EXCEL_EPOCH + dt.timedelta(days=float(number))).strip(" ")
     if not signed:
         number = abs(number)
-    return _render_number(section, number)
+    return _render_number(section, number).strip(" ")  # padding (``_)``) is not text
 
 
 def to_decimal(value: int | float | Decimal) -> Decimal:
@@ -399,8 +399,8 @@ def _render_date(section: _Section, moment: dt.datetime) -> str:
             out.append(_date_part(token.text, moment, _is_minute(tokens, i), twelve_hour))
         elif token.kind == "elapsed":
             seconds = (moment - _EXCEL_EPOCH).total_seconds()
-            unit = {"h": 3600, "m": 60, "s": 1}[token.text[1]]
-            out.append(f"{int(seconds // unit):0{len(token.text) - 2}d}")
+            unit = {"h": 3600, "m": 60, "s": 1}[token.text[0]]
+            out.append(f"{int(seconds // unit):0{len(token.text)}d}")
         elif token.kind == "ampm":
             morning = moment.hour < 12
             if token.text == "上午/下午":

@@ -344,7 +344,7 @@ def cell_text(element: lxml.html.HtmlElement) -> str:
 
 def _cell_pieces(element: lxml.html.HtmlElement, depth: int) -> Iterator[str]:
     if element.text:
-        yield element.text
+        yield _HTML_SPACE.sub(" ", element.text)  # a line break in the source is a space
     for child in element:
         tag = _tag(child)
         if tag is not None and tag not in _SKIPPED and not _hidden(child):
@@ -352,16 +352,19 @@ def _cell_pieces(element: lxml.html.HtmlElement, depth: int) -> Iterator[str]:
                 yield "\n"
             elif tag in _BLOCKS:
                 yield "\n"
-                yield from (
-                    _cell_pieces(child, depth + 1) if depth < _MAX_DEPTH else child.itertext()
-                )
+                yield from _child_pieces(child, depth)
                 yield "\n"
             else:
-                yield from (
-                    _cell_pieces(child, depth + 1) if depth < _MAX_DEPTH else child.itertext()
-                )
+                yield from _child_pieces(child, depth)
         if child.tail:
-            yield child.tail
+            yield _HTML_SPACE.sub(" ", child.tail)
+
+
+def _child_pieces(child: lxml.html.HtmlElement, depth: int) -> Iterator[str]:
+    if depth < _MAX_DEPTH:
+        yield from _cell_pieces(child, depth + 1)
+    else:
+        yield _HTML_SPACE.sub(" ", " ".join(child.itertext()))
 
 
 def _collapse(text: str) -> str:
