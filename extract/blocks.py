@@ -14,7 +14,10 @@ values, the same for every form:
   that a merged cell crosses;
 * the title and the year line of each table come from the lines just above it
   (:func:`lines_to_heading`, at most :data:`HEADING_LINES` of them), the rest of those lines
-  is kept as the grid's context.
+  is kept as the grid's context;
+* a table that has not reached its 总分 row continues in the next table when that one has the
+  same columns, no title or year line above it and no 项目名称 row (a Word table broken by a
+  paragraph, a page converted to HTML page by page), as a PDF table continues on the next page.
 
 Cells keep the :class:`~jixiao.core.model.Source` their reader gave them (an HTML line, a
 spreadsheet cell ``自评表!H7`` and its stored value, a Word table and its row and column), with
@@ -30,7 +33,7 @@ from dataclasses import dataclass
 import regex
 
 from jixiao.core.model import Problem, Severity, Source
-from jixiao.core.vocabulary import PROJECT_NAME, TITLE_WORD, label_key
+from jixiao.core.vocabulary import PROJECT_NAME, TITLE_WORD, TOTAL, label_key
 from jixiao.extract.grid import Cell, Grid
 
 #: How many lines above a table are searched for its title and year line.
@@ -113,9 +116,39 @@ def blocks_to_grids(
                 continue
             grid = _segment_to_grid(piece, pending, file, source_kind, reader)
             pending = []
-            if grid is not None:
+            if grid is None:
+                continue
+            if grids and _continues(grids[-1], grid):
+                grids[-1] = _joined(grids[-1], grid)
+            else:
                 grids.append(grid)
     return grids
+
+
+def _continues(table: Grid, part: Grid) -> bool:
+    """``part`` is the rest of ``table``: the table is open (no 总分 row yet), the part has the
+    same columns and neither a heading above it nor a 项目名称 row."""
+    if part.title is not None or part.year_text is not None or part.n_cols != table.n_cols:
+        return False
+    if any(label_key(c.text) in PROJECT_NAME for c in part.cells):
+        return False
+    return not any(label_key(c.text) in TOTAL for c in table.cells)
+
+
+def _joined(table: Grid, part: Grid) -> Grid:
+    offset = table.n_rows
+    moved = tuple(
+        dataclasses.replace(
+            c, row=c.row + offset, source=dataclasses.replace(c.source, row=c.row + offset)
+        )
+        for c in part.cells
+    )
+    return dataclasses.replace(
+        table,
+        cells=table.cells + moved,
+        n_rows=table.n_rows + part.n_rows,
+        context=table.context + part.context,
+    )
 
 
 def table_to_pieces(table: SourceTable) -> list[Paragraph | _Segment]:

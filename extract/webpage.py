@@ -10,17 +10,17 @@ colspan, several tables a page, and layout tables around the content. The steps:
    charset-normalizer's guess;
 2. :func:`markup_to_blocks` (lxml's HTML parser): the page in reading order as paragraphs
    (text outside tables, one per block element or ``<br>`` line) and tables. A table with a
-   table inside it is a layout table: its cells are read as paragraphs and its inner tables
-   as tables; so is a table of one column. Rowspan and colspan are placed by the HTML table
-   model; ``<br>`` and ``<p>``/``<div>`` inside a cell are line breaks; white space is
-   collapsed as a browser does and ``&nbsp;`` is a space; scripts, styles, comments and
-   hidden elements are skipped;
+   table inside it is a layout table (unless its own cells are a 自评表): its cells are read
+   as paragraphs and its inner tables as tables; so is a table of one column. Rowspan and
+   colspan are placed by the HTML table model; ``<br>`` and ``<p>``/``<div>`` inside a cell
+   are line breaks; white space is collapsed as a browser does and ``&nbsp;`` is a space;
+   scripts, styles, comments and hidden elements are skipped;
 3. :func:`~jixiao.extract.blocks.blocks_to_grids`: title and year from the lines above each
    table, title rows inside a table, several 自评表 in one table.
 
 Each cell's :class:`~jixiao.core.model.Source` has the line of its ``<td>`` in the page and a
 locator ``table 2 R5C3``: the page's 2nd ``<table>`` element (counting every table, layout
-ones too, in document order), row 5, column 5 of that table's grid (1-based).
+ones too, in document order), row 5, column 3 of that table's grid (1-based).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ import lxml.html
 import regex
 
 from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.blocks import (
     Block,
     DocumentExtraction,
@@ -225,6 +226,10 @@ class _Walker:
             if not _is_layout(element):
                 self.flush()
                 self.table(element, self.tables)
+                # tables inside its cells are part of their cells' text, but keep their number
+                self.tables += sum(
+                    1 for inner in element.iterdescendants() if _tag(inner) == "table"
+                )
                 return
         block = tag in _BLOCKS
         if block:
@@ -278,14 +283,25 @@ def _cells(row: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
 
 
 def _is_layout(table: lxml.html.HtmlElement) -> bool:
-    """A table holding another table, or of one column: layout, read as paragraphs."""
+    """A table holding another table (unless its own cells are a 自评表), or of one column:
+    layout, read as paragraphs."""
     if any(_tag(inner) == "table" for inner in table.iterdescendants()):
-        return True
+        own = ["".join(_own_text(cell)) for row in _rows(table) for cell in _cells(row)]
+        return not is_self_evaluation(own)
     for row in _rows(table):
         cells = _cells(row)
         if len(cells) > 1 or (cells and _span(cells[0], "colspan") > 1):
             return False
     return True
+
+
+def _own_text(element: lxml.html.HtmlElement) -> Iterator[str]:
+    """The text of an element outside the tables inside it."""
+    yield element.text or ""
+    for child in element:
+        if _tag(child) != "table":
+            yield from _own_text(child)
+        yield child.tail or ""
 
 
 def _span(cell: lxml.html.HtmlElement, name: str) -> int:

@@ -209,6 +209,37 @@ def test_second_project_row_starts_a_new_table() -> None:
     assert [_rows(g)[0][1] for g in _page_grids(body)] == ["甲", "乙"]
 
 
+def test_self_eval_table_with_a_table_in_a_cell_is_kept() -> None:
+    body = (
+        "<table><tr><td>项目名称</td><td>X</td></tr>"
+        "<tr><td>一级指标</td><td>二级指标</td></tr><tr><td>三级指标</td>"
+        "<td>见附表<table><tr><td>a</td><td>b</td></tr></table></td></tr>"
+        "<tr><td>总分</td><td>90</td></tr></table>"
+        "<table><tr><td>其他表</td><td>列</td></tr><tr><td>a</td><td>b</td></tr></table>"
+    )
+    grids = _page_grids(body)
+    assert [_rows(g)[0] for g in grids] == [["项目名称", "X"], ["其他表", "列"]]
+    assert _rows(grids[0])[2] == ["三级指标", "见附表\na\nb"]
+    assert grids[1].cells[0].source.locator == "table 3 R1C1"  # the inner table is table 2
+
+
+def test_open_table_continues_in_the_next_table() -> None:
+    body = (
+        "<p>项目支出绩效自评表</p>"
+        "<table><tr><td>项目名称</td><td>X</td></tr><tr><td>一级指标</td><td>二级指标</td></tr>"
+        "</table><p>（续表）</p>"
+        "<table><tr><td>产出指标</td><td>数量指标</td></tr><tr><td>总分</td><td>100</td></tr>"
+        "</table>"
+        "<table><tr><td>其他表</td><td>列</td></tr><tr><td>a</td><td>b</td></tr></table>"
+    )
+    grids = _page_grids(body)
+    assert [len(_rows(g)) for g in grids] == [4, 2]
+    assert grids[0].context == ("（续表）",)
+    last = grids[0].matrix()[3][1]
+    assert last is not None
+    assert (last.source.row, last.source.locator) == (3, "table 2 R2C2")
+
+
 HEADING_CASES = [
     # (id, lines above the table, title, year line)
     ("title-then-year", ["说明", "项目支出绩效自评表", "(2024年度)"], "项目支出绩效自评表", "(2024年度)"),  # noqa: E501
