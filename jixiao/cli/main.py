@@ -166,9 +166,10 @@ def run_command(
 
     Directories are searched recursively for .pdf, .txt/.tsv, .html/.htm, .xlsx/.xls and
     .docx files (hidden and temporary files skipped; .doc/.wps/.et are reported as
-    unsupported, with the command that converts them). Each file is read in its own process, several at a time; as each finishes
-    its rows are saved under OUTPUT/parts/, and at the end the combined tables, indicators,
-    funds and problems are written (CSV with BOM, Parquet, optionally XLSX) with manifest.json.
+    unsupported, with the command that converts them). Each file is read in its own process,
+    several at a time; as each finishes its rows are saved under OUTPUT/parts/, and at the
+    end the combined tables, indicators, funds and problems are written (CSV with BOM,
+    Parquet, optionally XLSX) with manifest.json.
     Ctrl-C stops cleanly (exit 130) and keeps what is done; --resume finishes the run.
 
     \b
