@@ -7,8 +7,9 @@ in the table's own coordinates). :func:`blocks_to_grids` turns that stream into 
 values, the same for every form:
 
 * a table's leading rows that hold one piece of text (a title row merged across a sheet, a
-  ``(2024年度)`` row) are lines above the table, not table rows; so is a title or year row in
-  the middle of a table, which starts the next table (several 自评表 on one sheet or in one
+  ``(2024年度)`` row), and any rows just above its 项目名称 row that no merged cell joins to it
+  (``填报单位：… 单位：万元``), are lines above the table, not table rows; so is a title or year
+  row in the middle of a table, which starts the next table (several 自评表 on one sheet or in one
   exported HTML table); a second 项目名称 row starts a new table too, as in text files;
 * blank rows and blank outer columns are dropped (a sheet's margins), never a row or column
   that a merged cell crosses;
@@ -107,12 +108,11 @@ def blocks_to_grids(
     pending: list[str] = []
     for block in blocks:
         if isinstance(block, Paragraph):
-            if block.text.strip():
-                pending.append(block.text.strip())
+            pending.extend(_lines(block.text))
             continue
         for piece in table_to_pieces(block):
             if isinstance(piece, Paragraph):
-                pending.append(piece.text.strip())
+                pending.extend(_lines(piece.text))
                 continue
             grid = _segment_to_grid(piece, pending, file, source_kind, reader)
             pending = []
@@ -123,6 +123,10 @@ def blocks_to_grids(
             else:
                 grids.append(grid)
     return grids
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 def _continues(table: Grid, part: Grid) -> bool:
@@ -173,12 +177,15 @@ def table_to_pieces(table: SourceTable) -> list[Paragraph | _Segment]:
             rows.clear()
         named = False
 
+    filled_rows = [[c for c in anchors[r] if c.text.strip()] for r in range(table.n_rows)]
+    named_rows = [any(label_key(c.text) in PROJECT_NAME for c in f) for f in filled_rows]
     for r in range(table.n_rows):
-        filled = [c for c in anchors[r] if c.text.strip()]
+        filled = filled_rows[r]
         free = not covered[r] and not spans_down[r]
         if free and not filled:
             continue  # a blank row
-        if free and _is_heading_row(filled, leading=not rows):
+        above_name = not rows and not named_rows[r] and _name_row_follows(r, named_rows, free)
+        if free and (above_name or _is_heading_row(filled, leading=not rows)):
             close()
             pieces.extend(Paragraph(c.text, c.source) for c in sorted(filled, key=_by_col))
             continue
@@ -193,6 +200,12 @@ def table_to_pieces(table: SourceTable) -> list[Paragraph | _Segment]:
 
 def _by_col(cell: Cell) -> int:
     return cell.col
+
+
+def _name_row_follows(r: int, named_rows: Sequence[bool], free: bool) -> bool:
+    """The 项目名称 row comes within the next few rows: rows before it that no merged cell
+    joins to the table are the heading lines a sheet prints above it (填报单位 … 单位：万元)."""
+    return free and any(named_rows[r + 1 : r + 1 + HEADING_LINES])
 
 
 def _is_heading_row(filled: Sequence[Cell], *, leading: bool) -> bool:

@@ -201,6 +201,19 @@ def test_title_rows_inside_one_table_start_each_table() -> None:
     ]
 
 
+def test_rows_above_the_project_row_are_heading_lines() -> None:
+    body = (
+        "<table><tr><td colspan=3>项目支出绩效自评表<br>（2024年度）</td></tr>"
+        "<tr><td>填报单位：某局</td><td></td><td>单位：万元</td></tr>"
+        "<tr><td>项目名称</td><td colspan=2>X</td></tr><tr><td>总分</td><td>9</td><td>8</td></tr>"
+        "</table>"
+    )
+    [grid] = _page_grids(body)
+    assert (grid.title, grid.year_text) == ("项目支出绩效自评表", "（2024年度）")
+    assert grid.context == ("填报单位：某局", "单位：万元")
+    assert _rows(grid)[0] == ["项目名称", "X", None]
+
+
 def test_second_project_row_starts_a_new_table() -> None:
     body = (
         "<table><tr><td>项目名称</td><td>甲</td></tr><tr><td>总分</td><td>90</td></tr>"
