@@ -48,6 +48,76 @@ _YEAR_IN_LINE = regex.compile(r"[(（]\s*(?:19|20)\d{2}\s*年\s*度?\s*[)）]")
 
 
 @dataclass(frozen=True, slots=True)
+class Place:
+    """Where a cell is in its file, from its locator: the sheet or table (``scope``), and its
+    0-based row and column there; ``column`` is the column as the form names it (``H`` on a
+    sheet, ``3`` in a table)."""
+
+    scope: str
+    row: int
+    col: int
+    column: str
+
+
+def sheet_locator(sheet: str, row: int, col: int) -> str:
+    """A spreadsheet cell's locator from its 0-based position.
+
+    >>> sheet_locator("自评表", 6, 7), sheet_locator("S", 0, 27)
+    ('自评表!H7', 'S!AB1')
+    """
+    return f"{sheet}!{column_letters(col)}{row + 1}"
+
+
+def table_locator(index: int, row: int, col: int) -> str:
+    """An HTML or Word table cell's locator: the 1-based table, row and column.
+
+    >>> table_locator(2, 4, 2)
+    'table 2 R5C3'
+    """
+    return f"table {index} R{row + 1}C{col + 1}"
+
+
+def column_letters(col: int) -> str:
+    """A 0-based column as a spreadsheet names it: 0 → A, 25 → Z, 26 → AA."""
+    letters = ""
+    col += 1
+    while col:
+        col, rest = divmod(col - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def locator_to_place(locator: str | None) -> Place | None:
+    """The place a cell locator names (see :func:`sheet_locator`, :func:`table_locator`).
+
+    >>> locator_to_place("自评表!H7")
+    Place(scope='自评表', row=6, col=7, column='H')
+    >>> locator_to_place("table 2 R5C3")
+    Place(scope='table 2', row=4, col=2, column='3')
+    >>> locator_to_place("自评表") is None, locator_to_place(None) is None
+    (True, True)
+    """
+    if not locator:
+        return None
+    table = _TABLE_CELL.match(locator)
+    if table:
+        col = int(table["col"]) - 1
+        return Place(table["scope"], int(table["row"]) - 1, col, str(col + 1))
+    sheet, bang, cell = locator.rpartition("!")
+    address = _SHEET_CELL.match(cell)
+    if not bang or address is None:
+        return None
+    col = 0
+    for letter in address["letters"]:
+        col = col * 26 + ord(letter) - ord("A") + 1
+    return Place(sheet, int(address["row"]) - 1, col - 1, address["letters"])
+
+
+_TABLE_CELL = regex.compile(r"^(?P<scope>table \d+) R(?P<row>\d+)C(?P<col>\d+)$")
+_SHEET_CELL = regex.compile(r"^(?P<letters>[A-Z]{1,3})(?P<row>\d+)$")
+
+
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     """A line of text outside any table: a heading, a year line, prose."""
 

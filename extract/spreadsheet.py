@@ -25,7 +25,6 @@ from typing import Any
 
 import openpyxl
 import xlrd
-from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 from xlrd.biffh import XLRDError
 from xlrd.compdoc import CompDocError
@@ -35,6 +34,7 @@ from jixiao.extract.blocks import (
     DocumentExtraction,
     SourceTable,
     blocks_to_grids,
+    sheet_locator,
     unreadable_problem,
 )
 from jixiao.extract.grid import Cell
@@ -160,7 +160,7 @@ def _xlsx_sheet_to_table(sheet: Any, file: str) -> SourceTable:
             file,
             row=r,
             col=c,
-            locator=f"{sheet.title}!{get_column_letter(c + 1)}{r + 1}",
+            locator=sheet_locator(sheet.title, r, c),
             stored=stored_text(value, number_format, text),
         )
         cells.append(Cell(r, c, text, source, rowspan, colspan))
@@ -197,7 +197,7 @@ def _xls_sheet_to_table(book: Any, sheet: Any, file: str) -> SourceTable:
             file,
             row=r,
             col=c,
-            locator=f"{sheet.name}!{xlrd.formula.cellname(r, c)}",
+            locator=sheet_locator(sheet.name, r, c),
             stored=stored_text(value, number_format, text),
         )
         cells.append(Cell(r, c, text, source, rowspan, colspan))

@@ -42,6 +42,7 @@ from jixiao.extract.blocks import (
     Paragraph,
     SourceTable,
     blocks_to_grids,
+    table_locator,
     unreadable_problem,
 )
 from jixiao.extract.grid import Cell
@@ -336,7 +337,7 @@ def _place(table: lxml.html.HtmlElement, file: str, index: int) -> tuple[list[Ce
                 line=element.sourceline,
                 row=r,
                 col=c,
-                locator=f"table {index} R{r + 1}C{c + 1}",
+                locator=table_locator(index, r, c),
             )
             cells.append(Cell(r, c, cell_text(element), source, rowspan, colspan))
             c += colspan

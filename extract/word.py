@@ -35,6 +35,7 @@ from jixiao.extract.blocks import (
     Paragraph,
     SourceTable,
     blocks_to_grids,
+    table_locator,
     unreadable_problem,
 )
 from jixiao.extract.grid import Cell
@@ -111,7 +112,7 @@ def table_to_source(tbl: Any, *, file: str, index: int) -> SourceTable:
                 cells[k] = dataclasses.replace(anchor, rowspan=r - anchor.row + 1, text=joined)
                 continued[col] = k
             else:
-                source = Source(file, row=r, col=col, locator=f"table {index} R{r + 1}C{col + 1}")
+                source = Source(file, row=r, col=col, locator=table_locator(index, r, col))
                 cells.append(Cell(r, col, text, source, 1, span))
                 if merge == "restart":
                     continued[col] = len(cells) - 1
