@@ -8,8 +8,9 @@ spreadsheet readers turn every stored value into its displayed text with
 Covered: ``General``; the digit placeholders ``0 # ?`` with decimals, thousands separators and
 scaling commas, percent and scientific ``E+00``; literal text (``"元"``, ``\\x``, ``[$¥-804]``),
 padding ``_x`` and fill ``*x``; sections (positive;negative;zero;text), colours and simple
-conditions (``[Red]``, ``[>=100]``); dates and times (``yyyy m d h mm ss AM/PM``, elapsed
-``[h]``), month and weekday names as a zh-CN spreadsheet shows them, and the built-in date
+conditions (``[Red]``, ``[红色]``, ``[>=100]``); ``G/通用格式`` (General as zh-CN Excel writes it);
+dates and times (``yyyy m d h mm ss AM/PM``, elapsed ``[h]``), month and weekday names as a
+zh-CN spreadsheet shows them (``aaaa`` is 星期一), and the built-in date
 formats by id as zh-CN Excel shows them (:data:`ZH_CN_BUILTIN_FORMATS`). Fractions
 (``# ?/?``) are shown as General.
 
@@ -65,9 +66,11 @@ _TOKEN: Final = regex.compile(
     | _(?P<pad>.)                              # _x: a space as wide as x
     | \*(?P<fill>.)                            # *x: repeat x to fill the cell
     | \[(?P<bracket>[^\]]*)\]                  # [Red] [>=100] [$¥-804] [h] [DBNum1]
-    | (?P<general>[Gg][Ee][Nn][Ee][Rr][Aa][Ll])  # General inside a section ("¥"General)
+    | (?P<general>[Gg][Ee][Nn][Ee][Rr][Aa][Ll]|G/通用格式)  # General, or as zh-CN Excel
+                                               # writes it; also inside a section ("¥"General)
     | (?P<ampm>AM/PM|am/pm|A/P|a/p|上午/下午)   # 12-hour clock marker
-    | (?P<date>[yY]+|[mM]+|[dD]+|[hH]+|[sS]+|[eE](?![+-])|[bB][12]?)  # date and time parts
+    | (?P<date>[yY]+|[mM]+|[dD]+|[hH]+|[sS]+|[eE](?![+-])|[bB][12]?|a{3,4})  # date, time,
+                                               # aaa/aaaa: the weekday as zh-CN writes it
     | (?P<sci>[eE][+-])                        # scientific notation
     | (?P<digit>[0#?])                         # digit placeholders
     | (?P<other>.)                             # anything else: itself
@@ -190,7 +193,7 @@ def general_text(number: Decimal) -> str:
 
 
 def _parse(number_format: str) -> list[_Section]:
-    if number_format.strip().casefold() in ("", "general"):
+    if number_format.strip().casefold() in ("", "general", "g/通用格式"):
         return []
     sections: list[_Section] = []
     tokens: list[_Token] = []
@@ -444,6 +447,8 @@ def _date_part(text: str, moment: dt.datetime, minute: bool, twelve_hour: bool) 
         if width == 3:
             return f"{moment.month}月"
         return f"{moment.month:02d}" if width == 2 else str(moment.month)
+    if letter == "a":  # aaa: 一, aaaa: 星期一
+        return ("星期" if width >= 4 else "") + _WEEKDAYS[moment.weekday()]
     if letter == "d":
         if width >= 4:
             return "星期" + _WEEKDAYS[moment.weekday()]
