@@ -67,15 +67,18 @@ class Crop:
 
 #: A grid cell as the report material carries it: plain values, which cross a process boundary
 #: several times faster than the Cell and Source objects (row, col, text, rowspan, colspan,
-#: page, line, bbox).
-CellValues = tuple[int, int, str, int, int, int | None, int | None, BBox | None]
+#: and its Source's page, line, bbox, locator, stored).
+CellValues = tuple[
+    int, int, str, int, int, int | None, int | None, BBox | None, str | None, str | None
+]
 
 
 @dataclass(frozen=True, slots=True)
 class TableMaterial:
     """One 自评表 as the report shows it beside its rows, in plain values.
 
-    ``cells``, ``n_rows``, ``n_cols``: the grid jixiao read (:meth:`grid` rebuilds it);
+    ``cells``, ``n_rows``, ``n_cols``, ``title``, ``year_text``: the grid jixiao read
+    (:meth:`grid` rebuilds it);
     ``fields``: the field jixiao took from a cell, ``(row, col, field)``; ``rules``: the scoring
     rule of the indicator on a grid row, ``(row, rule)``; ``located``: the cell each of the
     table's problems is about, in the order of its problem rows (``(row, col)``, col None for
@@ -90,6 +93,8 @@ class TableMaterial:
     n_rows: int
     n_cols: int
     cells: tuple[CellValues, ...]
+    title: str | None = None
+    year_text: str | None = None
     fields: tuple[tuple[int, int, str], ...] = ()
     rules: tuple[tuple[int, str], ...] = ()
     located: tuple[tuple[int, int | None] | None, ...] = ()
@@ -103,16 +108,42 @@ class TableMaterial:
         from jixiao.extract.grid import Cell, Grid  # noqa: PLC0415
 
         cells = tuple(
-            Cell(row, col, text, Source(self.file, page, line, bbox, row, col), rowspan, colspan)
-            for row, col, text, rowspan, colspan, page, line, bbox in self.cells
+            Cell(
+                row,
+                col,
+                text,
+                Source(self.file, page, line, bbox, row, col, locator, stored),
+                rowspan,
+                colspan,
+            )
+            for row, col, text, rowspan, colspan, page, line, bbox, locator, stored in self.cells
         )
-        return Grid(self.file, self.source_kind, cells, self.n_rows, self.n_cols)
+        return Grid(
+            self.file,
+            self.source_kind,
+            cells,
+            self.n_rows,
+            self.n_cols,
+            title=self.title,
+            year_text=self.year_text,
+        )
 
 
 def grid_to_cell_values(grid: Grid) -> tuple[CellValues, ...]:
     """The cells of a grid as plain values (see :data:`CellValues`)."""
     return tuple(
-        (c.row, c.col, c.text, c.rowspan, c.colspan, c.source.page, c.source.line, c.source.bbox)
+        (
+            c.row,
+            c.col,
+            c.text,
+            c.rowspan,
+            c.colspan,
+            c.source.page,
+            c.source.line,
+            c.source.bbox,
+            c.source.locator,
+            c.source.stored,
+        )
         for c in grid.cells
     )
 

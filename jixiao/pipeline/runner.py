@@ -217,6 +217,8 @@ def read_to_material(
         grid.n_rows,
         grid.n_cols,
         grid_to_cell_values(grid),
+        title=grid.title,
+        year_text=grid.year_text,
         fields=tuple((r, c, f) for (r, c), f in fields.items()),
         rules=rules,
         located=located,
@@ -242,6 +244,11 @@ def _file_to_grids(data: bytes, file: InputFile) -> Opened:
         closers = (document.close,) if document is not None else ()
         grids, problems = list(extraction.grids), list(extraction.problems)
         return Opened(grids, problems, extraction.pages, document=document, closers=closers)
+    if file.kind != "tsv":
+        from jixiao.extract.documents import document_to_extraction  # noqa: PLC0415 - when read
+
+        extracted = document_to_extraction(data, file=file.name, claimed=file.kind)
+        return Opened(list(extracted.grids), list(extracted.problems), 0)
     text = bytes_to_text(data, file=file.name)
     grids = text_to_grids(text, file=file.name)
     return Opened(grids, [], 0, lines=tuple(text.splitlines()))
