@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem
 from jixiao.core.vocabulary import is_self_evaluation
-from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.discover import DOCUMENT_KINDS
@@ -77,6 +76,8 @@ def read_source(path: Path, name: str, settings: PdfSettings | None = None) -> S
             grids = tuple(self_eval_grids(extraction.grids))
             return SourceFile(name, path, kind, grids, problems=extraction.problems)
         if kind != "tsv":
+            from jixiao.extract.documents import document_to_extraction  # noqa: PLC0415
+
             document = document_to_extraction(path.read_bytes(), file=name, claimed=kind)
             grids = tuple(self_eval_grids(document.grids))
             return SourceFile(name, path, kind, grids, problems=document.problems)
