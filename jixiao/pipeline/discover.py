@@ -9,7 +9,8 @@ Rules, in order:
   to an enclosing directory (a loop), and never searching one directory twice; dangling links
   are skipped; a file reached by two paths goes by the shorter name;
 * hidden files and directories (``.name``) and temporary files (``~$name``, ``~name``,
-  ``name~``) are skipped, as is any suffix other than ``.pdf``, ``.txt``, ``.tsv`` (any case);
+  ``name~``) are skipped, as is any suffix other than ``.pdf``, ``.txt``, ``.tsv`` and the
+  images ``.png``, ``.jpg``, ``.jpeg``, ``.tif``, ``.tiff`` (any case);
 * ``include`` globs, when given, keep only the files matching one of them; ``exclude`` globs
   then drop files. A glob without ``/`` is matched against the file name and each folder name
   in the relative path (``--exclude drafts``), one with ``/`` against the whole relative path
@@ -30,7 +31,8 @@ from pathlib import Path
 
 TEXT_SUFFIXES = frozenset({".txt", ".tsv"})
 PDF_SUFFIXES = frozenset({".pdf"})
-INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # read by OCR
+INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | IMAGE_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,10 @@ class InputFile:
 
     @property
     def kind(self) -> str:
-        return "pdf" if self.path.suffix.lower() in PDF_SUFFIXES else "tsv"
+        suffix = self.path.suffix.lower()
+        if suffix in IMAGE_SUFFIXES:
+            return "image"
+        return "pdf" if suffix in PDF_SUFFIXES else "tsv"
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,8 @@ from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import pdf_to_extraction
+from jixiao.extract.scan.check import with_ocr_problems
+from jixiao.extract.scan.files import image_to_extraction
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
 from jixiao.score import (
@@ -98,6 +100,9 @@ def _file_to_grids(data: bytes, file: InputFile) -> tuple[list[Grid], list[Probl
     if file.kind == "pdf":
         extraction = pdf_to_extraction(file.path, display_name=file.name)
         return list(extraction.grids), list(extraction.problems), extraction.pages
+    if file.kind == "image":
+        extraction = image_to_extraction(file.path, display_name=file.name)
+        return list(extraction.grids), list(extraction.problems), extraction.pages
     text = bytes_to_text(data, file=file.name)
     return text_to_grids(text, file=file.name), [], 0
 
@@ -121,7 +126,7 @@ def _grids_to_frames(
                 )
             )
             continue
-        table = grid_to_table(grid)
+        table = with_ocr_problems(grid_to_table(grid), grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best(table, table_id=table_id, policies=policies))
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):

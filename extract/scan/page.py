@@ -1,0 +1,189 @@
+"""A scanned page → the ruled tables on it (:class:`TablePart`), read by OCR.
+
+The steps, each in its own module:
+
+1. :mod:`~jixiao.extract.scan.deskew`: the page's skew, and the page turned straight;
+2. :mod:`~jixiao.extract.scan.lines`: its ruling lines, as pdfplumber edges in points;
+3. pdfplumber's table finder on those edges (the one the PDFium reader uses): cell boxes with
+   their spans;
+4. :mod:`~jixiao.extract.scan.cells`: the lines of text inside each box and above each table
+   (title, year line), cut out;
+5. :mod:`~jixiao.extract.scan.ocr`: each line recognized; a cell's text is its lines joined as
+   wrapped text, its confidence the lowest of theirs.
+
+The result is the same :class:`TablePart` the PDF readers give (reader ``ocr``), so joining
+parts across pages and building the :class:`Grid` need nothing new; the recognizer's
+confidence for each cell travels beside it (:class:`CellReading`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from jixiao.extract.pdf_pdfium import edges_to_tables
+from jixiao.extract.pdf_plumber import (
+    HEADING_WINDOW,
+    BBox,
+    BoxCell,
+    TablePart,
+    lines_to_heading,
+    open_sides_to_lines,
+)
+from jixiao.extract.pdf_text import join_wrapped
+from jixiao.extract.scan.cells import PixelBox, TextLayer, box_to_lines, line_to_crop, text_layer
+from jixiao.extract.scan.deskew import image_to_skew, ink_threshold, rotate
+from jixiao.extract.scan.image import PageImage
+from jixiao.extract.scan.lines import (
+    ink_mask,
+    keep_rulings,
+    mask_to_segments,
+    segments_to_edges,
+    segments_to_mask,
+)
+from jixiao.extract.scan.ocr import Reading, crops_to_readings
+from jixiao.extract.scan.text import DASH, clean_cell_text
+
+READER = "ocr"
+NOMINAL_LINE_PT = 10.0  # height of a line of 10.5 pt text, in points
+DASH_CONFIDENCE = 0.9
+_INSET_PT = 0.5  # a cell's inside starts this far from the middle of its ruling
+
+
+@dataclass(frozen=True, slots=True)
+class CellReading:
+    """What the recognizer made of one cell: its page and box (points, on the straightened
+    page), its text and the lowest confidence of its lines (1.0 for an empty cell)."""
+
+    page: int
+    bbox: BBox
+    text: str
+    confidence: float
+
+
+@dataclass(frozen=True, slots=True)
+class ScanPage:
+    """One scanned page read: its tables, every cell's reading, and the geometry needed to
+    point back into the original page (``skew`` in degrees about the page's centre)."""
+
+    number: int
+    parts: tuple[TablePart, ...]
+    readings: tuple[CellReading, ...]
+    skew: float
+    size: tuple[float, float]  # width, height in points
+
+    def to_original(self, bbox: BBox) -> BBox:
+        """A box on the straightened page, moved to where its middle lies on the scan."""
+        if not self.skew:
+            return bbox
+        cx, cy = self.size[0] / 2, self.size[1] / 2
+        mx, my = (bbox[0] + bbox[2]) / 2 - cx, (bbox[1] + bbox[3]) / 2 - cy
+        angle = math.radians(self.skew)
+        # the page was turned by -skew to straighten it; turning back by +skew
+        ox = mx * math.cos(angle) - my * math.sin(angle)
+        oy = mx * math.sin(angle) + my * math.cos(angle)
+        dx, dy = ox - mx, oy - my
+        return (
+            round(bbox[0] + dx, 2),
+            round(bbox[1] + dy, 2),
+            round(bbox[2] + dx, 2),
+            round(bbox[3] + dy, 2),
+        )
+
+
+def _to_pixels(bbox: BBox, scale: float, shape: tuple[int, int]) -> PixelBox:
+    inset = _INSET_PT * scale
+    height, width = shape
+    x0 = min(max(int(bbox[0] * scale + inset), 0), width)
+    y0 = min(max(int(bbox[1] * scale + inset), 0), height)
+    x1 = min(max(math.ceil(bbox[2] * scale - inset), x0), width)
+    y1 = min(max(math.ceil(bbox[3] * scale - inset), y0), height)
+    return x0, y0, x1, y1
+
+
+def _is_usable(boxes: Sequence[BBox]) -> bool:
+    xs = {round(b[0]) for b in boxes}
+    ys = {round(b[1]) for b in boxes}
+    return len(boxes) >= 4 and len(xs) >= 2 and len(ys) >= 2
+
+
+@dataclass(slots=True)
+class _Job:
+    """The lines of one region (a cell, or the heading above a table) waiting for the OCR."""
+
+    lines: list[PixelBox]
+    readings: list[Reading] | None = None
+
+
+def _recognize(layer: TextLayer, jobs: Sequence[_Job], line_height: float) -> None:
+    """Recognize the lines of all jobs in one go; each job gets its readings."""
+    crops = [line_to_crop(layer, line, line_height) for job in jobs for line in job.lines]
+    readings = crops_to_readings(crops) if crops else []
+    k = 0
+    for job in jobs:
+        job.readings = readings[k : k + len(job.lines)]
+        k += len(job.lines)
+
+
+def _cell(job: _Job, box: BBox, number: int) -> tuple[BoxCell, CellReading]:
+    own = job.readings or []
+    text = clean_cell_text(join_wrapped(r.text for r in own))
+    confidence = min((r.confidence for r in own), default=1.0)
+    if text and set(text) == {DASH}:
+        # a lone mark read as 一 or a hyphen with the rest of the probability on the other
+        # dashes: which dash it is does not matter, that it is one is not in doubt
+        confidence = max(confidence, DASH_CONFIDENCE)
+    return BoxCell(box, text), CellReading(number, box, text, confidence)
+
+
+def _outline(boxes: Sequence[BBox]) -> BBox:
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def image_to_scan_page(image: PageImage) -> ScanPage:
+    """Read the ruled tables of one page image."""
+    skew = image_to_skew(image.gray)
+    gray = rotate(image.gray, skew)
+    scale = image.scale
+    ink = ink_mask(gray, ink_threshold(gray))
+    rulings = keep_rulings(mask_to_segments(ink, scale), scale)
+    edges = segments_to_edges(rulings, scale)
+    explicit = [
+        {**line, "orientation": "v" if line["x0"] == line["x1"] else "h"}
+        for line in open_sides_to_lines(edges)
+    ]
+    tables = [t for t in edges_to_tables(edges, explicit) if _is_usable(t)]
+    tables.sort(key=lambda boxes: _outline(boxes)[1])
+    layer = text_layer(gray, ink, segments_to_mask(rulings, gray.shape) & ink)
+    line_height = NOMINAL_LINE_PT * scale
+    cells: list[list[_Job]] = []
+    headings: list[_Job] = []
+    above = 0.0
+    for boxes in tables:
+        pixel_boxes = [_to_pixels(b, scale, gray.shape) for b in boxes]
+        cells.append([_Job(box_to_lines(layer, b, line_height)) for b in pixel_boxes])
+        outline = _outline(boxes)
+        region = (0.0, max(above, outline[1] - HEADING_WINDOW), image.size[0], outline[1])
+        headings.append(
+            _Job(box_to_lines(layer, _to_pixels(region, scale, gray.shape), line_height))
+        )
+        above = outline[3]
+    _recognize(layer, [*(job for jobs in cells for job in jobs), *headings], line_height)
+    parts: list[TablePart] = []
+    readings: list[CellReading] = []
+    for boxes, jobs, heading in zip(tables, cells, headings, strict=True):
+        read = [_cell(job, box, image.number) for job, box in zip(jobs, boxes, strict=True)]
+        readings += [reading for _, reading in read]
+        lines = [r.text for r in heading.readings or [] if r.text]
+        title, year, context = lines_to_heading(lines)
+        box_cells = tuple(cell for cell, _ in read)
+        parts.append(
+            TablePart(image.number, _outline(boxes), box_cells, READER, title, year, context)
+        )
+    return ScanPage(image.number, tuple(parts), tuple(readings), skew, image.size)
