@@ -8,6 +8,7 @@ ink, with a margin of paper added around it as the recognizer expects.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import cv2
@@ -19,8 +20,9 @@ from jixiao.extract.scan.deskew import Gray
 PixelBox = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, x1/y1 exclusive
 
 _SPECK_AREA = 3  # ink components smaller than this (pixels) are JPEG noise
-_SIDE_MARGIN = 0.15  # paper added left and right
-_MARGIN = 0.5  # paper added around a line, as a share of its height
+_SIDE_MARGIN = 0.2  # paper added left and right
+_MARGIN = 0.45  # paper added around a line, as a share of its height
+_JOIN_GAP = 0.15  # paper between the lines of a cell put side by side, as a share of height
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,20 +97,38 @@ def box_to_lines(layer: TextLayer, box: PixelBox, line_height: float) -> list[Pi
     return lines
 
 
-def line_to_crop(layer: TextLayer, line: PixelBox, line_height: float) -> Gray:
-    """The line's pixels with a margin of paper around them."""
-    x0, y0, x1, y1 = line
-    crop = layer.gray[y0:y1, x0:x1]
-    height = max(y1 - y0, int(0.6 * line_height))
+def _framed(crop: Gray, height: int) -> Gray:
+    """A crop with paper added: above and below to ``height`` plus the margin, and at the sides."""
     pad = max(2, int(_MARGIN * height))
     side = max(2, int(_SIDE_MARGIN * height))
-    extra = max(0, height - (y1 - y0))
+    extra = max(0, height - crop.shape[0])
     top, bottom = pad + extra // 2, pad + extra - extra // 2
     framed = cv2.copyMakeBorder(crop, top, bottom, side, side, cv2.BORDER_CONSTANT, value=255)
     return np.asarray(framed, dtype=np.uint8)
 
 
-def lines_to_height(heights: list[int], fallback: float) -> float:
-    """The typical height of a line of text on a page (the median of the bands found)."""
-    tall = [h for h in heights if h >= 0.4 * fallback]
-    return float(np.median(tall)) if tall else fallback
+def lines_to_crop(layer: TextLayer, lines: Sequence[PixelBox], line_height: float) -> Gray:
+    """The lines of one cell side by side, as one line of text, with paper around them.
+
+    A wrapped cell read as one line gives the recognizer the context a lone character lacks
+    (the 门 of 主管部门 wrapped onto a line of its own); the gap between the pieces is as
+    wide as the space between two characters, so no space is read into it.
+    """
+    height = max(*(y1 - y0 for _, y0, _, y1 in lines), int(0.6 * line_height))
+    gap = np.full((height, max(1, int(_JOIN_GAP * height))), 255, dtype=np.uint8)
+    pieces: list[Gray] = []
+    for x0, y0, x1, y1 in lines:
+        crop = layer.gray[y0:y1, x0:x1]
+        extra = height - crop.shape[0]
+        piece = cv2.copyMakeBorder(
+            crop, extra // 2, extra - extra // 2, 0, 0, cv2.BORDER_CONSTANT, value=255
+        )
+        if pieces:
+            pieces.append(gap)
+        pieces.append(np.asarray(piece, dtype=np.uint8))
+    return _framed(np.hstack(pieces), height)
+
+
+def line_to_crop(layer: TextLayer, line: PixelBox, line_height: float) -> Gray:
+    """One line's pixels with a margin of paper around them."""
+    return lines_to_crop(layer, [line], line_height)

@@ -19,6 +19,7 @@ confidence for each cell travels beside it (:class:`CellReading`).
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,8 +33,15 @@ from jixiao.extract.pdf_plumber import (
     open_sides_to_lines,
 )
 from jixiao.extract.pdf_text import join_wrapped
-from jixiao.extract.scan.cells import PixelBox, TextLayer, box_to_lines, line_to_crop, text_layer
-from jixiao.extract.scan.deskew import image_to_skew, ink_threshold, rotate
+from jixiao.extract.scan.cells import (
+    PixelBox,
+    TextLayer,
+    box_to_lines,
+    line_to_crop,
+    lines_to_crop,
+    text_layer,
+)
+from jixiao.extract.scan.deskew import Gray, image_to_skew, ink_threshold, rotate
 from jixiao.extract.scan.image import PageImage
 from jixiao.extract.scan.lines import (
     ink_mask,
@@ -110,20 +118,29 @@ def _is_usable(boxes: Sequence[BBox]) -> bool:
 
 @dataclass(slots=True)
 class _Job:
-    """The lines of one region (a cell, or the heading above a table) waiting for the OCR."""
+    """The lines of one region waiting for the OCR: a cell's lines are read as one line
+    (``joined``), the heading's one by one."""
 
     lines: list[PixelBox]
+    joined: bool = True
     readings: list[Reading] | None = None
+
+    def crops(self, layer: TextLayer, line_height: float) -> list[Gray]:
+        if not self.lines:
+            return []
+        if self.joined:
+            return [lines_to_crop(layer, self.lines, line_height)]
+        return [line_to_crop(layer, line, line_height) for line in self.lines]
 
 
 def _recognize(layer: TextLayer, jobs: Sequence[_Job], line_height: float) -> None:
-    """Recognize the lines of all jobs in one go; each job gets its readings."""
-    crops = [line_to_crop(layer, line, line_height) for job in jobs for line in job.lines]
-    readings = crops_to_readings(crops) if crops else []
+    """Recognize the crops of all jobs in one go; each job gets its readings."""
+    crops = [job.crops(layer, line_height) for job in jobs]
+    readings = crops_to_readings([c for own in crops for c in own]) if any(crops) else []
     k = 0
-    for job in jobs:
-        job.readings = readings[k : k + len(job.lines)]
-        k += len(job.lines)
+    for job, own in zip(jobs, crops, strict=True):
+        job.readings = readings[k : k + len(own)]
+        k += len(own)
 
 
 def _cell(job: _Job, box: BBox, number: int) -> tuple[BoxCell, CellReading]:
@@ -137,6 +154,52 @@ def _cell(job: _Job, box: BBox, number: int) -> tuple[BoxCell, CellReading]:
     return BoxCell(box, text), CellReading(number, box, text, confidence)
 
 
+_NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?|[+-]?\.\d+%?")  # a number as printed
+# Latin letters and marks the recognizer reads for a lone digit without context
+_DIGIT_LOOKALIKES = frozenset("OoDQIl|iJZzSsBbGgqT")
+NUMERIC_SHARE = 0.6  # a column whose non-blank cells are numbers at least this often
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER.fullmatch(text))
+
+
+def _as_number(cell: BoxCell, reading: CellReading, job: _Job) -> tuple[BoxCell, CellReading]:
+    """A cell of a numeric column that reads as letters which look like digits: its reading
+    with the number alphabet, when that is a number (with that reading's confidence, which is
+    low: the cell is reported)."""
+    own = job.readings or []
+    if len(own) != 1 or _is_number(cell.text) or not cell.text:
+        return cell, reading
+    alternative = own[0]
+    lookalike = all(ch.isdigit() or ch in ".%" or ch in _DIGIT_LOOKALIKES for ch in cell.text)
+    if not lookalike or not _is_number(alternative.digits):
+        return cell, reading
+    confidence = min(alternative.digits_confidence, reading.confidence)
+    return (
+        BoxCell(cell.bbox, alternative.digits),
+        CellReading(reading.page, reading.bbox, alternative.digits, confidence),
+    )
+
+
+def _numeric_columns(
+    read: list[tuple[BoxCell, CellReading]], jobs: Sequence[_Job]
+) -> list[tuple[BoxCell, CellReading]]:
+    """Read the look-alike cells of columns that hold numbers as numbers."""
+    columns: dict[tuple[float, float], list[int]] = {}
+    for k, (cell, _) in enumerate(read):
+        if cell.text:
+            columns.setdefault((cell.bbox[0], cell.bbox[2]), []).append(k)
+    out = list(read)
+    for members in columns.values():
+        numbers = sum(1 for k in members if _is_number(read[k][0].text))
+        if numbers < 2 or numbers < NUMERIC_SHARE * len(members):
+            continue
+        for k in members:
+            out[k] = _as_number(*read[k], jobs[k])
+    return out
+
+
 def _outline(boxes: Sequence[BBox]) -> BBox:
     return (
         min(b[0] for b in boxes),
@@ -146,8 +209,18 @@ def _outline(boxes: Sequence[BBox]) -> BBox:
     )
 
 
-def image_to_scan_page(image: PageImage) -> ScanPage:
-    """Read the ruled tables of one page image."""
+@dataclass(frozen=True, slots=True)
+class Straightened:
+    """A page turned straight, its text layer, and the cell boxes of each table on it (in
+    points, tables top to bottom)."""
+
+    layer: TextLayer
+    skew: float
+    tables: tuple[tuple[BBox, ...], ...]
+
+
+def image_to_tables(image: PageImage) -> Straightened:
+    """Steps 1–3: straighten the page, find its rulings and the tables they draw."""
     skew = image_to_skew(image.gray)
     gray = rotate(image.gray, skew)
     scale = image.scale
@@ -158,32 +231,38 @@ def image_to_scan_page(image: PageImage) -> ScanPage:
         {**line, "orientation": "v" if line["x0"] == line["x1"] else "h"}
         for line in open_sides_to_lines(edges)
     ]
-    tables = [t for t in edges_to_tables(edges, explicit) if _is_usable(t)]
+    tables = [tuple(t) for t in edges_to_tables(edges, explicit) if _is_usable(t)]
     tables.sort(key=lambda boxes: _outline(boxes)[1])
     layer = text_layer(gray, ink, segments_to_mask(rulings, gray.shape) & ink)
+    return Straightened(layer, skew, tuple(tables))
+
+
+def image_to_scan_page(image: PageImage) -> ScanPage:
+    """Read the ruled tables of one page image."""
+    page = image_to_tables(image)
+    layer, scale, shape = page.layer, image.scale, page.layer.gray.shape
     line_height = NOMINAL_LINE_PT * scale
     cells: list[list[_Job]] = []
     headings: list[_Job] = []
     above = 0.0
-    for boxes in tables:
-        pixel_boxes = [_to_pixels(b, scale, gray.shape) for b in boxes]
+    for boxes in page.tables:
+        pixel_boxes = [_to_pixels(b, scale, shape) for b in boxes]
         cells.append([_Job(box_to_lines(layer, b, line_height)) for b in pixel_boxes])
         outline = _outline(boxes)
         region = (0.0, max(above, outline[1] - HEADING_WINDOW), image.size[0], outline[1])
-        headings.append(
-            _Job(box_to_lines(layer, _to_pixels(region, scale, gray.shape), line_height))
-        )
+        lines = box_to_lines(layer, _to_pixels(region, scale, shape), line_height)
+        headings.append(_Job(lines, joined=False))
         above = outline[3]
     _recognize(layer, [*(job for jobs in cells for job in jobs), *headings], line_height)
     parts: list[TablePart] = []
     readings: list[CellReading] = []
-    for boxes, jobs, heading in zip(tables, cells, headings, strict=True):
+    for boxes, jobs, heading in zip(page.tables, cells, headings, strict=True):
         read = [_cell(job, box, image.number) for job, box in zip(jobs, boxes, strict=True)]
+        read = _numeric_columns(read, jobs)
         readings += [reading for _, reading in read]
-        lines = [r.text for r in heading.readings or [] if r.text]
-        title, year, context = lines_to_heading(lines)
+        title, year, context = lines_to_heading([r.text for r in heading.readings or [] if r.text])
         box_cells = tuple(cell for cell, _ in read)
         parts.append(
             TablePart(image.number, _outline(boxes), box_cells, READER, title, year, context)
         )
-    return ScanPage(image.number, tuple(parts), tuple(readings), skew, image.size)
+    return ScanPage(image.number, tuple(parts), tuple(readings), page.skew, image.size)
