@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -49,12 +49,10 @@ from jixiao.extract.pdf_pages import (
 from jixiao.extract.pdf_pdfium import page_to_records, records_to_parts
 from jixiao.extract.pdf_plumber import TablePart, camelot_page_to_parts, plumber_page_to_parts
 from jixiao.extract.pdf_text import is_unreadable
-from jixiao.extract.scan.read import (
-    OcrUnavailableError,
-    ScanPage,
-    grid_with_readings,
-    pdf_page_to_scan,
-)
+from jixiao.extract.scan.read import OcrUnavailableError, grid_with_readings, pdf_page_to_scan
+
+if TYPE_CHECKING:
+    from jixiao.extract.scan.page import ScanPage
 
 READERS = ("auto", "pdfium", "pdfplumber", "camelot")
 

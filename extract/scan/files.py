@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from jixiao.core.errors import OcrUnavailableError
 from jixiao.core.model import Problem, Severity, Source
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.pdf import PdfExtraction
 from jixiao.extract.pdf_join import chain_to_grid, chain_to_texts, parts_to_chains
-from jixiao.extract.scan.image import image_file_to_pages
-from jixiao.extract.scan.ocr import OcrUnavailableError
-from jixiao.extract.scan.page import ScanPage, image_to_scan_page
 from jixiao.extract.scan.read import grid_with_readings
+
+if TYPE_CHECKING:
+    from jixiao.extract.scan.page import ScanPage
 
 SOURCE_KIND = "image"
 
@@ -41,6 +43,9 @@ def _no_table_problem(name: str, page: int) -> Problem:
 
 def image_to_extraction(path: str | Path, *, display_name: str | None = None) -> PdfExtraction:
     """Read every 自评表 of an image file; never raises for a bad file."""
+    from jixiao.extract.scan.image import image_file_to_pages  # noqa: PLC0415 - OpenCV: lazily
+    from jixiao.extract.scan.page import image_to_scan_page  # noqa: PLC0415
+
     name = display_name or Path(path).name
     scans: list[ScanPage] = []
     try:

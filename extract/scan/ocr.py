@@ -25,14 +25,12 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from jixiao.core.errors import OcrUnavailableError
+
 MODEL_PACKAGE = "rapidocr"
 MODEL_FILES = ("PP-OCRv6_rec_small.onnx",)  # the Chinese recognizer in rapidocr's wheel
 HEIGHT = 48  # the model's input height
 _MIN_WIDTH = 32
-
-
-class OcrUnavailableError(RuntimeError):
-    """The recognizer cannot be loaded (rapidocr's model or onnxruntime missing or broken)."""
 
 
 DIGITS = "0123456789.%"  # the alphabet of a number as printed in a numeric column

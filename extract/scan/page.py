@@ -41,7 +41,13 @@ from jixiao.extract.scan.cells import (
     lines_to_crop,
     text_layer,
 )
-from jixiao.extract.scan.deskew import Gray, image_to_skew, ink_threshold, rotate
+from jixiao.extract.scan.deskew import (
+    Gray,
+    faint_threshold,
+    image_to_skew,
+    ink_threshold,
+    rotate,
+)
 from jixiao.extract.scan.image import PageImage
 from jixiao.extract.scan.lines import (
     ink_mask,
@@ -224,7 +230,8 @@ def image_to_tables(image: PageImage) -> Straightened:
     skew = image_to_skew(image.gray)
     gray = rotate(image.gray, skew)
     scale = image.scale
-    ink = ink_mask(gray, ink_threshold(gray))
+    threshold = ink_threshold(gray)
+    ink = ink_mask(gray, threshold)
     rulings = keep_rulings(mask_to_segments(ink, scale), scale)
     edges = segments_to_edges(rulings, scale)
     explicit = [
@@ -233,7 +240,8 @@ def image_to_tables(image: PageImage) -> Straightened:
     ]
     tables = [tuple(t) for t in edges_to_tables(edges, explicit) if _is_usable(t)]
     tables.sort(key=lambda boxes: _outline(boxes)[1])
-    layer = text_layer(gray, ink, segments_to_mask(rulings, gray.shape) & ink)
+    faint = ink_mask(gray, faint_threshold(gray, threshold))
+    layer = text_layer(gray, faint, segments_to_mask(rulings, gray.shape) & ink)
     return Straightened(layer, skew, tuple(tables))
 
 

@@ -10,27 +10,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import pypdfium2 as pdfium
 
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.errors import OcrUnavailableError
 from jixiao.extract.grid import Grid
-from jixiao.extract.scan.image import pdf_page_to_image
-from jixiao.extract.scan.ocr import OcrUnavailableError
-from jixiao.extract.scan.page import CellReading, ScanPage, image_to_scan_page
 
-__all__ = [
-    "OcrUnavailableError",
-    "ScanPage",
-    "grid_with_readings",
-    "ocr_pages_to_problems",
-    "pdf_page_to_scan",
-]
+if TYPE_CHECKING:  # the scan modules load OpenCV: imported on the first scanned page only
+    from jixiao.extract.scan.page import CellReading, ScanPage
+
+__all__ = ["OcrUnavailableError", "grid_with_readings", "pdf_page_to_scan"]
 
 
 def pdf_page_to_scan(page: pdfium.PdfPage, number: int) -> ScanPage:
     """Read the ruled tables of a scanned PDF page by OCR (raises
-    :class:`OcrUnavailableError` when the OCR engine cannot be loaded)."""
+    :class:`~jixiao.core.errors.OcrUnavailableError` when the recognizer cannot be loaded)."""
+    from jixiao.extract.scan.image import pdf_page_to_image  # noqa: PLC0415 - see above
+    from jixiao.extract.scan.page import image_to_scan_page  # noqa: PLC0415
+
     return image_to_scan_page(pdf_page_to_image(page, number))
 
 
@@ -63,16 +61,3 @@ def grid_with_readings(grid: Grid, scans: Sequence[ScanPage]) -> Grid:
     if not changed:
         return grid
     return replace(grid, cells=tuple(cells))
-
-
-def ocr_pages_to_problems(pages: Sequence[int], name: str) -> list[Problem]:
-    """One note per scanned page that was read by OCR (its values deserve a look)."""
-    return [
-        Problem(
-            code="scanned_page",
-            severity=Severity.INFO,
-            message=f"{name} 第{page}页只有图像、没有文字层（扫描页），已用文字识别（OCR）读取",
-            source=Source(name, page=page),
-        )
-        for page in pages
-    ]
