@@ -321,7 +321,8 @@ def test_scanned_page_is_read_by_ocr_and_noted_naming_the_page() -> None:
     (problem,) = result.problems
     assert (problem.code, problem.severity) == ("scanned_page", Severity.INFO)
     assert problem.source.page == 2
-    assert "第2页" in problem.message and "OCR" in problem.message
+    assert "第2页" in problem.message
+    assert "OCR" in problem.message
     assert [(g.reader, g.page_start) for g in result.grids] == [("pdfium", 1), ("ocr", 2)]
 
 
