@@ -23,7 +23,8 @@ _FINE_STEP = 0.01
 
 
 def ink_threshold(gray: Gray) -> int:
-    """Otsu's threshold between ink and paper (pixels darker than it are ink)."""
+    """Otsu's threshold between ink and paper: pixels no lighter than it are ink (a pure
+    black-and-white page gives 0)."""
     threshold, _ = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     return int(threshold)
 
@@ -54,7 +55,7 @@ def image_to_skew(gray: Gray, max_degrees: float = MAX_DEGREES) -> float:
 
     Turning the page by :func:`rotate` with this angle makes them horizontal.
     """
-    ink = gray < ink_threshold(gray)
+    ink = gray <= ink_threshold(gray)
     small = ink[::2, ::2]
     ys, xs = np.nonzero(small)
     if len(ys) < 100:

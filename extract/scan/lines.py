@@ -45,7 +45,7 @@ class Segment:
 
 def ink_mask(gray: Gray, threshold: int) -> NDArray[np.uint8]:
     """255 where the page is ink, 0 where it is paper."""
-    return np.where(gray < threshold, 255, 0).astype(np.uint8)
+    return np.where(gray <= threshold, 255, 0).astype(np.uint8)
 
 
 def _runs(mask: NDArray[np.uint8], horizontal: bool) -> list[Segment]:
