@@ -76,23 +76,35 @@ def mask_to_segments(ink: NDArray[np.uint8], scale: float) -> list[Segment]:
     return _runs(h_mask, True) + _runs(v_mask, False)
 
 
-def _touches(end: tuple[float, float], lines: Sequence[Segment], tol: float) -> bool:
-    x, y = end
-    return any(line.x0 - tol <= x <= line.x1 + tol and abs(line.y0 - y) <= tol for line in lines)
+def _crossings(vertical: Segment, horizontal: Sequence[Segment], tol: float) -> list[float]:
+    """Heights at which horizontal lines meet a vertical run (ends within ``tol``)."""
+    return [
+        h.y0
+        for h in horizontal
+        if h.x0 - tol <= vertical.x0 <= h.x1 + tol
+        and vertical.y0 - tol <= h.y0 <= vertical.y1 + tol
+    ]
 
 
 def keep_rulings(segments: Sequence[Segment], scale: float) -> list[Segment]:
-    """Drop vertical runs that do not reach from one horizontal line to another (text
-    strokes), then horizontal runs that no vertical line meets."""
+    """The runs that are ruling lines of a table.
+
+    A vertical run is kept from the first to the last horizontal line it meets (at least two):
+    a text stroke meets none, and a stroke that touches a ruling's end is cut off it. A
+    horizontal run is kept when a vertical line meets it.
+    """
     tol = TOUCH_PT * scale
     horizontal = [s for s in segments if s.horizontal]
-    vertical = [
-        s
-        for s in segments
-        if not s.horizontal
-        and _touches((s.x0, s.y0), horizontal, tol)
-        and _touches((s.x1, s.y1), horizontal, tol)
-    ]
+    vertical: list[Segment] = []
+    for s in segments:
+        if s.horizontal:
+            continue
+        ys = _crossings(s, horizontal, tol)
+        if len(ys) >= 2 and max(ys) - min(ys) > tol:
+            top, bottom = max(min(ys), s.y0), min(max(ys), s.y1)
+            x, _, width, _ = s.pixels
+            pixels = (x, int(top), width, int(bottom - top) + 1)
+            vertical.append(Segment(s.x0, top, s.x1, bottom, pixels))
     crossed = [
         h
         for h in horizontal
