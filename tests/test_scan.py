@@ -28,6 +28,7 @@ from jixiao.extract.scan.check import (
     is_amount,
     is_number,
     table_to_ocr_problems,
+    with_ocr_problems,
 )
 from jixiao.extract.scan.deskew import image_to_skew, rotate
 from jixiao.extract.scan.files import image_to_extraction
@@ -109,9 +110,7 @@ def test_a_page_without_rulings_has_no_table() -> None:
 @pytest.mark.parametrize(
     ("raw", "text"),
     [
-        pytest.param("一", "—", id="lone-yi-is-a-dash"),
-        pytest.param("-", "—", id="lone-hyphen-is-a-dash"),
-        pytest.param("——", "——", id="double-dash"),
+        pytest.param("一", "一", id="lone-yi-stays-for-the-column-to-judge"),
         pytest.param("一级指标", "一级指标", id="yi-in-words-stays"),
         pytest.param("95 次", "95次", id="space-before-cjk-goes"),
         pytest.param("上海市 人民政府", "上海市人民政府", id="space-between-cjk-goes"),
@@ -227,6 +226,23 @@ def test_a_doubtful_cell_is_one_problem_on_that_cell(
     assert problem.found == text
     assert f"{confidence:.2f}" in problem.message
     assert confidence < LOW_CONFIDENCE or "格式" in problem.message
+
+
+def test_a_lone_dash_in_a_number_field_is_a_dash_and_no_doubt() -> None:
+    grid = _seed_grid()
+    k = next(i for i, c in enumerate(grid.cells) if c.text.strip() == "—")
+    cells = list(grid.cells)
+    cells[k] = replace(cells[k], text="一", confidence=0.42)  # the recognizer's guess
+    grid = replace(grid, cells=tuple(cells))
+    table = with_ocr_problems(grid_to_table(grid), grid)
+    assert table.problems == grid_to_table(grid).problems
+    dashed = [
+        text.raw
+        for fund in table.funds
+        for text in (fund.weight, fund.score)
+        if text is not None and (text.source.row, text.source.col) == (cells[k].row, cells[k].col)
+    ]
+    assert dashed == ["—"]
 
 
 # -- where OCR runs -----------------------------------------------------------------------

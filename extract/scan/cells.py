@@ -95,7 +95,7 @@ def box_to_lines(layer: TextLayer, box: PixelBox, line_height: float) -> list[Pi
     lines: list[PixelBox] = []
     for top, bottom in rows:
         cols = np.flatnonzero(ink[top:bottom].any(axis=0))
-        if bottom - top < 0.2 * line_height and len(cols) < 0.3 * line_height:
+        if bottom - top < 0.2 * line_height and len(cols) < 0.15 * line_height:
             continue  # a speck, not a line
         lines.append((x0 + int(cols[0]), y0 + top, x0 + int(cols[-1]) + 1, y0 + bottom))
     return lines

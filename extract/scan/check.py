@@ -16,6 +16,8 @@ from dataclasses import replace
 from jixiao.core.errors import NumberParseError
 from jixiao.core.model import Problem, Severity
 from jixiao.extract.grid import Cell, Grid
+from jixiao.extract.pdf_text import is_wide
+from jixiao.extract.scan.text import DASH, is_dash
 from jixiao.extract.table import CellText, SelfEvalTable
 from jixiao.normalize.actual import parse_actual
 from jixiao.normalize.numbers import parse_amount, parse_decimal
@@ -59,6 +61,13 @@ def is_actual(text: str) -> bool:
 
 def _anything(_text: str) -> bool:
     return True
+
+
+_NUMBER_GRAMMARS: tuple[Grammar, ...] = (is_number, is_amount)
+
+
+def _only_wide(text: str) -> bool:
+    return all(is_wide(ch) for ch in "".join(text.split()))
 
 
 def table_to_fields(table: SelfEvalTable) -> Iterator[tuple[str, CellText, Grammar]]:
@@ -127,34 +136,93 @@ def _problem(cell: Cell, confidence: float, field: str, fits: bool) -> Problem:
     )
 
 
+def _key(text: CellText) -> tuple[int, int] | None:
+    row, col = text.source.row, text.source.col
+    return None if row is None or col is None else (row, col)
+
+
 def table_to_ocr_problems(table: SelfEvalTable, grid: Grid) -> tuple[Problem, ...]:
     """One problem per OCR'd cell in doubt (low confidence, or text that misfits its field),
-    in grid order."""
+    in grid order. A lone dash in a number field is not in doubt: which dash it is does not
+    matter (see :func:`table_with_dashes`)."""
     recognized = {(c.row, c.col): c for c in grid.cells if c.confidence is not None}
     if not recognized:
         return ()
     fields: dict[tuple[int, int], tuple[str, bool]] = {}
+    dashes: set[tuple[int, int]] = set()
     for name, text, grammar in table_to_fields(table):
-        key = (text.source.row, text.source.col)
-        if key[0] is None or key[1] is None or key not in recognized:
+        key = _key(text)
+        if key is None or key not in recognized:
             continue
-        fits = grammar(text.raw)
-        known = fields.get((key[0], key[1]))
+        if grammar in _NUMBER_GRAMMARS and is_dash(text.raw):
+            dashes.add(key)
+            continue
+        # a number cell holding only Chinese (a unit, a label) is the layout's doing
+        fits = grammar(text.raw) or (grammar is not _anything and _only_wide(text.raw))
+        known = fields.get(key)
         if known is None or (known[1] and not fits):
-            fields[(key[0], key[1])] = (name, fits)
+            fields[key] = (name, fits)
     problems: list[Problem] = []
     for key in sorted(recognized):
         cell = recognized[key]
         confidence = cell.confidence if cell.confidence is not None else 1.0
         name, fits = fields.get(key, ("", True))
+        if key in dashes and key not in fields:
+            continue
         if confidence < LOW_CONFIDENCE or not fits:
             problems.append(_problem(cell, confidence, name, fits))
     return tuple(problems)
 
 
+def _dash(text: CellText | None, recognized: set[tuple[int, int]]) -> CellText | None:
+    if text is None or _key(text) not in recognized or not is_dash(text.raw):
+        return text
+    return replace(text, raw=DASH * len("".join(text.raw.split())))
+
+
+def table_with_dashes(table: SelfEvalTable, grid: Grid) -> SelfEvalTable:
+    """The table with each OCR'd number field that holds a lone dash-like mark (``一``, ``-``)
+    given the em dash: "not applicable", which the recognizer cannot tell from 一 alone."""
+    recognized = {(c.row, c.col) for c in grid.cells if c.confidence is not None}
+    if not recognized:
+        return table
+    funds = tuple(
+        replace(
+            f,
+            budget_initial=_dash(f.budget_initial, recognized),
+            budget_adjusted=_dash(f.budget_adjusted, recognized),
+            spent=_dash(f.spent, recognized),
+            weight=_dash(f.weight, recognized),
+            rate=_dash(f.rate, recognized),
+            score=_dash(f.score, recognized),
+        )
+        for f in table.funds
+    )
+    rows = tuple(
+        replace(
+            r,
+            weight=_dash(r.weight, recognized),
+            score=_dash(r.score, recognized),
+            coefficient=_dash(r.coefficient, recognized),
+            share=_dash(r.share, recognized),
+            item_score=_dash(r.item_score, recognized),
+            converted=_dash(r.converted, recognized),
+        )
+        for r in table.indicators
+    )
+    total = table.total
+    if total is not None:
+        total = replace(
+            total, weight=_dash(total.weight, recognized), score=_dash(total.score, recognized)
+        )
+    return replace(table, funds=funds, indicators=rows, total=total)
+
+
 def with_ocr_problems(table: SelfEvalTable, grid: Grid) -> SelfEvalTable:
-    """The table with a problem for each of its OCR'd cells in doubt (unchanged for text)."""
+    """The table read from a scan made ready for scoring: lone dashes in number fields read as
+    dashes, and a problem for each OCR'd cell in doubt (unchanged for a table read as text)."""
     problems = table_to_ocr_problems(table, grid)
+    table = table_with_dashes(table, grid)
     if not problems:
         return table
     return replace(table, problems=(*table.problems, *problems))

@@ -50,6 +50,7 @@ class Reading:
     confidence: float
     digits: str = ""
     digits_confidence: float = 0.0
+    confidences: tuple[float, ...] = ()  # of each character of ``text``
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,15 +118,26 @@ def crop_to_input(crop: NDArray[np.uint8]) -> NDArray[np.float32]:
     return np.ascontiguousarray(np.broadcast_to(scaled, (1, 3, HEIGHT, resized_width)))
 
 
-def _greedy(best: NDArray[np.int64], chosen: NDArray[np.float32]) -> tuple[list[int], float]:
+def _greedy(best: NDArray[np.int64], chosen: NDArray[np.float32]) -> tuple[list[int], list[float]]:
     """CTC greedy decoding of the best class at each step: repeats collapsed, blanks dropped;
-    the classes and the lowest probability among them."""
+    the classes kept and the probability of each."""
     keep = np.ones(len(best), dtype=bool)
     keep[1:] = best[1:] != best[:-1]
     keep &= best != 0
-    if not keep.any():
-        return [], 0.0
-    return best[keep].tolist(), float(chosen[keep].min())
+    return best[keep].tolist(), chosen[keep].tolist()
+
+
+def _text(
+    classes: Sequence[int], probabilities: Sequence[float], characters: Sequence[str]
+) -> tuple[str, tuple[float, ...]]:
+    """The characters of the classes without leading and trailing spaces, and their
+    probabilities."""
+    pairs = [(characters[c], p) for c, p in zip(classes, probabilities, strict=True)]
+    while pairs and pairs[0][0].isspace():
+        pairs.pop(0)
+    while pairs and pairs[-1][0].isspace():
+        pairs.pop()
+    return "".join(ch for ch, _ in pairs), tuple(round(p, 4) for _, p in pairs)
 
 
 def decode(
@@ -133,26 +145,59 @@ def decode(
 ) -> Reading:
     """The text of one line from the model's per-step class probabilities; with ``digits``
     (the blank and the classes of :data:`DIGITS`) also the reading restricted to them."""
-    best = probabilities.argmax(axis=1)
-    classes, confidence = _greedy(best, probabilities.max(axis=1))
-    text = "".join(characters[i] for i in classes).strip()
+    text, confidences = _text(
+        *_greedy(probabilities.argmax(axis=1), probabilities.max(axis=1)), characters
+    )
     if not text:
         return Reading("", 0.0)
-    number, number_confidence = "", 0.0
+    number = ""
+    number_confidences: tuple[float, ...] = ()
     if digits:
         allowed = np.asarray(digits)
         subset = probabilities[:, allowed]
-        picked = subset.argmax(axis=1)
-        found, number_confidence = _greedy(allowed[picked], subset.max(axis=1))
-        number = "".join(characters[i] for i in found)
-    return Reading(text, round(confidence, 4), number, round(number_confidence, 4))
+        found, chosen = _greedy(allowed[subset.argmax(axis=1)], subset.max(axis=1))
+        number, number_confidences = _text(found, chosen, characters)
+    return Reading(
+        text, min(confidences), number, min(number_confidences, default=0.0), confidences
+    )
+
+
+def _run(model: Recognizer, crop: NDArray[np.uint8]) -> Reading:
+    (output,) = model.session.run(None, {model.input_name: crop_to_input(crop)})
+    return decode(output[0], model.characters, model.digit_classes)
 
 
 def crops_to_readings(crops: Sequence[NDArray[np.uint8]]) -> list[Reading]:
     """Recognize each grayscale line image."""
     model = recognizer()
-    readings: list[Reading] = []
-    for crop in crops:
-        (output,) = model.session.run(None, {model.input_name: crop_to_input(crop)})
-        readings.append(decode(output[0], model.characters, model.digit_classes))
-    return readings
+    return [_run(model, crop) for crop in crops]
+
+
+def side_by_side(first: NDArray[np.uint8], second: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """Two line images next to each other, the lower one padded with paper below."""
+    height = max(first.shape[0], second.shape[0])
+    pieces = [
+        np.pad(image, ((0, height - image.shape[0]), (0, 0)), constant_values=255)
+        for image in (first, second)
+    ]
+    return np.hstack(pieces)
+
+
+def anchored_reading(
+    crop: NDArray[np.uint8], anchor: NDArray[np.uint8], known: str
+) -> Reading | None:
+    """Read a lone character with context: ``crop`` after ``anchor``, a line of the same page
+    whose text ``known`` is sure. Alone, a ``/`` reads as ``7``, a ``≧`` as ``M``, a ``3`` as
+    ``B``; after a few characters of the page's own print they read right. ``None`` when the
+    anchor itself is not read back (the context did not help).
+    """
+    reading = _run(recognizer(), side_by_side(anchor, crop))
+    if not reading.text.startswith(known):
+        return None
+    pairs = list(zip(reading.text, reading.confidences, strict=True))[len(known) :]
+    while pairs and pairs[0][0].isspace():
+        pairs.pop(0)
+    if not pairs:
+        return Reading("", 0.0)
+    own = tuple(p for _, p in pairs)
+    return Reading("".join(ch for ch, _ in pairs), min(own), confidences=own)

@@ -19,9 +19,8 @@ confidence for each cell travels beside it (:class:`CellReading`).
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from jixiao.extract.pdf_pdfium import edges_to_tables
 from jixiao.extract.pdf_plumber import (
@@ -32,7 +31,7 @@ from jixiao.extract.pdf_plumber import (
     lines_to_heading,
     open_sides_to_lines,
 )
-from jixiao.extract.pdf_text import join_wrapped
+from jixiao.extract.pdf_text import is_wide, join_wrapped
 from jixiao.extract.scan.cells import (
     PixelBox,
     TextLayer,
@@ -56,12 +55,22 @@ from jixiao.extract.scan.lines import (
     segments_to_edges,
     segments_to_mask,
 )
-from jixiao.extract.scan.ocr import Reading, crops_to_readings
-from jixiao.extract.scan.text import DASH, clean_cell_text
+from jixiao.extract.scan.ocr import Reading, anchored_reading, crops_to_readings
+from jixiao.extract.scan.text import (
+    DASH,
+    clean_cell_text,
+    is_dash,
+    is_number,
+    looks_like_digits,
+)
 
 READER = "ocr"
 NOMINAL_LINE_PT = 10.0  # height of a line of 10.5 pt text, in points
 DASH_CONFIDENCE = 0.9
+SURE = 0.95  # a lone mark read with less confidence is read again with context
+LONE_WIDTH = 1.6  # a line no wider than this many times its height holds one or two marks
+ANCHOR_SURE = 0.98  # the confidence of a label good enough to give context
+NUMERIC_SHARE = 0.6  # a column whose non-blank cells are numbers or dashes this often
 _INSET_PT = 0.5  # a cell's inside starts this far from the middle of its ruling
 
 
@@ -129,19 +138,34 @@ class _Job:
 
     lines: list[PixelBox]
     joined: bool = True
-    readings: list[Reading] | None = None
+    crops: list[Gray] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)
 
-    def crops(self, layer: TextLayer, line_height: float) -> list[Gray]:
+    def cut(self, layer: TextLayer, line_height: float) -> list[Gray]:
         if not self.lines:
-            return []
-        if self.joined:
-            return [lines_to_crop(layer, self.lines, line_height)]
-        return [line_to_crop(layer, line, line_height) for line in self.lines]
+            self.crops = []
+        elif self.joined:
+            self.crops = [lines_to_crop(layer, self.lines, line_height)]
+        else:
+            self.crops = [line_to_crop(layer, line, line_height) for line in self.lines]
+        return self.crops
+
+    @property
+    def lone(self) -> bool:
+        """One line no wider than a character or two that the recognizer needs context for:
+        read without confidence, or read as a Latin letter or a mark, which a cell of a table
+        seldom holds alone (``/`` read as ``7``, ``≧`` as ``M``, ``3`` as ``B``)."""
+        if len(self.lines) != 1 or len(self.readings) != 1:
+            return False
+        x0, y0, x1, y1 = self.lines[0]
+        reading = self.readings[0]
+        odd = not all(ch.isdigit() or is_wide(ch) for ch in reading.text)
+        return x1 - x0 <= LONE_WIDTH * (y1 - y0) and (reading.confidence < SURE or odd)
 
 
 def _recognize(layer: TextLayer, jobs: Sequence[_Job], line_height: float) -> None:
     """Recognize the crops of all jobs in one go; each job gets its readings."""
-    crops = [job.crops(layer, line_height) for job in jobs]
+    crops = [job.cut(layer, line_height) for job in jobs]
     readings = crops_to_readings([c for own in crops for c in own]) if any(crops) else []
     k = 0
     for job, own in zip(jobs, crops, strict=True):
@@ -149,60 +173,80 @@ def _recognize(layer: TextLayer, jobs: Sequence[_Job], line_height: float) -> No
         k += len(own)
 
 
+def _anchor(jobs: Sequence[_Job]) -> tuple[Gray, str] | None:
+    """A cell of the page read with certainty: a label of two to four Chinese characters."""
+    for job in jobs:
+        if len(job.readings) == 1 and len(job.crops) == 1:
+            reading = job.readings[0]
+            chinese = all("\u4e00" <= ch <= "\u9fff" for ch in reading.text)
+            if chinese and 2 <= len(reading.text) <= 4 and reading.confidence >= ANCHOR_SURE:
+                return job.crops[0], reading.text
+    return None
+
+
+def _reread_lone(jobs: Sequence[_Job]) -> None:
+    """Read the lone marks and digits again after an anchor (see
+    :func:`~jixiao.extract.scan.ocr.anchored_reading`); keep the surer reading."""
+    anchor = _anchor(jobs)
+    if anchor is None:
+        return
+    for job in jobs:
+        if not job.lone:
+            continue
+        plain = job.readings[0]
+        again = anchored_reading(job.crops[0], *anchor)
+        if again is not None and again.confidence > plain.confidence:
+            job.readings = [
+                replace(again, digits=plain.digits, digits_confidence=plain.digits_confidence)
+            ]
+
+
 def _cell(job: _Job, box: BBox, number: int) -> tuple[BoxCell, CellReading]:
-    own = job.readings or []
-    text = clean_cell_text(join_wrapped(r.text for r in own))
-    confidence = min((r.confidence for r in own), default=1.0)
-    if text and set(text) == {DASH}:
-        # a lone mark read as 一 or a hyphen with the rest of the probability on the other
-        # dashes: which dash it is does not matter, that it is one is not in doubt
-        confidence = max(confidence, DASH_CONFIDENCE)
+    text = clean_cell_text(join_wrapped(r.text for r in job.readings))
+    confidence = min((r.confidence for r in job.readings), default=1.0)
     return BoxCell(box, text), CellReading(number, box, text, confidence)
 
 
-_NUMBER = re.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?|[+-]?\.\d+%?")  # a number as printed
-# Latin letters and marks the recognizer reads for a lone digit without context
-_DIGIT_LOOKALIKES = frozenset("OoDQIl|iJZzSsBbGgqT")
-NUMERIC_SHARE = 0.6  # a column whose non-blank cells are numbers at least this often
-
-
-def _is_number(text: str) -> bool:
-    return bool(_NUMBER.fullmatch(text))
-
-
-def _as_number(cell: BoxCell, reading: CellReading, job: _Job) -> tuple[BoxCell, CellReading]:
-    """A cell of a numeric column that reads as letters which look like digits: its reading
-    with the number alphabet, when that is a number (with that reading's confidence, which is
-    low: the cell is reported)."""
-    own = job.readings or []
-    if len(own) != 1 or _is_number(cell.text) or not cell.text:
+def _in_numeric_column(
+    cell: BoxCell, reading: CellReading, job: _Job
+) -> tuple[BoxCell, CellReading]:
+    """A cell of a column of numbers: a lone dash-like mark is the "not applicable" dash (which
+    dash the recognizer chose does not matter, that it is one is not in doubt); letters that
+    look like digits, read without confidence, are read with the number alphabet when that
+    gives a number (its confidence is low, so the cell is reported)."""
+    if is_dash(cell.text):
+        dash = DASH * len("".join(cell.text.split()))
+        confidence = max(reading.confidence, DASH_CONFIDENCE)
+        return BoxCell(cell.bbox, dash), replace(reading, text=dash, confidence=confidence)
+    if len(job.readings) != 1 or is_number(cell.text) or not looks_like_digits(cell.text):
         return cell, reading
-    alternative = own[0]
-    lookalike = all(ch.isdigit() or ch in ".%" or ch in _DIGIT_LOOKALIKES for ch in cell.text)
-    if not lookalike or not _is_number(alternative.digits):
-        return cell, reading
-    confidence = min(alternative.digits_confidence, reading.confidence)
+    plain = job.readings[0]
+    if plain.confidence >= SURE or not is_number(plain.digits):
+        return cell, reading  # letters read with certainty are what is printed (``IO``)
+    confidence = min(plain.digits_confidence, reading.confidence)
     return (
-        BoxCell(cell.bbox, alternative.digits),
-        CellReading(reading.page, reading.bbox, alternative.digits, confidence),
+        BoxCell(cell.bbox, plain.digits),
+        replace(reading, text=plain.digits, confidence=confidence),
     )
 
 
 def _numeric_columns(
     read: list[tuple[BoxCell, CellReading]], jobs: Sequence[_Job]
 ) -> list[tuple[BoxCell, CellReading]]:
-    """Read the look-alike cells of columns that hold numbers as numbers."""
+    """Read the cells of columns that hold numbers (and dashes) as such."""
     columns: dict[tuple[float, float], list[int]] = {}
     for k, (cell, _) in enumerate(read):
         if cell.text:
             columns.setdefault((cell.bbox[0], cell.bbox[2]), []).append(k)
     out = list(read)
     for members in columns.values():
-        numbers = sum(1 for k in members if _is_number(read[k][0].text))
-        if numbers < 2 or numbers < NUMERIC_SHARE * len(members):
+        numbers = sum(1 for k in members if is_number(read[k][0].text))
+        dashes = sum(1 for k in members if is_dash(read[k][0].text))
+        numeric = numbers + dashes
+        if numbers < 1 or numeric < 2 or numeric < NUMERIC_SHARE * len(members):
             continue
         for k in members:
-            out[k] = _as_number(*read[k], jobs[k])
+            out[k] = _in_numeric_column(*read[k], jobs[k])
     return out
 
 
@@ -262,6 +306,7 @@ def image_to_scan_page(image: PageImage) -> ScanPage:
         headings.append(_Job(lines, joined=False))
         above = outline[3]
     _recognize(layer, [*(job for jobs in cells for job in jobs), *headings], line_height)
+    _reread_lone([job for jobs in cells for job in jobs])
     parts: list[TablePart] = []
     readings: list[CellReading] = []
     for boxes, jobs, heading in zip(page.tables, cells, headings, strict=True):

@@ -8,12 +8,44 @@ import regex
 
 from jixiao.extract.pdf_text import is_wide
 
-# A cell holding only a dash-like mark is a dash ("not applicable"): the recognizer cannot tell
-# the em dash from 一 (one) or a hyphen when nothing stands beside it.
+# The marks a "not applicable" dash is printed or read as: alone in a cell of a column of
+# numbers, any of them is the em dash (the recognizer cannot tell the em dash from 一 or a
+# hyphen when nothing stands beside it; in a column of text 一 may be what is printed).
 DASHES = frozenset({"一", "-", "－", "—", "―", "─", "–", "_", "ー"})
 DASH = "—"
+# Latin letters and marks the recognizer reads for a lone digit without context
+DIGIT_LOOKALIKES = frozenset("OoDQIl|iJZzSsBbGgqT")
 
+_NUMBER = regex.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?|[+-]?\.\d+%?")  # a number as printed
 _SPACE = regex.compile(r"(?<=(?P<before>.))\s+(?=(?P<after>.))")
+
+
+def is_number(text: str) -> bool:
+    """A number as printed in a numeric cell.
+
+    >>> is_number("409.90"), is_number("99.49%"), is_number("1,234"), is_number("B")
+    (True, True, True, False)
+    """
+    return bool(_NUMBER.fullmatch(text))
+
+
+def is_dash(text: str) -> bool:
+    """One or two dash-like marks and nothing else.
+
+    >>> is_dash("一"), is_dash("——"), is_dash("一级")
+    (True, True, False)
+    """
+    flat = "".join(text.split())
+    return bool(flat) and len(flat) <= 2 and set(flat) <= DASHES
+
+
+def looks_like_digits(text: str) -> bool:
+    """Letters a lone number may be read as (``B`` for 3, ``O`` for 0).
+
+    >>> looks_like_digits("B"), looks_like_digits("1O"), looks_like_digits("项")
+    (True, True, False)
+    """
+    return bool(text) and all(ch.isdigit() or ch in ".%" or ch in DIGIT_LOOKALIKES for ch in text)
 
 
 def _unspaced(text: str) -> str:
@@ -29,12 +61,7 @@ def _unspaced(text: str) -> str:
 def clean_cell_text(text: str) -> str:
     """The recognizer's text of a cell as a reader of the page would type it.
 
-    >>> clean_cell_text("一"), clean_cell_text("一级指标"), clean_cell_text("95 次")
-    ('—', '一级指标', '95次')
-    >>> clean_cell_text("annual report")
-    'annual report'
+    >>> clean_cell_text("95 次"), clean_cell_text("上海市 人民政府"), clean_cell_text("a b")
+    ('95次', '上海市人民政府', 'a b')
     """
-    flat = "".join(text.split())
-    if flat and set(flat) <= DASHES and len(flat) <= 2:
-        return DASH * len(flat)
     return _unspaced(text)
