@@ -70,7 +70,7 @@ class PdfSettings:
     """
 
     reader: str = "auto"
-    max_continuation: int = 3
+    max_continuation: int = 8  # a narrow print of a long table runs over five pages
     ocr: bool = True
 
     def __post_init__(self) -> None:

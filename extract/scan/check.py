@@ -106,7 +106,6 @@ def table_to_fields(table: SelfEvalTable) -> Iterator[tuple[str, CellText, Gramm
             ("deviation_note", row.note, _anything),
             ("coefficient", row.coefficient, is_number),
             ("share", row.share, is_number),
-            ("item_score", row.item_score, is_number),
             ("converted", row.converted, is_number),
         )
         for name, cell, grammar in indicators:
@@ -205,7 +204,6 @@ def table_with_dashes(table: SelfEvalTable, grid: Grid) -> SelfEvalTable:
             score=_dash(r.score, recognized),
             coefficient=_dash(r.coefficient, recognized),
             share=_dash(r.share, recognized),
-            item_score=_dash(r.item_score, recognized),
             converted=_dash(r.converted, recognized),
         )
         for r in table.indicators
