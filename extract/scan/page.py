@@ -59,6 +59,7 @@ from jixiao.extract.scan.ocr import Reading, anchored_reading, crops_to_readings
 from jixiao.extract.scan.text import (
     DASH,
     clean_cell_text,
+    in_page_script,
     is_dash,
     is_number,
     looks_like_digits,
@@ -70,6 +71,7 @@ DASH_CONFIDENCE = 0.9
 SURE = 0.95  # a lone mark read with less confidence is read again with context
 LONE_WIDTH = 1.6  # a line no wider than this many times its height holds one or two marks
 ANCHOR_SURE = 0.98  # the confidence of a label good enough to give context
+HYPHEN_WIDTH = 0.5  # a lone dash narrower than this share of a line's height is a hyphen
 NUMERIC_SHARE = 0.6  # a column whose non-blank cells are numbers or dashes this often
 _INSET_PT = 0.5  # a cell's inside starts this far from the middle of its ruling
 
@@ -150,17 +152,23 @@ class _Job:
             self.crops = [line_to_crop(layer, line, line_height) for line in self.lines]
         return self.crops
 
-    @property
-    def lone(self) -> bool:
+    def lone(self, line_height: float) -> bool:
         """One line no wider than a character or two that the recognizer needs context for:
         read without confidence, or read as a Latin letter or a mark, which a cell of a table
-        seldom holds alone (``/`` read as ``7``, ``≧`` as ``M``, ``3`` as ``B``)."""
+        seldom holds alone (``/`` read as ``7``, ``≧`` as ``M``, ``3`` as ``B``, ``=`` as
+        ``I``)."""
         if len(self.lines) != 1 or len(self.readings) != 1:
             return False
         x0, y0, x1, y1 = self.lines[0]
+        height = max(y1 - y0, 0.6 * line_height)  # a flat mark (=, —) is as high as a line
         reading = self.readings[0]
         odd = not all(ch.isdigit() or is_wide(ch) for ch in reading.text)
-        return x1 - x0 <= LONE_WIDTH * (y1 - y0) and (reading.confidence < SURE or odd)
+        return x1 - x0 <= LONE_WIDTH * height and (reading.confidence < SURE or odd)
+
+    @property
+    def width(self) -> int:
+        """The width of the ink of a one-line cell, in pixels."""
+        return self.lines[0][2] - self.lines[0][0] if len(self.lines) == 1 else 0
 
 
 def _recognize(layer: TextLayer, jobs: Sequence[_Job], line_height: float) -> None:
@@ -184,14 +192,14 @@ def _anchor(jobs: Sequence[_Job]) -> tuple[Gray, str] | None:
     return None
 
 
-def _reread_lone(jobs: Sequence[_Job]) -> None:
+def _reread_lone(jobs: Sequence[_Job], line_height: float) -> None:
     """Read the lone marks and digits again after an anchor (see
     :func:`~jixiao.extract.scan.ocr.anchored_reading`); keep the surer reading."""
     anchor = _anchor(jobs)
     if anchor is None:
         return
     for job in jobs:
-        if not job.lone:
+        if not job.lone(line_height):
             continue
         plain = job.readings[0]
         again = anchored_reading(job.crops[0], *anchor)
@@ -201,9 +209,21 @@ def _reread_lone(jobs: Sequence[_Job]) -> None:
             ]
 
 
-def _cell(job: _Job, box: BBox, number: int) -> tuple[BoxCell, CellReading]:
+def _to_page_script(jobs: Sequence[_Job]) -> None:
+    """Every reading of the page in the page's script (see :func:`in_page_script`)."""
+    readings = [r for job in jobs for r in job.readings]
+    texts = in_page_script([r.text for r in readings])
+    changed = {id(r): t for r, t in zip(readings, texts, strict=True) if t != r.text}
+    if changed:
+        for job in jobs:
+            job.readings = [replace(r, text=changed.get(id(r), r.text)) for r in job.readings]
+
+
+def _cell(job: _Job, box: BBox, number: int, line_height: float) -> tuple[BoxCell, CellReading]:
     text = clean_cell_text(join_wrapped(r.text for r in job.readings))
     confidence = min((r.confidence for r in job.readings), default=1.0)
+    if len(text) == 1 and is_dash(text) and job.width < HYPHEN_WIDTH * line_height:
+        text = "-"  # a mark much narrower than a character: a hyphen, not 一 or a dash
     return BoxCell(box, text), CellReading(number, box, text, confidence)
 
 
@@ -306,11 +326,14 @@ def image_to_scan_page(image: PageImage) -> ScanPage:
         headings.append(_Job(lines, joined=False))
         above = outline[3]
     _recognize(layer, [*(job for jobs in cells for job in jobs), *headings], line_height)
-    _reread_lone([job for jobs in cells for job in jobs])
+    _reread_lone([job for jobs in cells for job in jobs], line_height)
+    _to_page_script([*(job for jobs in cells for job in jobs), *headings])
     parts: list[TablePart] = []
     readings: list[CellReading] = []
     for boxes, jobs, heading in zip(page.tables, cells, headings, strict=True):
-        read = [_cell(job, box, image.number) for job, box in zip(jobs, boxes, strict=True)]
+        read = [
+            _cell(job, box, image.number, line_height) for job, box in zip(jobs, boxes, strict=True)
+        ]
         read = _numeric_columns(read, jobs)
         readings += [reading for _, reading in read]
         title, year, context = lines_to_heading([r.text for r in heading.readings or [] if r.text])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import regex
 
+from jixiao.core.vocabulary import to_simplified
 from jixiao.extract.pdf_text import is_wide
 
 # The marks a "not applicable" dash is printed or read as: alone in a cell of a column of
@@ -65,3 +66,32 @@ def clean_cell_text(text: str) -> str:
     ('95次', '上海市人民政府', 'a b')
     """
     return _unspaced(text)
+
+
+TRADITIONAL_PAGE = 0.1  # a page with at least this share of traditional characters is in them
+
+
+def _han(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
+def in_page_script(texts: list[str]) -> list[str]:
+    """The texts of one page in the page's own script.
+
+    The recognizer now and then gives a traditional variant of a character on a page printed in
+    simplified ones (決 for 决): on a page whose text is nearly all simplified, every text is
+    converted to simplified characters; a page printed in traditional characters (at least
+    :data:`TRADITIONAL_PAGE` of its characters) is left as read.
+
+    >>> in_page_script(["決策依据", "项目名称", "年度指标值", "实际完成值"])
+    ['决策依据', '项目名称', '年度指标值', '实际完成值']
+    >>> in_page_script(["水土保持監測", "項目名稱"])
+    ['水土保持監測', '項目名稱']
+    """
+    joined = "".join(texts)
+    simplified = to_simplified(joined)
+    changed = sum(1 for a, b in zip(joined, simplified, strict=False) if a != b)
+    total = _han(joined)
+    if not total or len(simplified) != len(joined) or changed >= TRADITIONAL_PAGE * total:
+        return list(texts)
+    return [to_simplified(text) for text in texts]
