@@ -56,6 +56,7 @@ from jixiao.extract.scan.lines import (
     segments_to_mask,
 )
 from jixiao.extract.scan.ocr import Reading, anchored_reading, crops_to_readings
+from jixiao.extract.scan.read import OCR_READER
 from jixiao.extract.scan.text import (
     DASH,
     clean_cell_text,
@@ -65,7 +66,7 @@ from jixiao.extract.scan.text import (
     looks_like_digits,
 )
 
-READER = "ocr"
+READER = OCR_READER
 NOMINAL_LINE_PT = 10.0  # height of a line of 10.5 pt text, in points
 DASH_CONFIDENCE = 0.9
 SURE = 0.95  # a lone mark read with less confidence is read again with context

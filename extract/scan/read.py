@@ -20,7 +20,9 @@ from jixiao.extract.grid import Grid
 if TYPE_CHECKING:  # the scan modules load OpenCV: imported on the first scanned page only
     from jixiao.extract.scan.page import CellReading, ScanPage
 
-__all__ = ["OcrUnavailableError", "grid_with_readings", "pdf_page_to_scan"]
+__all__ = ["OCR_READER", "OcrUnavailableError", "grid_with_readings", "pdf_page_to_scan"]
+
+OCR_READER = "ocr"  # Grid.reader of a table read from an image
 
 
 def pdf_page_to_scan(page: pdfium.PdfPage, number: int) -> ScanPage:

@@ -23,6 +23,7 @@ from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import pdf_to_extraction
 from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.extract.scan.files import image_to_extraction
+from jixiao.extract.scan.read import OCR_READER
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
 from jixiao.score import (
@@ -60,6 +61,9 @@ class FileResult:
     problems: int
     seconds: float
     frames: Frames
+    # the grids of a file read by OCR (a scan), kept for the report: reading it again would
+    # run the OCR again; empty for files read as text
+    scanned: tuple[Grid, ...] = ()
 
 
 def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
@@ -71,10 +75,13 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     started = time.perf_counter()
     data = b""
     pages = 0
+    scanned: tuple[Grid, ...] = ()
     try:
         data = file.path.read_bytes()
         grids, problems, pages = _file_to_grids(data, file)
         frames = _grids_to_frames(grids, problems, file, policies)
+        if any(grid.reader == OCR_READER for grid in grids):
+            scanned = tuple(grids)
     except InputError as error:
         frames = _file_problem(file, error.code, f"无法读取文件：{error}")
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
@@ -92,6 +99,7 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
         problems=len(frames.problems),
         seconds=time.perf_counter() - started,
         frames=frames,
+        scanned=scanned,
     )
 
 

@@ -14,12 +14,15 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from jixiao.batch.parts import json_to_grids
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
 from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
+from jixiao.extract.scan.files import image_to_extraction
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
+from jixiao.pipeline.discover import InputFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +36,7 @@ class SourceFile:
 
     name: str
     path: Path
-    kind: str  # "tsv" or "pdf"
+    kind: str  # "tsv", "pdf" or "image"
     grids: tuple[Grid, ...]
     lines: tuple[str, ...] = ()
     error: str = ""
@@ -59,13 +62,26 @@ def grids_to_table_ids(name: str, grids: Iterable[Grid]) -> dict[str, Grid]:
 
 
 def file_kind(path: Path) -> str:
-    return "pdf" if path.suffix.lower() == ".pdf" else "tsv"
+    return InputFile(path, path.name).kind
 
 
-def read_source(path: Path, name: str, settings: PdfSettings | None = None) -> SourceFile:
-    """Read one input file into its 自评表 grids; never raises (the error is kept instead)."""
+def read_source(
+    path: Path, name: str, settings: PdfSettings | None = None, scanned: Path | None = None
+) -> SourceFile:
+    """Read one input file into its 自评表 grids; never raises (the error is kept instead).
+
+    ``scanned``: the grids part the run wrote for a file it read by OCR; they are taken from
+    there rather than read by OCR a second time.
+    """
     kind = file_kind(path)
     try:
+        if scanned is not None and scanned.is_file():
+            grids = json_to_grids(scanned.read_text(encoding="utf-8"))
+            return SourceFile(name, path, kind, tuple(self_eval_grids(grids)))
+        if kind == "image":
+            extraction = image_to_extraction(path, display_name=name)
+            grids = tuple(self_eval_grids(extraction.grids))
+            return SourceFile(name, path, kind, grids, problems=extraction.problems)
         if kind == "pdf":
             extraction = pdf_to_extraction(path, display_name=name, settings=settings)
             grids = tuple(self_eval_grids(extraction.grids))
