@@ -18,6 +18,7 @@ from jixiao.batch.parts import json_to_grids
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem
 from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
 from jixiao.extract.scan.files import image_to_extraction
@@ -36,7 +37,7 @@ class SourceFile:
 
     name: str
     path: Path
-    kind: str  # "tsv", "pdf" or "image"
+    kind: str  # "tsv", "pdf", "image", or the kind of document its suffix claims ("html" …)
     grids: tuple[Grid, ...]
     lines: tuple[str, ...] = ()
     error: str = ""
@@ -86,6 +87,10 @@ def read_source(
             extraction = pdf_to_extraction(path, display_name=name, settings=settings)
             grids = tuple(self_eval_grids(extraction.grids))
             return SourceFile(name, path, kind, grids, problems=extraction.problems)
+        if kind != "tsv":
+            document = document_to_extraction(path.read_bytes(), file=name, claimed=kind)
+            grids = tuple(self_eval_grids(document.grids))
+            return SourceFile(name, path, kind, grids, problems=document.problems)
         text = bytes_to_text(path.read_bytes(), file=name)
     except (InputError, OSError) as error:
         return SourceFile(name, path, kind, (), error=str(error))
