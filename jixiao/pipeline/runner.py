@@ -22,6 +22,9 @@ from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import pdf_to_extraction
+from jixiao.extract.scan.check import with_ocr_problems
+from jixiao.extract.scan.files import image_to_extraction
+from jixiao.extract.scan.read import OCR_READER
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
 from jixiao.score import (
@@ -59,6 +62,9 @@ class FileResult:
     problems: int
     seconds: float
     frames: Frames
+    # the grids of a file read by OCR (a scan), kept for the report: reading it again would
+    # run the OCR again; empty for files read as text
+    scanned: tuple[Grid, ...] = ()
 
 
 def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
@@ -70,10 +76,13 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     started = time.perf_counter()
     data = b""
     pages = 0
+    scanned: tuple[Grid, ...] = ()
     try:
         data = file.path.read_bytes()
         grids, problems, pages = _file_to_grids(data, file)
         frames = _grids_to_frames(grids, problems, file, policies)
+        if any(grid.reader == OCR_READER for grid in grids):
+            scanned = tuple(grids)
     except InputError as error:
         frames = _file_problem(file, error.code, f"无法读取文件：{error}")
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
@@ -91,6 +100,7 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
         problems=len(frames.problems),
         seconds=time.perf_counter() - started,
         frames=frames,
+        scanned=scanned,
     )
 
 
@@ -98,6 +108,9 @@ def _file_to_grids(data: bytes, file: InputFile) -> tuple[list[Grid], list[Probl
     """The grids of a file, the problems met reading it, and its page count (0 for text)."""
     if file.kind == "pdf":
         extraction = pdf_to_extraction(file.path, display_name=file.name)
+        return list(extraction.grids), list(extraction.problems), extraction.pages
+    if file.kind == "image":
+        extraction = image_to_extraction(file.path, display_name=file.name)
         return list(extraction.grids), list(extraction.problems), extraction.pages
     if file.kind != "tsv":
         document = document_to_extraction(data, file=file.name, claimed=file.kind)
@@ -125,7 +138,7 @@ def _grids_to_frames(
                 )
             )
             continue
-        table = grid_to_table(grid)
+        table = with_ocr_problems(grid_to_table(grid), grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best(table, table_id=table_id, policies=policies))
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
