@@ -20,6 +20,7 @@ from typing import Any
 
 from jixiao.extract.pdf_pages import squash
 from jixiao.extract.pdf_text import Char, chars_to_lines, chars_to_text, line_to_text
+from jixiao.extract.pdf_text import dedupe as dedupe_chars
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-down
 
@@ -189,6 +190,16 @@ def dedupe(page: Any) -> Any:
     Not keyed on the font size: the second copy's size often differs in the last bits.
     """
     return page.dedupe_chars(tolerance=1, extra_attrs=("fontname",))
+
+
+def plumber_page_to_chars(page: Any) -> list[Char]:
+    """A pdfplumber page's characters as pdfminer reads them, fake bold removed (same rule as
+    :func:`dedupe`, in linear time), in the order they are drawn.
+
+    No font program is needed: Unicode comes from ``/ToUnicode`` or the predefined CJK CMaps,
+    widths from ``/W``, ``/DW`` and ``/Widths``, so the result is the same on every machine.
+    """
+    return dedupe_chars(page.chars)
 
 
 def _orientation(line: Mapping[str, Any]) -> str:
