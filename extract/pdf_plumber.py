@@ -218,7 +218,7 @@ def _segment(p0: tuple[float, float], p1: tuple[float, float]) -> dict[str, Any]
 
 
 def curves_to_lines(curves: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-    """Axis-parallel pieces of curve paths as lines.
+    """Axis-parallel pieces of curve paths (or of noisy lines) as lines.
 
     A rectangle drawn under a rotated or scaled matrix picks up float noise, and pdfminer then
     calls it a curve, which pdfplumber's "lines" strategy ignores.
@@ -272,9 +272,17 @@ def open_sides_to_lines(edges: Sequence[Mapping[str, Any]]) -> list[dict[str, An
     return lines
 
 
+def _is_noisy(line: Mapping[str, Any]) -> bool:
+    """A line that is neither exactly horizontal nor exactly vertical: pdfplumber calls every
+    line whose ends differ in height vertical, so a rule drawn under a turned page matrix
+    (float noise in its y) would be lost."""
+    return line["top"] != line["bottom"] and line["x0"] != line["x1"]
+
+
 def page_to_table_settings(page: Any) -> dict[str, Any]:
-    """The "lines" settings, plus the ruling hidden in curves and the open sides."""
-    lines = curves_to_lines(page.curves)
+    """The "lines" settings, plus the ruling hidden in curves and noisy lines, and the open
+    sides."""
+    lines = curves_to_lines([*page.curves, *(ln for ln in page.lines if _is_noisy(ln))])
     edges = [*page.edges, *({**ln, "orientation": _orientation(ln)} for ln in lines)]
     lines += open_sides_to_lines(edges)
     if not lines:

@@ -1,0 +1,126 @@
+"""Fonts that are not embedded: the text and widths come from the PDF, never from the machine.
+
+fixtures/pdf/fonts/ holds PDFs whose fonts are named but not embedded (SimSun with Identity-H
+and /ToUnicode, SimHei with GBK-EUC-H, MingLiU and MSung in traditional characters, Times New
+Roman and Arial for Latin runs); their MANIFEST.json records what each page draws. Whatever
+fonts this machine has, a page with such a font must read exactly that (the rule:
+:mod:`jixiao.extract.pdf_pages`); tests/test_pdf_fonts_hidden.py runs this file again with
+every system font hidden.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pytest
+
+from jixiao.extract.pdf import pdf_to_extraction, pdf_to_scans
+from jixiao.extract.pdf_pages import PageScan, TextSource
+from jixiao.extract.pdf_pdfium import MINER_READER, PageRecords, page_to_records
+from jixiao.extract.pdf_plumber import plumber_page_to_chars
+from jixiao.extract.pdfium_objects import page_fonts_embedded, page_to_fonts
+from tests.fixture_generator import generator
+
+PDF = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
+FONTS = PDF / "fonts"
+MANIFEST: dict[str, dict[str, Any]] = json.loads(
+    (FONTS / "MANIFEST.json").read_text(encoding="utf-8")
+)
+#: The fonts each fixture names (base font, embedded?), as the generator writes them.
+NAMED = {
+    "nf_simsun_identity.pdf": [("SimSun", False), ("TimesNewRomanPSMT", False)],
+    "nf_simhei_gbk.pdf": [("SimHei", False)],
+    "nf_mingliu_identity_tc.pdf": [("ArialMT", False), ("MingLiU", False)],
+    "nf_msung_big5_tc.pdf": [("MSungStd-Light", False)],
+}
+
+
+@cache
+def scans(name: str) -> list[PageScan]:
+    return pdf_to_scans(FONTS / name)
+
+
+def test_every_font_fixture_is_listed() -> None:
+    assert sorted(NAMED) == sorted(MANIFEST) == sorted(p.name for p in FONTS.glob("*.pdf"))
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_page_text_is_exactly_what_was_drawn(name: str) -> None:
+    assert [scan.text for scan in scans(name)] == MANIFEST[name]["page_texts"]
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_fonts_are_named_not_embedded(name: str) -> None:
+    doc = pdfium.PdfDocument(str(FONTS / name))
+    try:
+        page = doc[0]
+        try:
+            assert page_to_fonts(page) == NAMED[name]
+            assert not page_fonts_embedded(page)
+        finally:
+            page.close()
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize(
+    ("folder", "name", "source"),
+    [
+        pytest.param(FONTS, "nf_simsun_identity.pdf", TextSource.PDFMINER, id="nf_simsun"),
+        pytest.param(FONTS, "nf_msung_big5_tc.pdf", TextSource.PDFMINER, id="nf_msung"),
+        pytest.param(PDF, "rl_seed.pdf", TextSource.PDFMINER, id="reportlab-STSong-Light"),
+        pytest.param(PDF, "lo_seed.pdf", TextSource.PDFIUM, id="libreoffice-embedded"),
+        pytest.param(PDF, "lo_annual_report.pdf", TextSource.PDFIUM, id="lo-report"),
+        pytest.param(PDF, "rl_annual_report.pdf", TextSource.PDFMINER, id="rl-report"),
+    ],
+)
+def test_pdfium_characters_only_where_every_font_is_embedded(
+    folder: Path, name: str, source: TextSource
+) -> None:
+    assert {scan.source for scan in pdf_to_scans(folder / name)} == {source}
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_tables_read_with_pdfminers_characters(name: str) -> None:
+    grids = pdf_to_extraction(FONTS / name).grids
+    assert {grid.reader for grid in grids} <= {MINER_READER}
+
+
+def _records(name: str, number: int) -> PageRecords:
+    """The records jixiao reads a page of a fonts fixture with."""
+    import pdfplumber  # noqa: PLC0415 - the reference reader, for this helper only
+
+    doc = pdfium.PdfDocument(str(FONTS / name))
+    try:
+        page = doc[number - 1]
+        try:
+            with pdfplumber.open(str(FONTS / name)) as pdf:
+                chars = plumber_page_to_chars(pdf.pages[number - 1])
+            return page_to_records(page, chars=chars)
+        finally:
+            page.close()
+    finally:
+        doc.close()
+
+
+@pytest.mark.parametrize(
+    ("name", "font"),
+    [
+        pytest.param("nf_simsun_identity.pdf", "SIMSUN", id="SimSun-W"),
+        pytest.param("nf_simsun_identity.pdf", "TIMES", id="TimesNewRoman-Widths"),
+        pytest.param("nf_simhei_gbk.pdf", "SIMHEI_GBK", id="SimHei-GBK-W"),
+        pytest.param("nf_msung_big5_tc.pdf", "MSUNG_BIG5", id="MSung-Big5-W"),
+    ],
+)
+def test_advance_widths_come_from_the_pdf(name: str, font: str) -> None:
+    """Each character is as wide as the font's /W (or /Widths) entry says, times its size."""
+    named = getattr(generator(), font)
+    chars = [c for c in _records(name, 1).chars if c["fontname"] == named.base]
+    assert len(chars) > 20
+    for char in chars:
+        expected = named.width(char["text"]) * float(char["size"]) / 1000
+        assert float(char["x1"]) - float(char["x0"]) == pytest.approx(expected, abs=1e-6), char
