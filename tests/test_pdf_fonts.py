@@ -21,7 +21,7 @@ import pytest
 from jixiao.extract.pdf import pdf_to_extraction, pdf_to_scans
 from jixiao.extract.pdf_pages import PageScan, TextSource
 from jixiao.extract.pdf_pdfium import MINER_READER, PageRecords, page_to_records
-from jixiao.extract.pdf_plumber import plumber_page_to_chars
+from jixiao.extract.pdf_plumber import CHAR_FIELDS, layout_to_chars, plumber_page_to_chars
 from jixiao.extract.pdfium_objects import page_fonts_embedded, page_to_fonts
 from tests.fixture_generator import generator
 
@@ -124,3 +124,24 @@ def test_advance_widths_come_from_the_pdf(name: str, font: str) -> None:
     for char in chars:
         expected = named.width(char["text"]) * float(char["size"]) / 1000
         assert float(char["x1"]) - float(char["x0"]) == pytest.approx(expected, abs=1e-6), char
+
+
+@pytest.mark.parametrize(
+    ("path", "number"),
+    [
+        pytest.param(FONTS / "nf_simsun_identity.pdf", 1, id="nf_simsun"),
+        pytest.param(FONTS / "nf_simhei_gbk.pdf", 5, id="nf_simhei-bottom-start"),
+        pytest.param(PDF / "rl_rotated.pdf", 1, id="rl_rotated"),
+        pytest.param(PDF / "rl_fake_bold.pdf", 1, id="rl_fake_bold"),
+        pytest.param(PDF / "lo_seed.pdf", 2, id="lo_seed"),
+    ],
+)
+def test_layout_characters_are_pdfplumbers(path: Path, number: int) -> None:
+    """The characters built from pdfminer's layout are pdfplumber's ``page.chars``."""
+    import pdfplumber  # noqa: PLC0415 - the reference reader, for this test only
+
+    with pdfplumber.open(str(path)) as pdf:
+        page = pdf.pages[number - 1]
+        theirs = [{key: char[key] for key in CHAR_FIELDS} for char in page.chars]
+        page.flush_cache()
+        assert layout_to_chars(page) == theirs
