@@ -13,6 +13,11 @@ and path objects into the records pdfplumber's table finder and jixiao's text co
 Coordinates are pdfplumber's: points from the top-left of the page as displayed, after the
 page's ``/Rotate`` and with the same MediaBox offsets pdfplumber applies, so both readers give
 the same boxes for the same page.
+
+PDFium's characters depend on the font program: where a font is not embedded it measures (and
+may drop) characters with a substitute font the machine may not have. They are read only from
+pages whose fonts are all embedded (:func:`page_fonts_embedded`; the rule is in
+:mod:`jixiao.extract.pdf_pages`); the ruling edges never depend on fonts.
 """
 
 from __future__ import annotations
