@@ -40,7 +40,13 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from jixiao.core.vocabulary import INDICATOR_HEADERS, PAGE_MARKERS, PROJECT_NAME, TITLE_WORD
+from jixiao.core.vocabulary import (
+    INDICATOR_HEADERS,
+    PAGE_MARKERS,
+    PROJECT_NAME,
+    TITLE_WORD,
+    to_simplified,
+)
 from jixiao.extract.pdf_text import Char, is_unreadable
 from jixiao.extract.pdfium_objects import page_fonts_embedded
 
@@ -79,8 +85,9 @@ class PageScan:
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace (labels wrap anywhere)."""
-    return "".join(text.split())
+    """Text without any whitespace (labels wrap anywhere), in simplified characters: the form
+    labels are compared in (a table printed in traditional characters reads the same)."""
+    return to_simplified("".join(text.split()))
 
 
 def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:
