@@ -306,13 +306,13 @@ def _read_page(
     return parts
 
 
-def _scan(opened: _Open, found: _Pass) -> PageKind:
-    """Classify one page; a page pdfminer cannot parse is a failed page (and not a table)."""
+def _scan(opened: _Open, found: _Pass) -> PageKind | None:
+    """Classify one page; ``None`` for a page pdfminer cannot parse (a failed page)."""
     try:
         return opened.scan().kind
     except Exception as error:  # pdfminer raises many kinds of errors on damaged pages
         found.failed.append((opened.number, f"{type(error).__name__}: {error}"))
-        return PageKind.OTHER
+        return None
 
 
 def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
@@ -331,7 +331,10 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
         opened = _Open.of(sources, number)
         try:
             kind = _scan(opened, found)
-            kinds.append(kind)
+            kinds.append(kind or PageKind.OTHER)
+            if kind is None:  # not read: an open table cannot run on over it
+                follow = None
+                continue
             if kind is not PageKind.TABLE and follow is None:
                 continue
             continuing, run = follow is not None, follow or 0

@@ -156,3 +156,22 @@ def test_layout_characters_are_pdfplumbers(path: Path, number: int) -> None:
         theirs = [{key: char[key] for key in CHAR_FIELDS} for char in page.chars]
         page.flush_cache()
         assert layout_to_chars(page) == theirs
+
+
+def test_a_page_pdfminer_cannot_parse_is_one_failed_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page with a font not embedded that pdfminer fails on becomes one ``unreadable_pdf``
+    problem for that page; the other pages' tables are still read."""
+    import jixiao.extract.pdf as pdf_module  # noqa: PLC0415 - patched for this test only
+
+    real = pdf_module.plumber_page_to_chars
+
+    def failing(page: Any) -> Any:
+        if page.page_number == 2:
+            raise ValueError("broken content stream")
+        return real(page)
+
+    monkeypatch.setattr(pdf_module, "plumber_page_to_chars", failing)
+    result = pdf_to_extraction(PDF / "rl_seed.pdf")
+    assert [g.page_start for g in result.grids] == [1, 3, 4, 5, 6]
+    failed = [p for p in result.problems if p.code == "unreadable_pdf"]
+    assert [(p.source.page, p.found) for p in failed] == [(2, "ValueError: broken content stream")]
