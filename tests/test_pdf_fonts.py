@@ -23,7 +23,6 @@ from jixiao.extract.pdf_pages import PageScan, TextSource, squash
 from jixiao.extract.pdf_pdfium import MINER_READER, PageRecords, page_to_records
 from jixiao.extract.pdf_plumber import CHAR_FIELDS, layout_to_chars, plumber_page_to_chars
 from jixiao.extract.pdfium_objects import page_fonts_embedded, page_to_fonts
-from tests.fixture_generator import generator
 
 PDF = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 FONTS = PDF / "fonts"
@@ -121,19 +120,23 @@ def _records(name: str, number: int) -> PageRecords:
 @pytest.mark.parametrize(
     ("name", "font"),
     [
-        pytest.param("nf_simsun_identity.pdf", "SIMSUN", id="SimSun-W"),
-        pytest.param("nf_simsun_identity.pdf", "TIMES", id="TimesNewRoman-Widths"),
-        pytest.param("nf_simhei_gbk.pdf", "SIMHEI_GBK", id="SimHei-GBK-W"),
-        pytest.param("nf_msung_big5_tc.pdf", "MSUNG_BIG5", id="MSung-Big5-W"),
+        pytest.param("nf_simsun_identity.pdf", "SimSun", id="SimSun-W"),
+        pytest.param("nf_simsun_identity.pdf", "TimesNewRomanPSMT", id="TimesNewRoman-Widths"),
+        pytest.param("nf_simhei_gbk.pdf", "SimHei", id="SimHei-GBK-W"),
+        pytest.param("nf_mingliu_identity_tc.pdf", "ArialMT", id="Arial-Widths"),
+        pytest.param("nf_msung_big5_tc.pdf", "MSungStd-Light", id="MSung-Big5-W"),
     ],
 )
 def test_advance_widths_come_from_the_pdf(name: str, font: str) -> None:
-    """Each character is as wide as the font's /W (or /Widths) entry says, times its size."""
-    named = getattr(generator(), font)
-    chars = [c for c in _records(name, 1).chars if c["fontname"] == named.base]
+    """Each character is as wide as the font's /W (or /Widths) entry says, times its size
+    (the writer recorded the widths it gave in the manifest)."""
+    widths = MANIFEST[name]["widths"][font]
+    chars = [c for c in _records(name, 1).chars if c["fontname"] == font]
     assert len(chars) > 20
+    if len(set(widths.values())) > 1:  # half- and full-width characters on the page
+        assert len({widths[c["text"]] for c in chars}) > 1
     for char in chars:
-        expected = named.width(char["text"]) * float(char["size"]) / 1000
+        expected = widths[char["text"]] * float(char["size"]) / 1000
         assert float(char["x1"]) - float(char["x0"]) == pytest.approx(expected, abs=1e-6), char
 
 
