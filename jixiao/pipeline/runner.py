@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem, Severity, Source
 from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import pdf_to_extraction
@@ -98,6 +99,9 @@ def _file_to_grids(data: bytes, file: InputFile) -> tuple[list[Grid], list[Probl
     if file.kind == "pdf":
         extraction = pdf_to_extraction(file.path, display_name=file.name)
         return list(extraction.grids), list(extraction.problems), extraction.pages
+    if file.kind != "tsv":
+        document = document_to_extraction(data, file=file.name, claimed=file.kind)
+        return list(document.grids), list(document.problems), 0
     text = bytes_to_text(data, file=file.name)
     return text_to_grids(text, file=file.name), [], 0
 
