@@ -2,11 +2,16 @@
 
 The pipeline, each step a small function whose result can be inspected:
 
-1. ``page_to_scan`` (pypdfium2, fast): the text of each page; ``text_to_kind`` tells
-   自评表 candidates from prose and other financial tables, scans and garbled pages;
+1. ``page_to_scan`` (:mod:`jixiao.extract.pdf_pages`, the one place pages are classified):
+   the text of each page, and ``text_to_kind`` tells 自评表 candidates from prose and other
+   financial tables, scans and garbled pages. The text is PDFium's where every font of the
+   page is embedded, pdfminer's where one is not: PDFium needs the font program to place a
+   character and drops what it cannot place, pdfminer reads codes, Unicode and widths from the
+   PDF alone, so a page reads the same on any machine, whatever fonts it has installed (the
+   rule and why: :mod:`jixiao.extract.pdf_pages`);
 2. on candidate pages and the pages their tables run onto, while the page is open (one pass,
    each page closed before the next: memory does not grow with pages):
-   ``page_to_records`` + ``records_to_parts`` (PDFium's characters and paths through
+   ``page_to_records`` + ``records_to_parts`` (those characters and PDFium's ruling through
    pdfplumber's table finder, ~15 ms a page): ruled cells with their text, title and year
    line; ``plumber_page_to_parts`` (pdfplumber, ~80 ms a page) where PDFium finds no ruled
    table, and ``camelot_page_to_parts`` where neither does;
@@ -24,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -41,14 +46,23 @@ from jixiao.extract.pdf_join import (
 )
 from jixiao.extract.pdf_pages import (
     PageKind,
-    document_to_scans,
+    PageScan,
+    TextSource,
     page_to_scan,
-    scans_to_kinds,
-    text_to_kind,
+    page_to_source,
 )
-from jixiao.extract.pdf_pdfium import page_to_records, records_to_parts
-from jixiao.extract.pdf_plumber import TablePart, camelot_page_to_parts, plumber_page_to_parts
-from jixiao.extract.pdf_text import is_unreadable
+from jixiao.extract.pdf_pdfium import PageRecords, page_to_records, records_to_parts
+from jixiao.extract.pdf_plumber import (
+    TablePart,
+    camelot_page_to_parts,
+    plumber_page_to_chars,
+    plumber_page_to_parts,
+)
+from jixiao.extract.pdf_text import Char, is_unreadable
+from jixiao.extract.scan.read import OcrUnavailableError, grid_with_readings, pdf_page_to_scan
+
+if TYPE_CHECKING:
+    from jixiao.extract.scan.page import ScanPage
 
 READERS = ("auto", "pdfium", "pdfplumber", "camelot")
 
@@ -57,14 +71,18 @@ READERS = ("auto", "pdfium", "pdfplumber", "camelot")
 class PdfSettings:
     """How PDFs are read.
 
-    ``reader``: ``auto`` (PDFium; pdfplumber on a page where PDFium finds no ruled table,
-    camelot where neither does), or one reader only: ``pdfium``, ``pdfplumber`` (the pure
-    pdfplumber path, for cross-checking) or ``camelot``. ``max_continuation``: how many pages
-    after a candidate page a table may run onto.
+    ``reader``: ``auto`` (PDFium's ruling; pdfplumber on a page where PDFium finds no ruled
+    table, camelot where neither does), or one reader only: ``pdfium``, ``pdfplumber`` (the
+    pure pdfplumber path, for cross-checking) or ``camelot``. Whichever finds the cells, their
+    characters are PDFium's only on pages whose fonts are all embedded. ``max_continuation``:
+    how many pages after a candidate page a table may run onto. ``ocr``: read the ruled tables
+    of scanned pages (images without text) by OCR (:mod:`jixiao.extract.scan`); off, such pages
+    are only reported.
     """
 
     reader: str = "auto"
     max_continuation: int = 8  # a narrow print of a long table runs over five pages
+    ocr: bool = True
 
     def __post_init__(self) -> None:
         if self.reader not in READERS:
@@ -91,6 +109,8 @@ class _Pass:
     parts: list[TablePart] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
+    scans: list[ScanPage] = field(default_factory=list)  # scanned pages read by OCR
+    ocr_error: str = ""  # why the OCR engine could not be loaded
 
 
 def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[Grid]:
@@ -100,11 +120,24 @@ def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[G
 
 def pdf_to_page_kinds(path: str | Path) -> list[PageKind]:
     """What each page looks like to the page finder (for inspection; raises on bad files)."""
-    doc = pdfium.PdfDocument(str(path))
+    return [scan.kind for scan in pdf_to_scans(path)]
+
+
+def pdf_to_scans(path: str | Path) -> list[PageScan]:
+    """Each page's text as the page finder sees it, and whose characters it is (raises on bad
+    files)."""
+    sources = _Sources(Path(path), pdfium.PdfDocument(str(path)), PdfSettings())
     try:
-        return scans_to_kinds(document_to_scans(doc))
+        scans: list[PageScan] = []
+        for number in range(1, len(sources.doc) + 1):
+            opened = _Open.of(sources, number)
+            try:
+                scans.append(opened.scan())
+            finally:
+                opened.close()
+        return scans
     finally:
-        doc.close()
+        sources.close()
 
 
 def pdf_to_extraction(
@@ -136,13 +169,13 @@ def pdf_to_extraction(
     finally:
         sources.close()
     candidates = [i + 1 for i, kind in enumerate(kinds) if kind is PageKind.TABLE]
-    problems = kinds_to_problems(kinds, name)
+    problems = kinds_to_problems(kinds, name, found.scans, found.ocr_error)
     problems += pass_to_problems(found, name)
     problems += missing_tables_to_problems(candidates, found, name)
     chains = [
         chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain_to_texts(chain))
     ]
-    grids = tuple(chain_to_grid(chain, name) for chain in chains)
+    grids = tuple(grid_with_readings(chain_to_grid(chain, name), found.scans) for chain in chains)
     return PdfExtraction(grids, tuple(problems), n_pages)
 
 
@@ -155,11 +188,23 @@ class _Sources:
     settings: PdfSettings
     plumber: Any = None
     owns_doc: bool = True  # False: the caller opened ``doc`` and closes it
+    plumber_error: Exception | None = None
 
     def plumber_page(self, number: int) -> Any:
+        if self.plumber_error is not None:
+            raise self.plumber_error
         if self.plumber is None:
-            self.plumber = pdfplumber.open(str(self.path))
+            try:
+                self.plumber = pdfplumber.open(str(self.path))
+            except Exception as error:  # pdfminer raises many kinds of errors on damaged files
+                self.plumber_error = error
+                raise
         return self.plumber.pages[number - 1]
+
+    def release(self, number: int) -> None:
+        """Drop what pdfplumber cached for a page (memory must not grow with pages)."""
+        if self.plumber is not None:
+            self.plumber.pages[number - 1].close()
 
     def close(self) -> None:
         if self.plumber is not None:
@@ -168,24 +213,55 @@ class _Sources:
             self.doc.close()
 
 
-_Loaded = tuple[pdfium.PdfPage, pdfium.PdfTextPage]  # a PDFium page and its text, open
+@dataclass(slots=True)
+class _Open:
+    """One page open in PDFium, whose characters it is read with, and pdfminer's characters
+    once they are needed (internal)."""
 
+    sources: _Sources
+    number: int
+    page: pdfium.PdfPage
+    textpage: pdfium.PdfTextPage
+    source: TextSource
+    miner: list[Char] | None = None
 
-def _pdfium_parts(
-    sources: _Sources, number: int, loaded: _Loaded | None
-) -> tuple[list[TablePart], bool]:
-    """Parts of one page read with PDFium, and whether its text is unreadable."""
-    if loaded is not None:
-        records = page_to_records(*loaded)
-    else:
+    @classmethod
+    def of(cls, sources: _Sources, number: int) -> _Open:
         page = sources.doc[number - 1]
         try:
-            records = page_to_records(page)
-        finally:
+            textpage = page.get_textpage()
+        except Exception:
             page.close()
+            raise
+        return cls(sources, number, page, textpage, page_to_source(page))
+
+    def miner_chars(self) -> list[Char]:
+        """pdfminer's characters of the page, fake bold removed (read once)."""
+        if self.miner is None:
+            self.miner = plumber_page_to_chars(self.sources.plumber_page(self.number))
+        return self.miner
+
+    def scan(self) -> PageScan:
+        return page_to_scan(self.page, self.textpage, self.number, self.miner_chars, self.source)
+
+    def records(self) -> PageRecords:
+        """Characters and ruling, the characters from :attr:`source`."""
+        chars = self.miner_chars() if self.source is TextSource.PDFMINER else None
+        return page_to_records(self.page, self.textpage, chars)
+
+    def close(self) -> None:
+        self.textpage.close()
+        self.page.close()
+        if self.miner is not None:
+            self.sources.release(self.number)
+
+
+def _pdfium_parts(opened: _Open) -> tuple[list[TablePart], bool]:
+    """Parts of one page found by PDFium's ruling, and whether its text is unreadable."""
+    records = opened.records()
     if is_unreadable("".join(str(c["text"]) for c in records.chars)):
         return [], True
-    return records_to_parts(records, number), False
+    return records_to_parts(records, opened.number), False
 
 
 def _plumber_parts(
@@ -210,16 +286,16 @@ def _plumber_parts(
         page.close()
 
 
-def _page_parts(
-    sources: _Sources, number: int, loaded: _Loaded | None
-) -> tuple[list[TablePart], bool]:
+def _page_parts(opened: _Open) -> tuple[list[TablePart], bool]:
     """Parts on one page, and whether its text is unreadable.
 
-    ``auto``: PDFium first; pdfplumber, then camelot, only on a page where it finds no table.
+    ``auto``: PDFium's ruling first; pdfplumber, then camelot, only on a page where it finds
+    no table.
     """
+    sources, number = opened.sources, opened.number
     reader = sources.settings.reader
     if reader in ("auto", "pdfium"):
-        parts, unreadable = _pdfium_parts(sources, number, loaded)
+        parts, unreadable = _pdfium_parts(opened)
         if parts or unreadable or reader == "pdfium":
             return parts, unreadable
         return _plumber_parts(sources, number, check_text=False)
@@ -227,11 +303,18 @@ def _page_parts(
 
 
 def _read_page(
-    sources: _Sources, number: int, found: _Pass, loaded: _Loaded | None = None
+    sources: _Sources, number: int, found: _Pass, opened: _Open | None = None
 ) -> list[TablePart]:
-    """Read one page into ``found``; returns its parts."""
+    """Read one page into ``found`` (opened here unless the caller has it open)."""
     try:
-        parts, unreadable = _page_parts(sources, number, loaded)
+        if opened is not None:
+            parts, unreadable = _page_parts(opened)
+        else:
+            own = _Open.of(sources, number)
+            try:
+                parts, unreadable = _page_parts(own)
+            finally:
+                own.close()
     except Exception as error:  # one bad page must not lose the others
         found.failed.append((number, f"{type(error).__name__}: {error}"))
         return []
@@ -239,6 +322,32 @@ def _read_page(
         found.unreadable.append(number)
     found.parts += parts
     return parts
+
+
+def _read_scanned(page: pdfium.PdfPage, number: int, found: _Pass) -> list[TablePart]:
+    """The OCR hook: read a scanned page's ruled tables into ``found``; returns its parts."""
+    if found.ocr_error:
+        return []
+    try:
+        scan = pdf_page_to_scan(page, number)
+    except OcrUnavailableError as error:
+        found.ocr_error = str(error)
+        return []
+    except Exception as error:  # one bad page must not lose the others
+        found.failed.append((number, f"{type(error).__name__}: {error}"))
+        return []
+    found.scans.append(scan)
+    found.parts += scan.parts
+    return list(scan.parts)
+
+
+def _scan(opened: _Open, found: _Pass) -> PageKind | None:
+    """Classify one page; ``None`` for a page pdfminer cannot parse (a failed page)."""
+    try:
+        return opened.scan().kind
+    except Exception as error:  # pdfminer raises many kinds of errors on damaged pages
+        found.failed.append((opened.number, f"{type(error).__name__}: {error}"))
+        return None
 
 
 def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
@@ -254,22 +363,24 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
     done: set[int] = set()
     follow: int | None = None  # pages the open table has run onto so far; None: no open table
     for number in range(1, len(sources.doc) + 1):
-        page = sources.doc[number - 1]
+        opened = _Open.of(sources, number)
         try:
-            textpage = page.get_textpage()
-            try:
-                scan = page_to_scan(page, textpage, number)
-                kind = text_to_kind(scan.text, has_images=scan.has_images)
-                kinds.append(kind)
-                if kind is not PageKind.TABLE and follow is None:
-                    continue
-                continuing, run = follow is not None, follow or 0
-                done.add(number)
-                parts = _read_page(sources, number, found, (page, textpage))
-            finally:
-                textpage.close()
+            kind = _scan(opened, found)
+            kinds.append(kind or PageKind.OTHER)
+            if kind is None:  # not read: an open table cannot run on over it
+                follow = None
+                continue
+            scanned = kind is PageKind.SCANNED and sources.settings.ocr
+            if kind is not PageKind.TABLE and follow is None and not scanned:
+                continue
+            continuing, run = follow is not None, follow or 0
+            done.add(number)
+            if scanned:
+                parts = _read_scanned(opened.page, number, found)
+            else:
+                parts = _read_page(sources, number, found, opened)
         finally:
-            page.close()
+            opened.close()
         if (
             not continuing
             and parts
@@ -312,15 +423,15 @@ def _pages_text(pages: Sequence[int]) -> str:
     return "、".join(f"第{p}页" for p in pages)
 
 
-def kinds_to_problems(kinds: Sequence[PageKind], name: str) -> list[Problem]:
-    """Scanned pages (one warning each) and pages whose text does not decode (one problem)."""
+def kinds_to_problems(
+    kinds: Sequence[PageKind], name: str, scans: Sequence[ScanPage] = (), ocr_error: str = ""
+) -> list[Problem]:
+    """Scanned pages (a note when OCR read a table on it, else a warning) and pages whose text
+    does not decode (one problem)."""
+    read = {scan.number for scan in scans if scan.parts}
+    looked = {scan.number for scan in scans}
     problems = [
-        Problem(
-            code="scanned_page",
-            severity=Severity.WARNING,
-            message=f"{name} 第{i + 1}页只有图像、没有文字层（扫描页），其中的表格未读取",
-            source=Source(name, page=i + 1),
-        )
+        scanned_page_problem(name, i + 1, read=i + 1 in read, looked=i + 1 in looked, why=ocr_error)
         for i, kind in enumerate(kinds)
         if kind is PageKind.SCANNED
     ]
@@ -328,6 +439,23 @@ def kinds_to_problems(kinds: Sequence[PageKind], name: str) -> list[Problem]:
     if garbled:
         problems.append(unreadable_text_problem(name, garbled))
     return problems
+
+
+def scanned_page_problem(name: str, page: int, *, read: bool, looked: bool, why: str) -> Problem:
+    """A page that is an image: read by OCR (a note), or why its table was not read."""
+    head = f"{name} 第{page}页只有图像、没有文字层（扫描页）"
+    if read:
+        message, severity = f"{head}，已用文字识别（OCR）读取", Severity.INFO
+    elif looked:
+        message, severity = f"{head}，未找到带表格线的表格，未读取", Severity.WARNING
+    elif why:
+        message, severity = (
+            f"{head}，文字识别（OCR）不可用（{why}），其中的表格未读取",
+            Severity.WARNING,
+        )
+    else:
+        message, severity = f"{head}，其中的表格未读取", Severity.WARNING
+    return Problem("scanned_page", severity, message, Source(name, page=page))
 
 
 def unreadable_text_problem(name: str, pages: Sequence[int]) -> Problem:

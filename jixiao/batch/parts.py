@@ -28,6 +28,8 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+from jixiao.core.model import Problem, Severity, Source
+from jixiao.extract.grid import Cell, Grid
 from jixiao.pipeline.runner import FileResult
 from jixiao.score import FRAME_NAMES, records_to_arrow
 
@@ -93,6 +95,7 @@ def part_stem(name: str) -> str:
     return f"{digest[:2]}/{readable}-{digest}"
 
 
+GRIDS_PART = "grids"  # the grids of a scanned file, for the report (JSON)
 CHUNK_FILES = 256  # a part is written when this many files are waiting …
 CHUNK_ROWS = 20_000  # … or this many rows of one frame …
 CHUNK_SECONDS = 1.0  # … or the first of them has waited this long
@@ -145,6 +148,9 @@ class PartWriter:
                 _write_part(
                     records_to_arrow(name, records), self.out_dir / f"{stem}.{name}.parquet"
                 )
+        for i, (result, _) in enumerate(waiting):
+            if result.scanned:
+                parts.setdefault(i, {})[GRIDS_PART] = _write_grids(result, self.out_dir)
         return [
             replace(record, parts=parts.get(i, {}), slices=slices.get(i, {}))
             for i, (_, record) in enumerate(waiting)
@@ -152,10 +158,13 @@ class PartWriter:
 
 
 def write_parts(result: FileResult, out_dir: Path) -> dict[str, str]:
-    """Write the non-empty frames of one file as its own parts; return frame name → path
-    relative to out_dir."""
+    """Write the non-empty frames of one file as its own parts (and the grids of a scan, which
+    the report would otherwise have to read by OCR again); return part name → path relative to
+    out_dir."""
     stem = part_stem(result.file.name)
     written = {}
+    if result.scanned:
+        written[GRIDS_PART] = _write_grids(result, out_dir)
     for name, records in result.rows.items():
         if not records:
             continue
@@ -163,6 +172,17 @@ def write_parts(result: FileResult, out_dir: Path) -> dict[str, str]:
         _write_part(records_to_arrow(name, records), out_dir / relative)
         written[name] = relative
     return written
+
+
+def _write_grids(result: FileResult, out_dir: Path) -> str:
+    """Write the grids of a scanned file (JSON); the path relative to out_dir."""
+    relative = f"{PARTS_DIR}/{part_stem(result.file.name)}.{GRIDS_PART}.json"
+    path = out_dir / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(grids_to_json(result.scanned), encoding="utf-8")
+    os.replace(temporary, path)
+    return relative
 
 
 def _write_part(table: Any, path: Path) -> None:
@@ -249,3 +269,38 @@ def _parse(line: str) -> dict[str, Any]:
 
 def _write_line(handle: IO[str], data: Mapping[str, Any]) -> None:
     handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+# -- grids of scanned files ------------------------------------------------------------------
+
+
+def grids_to_json(grids: Iterable[Grid]) -> str:
+    """Grids as JSON (every field; tuples as lists)."""
+    return json.dumps([asdict(grid) for grid in grids], ensure_ascii=False)
+
+
+def _source(data: Mapping[str, Any]) -> Source:
+    bbox = data.get("bbox")
+    return Source(**{**data, "bbox": tuple(bbox) if bbox is not None else None})
+
+
+def json_to_grids(text: str) -> tuple[Grid, ...]:
+    """The grids written by :func:`grids_to_json`."""
+    grids = []
+    for data in json.loads(text):
+        cells = tuple(Cell(**{**c, "source": _source(c["source"])}) for c in data["cells"])
+        problems = tuple(
+            Problem(**{**p, "severity": Severity(p["severity"]), "source": _source(p["source"])})
+            for p in data["problems"]
+        )
+        grids.append(
+            Grid(
+                **{
+                    **data,
+                    "cells": cells,
+                    "problems": problems,
+                    "context": tuple(data["context"]),
+                }
+            )
+        )
+    return tuple(grids)

@@ -8,6 +8,7 @@
     ├── ParseError(ValueError)       a piece of text cannot be understood
     │   └── NumberParseError         '12.3.4' is not a number
     ├── PolicyError(ValueError)      a scoring policy file is missing or invalid
+    ├── OcrUnavailableError          the text recognizer for scanned pages cannot be loaded
     └── ClusterError                 a Dask scheduler cannot be used (absent, unreachable,
                                      another jixiao version on its workers)
 
@@ -73,3 +74,8 @@ class PolicyError(JixiaoError, ValueError):
 
 class ClusterError(JixiaoError):
     """The Dask scheduler cannot be used (not installed, unreachable, wrong jixiao version)."""
+
+
+class OcrUnavailableError(JixiaoError):
+    """The text recognizer that reads scanned pages and images cannot be loaded (its model
+    package or onnxruntime missing or broken)."""

@@ -25,6 +25,7 @@ import base64
 import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # only in annotations: this module loads with the command line's options
@@ -77,7 +78,7 @@ CellValues = tuple[
 class TableMaterial:
     """One 自评表 as the report shows it beside its rows, in plain values.
 
-    ``cells``, ``n_rows``, ``n_cols``, ``title``, ``year_text``: the grid jixiao read
+    ``cells``, ``n_rows``, ``n_cols``, ``title``, ``year_text``, ``reader``: the grid jixiao read
     (:meth:`grid` rebuilds it);
     ``fields``: the field jixiao took from a cell, ``(row, col, field)``; ``rules``: the scoring
     rule of the indicator on a grid row, ``(row, rule)``; ``located``: the cell each of the
@@ -95,6 +96,7 @@ class TableMaterial:
     cells: tuple[CellValues, ...]
     title: str | None = None
     year_text: str | None = None
+    reader: str = ""
     fields: tuple[tuple[int, int, str], ...] = ()
     rules: tuple[tuple[int, str], ...] = ()
     located: tuple[tuple[int, int | None] | None, ...] = ()
@@ -126,6 +128,7 @@ class TableMaterial:
             self.n_cols,
             title=self.title,
             year_text=self.year_text,
+            reader=self.reader,
         )
 
 
@@ -248,3 +251,34 @@ def image_to_png(image: Any) -> bytes:
     buffer = io.BytesIO()
     levels.save(buffer, "PNG", bits=2, compress_level=_ZLIB_LEVEL)
     return buffer.getvalue()
+
+
+def image_file_to_crops(
+    path: Path, regions: Sequence[Region], dpi: float = DEFAULT_DPI, max_width: int = MAX_WIDTH_PX
+) -> list[Crop]:
+    """Crop each region (in points at the image's own resolution, as the scan reader gives
+    them) of a scanned image file's pages; a page that is not there is left out."""
+    from PIL import Image  # noqa: PLC0415 - loaded for an image file only
+
+    from jixiao.extract.scan.image import image_file_to_pages  # noqa: PLC0415 - OpenCV
+
+    wanted = {region.page for region in regions}
+    pages = {page.number: page for page in image_file_to_pages(path) if page.number in wanted}
+    crops: list[Crop] = []
+    for region in regions:
+        page = pages.get(region.page)
+        if page is None:
+            continue
+        width, height = page.size
+        x0, top, x1, bottom = region.bbox
+        box = (max(0.0, x0), max(0.0, top), min(width, x1), min(height, bottom))
+        left, top_px, right, bottom_px = (round(v * page.scale) for v in box)
+        image = Image.fromarray(page.gray).crop((left, top_px, right, bottom_px))
+        region_dpi = min(dpi, max_width * 72 / max(box[2] - box[0], 1.0))
+        size = (
+            round((box[2] - box[0]) * region_dpi / 72),
+            round((box[3] - box[1]) * region_dpi / 72),
+        )
+        image = image.resize((max(size[0], 1), max(size[1], 1)), Image.Resampling.LANCZOS)
+        crops.append(Crop(Region(region.page, box), image_to_png(image), image.width, image.height))
+    return crops

@@ -21,6 +21,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from jixiao.core.errors import InputError
@@ -28,6 +29,7 @@ from jixiao.core.model import Problem, Severity, Source
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
+from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.extract.table import SelfEvalTable
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
@@ -40,6 +42,7 @@ from jixiao.pipeline.material import (
     grid_to_cell_values,
     grid_to_lines,
     grid_to_regions,
+    image_file_to_crops,
 )
 from jixiao.score import (
     Frames,
@@ -88,6 +91,10 @@ class FileResult:
     def frames(self) -> Frames:
         return rows_to_frames(self.rows)
 
+    # the grids of a file read by OCR (a scan): the parts keep them, so that a run that reuses
+    # the file does not read it by OCR again for the report; empty for files read as text
+    scanned: tuple[Grid, ...] = ()
+
 
 def file_to_result(
     file: InputFile, policies: Sequence[Policy], *, material: bool = False
@@ -102,11 +109,12 @@ def file_to_result(
     data = b""
     pages = 0
     made: FileMaterial | None = None
+    scanned: tuple[Grid, ...] = ()
     try:
         data = file.path.read_bytes()
         opened = _file_to_grids(data, file)
         try:
-            pages = opened.pages
+            pages, scanned = opened.pages, opened.scanned
             rows, tables = _grids_to_rows(opened.grids, opened.problems, file, policies)
             if material:
                 made = FileMaterial(
@@ -134,6 +142,7 @@ def file_to_result(
         seconds=time.perf_counter() - started,
         rows=rows,
         material=made,
+        scanned=scanned,
     )
 
 
@@ -157,14 +166,19 @@ class Opened:
     lines: tuple[str, ...] = ()
     document: Any = None  # the open pypdfium2 document of a PDF
     closers: tuple[Callable[[], None], ...] = field(default=())
+    image: Path | None = None  # a scanned image file
+    scanned: tuple[Grid, ...] = ()  # the grids, when some were read by OCR
 
     def pane(self, grid: Grid) -> tuple[tuple[Crop, ...], tuple[tuple[int, str], ...], str]:
         """A table's source pane: (page images, source lines, why neither could be made)."""
-        if self.document is not None:
+        if self.document is not None or self.image is not None:
+            regions = grid_to_regions(grid)
             try:
-                return tuple(document_to_crops(self.document, grid_to_regions(grid))), (), ""
-            except Exception as error:  # a page pdfium cannot render must not lose the file
-                return (), (), f"无法渲染PDF页面：{type(error).__name__}: {error}"
+                if self.image is not None:
+                    return tuple(image_file_to_crops(self.image, regions)), (), ""
+                return tuple(document_to_crops(self.document, regions)), (), ""
+            except Exception as error:  # a page that cannot be rendered must not lose the file
+                return (), (), f"无法渲染原页面：{type(error).__name__}: {error}"
         return (), grid_to_lines(grid, self.lines), ""
 
     def close(self) -> None:
@@ -219,6 +233,7 @@ def read_to_material(
         grid_to_cell_values(grid),
         title=grid.title,
         year_text=grid.year_text,
+        reader=grid.reader,
         fields=tuple((r, c, f) for (r, c), f in fields.items()),
         rules=rules,
         located=located,
@@ -226,6 +241,13 @@ def read_to_material(
         lines=lines,
         note=note,
     )
+
+
+def _scanned(grids: Sequence[Grid]) -> tuple[Grid, ...]:
+    """The grids of a PDF when OCR read some of them (kept with the parts), else none."""
+    from jixiao.extract.scan.read import OCR_READER  # noqa: PLC0415 - with the PDF stack
+
+    return tuple(grids) if any(grid.reader == OCR_READER for grid in grids) else ()
 
 
 def _file_to_grids(data: bytes, file: InputFile) -> Opened:
@@ -243,7 +265,20 @@ def _file_to_grids(data: bytes, file: InputFile) -> Opened:
         extraction = pdf_to_extraction(file.path, display_name=file.name, document=document)
         closers = (document.close,) if document is not None else ()
         grids, problems = list(extraction.grids), list(extraction.problems)
-        return Opened(grids, problems, extraction.pages, document=document, closers=closers)
+        return Opened(
+            grids,
+            problems,
+            extraction.pages,
+            document=document,
+            closers=closers,
+            scanned=_scanned(grids),
+        )
+    if file.kind == "image":
+        from jixiao.extract.scan.files import image_to_extraction  # noqa: PLC0415 - OCR
+
+        extraction = image_to_extraction(file.path, display_name=file.name)
+        grids, problems = list(extraction.grids), list(extraction.problems)
+        return Opened(grids, problems, extraction.pages, image=file.path, scanned=tuple(grids))
     if file.kind != "tsv":
         from jixiao.extract.documents import document_to_extraction  # noqa: PLC0415 - when read
 
@@ -274,7 +309,7 @@ def _grids_to_rows(
                 )
             )
             continue
-        table = grid_to_table(grid)
+        table = with_ocr_problems(grid_to_table(grid), grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best_rows(table, table_id=table_id, policies=policies))
         tables.append(ReadTable(table_id, grid, table))

@@ -21,8 +21,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jixiao.batch.parts import FileRecord
+from jixiao.batch.parts import GRIDS_PART, FileRecord
 from jixiao.extract.layout import grid_to_table
+from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.pipeline.discover import InputFile
 from jixiao.pipeline.locate import (
     CellRef,
@@ -274,9 +275,11 @@ class ReportCollector:
         generated: str | None = None,
         settings: PdfSettings | None = None,
         dpi: float = DEFAULT_DPI,
+        scanned: Mapping[str, Path] | None = None,
     ) -> Report:
         """The report of everything added; ``sources`` (name → path) are the run's inputs,
-        read again only for a shown table that came without material."""
+        read again only for a shown table that came without material (``scanned``: the grids
+        part of a file read by OCR, taken instead of reading it by OCR again)."""
         sources = sources or {}
         names = sorted(set(sources) | set(self._files))
         offsets: dict[str, int] = {}
@@ -301,7 +304,7 @@ class ReportCollector:
             ]
             material, note = table.material, ""
             if material is None:
-                material, note = _read_again(table, sources, read, settings, dpi)
+                material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
             cards.append(table_to_card(table.record, problems, material, table.kind, note))
         ordered = [tid for _, tid in sorted(self._keys)]
         failed = tuple(
@@ -337,27 +340,33 @@ def _read_again(
     read: dict[str, SourceFile | None],
     settings: PdfSettings | None,
     dpi: float,
+    scanned: Mapping[str, Path],
 ) -> tuple[TableMaterial | None, str]:
     """The material of a table whose file was not read in this run, from its source."""
     name, table_id = str(table.record["source_file"]), str(table.record["table_id"])
     if name not in read:
-        read[name] = read_source(sources[name], name, settings) if name in sources else None
+        read[name] = (
+            read_source(sources[name], name, settings, scanned=scanned.get(name))
+            if name in sources
+            else None
+        )
     source = read[name]
     if source is None:
         return None, "源文件不在本次输入中，无法显示原表"
     grid = source.grid_of(table_id)
     if grid is None:
         return None, f"无法重新读取源文件：{source.error or '重新读取时未找到该表'}"
-    read_table = ReadTable(table_id, grid, grid_to_table(grid))
+    read_table = ReadTable(table_id, grid, with_ocr_problems(grid_to_table(grid), grid))
     rows = Rows(indicators=tuple(table.indicators), problems=tuple(p for _, _, p in table.problems))
-    if source.kind != "pdf":
+    if source.kind not in ("pdf", "image"):
         return read_to_material(read_table, rows, lines=grid_to_lines(grid, source.lines)), ""
-    from jixiao.report.image import pdf_to_crops  # noqa: PLC0415 - the PDF stack, for a PDF
+    from jixiao.report.image import image_to_crops, pdf_to_crops  # noqa: PLC0415 - PDF, OCR
 
+    to_crops = pdf_to_crops if source.kind == "pdf" else image_to_crops
     try:
-        crops = tuple(pdf_to_crops(source.path, grid_to_regions(grid), dpi=dpi))
-    except Exception as error:  # a page pdfium cannot render must not stop the report
-        note = f"无法渲染PDF页面：{type(error).__name__}: {error}"
+        crops = tuple(to_crops(source.path, grid_to_regions(grid), dpi=dpi))
+    except Exception as error:  # a page that cannot be rendered must not stop the report
+        note = f"无法渲染原页面：{type(error).__name__}: {error}"
         return read_to_material(read_table, rows, note=note), ""
     return read_to_material(read_table, rows, crops=crops), ""
 
@@ -372,6 +381,7 @@ def frames_to_report(
     generated: str | None = None,
     pages: int | None = None,
     materials: Iterable[FileMaterial] = (),
+    scanned: Mapping[str, Path] | None = None,
 ) -> Report:
     """The report of frames in memory: ``sources`` maps each input's name (as in
     ``source_file``) to its path; ``materials`` are the files' report material where it was
@@ -384,7 +394,9 @@ def frames_to_report(
         collector.add_rows(name, kind, rows, by_name.get(name), indexes)
     if pages is None:
         pages = sum(pdf_page_count(p) for p in sources.values() if file_kind(p) == "pdf")
-    return collector.report(sources, pages=pages, generated=generated, settings=settings, dpi=dpi)
+    return collector.report(
+        sources, pages=pages, generated=generated, settings=settings, dpi=dpi, scanned=scanned
+    )
 
 
 def _frames_by_file(frames: Frames) -> list[tuple[str, Rows, list[int]]]:
@@ -425,11 +437,19 @@ def write_report(
     settings: PdfSettings | None = None,
     pages: int | None = None,
     materials: Iterable[FileMaterial] = (),
+    scanned: Mapping[str, Path] | None = None,
 ) -> Path:
     """Build the report of frames in memory and write it to ``path`` (UTF-8); return the
     path."""
     report = frames_to_report(
-        frames, sources, limit=limit, dpi=dpi, settings=settings, pages=pages, materials=materials
+        frames,
+        sources,
+        limit=limit,
+        dpi=dpi,
+        settings=settings,
+        pages=pages,
+        materials=materials,
+        scanned=scanned,
     )
     return _write(report, path)
 
@@ -470,4 +490,6 @@ def write_batch_report(
             collector.add_rows(name, record.kind, rows)
     sources = {f.name: f.path for f in files}
     pages = sum(r.pages for r in records)
-    return _write(collector.report(sources, pages=pages), out_dir / REPORT_NAME)
+    scanned = {r.path: out_dir / r.parts[GRIDS_PART] for r in records if GRIDS_PART in r.parts}
+    report = collector.report(sources, pages=pages, scanned=scanned)
+    return _write(report, out_dir / REPORT_NAME)

@@ -1,4 +1,5 @@
-"""Images of PDF regions for the report: a table's region of each page it spans.
+"""Images of PDF regions (and of scanned image files) for the report: a table's region of
+each page it spans.
 
 The page images a run shows are made by the worker that reads the PDF, while the file is open
 (:mod:`jixiao.pipeline.material`, which says what format and why); this module renders them
@@ -24,6 +25,7 @@ from jixiao.pipeline.material import (
     Region,
     document_to_crops,
     grid_to_regions,
+    image_file_to_crops,
     image_to_png,
     union_bbox,
 )
@@ -36,6 +38,8 @@ __all__ = [
     "Crop",
     "Region",
     "grid_to_regions",
+    "image_file_to_crops",
+    "image_to_crops",
     "image_to_png",
     "pdf_to_crops",
     "render_page",
@@ -60,3 +64,6 @@ def pdf_to_crops(
         return document_to_crops(doc, regions, dpi, max_width)
     finally:
         doc.close()
+
+
+image_to_crops = image_file_to_crops  # the crops of a scanned image file, from its path
