@@ -1,0 +1,128 @@
+"""The problem-code registry: one severity rule per code, Chinese words, the README in step."""
+
+from __future__ import annotations
+
+import pytest
+import regex
+
+from jixiao.core.model import Severity, Source
+from jixiao.core.problems import (
+    BY_KIND,
+    CODES,
+    KINDS,
+    SEVERITY_OF_KIND,
+    ProblemCode,
+    codes_to_markdown,
+    error_to_chinese,
+    indicator_label,
+    make_problem,
+    with_kind,
+)
+from tests.readme_problems import README, readme_tables
+
+_CJK = regex.compile(r"\p{Han}")
+
+
+def test_readme_problem_tables_are_the_registry() -> None:
+    assert readme_tables(README.read_text(encoding="utf-8")) == codes_to_markdown(), (
+        "README's problem tables differ from jixiao/core/problems.py: "
+        "run `python -m tests.readme_problems`"
+    )
+
+
+@pytest.mark.parametrize("code", sorted(CODES), ids=str)
+def test_every_code_is_explained_in_chinese_with_a_hint(code: str) -> None:
+    spec = CODES[code]
+    assert regex.fullmatch(r"[a-z][a-z_]+", code)
+    assert _CJK.search(spec.description)
+    assert _CJK.search(spec.hint)
+    assert spec.hint.endswith("。")
+    assert regex.search(r"\b[a-z]{3,} [a-z]{2,}\b", spec.meaning), "meaning: English words"
+
+
+def test_descriptions_are_unique() -> None:
+    descriptions = [c.description for c in CODES.values()]
+    assert len(descriptions) == len(set(descriptions))
+
+
+@pytest.mark.parametrize(
+    ("code", "kind", "severity"),
+    [
+        ("missing_total", "", Severity.ERROR),
+        ("unread_cell", "", Severity.WARNING),
+        ("row_realigned", "", Severity.INFO),
+        ("total_mismatch", "rounding", Severity.INFO),
+        ("total_mismatch", "rule", Severity.ERROR),
+        ("total_mismatch", "parse_doubt", Severity.WARNING),
+        ("fund_rows_mismatch", "rule", Severity.ERROR),
+        ("score_above_weight", "parse_doubt", Severity.WARNING),
+    ],
+    ids=lambda v: str(v) or "no-kind",
+)
+def test_severity_comes_from_the_code_or_the_kind(code: str, kind: str, severity: Severity) -> None:
+    assert make_problem(code, "说明", Source("a.txt"), kind=kind).severity is severity
+
+
+@pytest.mark.parametrize(
+    ("code", "kind"),
+    [
+        ("no_such_code", ""),
+        ("total_mismatch", ""),  # a disagreement needs its kind
+        ("total_mismatch", "wrong"),
+        ("missing_total", "rule"),  # a code of fixed severity carries no kind
+    ],
+    ids=lambda v: str(v) or "no-kind",
+)
+def test_a_problem_outside_the_registry_is_refused(code: str, kind: str) -> None:
+    with pytest.raises(ValueError, match=code if code == "no_such_code" else "kind"):
+        make_problem(code, "说明", Source("a.txt"), kind=kind)
+
+
+def test_reclassifying_a_problem_follows_the_new_kind() -> None:
+    rule = make_problem("total_mismatch", "总分不符", Source("a.txt"), kind="rule", found="100")
+    doubt = with_kind(rule, "parse_doubt", "（未完整读取）")
+    assert (doubt.severity, doubt.kind, doubt.found) == (Severity.WARNING, "parse_doubt", "100")
+    assert doubt.message == "总分不符（未完整读取）"
+
+
+def test_every_kind_has_a_severity_and_a_chinese_name() -> None:
+    assert set(SEVERITY_OF_KIND) == set(KINDS)
+    assert all(_CJK.search(kind.zh) for kind in KINDS.values())
+
+
+def test_a_code_with_kinds_must_take_its_severity_from_them() -> None:
+    with pytest.raises(ValueError, match="BY_KIND"):
+        ProblemCode("x_code", Severity.ERROR, "m", "说明", "处理。", ("rule",))
+    with pytest.raises(ValueError, match="BY_KIND"):
+        ProblemCode("x_code", BY_KIND, "m", "说明", "处理。")
+
+
+@pytest.mark.parametrize(
+    ("error", "meaning"),
+    [
+        ("Failed to load document (PDFium: Data format error).", "文件已损坏或不是PDF文件"),
+        ("Failed to load document (PDFium: Incorrect password error).", "文件有打开密码，无法读取"),
+        (MemoryError(), "内存不足"),
+        (PermissionError(13, "Permission denied"), "没有读取该文件的权限"),
+        (UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte"), "文字编码无法识别"),
+        (ZeroDivisionError("division by zero"), "未预期的错误（ZeroDivisionError）"),
+    ],
+    ids=lambda v: type(v).__name__ if isinstance(v, BaseException) else str(v)[:40],
+)
+def test_library_errors_are_said_in_chinese(error: BaseException | str, meaning: str) -> None:
+    assert error_to_chinese(error) == meaning
+
+
+@pytest.mark.parametrize(
+    ("name", "source", "label"),
+    [
+        ("培训人次", Source("a.txt", line=3), "指标“培训人次”"),
+        ("", Source("a.txt", line=17, row=9), "第17行的指标"),
+        ("", Source("a.pdf", page=2, row=4), "表格第5行的指标"),
+    ],
+    ids=["named", "text-line", "pdf-row"],
+)
+def test_an_indicator_without_a_name_is_named_by_its_row(
+    name: str, source: Source, label: str
+) -> None:
+    assert indicator_label(name, source) == label
