@@ -442,7 +442,7 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "coefficient_score_mismatch",
             BY_KIND,
-            "指标得分 ≠ 指标权重 × 得分系数 (部门整体)",
+            "a score is not its weight × 得分系数 (部门整体: 指标得分 = 指标权重 × 得分系数)",
             "指标得分与“权重×得分系数”不符",
             "看差异类型：舍入差异无需处理，规则不符需核对。",
             _DIFFERENCE,
@@ -450,7 +450,8 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "converted_score_mismatch",
             BY_KIND,
-            "折算得分 ≠ 单项指标得分 × 权重占比 (河北)",
+            "a converted score is not the item score × its share "
+            "(河北: 折算得分 = 单项指标得分 × 权重占比)",
             "折算得分与“单项得分×权重占比”不符",
             "看差异类型：舍入差异无需处理，规则不符需核对。",
             _DIFFERENCE,
