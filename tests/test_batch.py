@@ -418,10 +418,11 @@ def test_progress_bar_shows_files_tables_problems_and_failures(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     bar = BarProgress()
-    bar.start(4, 1, "2 workers")
+    reused = FileRecord("r.txt", "tsv", "", 0, 0, "ok", 1, 5, 1, 0.1, None, reused=True)
+    bar.start(4, [reused], "2 workers")
     for status in ("ok", "failed"):
         bar.advance(FileRecord("a.txt", "tsv", "", 0, 0, status, 3, 20, 2, 0.1, None))
     bar.finish()
     err = capsys.readouterr().err
     assert "3/4" in err
-    assert "6 tables, 4 problems, 1 failed" in err
+    assert "7 tables, 5 problems, 1 failed" in err  # the reused file's tables count too

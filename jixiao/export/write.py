@@ -1,9 +1,13 @@
 """Write a run's frames and its manifest.
 
-CSV files are UTF-8 with a BOM so that Excel opens the Chinese text correctly; Parquet files
-keep the contract's dtypes; the XLSX workbook (``results.xlsx``) has one sheet per frame (see
-:mod:`jixiao.export.xlsx`). Headers are the contract's English names, or the Chinese labels
-of :mod:`jixiao.export.labels_zh` with ``labels="zh"``.
+CSV files are UTF-8 with a BOM so that Excel opens the Chinese text correctly, and safe to
+open there: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
+(which Excel and LibreOffice would run as a formula: CSV injection) is written with a ``'`` in
+front, as is a cell that begins with ``'`` itself, so removing one leading ``'`` from every
+text cell gives the value back (:func:`csv_cell`, :func:`uncsv_cell`). Parquet files keep
+the contract's dtypes and the values unchanged; the XLSX workbook (``results.xlsx``) has one
+sheet per frame (see :mod:`jixiao.export.xlsx`). Headers are the contract's English names,
+or the Chinese labels of :mod:`jixiao.export.labels_zh` with ``labels="zh"``.
 
 :func:`write_chunks` writes frames that arrive in chunks (a batch run streams its per-file
 parts through it, :mod:`jixiao.batch.combine`), so memory holds one chunk, not the whole run.
@@ -12,6 +16,7 @@ parts through it, :mod:`jixiao.batch.combine`), so memory holds one chunk, not t
 from __future__ import annotations
 
 import os
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -22,6 +27,7 @@ import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from jixiao.core.errors import OutputError
 from jixiao.export.labels_zh import column_labels
 from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
 from jixiao.score import FRAME_NAMES, SCHEMA, Frames, empty_frame
@@ -29,6 +35,11 @@ from jixiao.score import FRAME_NAMES, SCHEMA, Frames, empty_frame
 FORMATS = ("csv", "parquet", "xlsx")
 DEFAULT_FORMATS = ("csv", "parquet")
 XLSX_NAME = "results.xlsx"
+REPORT_NAME = "report.html"  # written by jixiao.report after the frames
+#: What a CSV text cell must not begin with (OWASP, CSV injection), and the quote that makes
+#: it text; a cell that begins with the quote is quoted too, so unquoting is exact.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_QUOTE = "'"
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +103,63 @@ def _sinks(
     return sinks
 
 
+def output_names(formats: Sequence[str]) -> list[str]:
+    """The combined outputs written for some formats (in the output directory)."""
+    names = [
+        f"{name}.{fmt}" for fmt in ("csv", "parquet") if fmt in formats for name in FRAME_NAMES
+    ]
+    return [*names, XLSX_NAME] if "xlsx" in formats else names
+
+
+def check_writable(out_dir: Path) -> None:
+    """Create ``out_dir`` if needed and make sure files can be written in it.
+
+    Raises :class:`~jixiao.core.errors.OutputError` with the reason otherwise.
+    """
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=out_dir):
+            pass
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise OutputError(f"cannot write to the output directory {out_dir}: {reason}") from error
+
+
+def csv_cell(text: str) -> str:
+    """A text cell as written to CSV: quoted with ``'`` when Excel would run it as a formula.
+
+    >>> csv_cell("=100%"), csv_cell("-5%"), csv_cell("100%"), csv_cell("'x")
+    ("'=100%", "'-5%", '100%', "''x")
+    """
+    return CSV_QUOTE + text if text.startswith((*FORMULA_STARTS, CSV_QUOTE)) else text
+
+
+def uncsv_cell(text: str) -> str:
+    """The value of a CSV text cell: :func:`csv_cell` undone.
+
+    >>> uncsv_cell("'=100%"), uncsv_cell("''x"), uncsv_cell("100%")
+    ('=100%', "'x", '100%')
+    """
+    return text.removeprefix(CSV_QUOTE)
+
+
+def _csv_safe(chunk: pd.DataFrame, text_columns: Sequence[str]) -> pd.DataFrame:
+    """The chunk with :func:`csv_cell` applied to its text columns (copied only if needed)."""
+    safe = chunk
+    for column in text_columns:
+        values = chunk[column]
+        starts = values.str[:1].isin([*FORMULA_STARTS, CSV_QUOTE]).fillna(False)
+        if starts.any():
+            if safe is chunk:
+                safe = chunk.copy()
+            safe.loc[starts, column] = CSV_QUOTE + values[starts]
+    return safe
+
+
+#: Records end in CRLF (RFC 4180), so a cell holding a CR or an LF is quoted, never a row break.
+_CRLF = "\r\n"
+
+
 class _CsvSink:
     """UTF-8 with BOM, header once, chunks appended; renamed into place when closed."""
 
@@ -99,10 +167,13 @@ class _CsvSink:
         self.path = path
         self._handle: IO[str] = _temporary(path).open("w", encoding="utf-8-sig", newline="")
         header = column_labels(name, list(SCHEMA[name]), labels)
-        empty_frame(name).to_csv(self._handle, index=False, header=header)
+        empty_frame(name).to_csv(self._handle, index=False, header=header, lineterminator=_CRLF)
+        self._text = [column for column, dtype in SCHEMA[name].items() if dtype == "string"]
 
     def write(self, chunk: pd.DataFrame) -> None:
-        chunk.to_csv(self._handle, index=False, header=False)
+        _csv_safe(chunk, self._text).to_csv(
+            self._handle, index=False, header=False, lineterminator=_CRLF
+        )
 
     def close(self) -> list[Path]:
         self._handle.close()

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
@@ -74,10 +74,11 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
         grids, problems, pages = _file_to_grids(data, file)
         frames = _grids_to_frames(grids, problems, file, policies)
     except InputError as error:
-        frames = _file_problem(file, error.code, f"无法读取文件：{error}")
+        reason = problem_code(error.code).description
+        frames = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
-        detail = "".join(traceback.format_exception_only(error)).strip()
-        frames = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
+        message = f"处理文件时出错：{error_to_chinese(error)}"
+        frames = _file_problem(file, "file_error", message, error_text(error))
     tables = len(frames.tables)
     return FileResult(
         file=file,
@@ -112,9 +113,8 @@ def _grids_to_frames(
             first = next(grid.iter_nonempty(), None)
             preview = first.text.strip()[:30] if first else ""
             skipped.append(
-                Problem(
+                make_problem(
                     "not_self_eval",
-                    Severity.WARNING,
                     f"该表格不是绩效自评表，已跳过（首个单元格：“{preview}”）",
                     grid.source,
                     found=preview,
@@ -126,9 +126,8 @@ def _grids_to_frames(
         parts.append(score_table_best(table, table_id=table_id, policies=policies))
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
-            Problem(
+            make_problem(
                 "no_tables",
-                Severity.ERROR,
                 "文件中未找到绩效自评表（需要“项目名称”和“绩效指标”等标签）",
                 Source(file.name),
             )
@@ -137,16 +136,23 @@ def _grids_to_frames(
 
 
 def stopped_file_result(
-    file: InputFile, *, status: str, message: str, sha256: str, size: int, seconds: float
+    file: InputFile,
+    *,
+    status: str,
+    message: str,
+    sha256: str,
+    size: int,
+    seconds: float,
+    found: str = "",
 ) -> FileResult:
     """The result of a file whose processing was stopped (``timeout``) or died (``crashed``):
-    one ``file_error`` problem row with the message."""
-    frames = _file_problem(file, "file_error", message)
+    one ``file_error`` problem row with the message (``found``: the original error, if any)."""
+    frames = _file_problem(file, "file_error", message, found)
     return FileResult(file, sha256, size, 0, status, 0, 0, 1, seconds, frames)
 
 
-def _file_problem(file: InputFile, code: str, message: str) -> Frames:
-    return _problems_frames([Problem(code, Severity.ERROR, message, Source(file.name))])
+def _file_problem(file: InputFile, code: str, message: str, found: str = "") -> Frames:
+    return _problems_frames([make_problem(code, message, Source(file.name), found=found)])
 
 
 def _problems_frames(problems: list[Problem]) -> Frames:

@@ -22,6 +22,7 @@ import pandas as pd
 
 from jixiao.batch.combine import concat_parts
 from jixiao.batch.parts import FileRecord
+from jixiao.export.write import REPORT_NAME
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import PdfSettings
 from jixiao.pipeline.discover import InputFile
@@ -269,9 +270,6 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_to_html(report), encoding="utf-8")
     return path
-
-
-REPORT_NAME = "report.html"
 
 
 def write_batch_report(
