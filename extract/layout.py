@@ -95,6 +95,7 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
         )
     extra = (("总分等级", total.grade),) if total is not None and total.grade else ()
     _report_unread(state)
+    first_block = min((r for r in (funds_row, header_row) if r is not None), default=None)
     return SelfEvalTable(
         file=grid.file,
         source_kind=grid.source_kind,
@@ -118,7 +119,31 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
         funds_header=funds.header,
         indicator_block=block_label,
         extra=extra,
+        read_gaps=_read_gaps(state, family, first_block, total),
     )
+
+
+_DIGIT = regex.compile(r"\d")
+
+
+def _read_gaps(
+    state: _Reading, family: str, first_block: int | None, total: TotalRow | None
+) -> tuple[str, ...]:
+    """What kept the table from being read completely (see ``SelfEvalTable.read_gaps``)."""
+    gaps = [p.field for p in state.log.problems if p.code == "missing_section"]
+    gaps += ["total"] if total is None else []
+    gaps += ["layout"] if family == "unknown" else []
+    last = total.source.row if total is not None and total.source.row is not None else None
+    unread = (
+        c
+        for c in state.grid.iter_nonempty()
+        if (c.row, c.col) not in state.used
+        and first_block is not None
+        and first_block <= c.row <= (c.row if last is None else last)
+        and _DIGIT.search(c.text)
+    )
+    gaps += ["values"] if next(unread, None) is not None else []
+    return tuple(gaps)
 
 
 def _family(

@@ -14,7 +14,7 @@ from typing import Any
 
 import regex
 
-from jixiao.core.model import Problem, ProblemLog
+from jixiao.core.model import Problem, ProblemLog, Severity
 from jixiao.core.vocabulary import FUND_TOTAL_WORDS, label_key, money_unit, points_of
 from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
 from jixiao.normalize import clean_text, compare, parse_actual, parse_target
@@ -36,6 +36,7 @@ from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.policy import Policy
 from jixiao.score.rounding import decimals_step, round_to
 from jixiao.score.rows import row_to_texts
+from jixiao.score.status import COMPLETE, doubt_disagreements, table_to_read_status
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 
@@ -48,21 +49,41 @@ def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frame
         _indicator(checks, row, seq, table, table_id, policy)
         for seq, row in enumerate(table.indicators, start=1)
     ]
+    rescored = execution.get("score_recomputed") is not None or any(
+        r["score"] is not None for r in indicator_records
+    )
     table_record = _table(checks, table, table_id, policy, execution, indicator_records)
-    table_record["problem_count"] = len(checks.log.problems)
+    status = table_to_read_status(table, rescored=rescored)
+    problems = doubt_disagreements(checks.log.problems, status)
+    table_record["read_status"] = status
+    if status != COMPLETE:
+        table_record["grade"] = None  # a total jixiao may have misread is not graded
+    table_record["problem_count"] = len(problems)
+    table_record["error_count"] = sum(p.severity is Severity.ERROR for p in problems)
+    table_record["warning_count"] = sum(p.severity is Severity.WARNING for p in problems)
+    names = (table_record["project_name"], table_record["department"])
     return Frames(
         tables=records_to_frame("tables", [table_record]),
         funds=records_to_frame("funds", fund_records),
         indicators=records_to_frame("indicators", indicator_records),
-        problems=records_to_frame("problems", problems_to_records(checks.log.problems, table_id)),
+        problems=records_to_frame("problems", problems_to_records(problems, table_id, *names)),
     )
 
 
-def problems_to_records(problems: Iterable[Problem], table_id: str | None) -> list[dict[str, Any]]:
+def problems_to_records(
+    problems: Iterable[Problem],
+    table_id: str | None,
+    project_name: str | None = None,
+    department: str | None = None,
+) -> list[dict[str, Any]]:
+    """Problem rows; ``project_name`` and ``department`` are the table's (none for a problem of
+    a whole file), so a problem can be read without a join."""
     return [
         {
             "table_id": table_id,
             "source_file": p.source.file,
+            "project_name": project_name,
+            "department": department,
             "page": p.source.page,
             "line": p.source.line,
             "row": p.source.row,

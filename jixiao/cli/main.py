@@ -18,7 +18,7 @@ from jixiao.batch.progress import BarProgress, LogProgress, NullProgress, Progre
 from jixiao.batch.run import BatchResult, BatchSettings
 from jixiao.cli.parse import parse_actual_command, parse_target_command
 from jixiao.core.errors import ClusterError, InputError, NoInputsError, OutputError, PolicyError
-from jixiao.export.labels_zh import LABEL_SETS
+from jixiao.export.labels_zh import LABEL_SETS, sheet_name
 from jixiao.export.write import DEFAULT_FORMATS, FORMATS, REPORT_NAME, XLSX_NAME, Totals
 from jixiao.pipeline.discover import Filters
 from jixiao.report.build import DEFAULT_LIMIT
@@ -212,7 +212,7 @@ def run_command(
         raise _UsageProblem(f"{error}; choose another --output directory") from error
     if not quiet:
         click.echo(_summary(result, out_dir, policy))
-    _exit(result, out_dir, formats)
+    _exit(result, out_dir, formats, labels)
 
 
 main.add_command(run_command, name="run")
@@ -226,10 +226,10 @@ def _progress(*, quiet: bool) -> Progress:
     return LogProgress(lambda line: click.echo(line, err=True))
 
 
-def _exit(result: BatchResult, out_dir: Path, formats: tuple[str, ...]) -> None:
+def _exit(result: BatchResult, out_dir: Path, formats: tuple[str, ...], labels: str) -> None:
     """Exit 130 when interrupted, 1 when some files failed, else return (exit 0)."""
     if result.failed:
-        problems = out_dir / _problems_file(formats)
+        problems = out_dir / _problems_file(formats, labels)
         names = ", ".join(r.path for r in result.failed[:10])
         more = f" and {len(result.failed) - 10} more" if len(result.failed) > 10 else ""
         click.echo(
@@ -248,11 +248,11 @@ def _exit(result: BatchResult, out_dir: Path, formats: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
-def _problems_file(formats: tuple[str, ...]) -> str:
+def _problems_file(formats: tuple[str, ...], labels: str) -> str:
     for fmt, name in (("csv", "problems.csv"), ("parquet", "problems.parquet")):
         if fmt in formats:
             return name
-    return f"{XLSX_NAME} (sheet problems)"
+    return f"{XLSX_NAME} (sheet {sheet_name('problems', labels)})"
 
 
 def _summary(result: BatchResult, out_dir: Path, policies: tuple[Policy, ...]) -> str:

@@ -28,9 +28,10 @@ import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from jixiao.core.errors import OutputError
-from jixiao.export.labels_zh import column_labels
+from jixiao.export.departments import DepartmentTally, department_labels
+from jixiao.export.labels_zh import column_labels, frame_columns, localize
 from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
-from jixiao.score import FRAME_NAMES, SCHEMA, Frames, empty_frame
+from jixiao.score import FRAME_NAMES, Frames, empty_frame
 
 FORMATS = ("csv", "parquet", "xlsx")
 DEFAULT_FORMATS = ("csv", "parquet")
@@ -74,11 +75,17 @@ def write_chunks(
         sinks = _sinks(name, out_dir, formats, labels, book)
         for chunk in chunks(name):
             counter.add(name, chunk)
+            written_chunk = localize(name, chunk, labels)
             for sink in sinks:
-                sink.write(chunk)
+                sink.write(written_chunk)
         for sink in sinks:
             written.extend(sink.close())
     if book is not None:
+        departments = counter.departments.frame()
+        columns = [str(c) for c in departments.columns]
+        sheet = book.sheet("departments", columns, department_labels(columns, labels))
+        sheet.write(departments)
+        sheet.close()
         book.close()
         os.replace(_temporary(book.path), book.path)
         written.append(book.path)
@@ -99,7 +106,7 @@ def _sinks(
     if "parquet" in formats:
         sinks.append(_ParquetSink(out_dir / f"{name}.parquet", name, labels))
     if book is not None:
-        sinks.append(_XlsxSink(book.sheet(name, list(SCHEMA[name]))))
+        sinks.append(_XlsxSink(book.sheet(name, frame_columns(name, labels))))
     return sinks
 
 
@@ -166,9 +173,10 @@ class _CsvSink:
     def __init__(self, path: Path, name: str, labels: str) -> None:
         self.path = path
         self._handle: IO[str] = _temporary(path).open("w", encoding="utf-8-sig", newline="")
-        header = column_labels(name, list(SCHEMA[name]), labels)
-        empty_frame(name).to_csv(self._handle, index=False, header=header, lineterminator=_CRLF)
-        self._text = [column for column, dtype in SCHEMA[name].items() if dtype == "string"]
+        empty = localize(name, empty_frame(name), labels)
+        header = column_labels(name, list(empty.columns), labels)
+        empty.to_csv(self._handle, index=False, header=header, lineterminator=_CRLF)
+        self._text = [str(column) for column, dtype in empty.dtypes.items() if dtype == "string"]
 
     def write(self, chunk: pd.DataFrame) -> None:
         _csv_safe(chunk, self._text).to_csv(
@@ -186,8 +194,9 @@ class _ParquetSink:
 
     def __init__(self, path: Path, name: str, labels: str) -> None:
         self.path = path
-        self._header = column_labels(name, list(SCHEMA[name]), labels)
-        empty = empty_frame(name).set_axis(self._header, axis=1)
+        empty = localize(name, empty_frame(name), labels)
+        self._header = column_labels(name, list(empty.columns), labels)
+        empty = empty.set_axis(self._header, axis=1)
         self._schema = pa.Schema.from_pandas(empty, preserve_index=False)
         self._writer = pq.ParquetWriter(_temporary(path), self._schema)
 
@@ -225,6 +234,7 @@ class _Counter:
         self.rows: Counter[str] = Counter(dict.fromkeys(FRAME_NAMES, 0))
         self.severities: Counter[str] = Counter(dict.fromkeys(("error", "warning", "info"), 0))
         self.policies: Counter[str] = Counter()
+        self.departments = DepartmentTally()
 
     def add(self, name: str, chunk: pd.DataFrame) -> None:
         self.rows[name] += len(chunk)
@@ -232,6 +242,7 @@ class _Counter:
             self.severities.update(chunk["severity"].dropna().astype(str))
         elif name == "tables":
             self.policies.update(chunk["policy"].dropna().astype(str))
+            self.departments.add(chunk)
 
     def totals(self) -> Totals:
         return Totals(dict(self.rows), dict(self.severities), dict(self.policies))
