@@ -77,11 +77,13 @@ class PdfSettings:
 
 @dataclass(frozen=True, slots=True)
 class PdfExtraction:
-    """What one PDF gave: its 自评表 grids, the file- and page-level problems, its page count."""
+    """What one PDF gave: its 自评表 grids, the file- and page-level problems, its page count,
+    and the lines of its pages that title a 自评表 (page, text), for the census of tables."""
 
     grids: tuple[Grid, ...]
     problems: tuple[Problem, ...]
     pages: int
+    titles: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -91,6 +93,7 @@ class _Pass:
     parts: list[TablePart] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
+    titles: list[tuple[int, str]] = field(default_factory=list)
 
 
 def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[Grid]:
@@ -136,7 +139,7 @@ def pdf_to_extraction(
         chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain_to_texts(chain))
     ]
     grids = tuple(chain_to_grid(chain, name) for chain in chains)
-    return PdfExtraction(grids, tuple(problems), n_pages)
+    return PdfExtraction(grids, tuple(problems), n_pages, tuple(found.titles))
 
 
 @dataclass(slots=True)
@@ -252,6 +255,7 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
                 scan = page_to_scan(page, textpage, number)
                 kind = text_to_kind(scan.text, has_images=scan.has_images)
                 kinds.append(kind)
+                found.titles += [(number, line) for line in scan.titles]
                 if kind is not PageKind.TABLE and follow is None:
                     continue
                 continuing, run = follow is not None, follow or 0

@@ -14,7 +14,13 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from jixiao.core.vocabulary import INDICATOR_HEADERS, PAGE_MARKERS, PROJECT_NAME, TITLE_WORD
+from jixiao.core.vocabulary import (
+    INDICATOR_HEADERS,
+    PAGE_MARKERS,
+    PROJECT_NAME,
+    TITLE_WORD,
+    lines_to_titles,
+)
 from jixiao.extract.pdf_text import is_unreadable
 
 _MARKERS = (*PAGE_MARKERS, *INDICATOR_HEADERS)
@@ -32,11 +38,13 @@ class PageKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PageScan:
-    """One page as pdfium sees it (1-based ``number``; ``text`` without whitespace)."""
+    """One page as pdfium sees it (1-based ``number``; ``text`` without whitespace; ``titles``
+    the lines that title a 自评表)."""
 
     number: int
     text: str
     has_images: bool
+    titles: tuple[str, ...] = ()
 
 
 def squash(text: str) -> str:
@@ -76,8 +84,10 @@ def _page_has_images(page: pdfium.PdfPage) -> bool:
 
 def page_to_scan(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, number: int) -> PageScan:
     """pdfium text of one page (images are looked for only when it has no text)."""
-    text = squash(textpage.get_text_range())
-    return PageScan(number, text, not text and _page_has_images(page))
+    lines = textpage.get_text_range()
+    text = squash(lines)
+    titles = tuple(lines_to_titles(lines.splitlines()))
+    return PageScan(number, text, not text and _page_has_images(page), titles)
 
 
 def document_to_scans(doc: pdfium.PdfDocument) -> list[PageScan]:

@@ -240,3 +240,66 @@ def money_unit(text: str) -> str | None:
     match = regex.search(r"\(([^()]*)\)", key)
     unit = match.group(1) if match else None
     return unit if unit in MONEY_UNITS else None
+
+
+#: Headings that introduce 自评表 (``附件：项目支出绩效自评表``) rather than title one.
+SECTION_PREFIXES = ("附件", "附表")
+# A title line, spaces and a trailing note removed: at most 50 characters ending in 自评表, or
+# 部门整体…绩效…表; then an optional '(2023年度)' or '(修改)'. No sentence punctuation (prose).
+_TITLE_LINE = regex.compile(
+    r"""^(?P<title>[^。，,；;！!？?《》]{0,50}?
+         (?:自评表|自評表|部门整体[^。，,；;]{0,20}绩效[^。，,；;]{0,12}表))
+        (?:\([^()]{0,20}\))?$""",
+    regex.VERBOSE,
+)
+
+
+def self_evaluation_title(line: str) -> str | None:
+    """The title a line gives a 自评表, or None when the line is not such a title.
+
+    A title is a short line that ends in 自评表 (or names a 部门整体 table), possibly followed
+    by a note in parentheses; prose that mentions a 自评表 and a table of contents line
+    (with its page number) are not titles.
+
+    >>> self_evaluation_title("财政项目支出绩效自评表"), self_evaluation_title("绩效自评表（修改）")
+    ('财政项目支出绩效自评表', '绩效自评表')
+    >>> self_evaluation_title("2020年度水土保持監測項目績效自評表")
+    '2020年度水土保持監測項目績效自評表'
+    >>> self_evaluation_title("项目支出绩效自评结果详见附表，自评表列示绩效指标")
+    >>> self_evaluation_title("十、项目支出绩效自评表……36")
+    """
+    key = label_key(line).rstrip("。.;；")
+    match = _TITLE_LINE.match(key)
+    return match.group("title") if match else None
+
+
+#: A title wrapped over two lines keeps at most this many characters on the second.
+_MAX_TITLE_TAIL = 10
+
+
+def lines_to_titles(lines: Iterable[str]) -> list[str]:
+    """The lines that title a 自评表, a title wrapped onto a short second line joined.
+
+    >>> lines_to_titles(["某局2023年度部门整体绩效自评", "表", "主管部门", "项目支出绩效自评表"])
+    ['某局2023年度部门整体绩效自评表', '项目支出绩效自评表']
+    >>> lines_to_titles([])
+    []
+    """
+    stripped = [line.strip() for line in lines]
+    titles = []
+    skip = False
+    for index, line in enumerate(stripped):
+        after = stripped[index + 1] if index + 1 < len(stripped) else ""
+        if skip:
+            skip = False
+        elif self_evaluation_title(line):
+            titles.append(line)
+        elif (
+            after
+            and len(after) <= _MAX_TITLE_TAIL
+            and not self_evaluation_title(after)
+            and self_evaluation_title(line + after)
+        ):
+            titles.append(line + after)
+            skip = True
+    return titles

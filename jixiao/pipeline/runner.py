@@ -22,6 +22,13 @@ from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import pdf_to_extraction
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
+from jixiao.pipeline.census import (
+    SeenGrid,
+    Title,
+    pages_to_titles,
+    text_to_titles,
+    titles_to_problems,
+)
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
 from jixiao.score import (
     Frames,
@@ -71,8 +78,8 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     pages = 0
     try:
         data = file.path.read_bytes()
-        grids, problems, pages = _file_to_grids(data, file)
-        frames = _grids_to_frames(grids, problems, file, policies)
+        grids, problems, pages, titles = _file_to_grids(data, file)
+        frames = _grids_to_frames(grids, problems, file, policies, titles)
     except InputError as error:
         reason = problem_code(error.code).description
         frames = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
@@ -94,36 +101,37 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     )
 
 
-def _file_to_grids(data: bytes, file: InputFile) -> tuple[list[Grid], list[Problem], int]:
-    """The grids of a file, the problems met reading it, and its page count (0 for text)."""
+def _file_to_grids(
+    data: bytes, file: InputFile
+) -> tuple[list[Grid], list[Problem], int, list[Title]]:
+    """The grids of a file, the problems met reading it, its page count (0 for text), and the
+    titles of 自评表 it shows (:mod:`jixiao.pipeline.census`)."""
     if file.kind == "pdf":
         extraction = pdf_to_extraction(file.path, display_name=file.name)
-        return list(extraction.grids), list(extraction.problems), extraction.pages
+        titles = pages_to_titles(extraction.titles, file=file.name)
+        return list(extraction.grids), list(extraction.problems), extraction.pages, titles
     text = bytes_to_text(data, file=file.name)
-    return text_to_grids(text, file=file.name), [], 0
+    return text_to_grids(text, file=file.name), [], 0, text_to_titles(text, file=file.name)
 
 
 def _grids_to_frames(
-    grids: Iterable[Grid], problems: list[Problem], file: InputFile, policies: Sequence[Policy]
+    grids: Iterable[Grid],
+    problems: list[Problem],
+    file: InputFile,
+    policies: Sequence[Policy],
+    titles: Sequence[Title] = (),
 ) -> Frames:
     parts: list[Frames] = []
-    skipped = list(problems)
+    seen = []
     for grid in grids:
-        if not is_self_evaluation(grid.texts()):
-            first = next(grid.iter_nonempty(), None)
-            preview = first.text.strip()[:30] if first else ""
-            skipped.append(
-                make_problem(
-                    "not_self_eval",
-                    f"该表格不是绩效自评表，已跳过（首个单元格：“{preview}”）",
-                    grid.source,
-                    found=preview,
-                )
-            )
+        read = is_self_evaluation(grid.texts())
+        seen.append(SeenGrid(grid, read))
+        if not read:
             continue
         table = grid_to_table(grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best(table, table_id=table_id, policies=policies))
+    skipped = [*problems, *titles_to_problems(titles, seen, problems)]
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
             make_problem(
