@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import errno
 import importlib
+import json
 import sys
 import tempfile
 from pathlib import Path
@@ -245,3 +246,23 @@ def test_one_table_is_said_in_the_singular(runner: CliRunner, tmp_path: Path) ->
     assert result.exit_code == 0, result.output
     assert ": 1 table)" in result.output
     assert "1 tables" not in result.output
+
+
+def test_summary_and_manifest_count_tables_seen_and_read(runner: CliRunner, tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    lost = "# 某项目支出绩效自评表\n(2024年度)\n（表格以图片形式附后）\n"
+    (inputs / "lost.txt").write_text(lost, encoding="utf-8")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", str(inputs), "-o", str(out)])
+    problems = out / "problems.csv"
+    assert f"tables:     6 read of 7 自评表 seen; 1 not read (table_not_read in {problems})" in (
+        result.output
+    )
+    counts = json.loads((out / "manifest.json").read_text(encoding="utf-8"))["counts"]
+    assert (counts["tables"], counts["tables_seen"], counts["tables_not_read"]) == (6, 7, 1)
+    rows = pd.read_csv(problems, encoding="utf-8-sig")
+    [row] = rows[rows["code"] == "table_not_read"].to_dict("records")
+    assert (row["source_file"], row["line"]) == ("lost.txt", 1)
+    assert row["found"] == "某项目支出绩效自评表"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 import regex
 
+import jixiao
+import jixiao.api
 from jixiao.core.model import Severity, Source
 from jixiao.core.problems import (
     BY_KIND,
@@ -126,3 +128,72 @@ def test_an_indicator_without_a_name_is_named_by_its_row(
     name: str, source: Source, label: str
 ) -> None:
     assert indicator_label(name, source) == label
+
+
+# -- every problem the fixtures give -----------------------------------------------------------
+
+
+def _problems(result: jixiao.api.Result) -> list[dict[str, object]]:
+    return result.problems.astype(object).where(result.problems.notna(), None).to_dict("records")
+
+
+def test_every_problem_is_registered_with_its_severity(fixtures_read: jixiao.api.Result) -> None:
+    wrong = []
+    for p in _problems(fixtures_read):
+        spec = CODES.get(str(p["code"]))
+        kind = str(p["kind"] or "")
+        expected = SEVERITY_OF_KIND.get(kind) if spec and spec.severity is BY_KIND else None
+        expected = expected or (spec.severity if spec else None)
+        if expected is None or str(expected) != p["severity"]:
+            wrong.append((p["code"], kind, p["severity"]))
+    assert sorted(set(wrong)) == []
+
+
+def test_no_rule_error_on_a_table_not_read_completely(fixtures_read: jixiao.api.Result) -> None:
+    tables = fixtures_read.tables.set_index("table_id")
+    problems = fixtures_read.problems[fixtures_read.problems["table_id"].notna()]
+    status = tables.loc[problems["table_id"], "read_status"].to_numpy()
+    blamed = problems[(status != "complete") & problems["kind"].isin(["rule", "judgement"])]
+    assert blamed[["table_id", "code", "kind"]].to_dict("records") == []
+    assert (tables["read_status"] != "complete").any()  # the fixtures hold such tables
+    assert tables.loc[tables["read_status"] != "complete", "grade"].isna().all()
+
+
+_REPEATED_VALUE = regex.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s+\1(?![\d.])")
+
+
+def test_no_message_says_a_value_twice(fixtures_read: jixiao.api.Result) -> None:
+    repeated = [
+        p["message"] for p in _problems(fixtures_read) if _REPEATED_VALUE.search(_without_cells(p))
+    ]
+    assert repeated == []
+
+
+def _without_cells(problem: dict[str, object]) -> str:
+    """A message without the cell text it quotes (a cell may print '100 100' itself)."""
+    message = str(problem["message"])
+    for quoted in (problem["found"], problem["expected"]):
+        if quoted and len(str(quoted)) > 8:
+            message = message.replace(str(quoted), "")
+    return regex.sub(r"“[^”]*”|：[^：]*\|.*$", "", message)
+
+
+def test_every_indicator_is_named(fixtures_read: jixiao.api.Result) -> None:
+    unnamed = [p["message"] for p in _problems(fixtures_read) if "指标“”" in str(p["message"])]
+    assert unnamed == []
+
+
+_ENGLISH = regex.compile(r"[A-Za-z]{4,}")
+
+
+def test_messages_are_chinese(fixtures_read: jixiao.api.Result) -> None:
+    english = []
+    for p in _problems(fixtures_read):
+        message = str(p["message"]).replace(str(p["source_file"]), "")
+        message = regex.sub(r"“[^”]*”|：[^：（]*\|.*$", "", message)  # quoted cell text
+        for quoted in (p["found"], p["expected"]):
+            if quoted:
+                message = message.replace(str(quoted), "")
+        if _ENGLISH.search(message):
+            english.append(p["message"])
+    assert sorted(set(english)) == []

@@ -56,6 +56,8 @@ def manifest_of(
             "files_reused": sum(r.reused for r in records),
             "files_by_status": dict(sorted(Counter(r.status for r in records).items())),
             "tables": totals.rows["tables"],
+            "tables_seen": totals.seen,
+            "tables_not_read": totals.not_read,
             "indicators": totals.rows["indicators"],
             "funds": totals.rows["funds"],
             "problems": totals.rows["problems"],

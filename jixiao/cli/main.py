@@ -211,7 +211,7 @@ def run_command(
     except OutputError as error:
         raise _UsageProblem(f"{error}; choose another --output directory") from error
     if not quiet:
-        click.echo(_summary(result, out_dir, policy))
+        click.echo(_summary(result, out_dir, policy, formats, labels))
     _exit(result, out_dir, formats, labels)
 
 
@@ -255,14 +255,29 @@ def _problems_file(formats: tuple[str, ...], labels: str) -> str:
     return f"{XLSX_NAME} (sheet {sheet_name('problems', labels)})"
 
 
-def _summary(result: BatchResult, out_dir: Path, policies: tuple[Policy, ...]) -> str:
+def _tables_summary(totals: Totals, out_dir: Path, formats: tuple[str, ...], labels: str) -> str:
+    """``6 read of 8 自评表 seen; 2 not read (table_not_read in out/problems.csv)``."""
+    text = f"{totals.rows['tables']} read of {totals.seen} 自评表 seen"
+    if totals.not_read:
+        where = out_dir / _problems_file(formats, labels)
+        text += f"; {totals.not_read} not read (table_not_read in {where})"
+    return text
+
+
+def _summary(
+    result: BatchResult,
+    out_dir: Path,
+    policies: tuple[Policy, ...],
+    formats: tuple[str, ...],
+    labels: str,
+) -> str:
     totals = result.totals
     counts = ", ".join(f"{totals.severities.get(k, 0)} {k}" for k in ("error", "warning", "info"))
     reused = f", {result.reused} unchanged" if result.reused else ""
     report = out_dir / REPORT_NAME
     lines = [
         f"files:      {len(result.records)} ({len(result.failed)} failed{reused})",
-        f"tables:     {totals.rows['tables']}",
+        f"tables:     {_tables_summary(totals, out_dir, formats, labels)}",
         f"indicators: {totals.rows['indicators']}",
         f"problems:   {totals.rows['problems']} ({counts})",
         f"policy:     {_policy_summary(totals, policies)}",

@@ -50,6 +50,12 @@ class Totals:
     rows: Mapping[str, int]  # frame name → rows
     severities: Mapping[str, int]  # problems by severity
     policies: Mapping[str, int]  # tables by the policy that scored them
+    not_read: int = 0  # 自评表 seen but not read (table_not_read problems)
+
+    @property
+    def seen(self) -> int:
+        """自评表 seen in the inputs: read ones and ones named in a table_not_read problem."""
+        return self.rows.get("tables", 0) + self.not_read
 
 
 def write_frames(
@@ -234,15 +240,18 @@ class _Counter:
         self.rows: Counter[str] = Counter(dict.fromkeys(FRAME_NAMES, 0))
         self.severities: Counter[str] = Counter(dict.fromkeys(("error", "warning", "info"), 0))
         self.policies: Counter[str] = Counter()
+        self.not_read = 0
         self.departments = DepartmentTally()
 
     def add(self, name: str, chunk: pd.DataFrame) -> None:
         self.rows[name] += len(chunk)
         if name == "problems":
             self.severities.update(chunk["severity"].dropna().astype(str))
+            self.not_read += int((chunk["code"] == "table_not_read").sum())
         elif name == "tables":
             self.policies.update(chunk["policy"].dropna().astype(str))
             self.departments.add(chunk)
 
     def totals(self) -> Totals:
-        return Totals(dict(self.rows), dict(self.severities), dict(self.policies))
+        rows, severities = dict(self.rows), dict(self.severities)
+        return Totals(rows, severities, dict(self.policies), self.not_read)
