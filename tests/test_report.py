@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -20,7 +21,7 @@ from jixiao.normalize import clean_text, parse_decimal
 from jixiao.pipeline.discover import discover
 from jixiao.pipeline.runner import run
 from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, order_tables, write_report
-from jixiao.report.html import report_to_html
+from jixiao.report.html import environment, report_to_html
 from jixiao.report.locate import ProblemRow, frame_to_problem_rows
 from jixiao.score import Frames, load_policy
 from jixiao.score.disagreement import fmt
@@ -339,6 +340,62 @@ def test_report_of_an_empty_run_renders() -> None:
     frames = run([], (load_policy("national"),)).frames
     html = report_to_html(frames_to_report(frames, {}, generated="t"))
     assert "<main id='cards'></main>" in html
+
+
+# -- escaping and package data -----------------------------------------------------------------
+
+HOSTILE_CELL = "<script>alert(1)</script>"
+HOSTILE_NAME = "x' onmouseover='alert(1)' \"onmouseover=alert(2) &amp;"
+HOSTILE_FILE = "evil'&.txt"
+
+
+def test_hostile_text_from_an_input_is_escaped(tmp_path: Path) -> None:
+    """Text from an input file (a cell, the project name, the file name) is shown as text,
+    in the grid, the source lines, the facts and the attributes, and never becomes markup."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    lines[6] = lines[6].replace("市政府办公厅专项工作业务经费", HOSTILE_NAME) + "\t" + HOSTILE_CELL
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    (inputs / HOSTILE_FILE).write_text("\n".join(lines), encoding="utf-8")
+    result = _run([inputs], tmp_path)
+    html = result.html
+    assert HOSTILE_CELL not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    nodes = list(result.dom.walk())
+    assert [n.tag for n in nodes].count("script") == 1  # the page's own
+    assert not [(n.tag, a) for n in nodes for a in n.attrs if a.startswith("on")]
+    card = next(iter(result.cards().values()))
+    assert card.attrs["data-file"] == HOSTILE_FILE
+    cells = [n.all_text() for n in card.walk() if n.tag == "td"]
+    assert HOSTILE_CELL in cells
+    assert HOSTILE_NAME in cells
+    marked = [n.all_text() for n in card.walk() if n.tag == "mark"]
+    assert HOSTILE_CELL in marked  # the unread cell, on its source line
+    project = result.frames.tables["project_name"].iloc[0]  # as normalized: &amp; read as &
+    assert "onmouseover='alert(1)' \"onmouseover" in project
+    facts = next(n for n in card.walk() if n.attrs.get("class") == "facts")
+    assert f"项目名称：{project} · " in facts.all_text()
+
+
+def test_every_template_compiles() -> None:
+    env = environment()
+    names = env.list_templates()
+    assert "report.html.j2" in names
+    for name in names:
+        env.get_template(name)
+
+
+def test_templates_and_static_files_are_package_data() -> None:
+    """Every file the renderer loads is matched by pyproject's package-data (else the wheel
+    would lack it and the report would fail only once installed)."""
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["jixiao.report"]
+    package = ROOT / "jixiao" / "report"
+    shipped = {p for pattern in patterns for p in package.glob(pattern) if p.is_file()}
+    folders = (package / "templates", package / "static")
+    needed = {p for folder in folders for p in folder.rglob("*") if p.is_file()}
+    assert needed
+    assert sorted(map(str, needed - shipped)) == []
 
 
 # -- problem ↔ cell on edited copies of the seed ------------------------------------------------

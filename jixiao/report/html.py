@@ -5,168 +5,36 @@ the filters are a small inline script. Every problem is an ``<li data-problem="i
 row in the problems frame) inside its table's card; every cell it is about carries
 ``data-problems`` listing i, in the grid jixiao read and on the page image or source line,
 so a test can check both. Highlighted cells use the ``hl`` class and a severity class.
+
+The markup is in ``templates/`` (Jinja2, autoescaping on, so no text from an input file can
+become markup), the style and script in ``static/``, inlined at render time. This module only
+prepares the values the templates show: what goes on each card, which cells are marked and how.
+
+A card shows the grid jixiao read beside a *source pane*: the page images of a PDF
+(``panes/pdf.html.j2``) or the numbered lines of a text file (``panes/lines.html.j2``). A new
+kind of source gets its pane by a dataclass with a ``template`` name, a function from a
+:class:`~jixiao.report.model.TableCard` to it in :data:`SOURCE_PANES`, and that template.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+import functools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, ClassVar
+
+import jinja2
 
 from jixiao import __version__
 from jixiao.extract.grid import Cell, Grid
 from jixiao.report.image import Crop, union_bbox
-from jixiao.report.locate import CellRef, ProblemRow, is_missing
+from jixiao.report.locate import ProblemRow, is_missing
 from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
 _OMITTED_LISTED = 500
-
-CSS = """
-:root{--err:#c62828;--warn:#ef6c00;--info:#1565c0;--ok:#2e7d32;--line:#d0d7de;--muted:#57606a}
-*{box-sizing:border-box}
-body{margin:0;font:13px/1.45 system-ui,-apple-system,"Segoe UI","PingFang SC","Hiragino Sans GB",
-"Microsoft YaHei","Noto Sans CJK SC","Source Han Sans SC",sans-serif;color:#1f2328;
-background:#f6f8fa}
-header.top{padding:12px 20px;background:#24292f;color:#fff}
-header.top h1{margin:0;font-size:18px}
-header.top .meta{margin:2px 0 0;color:#d0d7de;font-size:12px}
-#summary{display:flex;flex-wrap:wrap;gap:12px;padding:12px 20px}
-.box{background:#fff;border:1px solid var(--line);border-radius:6px;padding:8px 12px}
-.box h3{margin:0 0 6px;font-size:13px}
-.stats .row{display:flex;gap:16px;align-items:flex-end}
-.stats .sevs{margin-top:6px;color:var(--muted)}
-.stat b{display:block;font-size:22px;line-height:1.1}
-.stat span{color:var(--muted)}
-table.counts{border-collapse:collapse}
-table.counts th,table.counts td{padding:1px 8px;border-bottom:1px solid #eaeef2;text-align:right}
-table.counts th:first-child,table.counts td:first-child{text-align:left}
-table.counts a,.failed a{color:inherit;cursor:pointer;text-decoration:underline dotted}
-.failed{max-width:520px}
-.failed ul{margin:0;padding-left:18px}
-.failed li{margin:0 0 4px}
-.failed small{color:var(--muted);display:block}
-#filters{position:sticky;top:0;z-index:5;display:flex;flex-wrap:wrap;gap:8px;align-items:center;
-padding:8px 20px;background:#fff;border-bottom:1px solid var(--line)}
-#filters select,#filters input{font:inherit;padding:3px 6px}
-#filters input{min-width:220px}
-.note{margin:8px 20px;padding:6px 10px;background:#fff8c5;border:1px solid #d4a72c;
-border-radius:6px}
-details.fileproblems{margin:0 20px 8px}
-main{padding:4px 20px 40px}
-.card{background:#fff;border:1px solid var(--line);border-left:6px solid var(--ok);
-border-radius:6px;margin:0 0 16px;padding:10px 12px}
-.card.sev-error{border-left-color:var(--err)}
-.card.sev-warning{border-left-color:var(--warn)}
-.card.sev-info{border-left-color:var(--info)}
-.card h2{margin:0;font-size:15px;word-break:break-all}
-.facts{color:var(--muted);margin:2px 0 6px}
-.nums{display:flex;flex-wrap:wrap;gap:4px 16px;margin:0 0 8px}
-.nums span b{font-weight:600}
-.nums .diff{color:var(--err)}
-.badge{display:inline-block;padding:0 6px;border-radius:10px;color:#fff;font-size:12px;
-font-weight:600;background:var(--ok)}
-.badge.sev-error{background:var(--err)}
-.badge.sev-warning{background:var(--warn)}
-.badge.sev-info{background:var(--info)}
-.pair{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1.15fr);gap:12px;align-items:start}
-.pair.tsv{grid-template-columns:minmax(0,1.3fr) minmax(0,1fr)}
-@media (max-width:1000px){.pair,.pair.tsv{grid-template-columns:minmax(0,1fr)}}
-.pane h3{margin:0 0 4px;font-size:12px;color:var(--muted);font-weight:600}
-.scroll{overflow:auto;border:1px solid var(--line)}
-table.grid{border-collapse:collapse;font-size:12px;width:100%}
-table.grid td,table.grid th{border:1px solid #c9d1d9;padding:2px 4px;vertical-align:top;
-white-space:pre-wrap;overflow-wrap:break-word;min-width:2.5em}
-table.grid th{background:#f6f8fa;color:var(--muted);font-weight:400;text-align:right;width:2.5em}
-table.grid td.nocell{background:repeating-linear-gradient(45deg,#fff,#fff 4px,#f0f0f0 4px,
-#f0f0f0 8px)}
-table.grid td.merged{background:#f3f6fb}
-td.hl.sev-info,mark.hl.sev-info,.line.hl.sev-info{background:rgb(187,222,251);
-outline:2px solid var(--info)}
-td.hl.sev-warning,mark.hl.sev-warning,.line.hl.sev-warning{background:rgb(255,224,178);
-outline:2px solid var(--warn)}
-td.hl.sev-error,mark.hl.sev-error,.line.hl.sev-error{background:rgb(255,205,210);
-outline:2px solid var(--err)}
-td.hl,mark.hl{outline-offset:-2px}
-.focus{box-shadow:0 0 0 4px #8250df !important}
-figure{margin:0 0 8px}
-figcaption{color:var(--muted);font-size:12px}
-.shot{position:relative;border:1px solid var(--line);display:inline-block;max-width:100%}
-.shot img{display:block;max-width:100%;height:auto}
-.box-hl{position:absolute;border:2px solid var(--info);background:rgba(21,101,192,.18)}
-.box-hl.sev-warning{border-color:var(--warn);background:rgba(239,108,0,.22)}
-.box-hl.sev-error{border-color:var(--err);background:rgba(198,40,40,.22)}
-.lines{font:12px/1.5 ui-monospace,"Noto Sans Mono CJK SC",monospace;white-space:pre;overflow:auto;
-border:1px solid var(--line);padding:4px 0}
-.line{padding:0 6px}
-.ln{display:inline-block;width:3.5em;color:var(--muted);text-align:right;margin-right:8px;
-user-select:none}
-.tab{color:#b0b8c1}
-mark{color:inherit}
-ol.problems{margin:8px 0 0;padding-left:22px}
-ol.problems li{margin:0 0 6px;cursor:pointer}
-ol.problems li:hover{background:#f6f8fa}
-.where{color:var(--muted);font-size:12px}
-.msg{margin:1px 0}
-.vals{margin:1px 0;color:var(--muted)}
-.vals b{color:#1f2328}
-.empty{color:var(--muted)}
-"""
-
-SCRIPT = """
-(function(){
-  var $=function(s){return document.querySelector(s)};
-  var all=function(s){return Array.prototype.slice.call(document.querySelectorAll(s))};
-  var keys=['code','sev','file','grade','q'];
-  var f={};keys.forEach(function(k){f[k]=$('#f-'+k)});
-  function has(list,v){return !v||(' '+list+' ').indexOf(' '+v+' ')>=0}
-  function apply(){
-    var code=f.code.value,sev=f.sev.value,file=f.file.value,grade=f.grade.value,
-        q=f.q.value.trim().toLowerCase(),shown=0;
-    all('.card').forEach(function(c){
-      var d=c.dataset,ok=has(d.codes,code)&&has(d.sevs,sev)&&(!file||d.file===file)&&
-        (!grade||d.grade===grade)&&(!q||c.textContent.toLowerCase().indexOf(q)>=0);
-      c.hidden=!ok;if(ok)shown++;
-    });
-    all('.fileproblem').forEach(function(li){
-      var d=li.dataset;li.hidden=!((!code||d.code===code)&&(!sev||d.sev===sev)&&
-        (!file||d.file===file)&&(!q||li.textContent.toLowerCase().indexOf(q)>=0));
-    });
-    $('#shown').textContent=shown;
-    var h=[];keys.forEach(function(k){if(f[k].value)h.push(k+'='+encodeURIComponent(f[k].value))});
-    try{history.replaceState(null,'',h.length?'#'+h.join('&'):location.pathname)}catch(e){}
-  }
-  if(location.hash.indexOf('=')>=0){
-    location.hash.slice(1).split('&').forEach(function(p){
-      var i=p.indexOf('='),k=p.slice(0,i);if(f[k])f[k].value=decodeURIComponent(p.slice(i+1));
-    });
-  }
-  keys.forEach(function(k){f[k].addEventListener('input',apply)});
-  all('[data-filter-code]').forEach(function(a){a.addEventListener('click',function(){
-    f.code.value=a.dataset.filterCode;f.sev.value=a.dataset.filterSev||'';apply();
-  })});
-  all('[data-filter-file]').forEach(function(a){a.addEventListener('click',function(){
-    f.file.value=a.dataset.filterFile;apply();
-  })});
-  document.addEventListener('click',function(e){
-    var li=e.target.closest&&e.target.closest('[data-problem]');if(!li)return;
-    all('.focus').forEach(function(x){x.classList.remove('focus')});
-    var hit=all('[data-problems~="'+li.dataset.problem+'"]');
-    hit.forEach(function(x){x.classList.add('focus')});
-    if(hit.length)hit[0].scrollIntoView({block:'nearest'});
-  });
-  apply();
-})();
-"""
-
-
-def esc(value: object) -> str:
-    """Text for HTML, ``None`` as empty.
-
-    >>> esc('<a href="x">') , esc(None)
-    ('&lt;a href=&quot;x&quot;&gt;', '')
-    """
-    return "" if value is None else html.escape(str(value), quote=True)
+_PAGE_TEMPLATE = "report.html.j2"
 
 
 def number_text(value: Any) -> str:
@@ -182,149 +50,275 @@ def number_text(value: Any) -> str:
     return str(value)
 
 
+def severity_name(severity: str) -> str:
+    """The Chinese name of a severity, the code itself for an unknown one.
+
+    >>> severity_name("error"), severity_name("fatal")
+    ('错误', 'fatal')
+    """
+    return SEVERITY_NAMES.get(severity, severity)
+
+
 def _worst(severities: Iterable[str]) -> str:
     present = set(severities)
     return next((s for s in SEVERITIES if s in present), "")
 
 
+# -- what the templates show --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """How an element about some problems is marked: the worst severity (its colour), the
+    problems' rows (``data-problems``) and their messages; all empty for an unmarked element."""
+
+    severity: str = ""
+    problems: str = ""
+    titles: tuple[str, ...] = ()  # "code: message" per problem
+
+    @property
+    def classes(self) -> str:
+        """``hl sev-…`` for a marked element."""
+        return f"hl sev-{self.severity}" if self.problems else ""
+
+    @property
+    def title(self) -> str:
+        """The tooltip: one problem a line."""
+        return "\n".join(self.titles)
+
+
+@dataclass(frozen=True, slots=True)
+class CodeRow:
+    """One row of the summary's problems-by-code table: the count per severity, in order."""
+
+    code: str
+    counts: tuple[tuple[str, int], ...]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class Filters:
+    """The options of the filter bar's selects, as (value, text)."""
+
+    codes: tuple[tuple[str, str], ...]
+    severities: tuple[tuple[str, str], ...]
+    files: tuple[tuple[str, str], ...]
+    grades: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Omitted:
+    """The note on tables left out by ``--report-limit``."""
+
+    total: int
+    count: int
+    listed: str
+    more: int
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """A cell of the grid as shown; ``rc`` its ``row,col`` and ``title`` its tooltip."""
+
+    text: str
+    classes: str
+    problems: str
+    rowspan: int
+    colspan: int
+    page: int | None
+    line: int | None
+    rc: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class GridRow:
+    """A row of the grid; ``None`` where no cell covers a position."""
+
+    number: int
+    where: str
+    cells: tuple[GridCell | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    """A highlight over a problem cell on a page image, placed in percent of the image."""
+
+    mark: Mark
+    style: str
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One page image of a PDF table with its highlights."""
+
+    src: str  # a data: URI
+    width: int
+    height: int
+    page: int
+    boxes: tuple[Box, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LineField:
+    """A tab-separated field of a source line, marked when a problem is about its cell."""
+
+    text: str
+    mark: Mark
+
+
+@dataclass(frozen=True, slots=True)
+class SourceLine:
+    """A numbered source line; ``mark`` for a problem about its whole row."""
+
+    number: int
+    mark: Mark
+    fields: tuple[LineField, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PdfPane:
+    """The page images of the table's region."""
+
+    template: ClassVar[str] = "panes/pdf.html.j2"
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LinesPane:
+    """The source lines of a text input the table was read from."""
+
+    template: ClassVar[str] = "panes/lines.html.j2"
+    lines: tuple[SourceLine, ...]
+
+
+SourcePane = PdfPane | LinesPane
+
+
+@dataclass(frozen=True, slots=True)
+class NumberPair:
+    """A total as printed in the table and as recomputed; ``differs`` when both are there and
+    disagree."""
+
+    label: str
+    printed: str
+    recomputed: str
+    unit: str
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.printed and self.recomputed and self.printed != self.recomputed)
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemItem:
+    """A problem as listed on a card or among the file problems."""
+
+    index: int
+    code: str
+    severity: str
+    source_file: str
+    where: str
+    message: str
+    expected: str
+    found: str
+    kind: str
+    rule: str
+    cell: str | None  # "row,col" (col empty for a whole row), None for the whole table
+
+
+@dataclass(frozen=True, slots=True)
+class CardView:
+    """One table's card."""
+
+    number: int
+    table_id: str
+    kind: str
+    worst: str
+    file: str
+    grade: str
+    codes: str
+    severities: str
+    facts: tuple[str, ...]
+    numbers: tuple[NumberPair, ...]
+    indicators: str
+    note: str
+    grid: tuple[GridRow, ...] | None
+    pane: SourcePane
+    problems: tuple[ProblemItem, ...]
+
+
 # -- summary ------------------------------------------------------------------------------------
 
 
-def summary_to_html(summary: Summary) -> str:
-    severities = "，".join(
-        f"{SEVERITY_NAMES[s]} <b id='n-{s}'>{summary.by_severity.get(s, 0)}</b>" for s in SEVERITIES
-    )
-    stats = (
-        "<div class='box stats'><div class='row'>"
-        f"<div class='stat'><b id='n-files'>{summary.files}</b><span>文件</span></div>"
-        f"<div class='stat'><b id='n-failed'>{len(summary.failed)}</b><span>失败</span></div>"
-        f"<div class='stat'><b id='n-pages'>{summary.pages}</b><span>PDF页</span></div>"
-        f"<div class='stat'><b id='n-tables'>{summary.tables}</b><span>表格</span></div>"
-        f"<div class='stat'><b id='n-indicators'>{summary.indicators}</b><span>指标</span></div>"
-        f"<div class='stat'><b id='n-problems'>{summary.problems}</b><span>问题</span></div>"
-        f"</div><div class='sevs'>问题按严重程度：{severities}</div></div>"
-    )
-    return stats + _codes_html(summary) + _grades_html(summary) + _failed_html(summary)
-
-
-def _codes_html(summary: Summary) -> str:
-    codes = sorted({code for code, _ in summary.by_code})
-    if not codes:
-        return "<div class='box'><h3>问题</h3><p class='empty'>没有问题</p></div>"
-    head = "".join(f"<th>{SEVERITY_NAMES[s]}</th>" for s in SEVERITIES)
+def summary_to_code_rows(summary: Summary) -> tuple[CodeRow, ...]:
+    """Problem counts per code and severity, the most frequent code first."""
     rows = []
-    for code in sorted(
-        codes, key=lambda c: (-sum(summary.by_code.get((c, s), 0) for s in SEVERITIES), c)
-    ):
-        counts = [summary.by_code.get((code, s), 0) for s in SEVERITIES]
-        cells = "".join(
-            f"<td><a data-filter-code='{esc(code)}' data-filter-sev='{s}'>{n}</a></td>"
-            if n
-            else "<td></td>"
-            for s, n in zip(SEVERITIES, counts, strict=True)
-        )
-        rows.append(
-            f"<tr data-code='{esc(code)}'><td><a data-filter-code='{esc(code)}'>"
-            f"<code>{esc(code)}</code></a></td>{cells}<td>{sum(counts)}</td></tr>"
-        )
-    return (
-        "<div class='box'><h3>问题（按代码与严重程度）</h3><table class='counts' id='by-code'>"
-        f"<tr><th>代码</th>{head}<th>合计</th></tr>{''.join(rows)}</table></div>"
+    for code in {code for code, _ in summary.by_code}:
+        counts = tuple((s, summary.by_code.get((code, s), 0)) for s in SEVERITIES)
+        rows.append(CodeRow(code, counts, sum(n for _, n in counts)))
+    return tuple(sorted(rows, key=lambda r: (-r.total, r.code)))
+
+
+def report_to_filters(report: Report) -> Filters:
+    codes = sorted({code for code, _ in report.summary.by_code})
+    grades = [g for g in (*GRADES, NO_GRADE) if g in report.summary.by_grade]
+    return Filters(
+        codes=tuple((c, c) for c in codes),
+        severities=tuple((s, SEVERITY_NAMES[s]) for s in SEVERITIES),
+        files=tuple((f, f) for f in report.files),
+        grades=tuple((g, g) for g in grades),
     )
 
 
-def _grades_html(summary: Summary) -> str:
-    rows = "".join(
-        f"<tr><td>{esc(g)}</td><td id='grade-{esc(g)}'>{n}</td></tr>"
-        for g, n in summary.by_grade.items()
-    )
-    return (
-        "<div class='box'><h3>表格等级（重算总分）</h3><table class='counts' id='by-grade'>"
-        f"<tr><th>等级</th><th>表数</th></tr>{rows}</table></div>"
-    )
-
-
-def _failed_html(summary: Summary) -> str:
-    if not summary.failed:
-        return "<div class='box failed'><h3>未能读取的文件</h3><p class='empty'>无</p></div>"
-    items = "".join(
-        f"<li><a data-filter-file='{esc(f.name)}'><b>{esc(f.name)}</b></a>"
-        f"<small>{esc(f.messages[0] if f.messages else '')}</small></li>"
-        for f in summary.failed
-    )
-    return (
-        f"<div class='box failed'><h3>未能读取的文件（{len(summary.failed)}）</h3>"
-        f"<ul id='failed-files'>{items}</ul></div>"
+def report_to_omitted(report: Report) -> Omitted | None:
+    if not report.omitted:
+        return None
+    listed = report.omitted[:_OMITTED_LISTED]
+    return Omitted(
+        total=len(report.cards) + len(report.omitted),
+        count=len(report.omitted),
+        listed="、".join(listed),
+        more=len(report.omitted) - len(listed),
     )
 
 
-def file_problems_to_html(problems: Sequence[ProblemRow]) -> str:
-    if not problems:
-        return ""
-    items = "".join(
-        f"<li class='fileproblem' data-problem='{p.index}' data-code='{esc(p.code)}' "
-        f"data-sev='{esc(p.severity)}' data-file='{esc(p.source_file)}'>"
-        f"<span class='badge sev-{esc(p.severity)}'>{SEVERITY_NAMES.get(p.severity, p.severity)}"
-        f"</span> <code>{esc(p.code)}</code> <b>{esc(p.source_file)}</b>"
-        f"{_place(p)} <span class='msg'>{esc(p.message)}</span></li>"
-        for p in problems
-    )
-    return (
-        f"<details class='fileproblems box' open><summary>文件级问题（不属于任何表，"
-        f"{len(problems)} 条）</summary><ul>{items}</ul></details>"
-    )
-
-
-def _place(problem: ProblemRow) -> str:
+def _place(problem: ProblemRow) -> list[str]:
     parts = []
     if problem.page is not None:
         parts.append(f"第{problem.page}页")
     if problem.line is not None:
         parts.append(f"第{problem.line}行")
-    return f" <span class='where'>{'·'.join(parts)}</span>" if parts else ""
+    return parts
 
 
-# -- filters ------------------------------------------------------------------------------------
-
-
-def filters_to_html(report: Report) -> str:
-    codes = sorted({code for code, _ in report.summary.by_code})
-    grades = [g for g in (*GRADES, NO_GRADE) if g in report.summary.by_grade]
-
-    def select(name: str, label: str, options: Iterable[tuple[str, str]]) -> str:
-        opts = "".join(f"<option value='{esc(v)}'>{esc(t)}</option>" for v, t in options)
-        return (
-            f"<label>{label} <select id='f-{name}'><option value=''>全部</option>{opts}"
-            "</select></label>"
-        )
-
-    return (
-        "<nav id='filters'>"
-        + select("code", "问题代码", ((c, c) for c in codes))
-        + select("sev", "严重程度", ((s, SEVERITY_NAMES[s]) for s in SEVERITIES))
-        + select("file", "文件", ((f, f) for f in report.files))
-        + select("grade", "等级", ((g, g) for g in grades))
-        + "<label>搜索 <input id='f-q' type='search' placeholder='表号、项目名称、指标、问题…'>"
-        "</label>"
-        + f"<span>显示 <b id='shown'>{len(report.cards)}</b> / {len(report.cards)} 张表</span>"
-        "</nav>"
-    )
-
-
-def omitted_to_html(report: Report) -> str:
-    if not report.omitted:
-        return ""
-    total = len(report.cards) + len(report.omitted)
-    listed = report.omitted[:_OMITTED_LISTED]
-    more = (
-        f"……另有 {len(report.omitted) - len(listed)} 张"
-        if len(report.omitted) > len(listed)
-        else ""
-    )
-    return (
-        f"<div class='note' id='omitted'>共 {total} 张表，按 --report-limit {report.limit} "
-        f"只显示前 {len(report.cards)} 张（有问题的表优先），未显示 {len(report.omitted)} 张。"
-        f"<details><summary>未显示的表</summary>{esc('、'.join(listed))}{more}</details></div>"
+def problem_to_item(problem: ProblemRow, card: TableCard | None = None) -> ProblemItem:
+    """A problem as listed: on its table's card (with the cell and rule), or file-level."""
+    where = _place(problem)
+    cell = None
+    rule = ""
+    if card is not None:
+        ref = card.cells.get(problem.index)
+        if ref is not None:
+            where.append(f"r{ref.row}" + (f" c{ref.col}" if ref.col is not None else " 整行"))
+            cell = f"{ref.row},{'' if ref.col is None else ref.col}"
+        else:
+            where.append("整张表")
+        if problem.field:
+            where.append(problem.field)
+        rule = card.rules.get(problem.index, "")
+    return ProblemItem(
+        index=problem.index,
+        code=problem.code,
+        severity=problem.severity,
+        source_file=problem.source_file,
+        where=" · ".join(where) if card is not None else "·".join(where),  # file-level: 第3页·第5行
+        message=problem.message,
+        expected=problem.expected,
+        found=problem.found,
+        kind=problem.kind,
+        rule=rule,
+        cell=cell,
     )
 
 
@@ -347,16 +341,19 @@ def _marks_of(
     return [*marks.get((row, col), []), *marks.get((row, None), [])]
 
 
-def _hl_attrs(problems: Sequence[ProblemRow]) -> tuple[str, str]:
-    """(class names, data attribute) for a highlighted element."""
+def problems_to_mark(problems: Sequence[ProblemRow]) -> Mark:
+    """The mark of an element about ``problems``: the worst severity decides the colour."""
     if not problems:
-        return "", ""
-    ids = " ".join(str(p.index) for p in problems)
-    return f"hl sev-{_worst(p.severity for p in problems)}", f" data-problems='{ids}'"
+        return Mark()
+    return Mark(
+        severity=_worst(p.severity for p in problems),
+        problems=" ".join(str(p.index) for p in problems),
+        titles=tuple(f"{p.code}: {p.message}" for p in problems),
+    )
 
 
-def grid_to_html(grid: Grid, card: TableCard) -> str:
-    """The grid as an HTML table, merged cells as row/col spans, problem cells highlighted."""
+def grid_to_rows(grid: Grid, card: TableCard) -> tuple[GridRow, ...]:
+    """The grid row by row: merged cells once at their anchor, ``None`` where no cell is."""
     marks = _cell_marks(card)
     anchors = {(c.row, c.col): c for c in grid.cells}
     covered = {
@@ -369,17 +366,15 @@ def grid_to_html(grid: Grid, card: TableCard) -> str:
     rows = []
     for r in range(grid.n_rows):
         first = next((c for c in grid.cells if c.row == r), None)
-        where = _row_label(first)
-        tds = [f"<th title='{esc(where)}'>{r}</th>"]
+        cells: list[GridCell | None] = []
         for c in range(grid.n_cols):
             cell = anchors.get((r, c))
-            if cell is None:
-                if (r, c) not in covered:
-                    tds.append("<td class='nocell' title='无单元格'></td>")
-                continue
-            tds.append(_td(cell, card, _marks_of(marks, r, c)))
-        rows.append(f"<tr>{''.join(tds)}</tr>")
-    return f"<table class='grid'>{''.join(rows)}</table>"
+            if cell is not None:
+                cells.append(_grid_cell(cell, card, _marks_of(marks, r, c)))
+            elif (r, c) not in covered:
+                cells.append(None)
+        rows.append(GridRow(r, _row_label(first), tuple(cells)))
+    return tuple(rows)
 
 
 def _row_label(cell: Cell | None) -> str:
@@ -390,36 +385,31 @@ def _row_label(cell: Cell | None) -> str:
     return f"第{cell.source.page}页" if cell.source.page is not None else ""
 
 
-def _td(cell: Cell, card: TableCard, problems: Sequence[ProblemRow]) -> str:
-    classes, data = _hl_attrs(problems)
-    if cell.rowspan > 1 or cell.colspan > 1:
-        classes = f"{classes} merged".strip()
-    spans = (f" rowspan='{cell.rowspan}'" if cell.rowspan > 1 else "") + (
-        f" colspan='{cell.colspan}'" if cell.colspan > 1 else ""
-    )
+def _grid_cell(cell: Cell, card: TableCard, problems: Sequence[ProblemRow]) -> GridCell:
+    mark = problems_to_mark(problems)
+    merged = cell.rowspan > 1 or cell.colspan > 1
     field = card.fields.get((cell.row, cell.col), "")
-    title = f"r{cell.row} c{cell.col}" + (
-        f" {cell.rowspan}×{cell.colspan}" if cell.rowspan > 1 or cell.colspan > 1 else ""
-    )
+    title = f"r{cell.row} c{cell.col}" + (f" {cell.rowspan}×{cell.colspan}" if merged else "")
     title += f" · 字段 {field}" if field else ""
-    title += "".join(f"\n{p.code}: {p.message}" for p in problems)
-    cls = f" class='{classes}'" if classes else ""
-    src = "".join(
-        f" data-{name}='{value}'"
-        for name, value in (("page", cell.source.page), ("line", cell.source.line))
-        if value is not None
-    )
-    return (
-        f"<td{cls}{spans}{data}{src} data-rc='{cell.row},{cell.col}' title='{esc(title)}'>"
-        f"{esc(cell.text)}</td>"
+    title += "".join(f"\n{t}" for t in mark.titles)
+    return GridCell(
+        text=cell.text,
+        classes=f"{mark.classes} merged".strip() if merged else mark.classes,
+        problems=mark.problems,
+        rowspan=cell.rowspan,
+        colspan=cell.colspan,
+        page=cell.source.page,
+        line=cell.source.line,
+        rc=f"{cell.row},{cell.col}",
+        title=title,
     )
 
 
-def crops_to_html(card: TableCard) -> str:
+def card_to_pdf_pane(card: TableCard) -> PdfPane:
     """The page images with a box over every problem cell."""
     grid = card.grid
     if grid is None:
-        return ""
+        return PdfPane(())
     marks = _cell_marks(card)
     anchors = {(c.row, c.col): c for c in grid.cells}
     figures = []
@@ -435,86 +425,67 @@ def crops_to_html(card: TableCard) -> str:
                 if c.source.page == crop.region.page and c.source.bbox is not None
             )
             if box is not None:
-                boxes.append(_box_html(crop, box, problems))
+                boxes.append(Box(problems_to_mark(problems), _box_style(crop, box)))
         figures.append(
-            f"<figure><div class='shot'><img src='{crop.data_uri()}' width='{crop.width}' "
-            f"height='{crop.height}' alt='第{crop.region.page}页表格区域'>{''.join(boxes)}</div>"
-            f"<figcaption>第{crop.region.page}页</figcaption></figure>"
+            Figure(crop.data_uri(), crop.width, crop.height, crop.region.page, tuple(boxes))
         )
-    return "".join(figures)
+    return PdfPane(tuple(figures))
 
 
-def _box_html(
-    crop: Crop, box: tuple[float, float, float, float], problems: Sequence[ProblemRow]
-) -> str:
+def _box_style(crop: Crop, box: tuple[float, float, float, float]) -> str:
+    """CSS placing ``box`` (PDF points) over the crop's image, in percent."""
     x0, top, x1, bottom = crop.region.bbox
     width, height = max(x1 - x0, 1e-6), max(bottom - top, 1e-6)
 
     def pct(value: float) -> str:
         return f"{max(0.0, min(100.0, value * 100)):.2f}%"
 
-    classes, data = _hl_attrs(problems)
-    style = (
+    return (
         f"left:{pct((box[0] - x0) / width)};top:{pct((box[1] - top) / height)};"
         f"width:{pct((box[2] - box[0]) / width)};height:{pct((box[3] - box[1]) / height)}"
     )
-    title = "\n".join(f"{p.code}: {p.message}" for p in problems)
-    return (
-        f"<div class='box-hl {classes.replace('hl ', '')}'{data} style='{style}' "
-        f"title='{esc(title)}'></div>"
-    )
 
 
-def lines_to_html(card: TableCard) -> str:
-    """The source lines of a text input, tab-separated fields shown, problem fields marked."""
+def card_to_lines_pane(card: TableCard) -> LinesPane:
+    """The source lines of a text input, tab-separated fields apart, problem fields marked."""
     grid = card.grid
     if grid is None or not card.lines:
-        return ""
+        return LinesPane(())
     row_of_line = {c.source.line: c.row for c in grid.cells if c.source.line is not None}
     marks = _cell_marks(card)
-    out = []
+    lines = []
     for number, text in card.lines:
         row = row_of_line.get(number)
         whole = marks.get((row, None), []) if row is not None else []
-        line_classes, line_data = _hl_attrs(whole)
-        fields = []
-        for col, part in enumerate(text.split("\t")):
-            problems = marks.get((row, col), []) if row is not None else []
-            classes, data = _hl_attrs(problems)
-            fields.append(
-                f"<mark class='{classes}'{data}>{esc(part)}</mark>" if problems else esc(part)
-            )
-        body = "<span class='tab'>→</span>".join(fields)
-        out.append(
-            f"<div class='line {line_classes}'{line_data} data-line='{number}'>"
-            f"<span class='ln'>{number}</span>{body}</div>"
+        fields = tuple(
+            LineField(part, problems_to_mark(marks.get((row, col), []) if row is not None else []))
+            for col, part in enumerate(text.split("\t"))
         )
-    return f"<div class='lines'>{''.join(out)}</div>"
+        lines.append(SourceLine(number, problems_to_mark(whole), fields))
+    return LinesPane(tuple(lines))
 
 
-def _nums_html(record: Mapping[str, Any]) -> str:
-    def pair(label: str, printed: str, recomputed: str, unit: str = "") -> str:
-        a, b = number_text(record.get(printed)), number_text(record.get(recomputed))
-        if not a and not b:
-            return ""
-        diff = " class='diff'" if a and b and a != b else ""
-        return (
-            f"<span{diff}>{label} 表中 <b>{a or '—'}</b>{unit} / "
-            f"重算 <b>{b or '—'}</b>{unit}</span>"
-        )
-
-    parts = [
-        pair("执行率", "execution_rate_reported", "execution_rate", "%"),
-        pair("执行得分", "execution_score_reported", "execution_score"),
-        pair("分值合计", "weight_total_reported", "weight_total"),
-        pair("总分", "score_total_reported", "score_total"),
-        f"<span>等级 <b>{esc(record.get('grade') or NO_GRADE)}</b></span>",
-        f"<span>指标 <b>{number_text(record.get('indicator_count'))}</b> 项</span>",
-    ]
-    return f"<div class='nums'>{''.join(p for p in parts if p)}</div>"
+#: The source pane of each kind of input (``TableCard.kind``); other kinds show their lines.
+SOURCE_PANES: Mapping[str, Callable[[TableCard], SourcePane]] = {"pdf": card_to_pdf_pane}
 
 
-def _facts_html(record: Mapping[str, Any]) -> str:
+def record_to_numbers(record: Mapping[str, Any]) -> tuple[NumberPair, ...]:
+    """The totals printed in the table beside jixiao's recomputation, those present."""
+    pairs = (
+        ("执行率", "execution_rate_reported", "execution_rate", "%"),
+        ("执行得分", "execution_score_reported", "execution_score", ""),
+        ("分值合计", "weight_total_reported", "weight_total", ""),
+        ("总分", "score_total_reported", "score_total", ""),
+    )
+    numbers = (
+        NumberPair(label, number_text(record.get(a)), number_text(record.get(b)), unit)
+        for label, a, b, unit in pairs
+    )
+    return tuple(n for n in numbers if n.printed or n.recomputed)
+
+
+def record_to_facts(record: Mapping[str, Any]) -> tuple[str, ...]:
+    """The table's project, department, year, reader … and where it is in its file."""
     facts = []
     for label, key in (
         ("项目名称", "project_name"),
@@ -525,99 +496,79 @@ def _facts_html(record: Mapping[str, Any]) -> str:
         ("政策", "policy"),
     ):
         if record.get(key) not in (None, ""):
-            facts.append(f"{label}：{esc(record.get(key))}")
+            facts.append(f"{label}：{record.get(key)}")
     if record.get("page_start") is not None:
         start, end = record.get("page_start"), record.get("page_end") or record.get("page_start")
         facts.append(f"第{start}页" if start == end else f"第{start}–{end}页")
     if record.get("line_start") is not None:
         facts.append(f"自第{record.get('line_start')}行")
-    return f"<div class='facts'>{' · '.join(facts)}</div>"
+    return tuple(facts)
 
 
-def problem_to_html(problem: ProblemRow, card: TableCard) -> str:
-    ref: CellRef | None = card.cells.get(problem.index)
-    where = []
-    if problem.page is not None:
-        where.append(f"第{problem.page}页")
-    if problem.line is not None:
-        where.append(f"第{problem.line}行")
-    if ref is not None:
-        where.append(f"r{ref.row}" + (f" c{ref.col}" if ref.col is not None else " 整行"))
-    else:
-        where.append("整张表")
-    if problem.field:
-        where.append(problem.field)
-    values = []
-    if problem.expected:
-        values.append(f"应为 <b>{esc(problem.expected)}</b>")
-    if problem.found:
-        values.append(f"表中为 <b>{esc(problem.found)}</b>")
-    if problem.kind:
-        values.append(f"类型 {esc(problem.kind)}")
-    rule = card.rules.get(problem.index, "")
-    if rule:
-        values.append(f"规则 {esc(rule)}")
-    vals = f"<div class='vals'>{' · '.join(values)}</div>" if values else ""
-    ref_attr = f" data-cell='{ref.row},{'' if ref.col is None else ref.col}'" if ref else ""
-    return (
-        f"<li class='problem sev-{esc(problem.severity)}' data-problem='{problem.index}' "
-        f"data-code='{esc(problem.code)}' data-sev='{esc(problem.severity)}'{ref_attr}>"
-        f"<span class='badge sev-{esc(problem.severity)}'>"
-        f"{SEVERITY_NAMES.get(problem.severity, esc(problem.severity))}</span> "
-        f"<code>{esc(problem.code)}</code> <span class='where'>{esc(' · '.join(where))}</span>"
-        f"<div class='msg'>{esc(problem.message)}</div>{vals}</li>"
-    )
-
-
-def card_to_html(card: TableCard, number: int) -> str:
+def card_to_view(card: TableCard, number: int) -> CardView:
+    """Everything one card shows, ready for ``card.html.j2``."""
     record = card.record
-    worst = card.worst
-    codes = " ".join(sorted({p.code for p in card.problems}))
-    sevs = " ".join(s for s in SEVERITIES if any(p.severity == s for p in card.problems))
-    badge = (
-        f"<span class='badge sev-{worst}'>{SEVERITY_NAMES[worst]} {len(card.problems)}</span> "
-        if worst
-        else "<span class='badge'>无问题</span> "
-    )
-    grid_html = f"<div class='scroll'>{grid_to_html(card.grid, card)}</div>" if card.grid else ""
-    if card.kind == "pdf":
-        source_title, source_html = "PDF 原页（同一区域）", crops_to_html(card)
-    else:
-        source_title, source_html = "源文件（各行，→ 为制表符）", lines_to_html(card)
-    note = f"<p class='note'>{esc(card.note)}</p>" if card.note else ""
-    problems = "".join(problem_to_html(p, card) for p in card.problems)
-    problems_html = f"<ol class='problems'>{problems}</ol>" if problems else ""
-    return (
-        f"<section class='card sev-{worst or 'none'}' id='t{number}' "
-        f"data-table='{esc(card.table_id)}' data-file='{esc(record.get('source_file'))}' "
-        f"data-grade='{esc(record.get('grade') or NO_GRADE)}' data-codes='{esc(codes)}' "
-        f"data-sevs='{sevs}'>"
-        f"<h2>{badge}{esc(card.table_id)}</h2>{_facts_html(record)}{_nums_html(record)}{note}"
-        f"<div class='pair {esc(card.kind)}'><div class='pane'>"
-        "<h3>jixiao 读到的表格（合并单元格按合并显示）</h3>"
-        f"{grid_html}</div><div class='pane'><h3>{source_title}</h3>{source_html}</div></div>"
-        f"{problems_html}</section>"
+    source_file = record.get("source_file")
+    return CardView(
+        number=number,
+        table_id=card.table_id,
+        kind=card.kind,
+        worst=card.worst,
+        file="" if source_file is None else str(source_file),
+        grade=str(record.get("grade") or NO_GRADE),
+        codes=" ".join(sorted({p.code for p in card.problems})),
+        severities=" ".join(s for s in SEVERITIES if any(p.severity == s for p in card.problems)),
+        facts=record_to_facts(record),
+        numbers=record_to_numbers(record),
+        indicators=number_text(record.get("indicator_count")),
+        note=card.note,
+        grid=grid_to_rows(card.grid, card) if card.grid is not None else None,
+        pane=SOURCE_PANES.get(card.kind, card_to_lines_pane)(card),
+        problems=tuple(problem_to_item(p, card) for p in card.problems),
     )
 
 
 # -- page ---------------------------------------------------------------------------------------
 
 
+@functools.cache
+def environment() -> jinja2.Environment:
+    """The templates' environment, made once: autoescaping on for every template, an unknown
+    name in a template an error."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("jixiao.report", "templates"),
+        autoescape=True,  # every template writes HTML (the .j2 suffix hides that from select_…)
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["severity_name"] = severity_name
+    env.globals["SEVERITIES"] = SEVERITIES
+    return env
+
+
+@functools.cache
+def static_text(name: str) -> str:
+    """One of our own files in ``static/`` to inline in the page (not input data)."""
+    text = (resources.files("jixiao.report") / "static" / name).read_text(encoding="utf-8")
+    if "</" in text:  # would end the <style>/<script> element early
+        raise ValueError(f"static/{name} must not contain '</'")
+    return text
+
+
 def report_to_html(report: Report) -> str:
     """The whole page."""
-    cards = "".join(card_to_html(card, n) for n, card in enumerate(report.cards, start=1))
-    return (
-        "<!DOCTYPE html>\n<html lang='zh-CN'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width,initial-scale=1'>"
-        "<title>jixiao 绩效自评表抽查报告</title>"
-        f"<style>{CSS}</style></head><body>"
-        "<header class='top'><h1>jixiao 绩效自评表抽查报告</h1>"
-        f"<p class='meta'>生成于 {esc(report.generated)} · jixiao {esc(__version__)} · "
-        "左侧为 jixiao 读到的表格，右侧为原文件同一区域；有问题的单元格在两侧同时标出，"
-        "点击问题可定位。</p></header>"
-        f"<section id='summary'>{summary_to_html(report.summary)}</section>"
-        f"{file_problems_to_html(report.file_problems)}"
-        f"{filters_to_html(report)}{omitted_to_html(report)}"
-        f"<main id='cards'>{cards}</main>"
-        f"<script>{SCRIPT}</script></body></html>\n"
+    page = environment().get_template(_PAGE_TEMPLATE)
+    return page.render(
+        report=report,
+        summary=report.summary,
+        code_rows=summary_to_code_rows(report.summary),
+        file_problems=tuple(problem_to_item(p) for p in report.file_problems),
+        filters=report_to_filters(report),
+        omitted=report_to_omitted(report),
+        cards=tuple(card_to_view(card, n) for n, card in enumerate(report.cards, start=1)),
+        version=__version__,
+        css=static_text("report.css"),
+        script=static_text("report.js"),
     )
