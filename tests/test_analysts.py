@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+import regex
 from click.testing import CliRunner
 
 from jixiao.cli.main import main
@@ -122,3 +123,41 @@ def test_department_sheet_in_the_workbook(zh_out: Path) -> None:
     assert rows[0][:5] == ("主管部门", "自评表数", "完整读取", "未完整读取", "未能复核评分")
     tables = pd.read_csv(zh_out / "tables.csv", encoding="utf-8-sig")
     assert sum(row[1] for row in rows[1:]) == len(tables)
+
+
+# -- the report -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def report_html(en_out: Path) -> str:
+    return (en_out / "report.html").read_text(encoding="utf-8")
+
+
+def _cards(html: str) -> dict[str, str]:
+    """table_id → the card's markup."""
+    starts = [m.start() for m in regex.finditer(r"<section class='card", html)]
+    cards = [html[a:b] for a, b in zip(starts, [*starts[1:], len(html)], strict=True)]
+    return {regex.search(r"data-table='([^']*)'", c).group(1): c for c in cards}  # type: ignore[union-attr]
+
+
+def test_a_partial_table_says_so_instead_of_red_numbers(en_out: Path, report_html: str) -> None:
+    tables = pd.read_parquet(en_out / "tables.parquet")
+    partial = tables.loc[tables["read_status"] == "partial", "table_id"].tolist()
+    assert partial
+    cards = _cards(report_html)
+    for table_id in partial:
+        assert "未完整读取" in cards[table_id]
+        assert "class='diff'" not in cards[table_id]
+    complete = tables.loc[tables["read_status"] == "complete", "table_id"].tolist()
+    assert all("badge read-" not in cards[t] for t in complete)
+    assert any("class='diff'" in cards[t] for t in complete)  # a complete table still shows them
+
+
+def test_the_report_counts_tables_seen_and_lists_departments(
+    en_out: Path, report_html: str
+) -> None:
+    tables = pd.read_parquet(en_out / "tables.parquet")
+    assert f"id='n-seen'>{len(tables)}<" in report_html
+    section = report_html[report_html.index("id='by-department'") :]
+    section = section[: section.index("</table>")]
+    assert "上海市人民政府办公厅</td><td>6</td>" in section
