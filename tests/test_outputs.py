@@ -266,3 +266,14 @@ def test_summary_and_manifest_count_tables_seen_and_read(runner: CliRunner, tmp_
     [row] = rows[rows["code"] == "table_not_read"].to_dict("records")
     assert (row["source_file"], row["line"]) == ("lost.txt", 1)
     assert row["found"] == "某项目支出绩效自评表"
+
+
+def test_a_policy_file_without_a_section_names_the_missing_setting(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    policy = tmp_path / "mine.toml"
+    policy.write_text('name = "mine"\ndescription = "x"\n', encoding="utf-8")
+    result = runner.invoke(main, ["run", str(SEED), "-o", str(tmp_path / "o"), "-p", str(policy)])
+    assert result.exit_code == 2
+    assert "the setting 'execution' is missing" in result.output
+    assert "KeyError" not in result.output
