@@ -100,9 +100,13 @@ BY_KIND = None
 
 @dataclass(frozen=True, slots=True)
 class ProblemCode:
-    """One problem code: ``severity`` (``BY_KIND``: the problem's kind decides, and every
-    problem of the code carries one; ``kinds`` lists those it usually carries), what it means
-    (``meaning`` in English, ``description`` in Chinese) and what to do (``hint``)."""
+    """One problem code: what it means (``meaning`` in English, ``description`` in Chinese),
+    what to do (``hint``) and how severe it is.
+
+    ``kinds``: the kinds of disagreement its problems carry (empty: none; such a problem has
+    no kind). ``severity``: fixed, or ``BY_KIND`` (the problem's kind decides: ``rule`` is an
+    error, ``rounding`` info …); a code with a fixed severity keeps it whatever its kind.
+    """
 
     code: str
     severity: Severity | None
@@ -112,22 +116,26 @@ class ProblemCode:
     kinds: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if (self.severity is BY_KIND) != bool(self.kinds):
-            raise ValueError(f"problem code {self.code!r}: a code with kinds has BY_KIND severity")
+        if self.severity is BY_KIND and not self.kinds:
+            raise ValueError(f"problem code {self.code!r}: a BY_KIND severity needs kinds")
         unknown = set(self.kinds) - set(KINDS)
         if unknown:
             raise ValueError(f"problem code {self.code!r}: unknown kinds {sorted(unknown)}")
 
+    def severity_of(self, kind: str) -> Severity:
+        """The severity of a problem of this code and kind."""
+        if self.severity is not BY_KIND:
+            return self.severity
+        return SEVERITY_OF_KIND[kind]
+
     @property
     def severity_text(self) -> str:
         """The severity as the README states it: ``error``, ``error (`rule`)``, ``by kind``."""
+        kinds = ", ".join(f"`{kind}`" for kind in self.kinds)
         if self.severity is not BY_KIND:
-            return str(self.severity)
+            return f"{self.severity} ({kinds})" if kinds else str(self.severity)
         severities = {SEVERITY_OF_KIND[kind] for kind in self.kinds}
-        if len(severities) == 1:
-            kinds = ", ".join(f"`{kind}`" for kind in self.kinds)
-            return f"{severities.pop()} ({kinds})"
-        return "by kind"
+        return f"{severities.pop()} ({kinds})" if len(severities) == 1 else "by kind"
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -506,14 +514,11 @@ def make_problem(
     <Severity.ERROR: 'error'>
     """
     spec = problem_code(code)
-    if spec.severity is BY_KIND:
-        if kind not in KINDS:
-            raise ValueError(f"problem code {code!r} needs a kind of {tuple(KINDS)}, got {kind!r}")
-        severity = SEVERITY_OF_KIND[kind]
-    else:
-        if kind:
-            raise ValueError(f"problem code {code!r} carries no kind, got {kind!r}")
-        severity = spec.severity
+    if spec.kinds and kind not in KINDS:
+        raise ValueError(f"problem code {code!r} needs a kind of {tuple(KINDS)}, got {kind!r}")
+    if not spec.kinds and kind:
+        raise ValueError(f"problem code {code!r} carries no kind, got {kind!r}")
+    severity = spec.severity_of(kind)
     return Problem(code, severity, message, source, field, expected, found, kind)
 
 
