@@ -1,13 +1,15 @@
 """Write a run's frames and its manifest.
 
 CSV files are UTF-8 with a BOM so that Excel opens the Chinese text correctly, and safe to
-open there: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-(which Excel and LibreOffice would run as a formula: CSV injection) is written with a ``'`` in
-front, as is a cell that begins with ``'`` itself, so removing one leading ``'`` from every
-text cell gives the value back (:func:`csv_cell`, :func:`uncsv_cell`). Parquet files keep
-the contract's dtypes and the values unchanged; the XLSX workbook (``results.xlsx``) has one
-sheet per frame (see :mod:`jixiao.export.xlsx`). Headers are the contract's English names,
-or the Chinese labels of :mod:`jixiao.export.labels_zh` with ``labels="zh"``.
+open there: a text cell that Excel or LibreOffice would run as a formula (CSV injection) — one
+that begins with ``=``, ``@``, a tab or a carriage return, or with ``+`` or ``-`` followed by
+anything but a number (``-`` alone and ``-5%`` are constants, ``-2+3`` is a formula) — is
+written with a ``'`` in front, as is a cell that begins with ``'`` itself, so removing one
+leading ``'`` from every text cell gives the value back (:func:`csv_cell`, :func:`uncsv_cell`).
+Parquet files keep the contract's dtypes and the values unchanged; the XLSX workbook
+(``results.xlsx``) has one sheet per frame (see :mod:`jixiao.export.xlsx`). Headers are the
+contract's English names, or the Chinese labels of :mod:`jixiao.export.labels_zh` with
+``labels="zh"``.
 
 :func:`write_chunks` writes frames that arrive in chunks (a batch run streams its per-file
 parts through it, :mod:`jixiao.batch.combine`), so memory holds one chunk, not the whole run.
@@ -26,6 +28,7 @@ from typing import IO, Protocol
 import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
+import regex
 
 from jixiao.core.errors import OutputError
 from jixiao.export.departments import DepartmentTally, department_labels
@@ -41,6 +44,9 @@ REPORT_NAME = "report.html"  # written by jixiao.report after the frames
 #: it text; a cell that begins with the quote is quoted too, so unquoting is exact.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_QUOTE = "'"
+# A cell that begins with + or - and is still a constant for a spreadsheet: the sign alone, or
+# a signed number (with a % or thousands separators): '-', '-5%', '+1,200.5'.
+_SIGNED_CONSTANT = regex.compile(r"^[+-](?:\d[\d,]*(?:\.\d+)?%?)?$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,10 +147,18 @@ def check_writable(out_dir: Path) -> None:
 def csv_cell(text: str) -> str:
     """A text cell as written to CSV: quoted with ``'`` when Excel would run it as a formula.
 
-    >>> csv_cell("=100%"), csv_cell("-5%"), csv_cell("100%"), csv_cell("'x")
-    ("'=100%", "'-5%", '100%', "''x")
+    >>> csv_cell("=100%"), csv_cell("-2+3"), csv_cell("@SUM(A1)"), csv_cell("'x")
+    ("'=100%", "'-2+3", "'@SUM(A1)", "''x")
+    >>> csv_cell("-"), csv_cell("-5%"), csv_cell("100%")
+    ('-', '-5%', '100%')
     """
-    return CSV_QUOTE + text if text.startswith((*FORMULA_STARTS, CSV_QUOTE)) else text
+    return CSV_QUOTE + text if _needs_quote(text) else text
+
+
+def _needs_quote(text: str) -> bool:
+    if text.startswith(("+", "-")):
+        return _SIGNED_CONSTANT.match(text) is None
+    return text.startswith((*FORMULA_STARTS, CSV_QUOTE))
 
 
 def uncsv_cell(text: str) -> str:
@@ -163,9 +177,12 @@ def _csv_safe(chunk: pd.DataFrame, text_columns: Sequence[str]) -> pd.DataFrame:
         values = chunk[column]
         starts = values.str[:1].isin([*FORMULA_STARTS, CSV_QUOTE]).fillna(False)
         if starts.any():
-            if safe is chunk:
-                safe = chunk.copy()
-            safe.loc[starts, column] = CSV_QUOTE + values[starts]
+            quote = values[starts].map(_needs_quote).astype(bool)
+            if quote.any():
+                if safe is chunk:
+                    safe = chunk.copy()
+                index = quote[quote].index
+                safe.loc[index, column] = CSV_QUOTE + values[index]
     return safe
 
 
