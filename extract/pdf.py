@@ -64,7 +64,7 @@ class PdfSettings:
     """
 
     reader: str = "auto"
-    max_continuation: int = 3
+    max_continuation: int = 8  # a narrow print of a long table runs over five pages
 
     def __post_init__(self) -> None:
         if self.reader not in READERS:

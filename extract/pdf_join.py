@@ -136,11 +136,18 @@ def _x_edges(parts: Iterable[TablePart]) -> list[float]:
 
 
 def columns_line_up(part: TablePart, chain: Sequence[TablePart], share: float = 0.8) -> bool:
-    """Most vertical rulings of ``part`` continue rulings of the table so far."""
+    """Most vertical rulings of ``part`` continue rulings of the table so far, or most rulings
+    of the table so far continue in ``part`` (a first page of merged header cells shows fewer
+    rulings than the indicator rows below it)."""
     known = _x_edges(chain)
     edges = _x_edges([part])
-    matched = sum(1 for x in edges if any(abs(x - k) <= EDGE_TOLERANCE for k in known))
-    return matched >= share * len(edges)
+    return _continued(edges, known) >= share * len(edges) or _continued(
+        known, edges
+    ) >= share * len(known)
+
+
+def _continued(edges: Sequence[float], others: Sequence[float]) -> int:
+    return sum(1 for x in edges if any(abs(x - k) <= EDGE_TOLERANCE for k in others))
 
 
 def parts_to_chains(parts: Sequence[TablePart]) -> list[list[TablePart]]:

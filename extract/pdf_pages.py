@@ -20,6 +20,7 @@ from jixiao.core.vocabulary import (
     PROJECT_NAME,
     TITLE_WORD,
     lines_to_titles,
+    to_simplified,
 )
 from jixiao.extract.pdf_text import is_unreadable
 
@@ -48,8 +49,9 @@ class PageScan:
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace (labels wrap anywhere)."""
-    return "".join(text.split())
+    """Text without any whitespace (labels wrap anywhere), in simplified characters: the form
+    labels are compared in (a table printed in traditional characters reads the same)."""
+    return to_simplified("".join(text.split()))
 
 
 def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:

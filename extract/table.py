@@ -47,10 +47,12 @@ class IndicatorRow:
     """One 三级指标 row. ``level1``/``level2`` are filled down from the rows above when their
     cells are blank or merged; ``inherited`` names the levels that were filled down.
 
-    The optional columns of other layout families: ``target_adjusted`` (调整指标值),
-    ``nature`` (指标性质: an operator such as ``≧``, or 定量/定性), ``unit`` (度量单位/计量单位),
-    ``coefficient`` (得分系数), ``share`` (权重占比), ``item_score`` (单项指标得分),
-    ``converted`` (折算得分), ``core`` (是否核心指标). ``block`` is the cell left of the 一级
+    ``weight`` is the indicator's printed points (分值 / 指标权重, only a column that holds
+    points) and ``score`` its own printed score (得分 / 指标得分 / 单项指标得分). The optional
+    columns of other layout families: ``target_adjusted`` (调整指标值), ``nature`` (指标性质 /
+    符号: an operator such as ``≧``, or 定量/定性), ``unit`` (度量单位 / 计量单位 /
+    单位(文字描述)), and the derived figures ``coefficient`` (得分系数), ``share`` (权重占比),
+    ``converted`` (折算得分), and ``core`` (是否核心指标). ``block`` is the cell left of the 一级
     column (年度绩效目标1(40分) in some layouts), filled down. ``placeholder`` marks template
     rows (``指标1:``, ``……``) and ``sub_row`` the ``其中…`` rows that carry no score.
     """
@@ -70,7 +72,6 @@ class IndicatorRow:
     unit: CellText | None = None
     coefficient: CellText | None = None
     share: CellText | None = None
-    item_score: CellText | None = None
     converted: CellText | None = None
     core: CellText | None = None
     block: CellText | None = None

@@ -3,7 +3,9 @@
 A text file may hold many tables, each under a heading such as ``# 财政项目支出绩效自评表`` and a
 year line ``(2024年度)``, or be a plain paste of one table from a spreadsheet with no heading.
 Each tab-separated line is a grid row and each field a cell; a merged cell shows as blank
-cells. A new table starts at a heading line or at a second ``项目名称`` row.
+cells. A new table starts at a heading line, at a second ``项目名称`` (部门名称) row, or at a
+second ``主管部门`` row (a 部门整体 table may start with it). Headings and labels are recognised
+in traditional characters too (``…績效自評表``); the text is kept as printed.
 """
 
 from __future__ import annotations
@@ -15,11 +17,11 @@ import regex
 
 from jixiao.core.errors import InputError
 from jixiao.core.model import Source
-from jixiao.core.vocabulary import PROJECT_NAME, label_key
+from jixiao.core.vocabulary import DEPARTMENT, PROJECT_NAME, TITLE_WORD, label_key, to_simplified
 from jixiao.extract.grid import Cell, Grid
 
-# A heading line: an optional Markdown '#', then a title that names a 自评表.
-_HEADING = regex.compile(r"^\s*\#*\s*(?P<title>\S.*自评表.*?)\s*$")
+# A heading line: an optional Markdown '#', then a title that names a 自评表 (TITLE_WORD).
+_HEADING = regex.compile(r"^\s*\#*\s*(?P<title>\S.*?)\s*$")
 # A year line: '(2024年度)', '（2024 年度）', '2024年度'.
 _YEAR_LINE = regex.compile(r"^\s*[(（]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]?\s*$")
 _MAX_HEADING_CHARS = 60
@@ -41,8 +43,18 @@ class _Block:
     pending: _Pending
     rows: list[tuple[int, list[str]]] = field(default_factory=list)
 
-    def has_project_name(self) -> bool:
-        return any(label_key(text) in PROJECT_NAME for _, fields in self.rows for text in fields)
+    def has_label(self, labels: frozenset[str]) -> bool:
+        return any(label_key(text) in labels for _, fields in self.rows for text in fields)
+
+    def is_started_again_by(self, fields: list[str]) -> bool:
+        """A row that starts another table: a 项目名称 (部门名称) or 主管部门 row when this
+        table already has one."""
+        keys = {label_key(f) for f in fields}
+        return any(keys & labels and self.has_label(labels) for labels in _STARTS)
+
+
+#: Labels of which a table has one row: a second one starts the next table.
+_STARTS = (PROJECT_NAME, DEPARTMENT)
 
 
 def bytes_to_text(data: bytes, *, file: str) -> str:
@@ -93,8 +105,7 @@ def text_to_grids(text: str, *, file: str) -> list[Grid]:
                 continue
         elif not any(f.strip() for f in fields):
             continue
-        starts_table = any(label_key(f) in PROJECT_NAME for f in fields)
-        if current is None or (starts_table and current.has_project_name()):
+        if current is None or current.is_started_again_by(fields):
             current = _Block(pending)
             blocks.append(current)
             pending = _Pending()
@@ -148,7 +159,7 @@ def text_to_records(text: str) -> list[tuple[int, list[str]]]:
 
 
 def _is_heading(line: str) -> bool:
-    return len(line) <= _MAX_HEADING_CHARS and _HEADING.match(line) is not None
+    return len(line) <= _MAX_HEADING_CHARS and TITLE_WORD in to_simplified(line)
 
 
 def _block_to_grid(block: _Block, file: str) -> Grid:

@@ -25,6 +25,7 @@ from typing import Final, Literal
 
 import regex
 
+from jixiao.core.vocabulary import to_simplified
 from jixiao.normalize.model import Op, Unit
 from jixiao.normalize.numbers import parse_chinese_number
 from jixiao.normalize.text import clean_text
@@ -38,9 +39,7 @@ from jixiao.normalize.vocab import (
     PREFIX_OPERATOR_WORDS,
     RANGE_JOINERS,
     RANK_LEADS,
-    SIMPLIFIED_CHARS,
     SUFFIX_OPERATOR_WORDS,
-    TRADITIONAL_CHARS,
     TRAILING_FILLERS,
     UNIT_NOTES_IGNORED,
 )
@@ -157,10 +156,9 @@ _WORD: Final = regex.compile(r"[\p{L}]")
 _UNKNOWN_UNIT: Final = regex.compile(r"[\p{Han}/、·]{1,6}")
 # A Latin letter touching a digit or a percent sign: OCR noise such as ``9O%`` or ``l00%``.
 _LETTER_NEXT_TO_DIGIT: Final = regex.compile(r"[A-Za-z]\d|\d[A-Za-z]|[A-Za-z]%")
-# Traditional -> simplified, and full-width parentheses -> ASCII, before the grammar reads.
-_TRADITIONAL: Final = str.maketrans(
-    {**dict(zip(TRADITIONAL_CHARS, SIMPLIFIED_CHARS, strict=True)), "（": "(", "）": ")"}
-)
+# Full-width parentheses -> ASCII before the grammar reads (traditional characters are
+# converted by OpenCC, :func:`jixiao.core.vocabulary.to_simplified`).
+_PARENTHESES: Final = str.maketrans({"（": "(", "）": ")"})
 
 #: Longer texts are sentences, not bounds: the grammar does not try them.
 _MAX_BOUND_LENGTH: Final = 60
@@ -180,7 +178,7 @@ def prepare(raw: str) -> str:
     >>> prepare("≥90（%）")
     '≥90(%)'
     """
-    return clean_text(raw).translate(_TRADITIONAL).replace(" ", "")
+    return to_simplified(clean_text(raw)).translate(_PARENTHESES).replace(" ", "")
 
 
 def to_number(text: str) -> Decimal | None:

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from jixiao.core.vocabulary import to_simplified
 from jixiao.normalize.model import Unit
 from jixiao.normalize.vocab import (
     COUNT_UNITS,
     SCALE_WORDS,
-    SIMPLIFIED_CHARS,
-    TRADITIONAL_CHARS,
     UNITS,
 )
-
-_TRADITIONAL = str.maketrans(TRADITIONAL_CHARS, SIMPLIFIED_CHARS)
 
 
 def _base(text: str) -> tuple[str, Decimal] | None:
@@ -78,7 +75,7 @@ def make_unit(text: str) -> Unit:
     >>> make_unit("个项目")
     Unit(text='个项目', base='个项目', scale=Decimal('1'))
     """
-    key = text.translate(_TRADITIONAL)
+    key = to_simplified(text)
     known = _resolve(key)
     if known is None:
         return Unit(text, key, Decimal(1))
@@ -91,4 +88,4 @@ def is_known_unit(text: str) -> bool:
     >>> is_known_unit("万人次"), is_known_unit("个工作日"), is_known_unit("完成")
     (True, True, False)
     """
-    return _resolve(text.translate(_TRADITIONAL)) is not None
+    return _resolve(to_simplified(text)) is not None

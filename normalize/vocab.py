@@ -1,8 +1,8 @@
 """Lookup tables of the normalizer: data only, no logic.
 
 Every word list the parsers use lives here, so a new spelling seen in a published table is a
-one-line change. Keys are written in simplified characters; :data:`TRADITIONAL_CHARS` and
-:data:`SIMPLIFIED_CHARS` map the traditional forms seen in tables onto them before lookup.
+one-line change. Keys are written in simplified characters; text in traditional characters is
+converted with OpenCC (:func:`jixiao.core.vocabulary.to_simplified`) before lookup.
 """
 
 from __future__ import annotations
@@ -283,24 +283,6 @@ CHINESE_POINT: Final[str] = "点"
 
 #: The percent prefix (``百分之九十`` = 90%).
 PERCENT_PREFIX: Final[str] = "百分之"
-
-# --- characters -----------------------------------------------------------------------------
-
-#: Traditional characters seen in tables and their simplified forms, position by position,
-#: applied before parsing (never to the analyst-facing text). Only characters whose
-#: simplification is unambiguous in this domain.
-TRADITIONAL_CHARS: Final[str] = (
-    "萬億達預標實現內於項個場種隻頭畝釐裏數顯質滿優較進時無過規錯誤訴費餘結調災戶組為"
-    "與準確執貳兩陸點額還專獲務區縣級總開發來對應處將條義號單臺輛備營運護設計劃績產經"
-    "濟會態環續響後並紀違損簡體報議樣驗證據們門問題鄉鎮廳盡檢査蓋員訓練參辦歲張間棟麵"
-    "傳稱導"
-)
-SIMPLIFIED_CHARS: Final[str] = (
-    "万亿达预标实现内于项个场种只头亩厘里数显质满优较进时无过规错误诉费余结调灾户组为"
-    "与准确执贰两陆点额还专获务区县级总开发来对应处将条义号单台辆备营运护设计划绩产经"
-    "济会态环续响后并纪违损简体报议样验证据们门问题乡镇厅尽检查盖员训练参办岁张间栋面"
-    "传称导"
-)
 
 # --- grammar words --------------------------------------------------------------------------
 

@@ -446,10 +446,8 @@ def check_family_arithmetic(
 ) -> None:
     """Arithmetic a layout prints: 指标得分 = 指标权重 × 得分系数 (部门整体), and
     折算得分 = 单项指标得分 × 权重占比 (河北); both in percent, rounded to 0.01."""
-    if weight is None or printed is None:
-        return
     name = _clean(row.level3)
-    if row.coefficient is not None:
+    if row.coefficient is not None and weight is not None and printed is not None:
         factor = checks.number(row.coefficient, "coefficient")
         _check_product(
             checks,
@@ -460,17 +458,19 @@ def check_family_arithmetic(
             factor,
             printed,
         )
-    if row.item_score is not None and row.converted is not None:
-        factor = checks.number(row.item_score, "item_score")
-        _check_product(
-            checks,
-            row,
-            "converted_score_mismatch",
-            f"指标“{name}”折算得分（单项得分×权重占比）",
-            weight,
-            factor,
-            printed,
-        )
+    if row.share is not None and row.converted is not None and printed is not None:
+        share = checks.number(row.share, "share")
+        converted = checks.number(row.converted, "converted")
+        if share is not None and converted is not None:
+            _check_product(
+                checks,
+                row,
+                "converted_score_mismatch",
+                f"指标“{name}”折算得分（单项得分×权重占比）",
+                printed,
+                share,
+                converted,
+            )
 
 
 def _check_product(

@@ -4,6 +4,8 @@ Layouts spread one indicator over different columns: the split-operator family p
 operator, the number and the unit in three columns; the 部门整体 family adds a 调整指标值 and a
 计量单位; 一级 labels may carry points (``产出指标(50分)``, a bare ``(30分)``), and core
 indicators a ``★``. :func:`row_to_texts` puts these back together and keeps every extra cell.
+The target is joined from its parts as printed (``≧`` + ``735`` + ``人次`` → ``≧735人次``); the
+actual stays as printed (a bare ``735`` takes the target's unit when it is normalized).
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ _EXTRA_FIELDS = {
     "unit": "度量单位",
     "coefficient": "得分系数",
     "share": "权重占比",
-    "item_score": "单项指标得分",
     "converted": "折算得分",
     "core": "是否核心指标",
 }
@@ -78,7 +79,7 @@ def row_to_texts(row: IndicatorRow) -> IndicatorTexts:
         level2=level2,
         level3=level3,
         target=parts_to_text(nature, target, unit),
-        actual=parts_to_text("", _clean(row.actual) or "", unit),
+        actual=_clean(row.actual) or "",
         note=_clean(row.note),
         group=group,
         group_points=points_of(group),

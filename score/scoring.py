@@ -200,7 +200,7 @@ def _indicator(
 ) -> dict[str, Any]:
     texts = row_to_texts(row)
     weight = _weight(checks, row)
-    printed = checks.number(_score_cell(row), "score_reported")
+    printed = checks.number(row.score, "score_reported")
     target = parse_target(texts.target, indicator=texts.level3, group=texts.level2)
     actual = parse_actual(texts.actual, target=target)
     comparison = compare(target, actual)
@@ -245,9 +245,11 @@ def _indicator(
         else None,
         "rule": result.rule,
         "extra": _json(texts.extra),
-        "_score_for_total": result.score if result.score is not None else printed,
-        "_weight": weight,
-        "_printed": printed,
+        "_score_for_total": _counted(
+            checks, row, result.score if result.score is not None else printed, recompute=True
+        ),
+        "_weight": _weight_for_total(checks, row, weight),
+        "_printed": _counted(checks, row, printed, recompute=False),
         "_group": (texts.group, texts.group_points),
         "_counts": not (row.placeholder or row.sub_row),
     }
@@ -258,18 +260,29 @@ def _has_target(row: IndicatorRow) -> bool:
 
 
 def _weight(checks: Checks, row: IndicatorRow) -> Decimal | None:
-    """分值 / 指标权重, or for the 河北 折算 layout the 权重占比 in points (30% → 30)."""
-    if row.weight is None and row.share is not None:
-        return checks.number(row.share, "weight")
+    """The indicator's printed points (分值 / 指标权重); derived figures are not weights."""
     return checks.number(row.weight, "weight")
 
 
-def _score_cell(row: IndicatorRow) -> CellText | None:
-    """The score that counts toward the total: 折算得分 where printed, else 得分."""
-    for cell in (row.converted, row.score, row.item_score):
-        if cell is not None:
-            return cell
-    return None
+def _counted(
+    checks: Checks, row: IndicatorRow, score: Decimal | None, *, recompute: bool
+) -> Decimal | None:
+    """The score that counts toward the total: the 折算得分 where a layout prints one (河北:
+    单项指标得分 × 权重占比, recomputed from ``score`` with ``recompute``), else ``score``."""
+    if row.converted is None:
+        return score
+    share = checks.number(row.share, "share") if row.share is not None else None
+    if recompute and score is not None and share is not None:
+        return round_to(score * share / 100, Decimal("0.01"), "half_up")
+    return checks.number(row.converted, "converted")
+
+
+def _weight_for_total(checks: Checks, row: IndicatorRow, weight: Decimal | None) -> Decimal | None:
+    """The points an indicator adds to the table's weight total: its weight, else its
+    权重占比 in points (30% → 30) where a layout prints the share instead."""
+    if weight is not None or row.share is None:
+        return weight
+    return checks.number(row.share, "share")
 
 
 def _json(values: dict[str, str]) -> str | None:

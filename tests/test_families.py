@@ -71,13 +71,24 @@ def test_split_operator_columns_make_one_target(frames: Frames) -> None:
 
 def test_department_whole_uses_the_adjusted_target_and_unit_column(frames: Frames) -> None:
     first = frames.indicators[frames.indicators["table_id"] == "department_whole.txt#1"].iloc[0]
-    assert (first["target_text"], first["actual_text"]) == ("≥22项", "23项")
+    assert (first["target_text"], first["actual_text"]) == ("≥22项", "23")
+    assert (first["actual_value"], first["actual_unit"]) == (23, "项")  # the unit, from 计量单位
 
 
-def test_hebei_weight_is_the_share_and_the_score_the_converted_one(frames: Frames) -> None:
+def test_department_whole_names_a_department_not_a_project(frames: Frames) -> None:
+    table = frames.tables.set_index("table_id").loc["department_whole.txt#1"]
+    assert pd.isna(table["project_name"])
+    assert table["department"] == "某市统计局"
+    assert json.loads(table["extra"]) == {"部门名称": "某市统计局"}
+
+
+def test_hebei_score_is_the_item_score_and_the_derived_figures_are_extra(frames: Frames) -> None:
     rows = frames.indicators[frames.indicators["table_id"] == "hebei_converted.txt#1"]
-    assert rows["weight"].tolist() == [30, 20, 10, 20, 10]
-    assert rows["score_reported"].tolist() == [30, 20, 9.47, 20, 10]
+    assert rows["weight"].isna().all()  # 权重占比 is a share, not points
+    assert rows["score_reported"].tolist() == [100, 100, 94.74, 100, 100]
+    assert json.loads(rows["extra"].tolist()[2]) == {"折算得分": "9.47", "权重占比": "10%"}
+    table = frames.tables.set_index("table_id").loc["hebei_converted.txt#1"]
+    assert table["score_total_printed_sum"] == 98.97  # execution + Σ 折算得分
 
 
 def test_standard_variants(frames: Frames) -> None:
@@ -233,11 +244,7 @@ FAMILY_CHECKS = [
         "hebei_converted.txt",
         "10%\t9.47",
         "10%\t9",
-        [
-            ("converted_score_mismatch", "9.47", "9"),
-            ("indicator_score_mismatch", "9.47", "9"),
-            ("total_sum_mismatch", "98.5", "98.97"),
-        ],
+        [("converted_score_mismatch", "9.47", "9"), ("total_sum_mismatch", "98.5", "98.97")],
     ),
     (
         "twenty-point-execution-score-wrong",

@@ -5,14 +5,21 @@ Data, plus the small functions that compare a cell's text with it (:func:`label_
 decides whether some cells are a 自评表 (:func:`is_self_evaluation`). Every stage reads its
 words from here: the PDF page finder and page joiner, the layout reader, the scorer.
 The field names on the right of the column maps are the ones the layout reader fills.
+
+The words are listed in simplified characters. Tables printed in traditional characters
+(項目名稱, 績效指標, 總分, 萬元) match them because :func:`label_key` compares labels through
+OpenCC's traditional-to-simplified conversion (:func:`to_simplified`); the values read from
+the cells stay as printed.
 """
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterable
 from decimal import Decimal
 
+import opencc
 import regex
 
 _TAG = regex.compile(r"<[^>]*>")
@@ -20,8 +27,36 @@ _SPACE = regex.compile(r"\s+")
 _PAREN_SUFFIX = regex.compile(r"\([^()]*\)$")
 
 
+#: OpenCC's traditional → simplified converter (phrases, then characters), made once.
+_T2S = opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional characters to simplified ones, for comparing labels (never for values).
+
+    Simplified text is returned unchanged.
+
+    >>> to_simplified("項目名稱"), to_simplified("績效指標(萬元)"), to_simplified("总分")
+    ('项目名称', '绩效指标(万元)', '总分')
+    """
+    return str(_T2S.convert(text)) if text and not text.isascii() else text
+
+
+def printed_key(text: str) -> str:
+    """A label as printed, made comparable: width-folded, without tags, spaces or a trailing
+    colon (the characters are not converted; a header kept as a name uses this form).
+
+    >>> printed_key("权重占比 （%）"), printed_key("得 分："), printed_key("單項指標")
+    ('权重占比(%)', '得分', '單項指標')
+    """
+    folded = unicodedata.normalize("NFKC", text)
+    return _SPACE.sub("", _TAG.sub("", folded)).rstrip(":")
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def label_key(text: str) -> str:
-    """The comparable form of a label: width-folded, without tags, spaces or a trailing colon.
+    """The comparable form of a label: :func:`printed_key` in simplified characters (cached:
+    the same labels are compared again and again).
 
     >>> label_key("年度 总体 目标")
     '年度总体目标'
@@ -29,9 +64,10 @@ def label_key(text: str) -> str:
     '项目资金(万元)'
     >>> label_key("<p>偏差原因分析及改 进措施</p>")
     '偏差原因分析及改进措施'
+    >>> label_key("項目名稱："), label_key("總 分")
+    ('项目名称', '总分')
     """
-    folded = unicodedata.normalize("NFKC", text)
-    return _SPACE.sub("", _TAG.sub("", folded)).rstrip(":")
+    return to_simplified(printed_key(text))
 
 
 def base_key(text: str) -> str:
@@ -39,60 +75,88 @@ def base_key(text: str) -> str:
     return _PAREN_SUFFIX.sub("", label_key(text))
 
 
+#: The label of the project a 自评表 reads (its ``project_name``).
+PROJECT_LABELS = frozenset({"项目名称"})
+#: The subject of a 部门整体 table, which names a department or unit instead of a project
+#: (read as its ``department``; ``project_name`` stays empty).
+UNIT_SUBJECT = frozenset({"部门名称", "单位名称", "部门(单位)名称", "预算单位名称"})
+#: The word of a 部门整体 table's title (``…部门整体绩效自评表``).
+DEPARTMENT_WHOLE_WORD = "整体"
 #: The label of a 自评表's first row: 项目名称, or the 部门/单位 of a 部门整体 table.
-PROJECT_NAME = frozenset({"项目名称", "部门名称", "单位名称", "部门(单位)名称"})
-DEPARTMENT = frozenset({"主管部门", "主管单位"})
-IMPLEMENTING_UNIT = frozenset({"实施单位", "项目实施单位"})
+PROJECT_NAME = PROJECT_LABELS | UNIT_SUBJECT
+DEPARTMENT = frozenset({"主管部门", "主管单位", "中央主管部门"})
+IMPLEMENTING_UNIT = frozenset({"实施单位", "项目实施单位", "实施(主管)单位"})
 MONEY_LABEL_PREFIXES = ("项目资金", "预算执行情况", "预算执行", "资金情况", "资金投入")
 #: Money units of a 项目资金 label, with their value in 元.
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
-#: 项目资金 block columns: base key → FundRow field.
+#: 项目资金 block columns: base key → FundRow field. A header names a field when its key (with a
+#: trailing ``(…)`` note removed: ``预算安排情况(调整后)`` → ``预算安排情况``) is listed here.
 FUND_COLUMNS: dict[str, str] = {
     "年初预算数": "budget_initial",
+    "年初预算": "budget_initial",
     "全年预算数": "budget_adjusted",
+    "全年(调整)预算数": "budget_adjusted",
     "调整后预算数": "budget_adjusted",
+    "调整后预算": "budget_adjusted",
     "预算数": "budget_adjusted",
+    "预算安排情况": "budget_adjusted",
     "转移支付预算数": "budget_adjusted",
     "全年执行数": "spent",
     "执行数": "spent",
     "预算执行数": "spent",
+    "资金执行情况": "spent",
+    "实际支出数": "spent",
     "分值": "weight",
+    "权重": "weight",
+    "执行率权重": "weight",
     "执行率": "rate",
     "预算执行率": "rate",
+    "预算执行进度": "rate",
     "得分": "score",
+    "执行率得分": "score",
 }
 
-GOAL_PREFIXES = ("年度总体目标", "总体目标", "年度目标")
-GOAL_PLANNED = frozenset({"预期目标", "年度预期目标"})
-GOAL_ACHIEVED = frozenset({"实际完成情况", "实际完成"})
+GOAL_PREFIXES = ("年度总体目标", "总体目标", "年度目标", "当年绩效目标")
+GOAL_PLANNED = frozenset({"预期目标", "年度预期目标", "年初绩效目标", "全年(调整)绩效目标"})
+GOAL_ACHIEVED = frozenset({"实际完成情况", "实际完成", "全年目标实际完成情况"})
 
-#: 绩效指标 block columns: base key → IndicatorRow field.
+#: 绩效指标 block columns: base key → IndicatorRow field. ``weight`` is the printed points of
+#: an indicator, ``score`` its own printed score; derived figures (得分系数, 权重占比, 折算得分)
+#: have fields of their own and are kept apart from them.
 INDICATOR_COLUMNS: dict[str, str] = {
     "一级指标": "level1",
     "二级指标": "level2",
     "三级指标": "level3",
+    "指标名称": "level3",
+    "评价内容": "level3",
     "年度指标值": "target",
     "年度目标值": "target",
     "指标值": "target",
+    "预期指标值": "target",
     "年初目标值": "target",
     "年初指标值": "target",
     "目标值": "target",
     "实际完成值": "actual",
+    "实际完成指标值": "actual",
+    "单项指标实际完成值": "actual",
     "全年实际值": "actual",
     "全年完成值": "actual",
+    "年终完成值": "actual",
     "完成值": "actual",
     "实际值": "actual",
-    "指标名称": "level3",
     "调整指标值": "target_adjusted",
     "调整后指标值": "target_adjusted",
     "指标性质": "nature",
+    "符号": "nature",
     "度量单位": "unit",
     "计量单位": "unit",
+    "单位(文字描述)": "unit",
     "得分系数": "coefficient",
     "是否核心指标": "core",
     "权重占比": "share",
     "折算得分": "converted",
+    "单项指标折算得分": "converted",
     "分值": "weight",
     "权重": "weight",
     "指标分值": "weight",
@@ -100,17 +164,34 @@ INDICATOR_COLUMNS: dict[str, str] = {
     "得分": "score",
     "指标得分": "score",
     "自评得分": "score",
-    "单项指标得分": "item_score",
+    "自评分": "score",
+    "单项指标得分": "score",
 }
+#: The fields that name an indicator or its group: an indicator header shows at least one.
+LEVEL_FIELDS = ("level1", "level2", "level3")
 NOTE_PREFIXES = ("偏差原因", "未完成原因", "原因")
 INDICATOR_BLOCK = frozenset({"绩效指标", "绩效指标完成情况"})
-TOTAL = frozenset({"总分", "合计", "总计"})
+TOTAL = frozenset({"总分", "合计", "总计", "自评总分"})
 #: Words of the 项目资金 row that carries the table's funds (the others are its sub-rows).
-FUND_TOTAL_WORDS = ("资金总额", "合计", "总计")
+FUND_TOTAL_WORDS = ("资金总额", "总金额", "合计", "总计")
+#: How a notes row starts (填报说明, 注：, 备注：, or a numbered rule ``1.预算执行率=…``).
+NOTES_PREFIXES = ("填报说明", "说明:", "注:", "备注:", "注释:")
 
 #: Header cells of the indicator block, as printed in the standard layout; a 自评表 shows
 #: several of them (the PDF page finder counts them in a page's text).
-INDICATOR_HEADERS = ("一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因")
+INDICATOR_HEADERS = (
+    "一级指标",
+    "二级指标",
+    "三级指标",
+    "年度指标值",
+    "实际完成值",
+    "偏差原因",
+    # the 部门整体 layout (no 一级/二级 columns)
+    "指标名称",
+    "全年完成值",
+    "指标权重",
+    "指标得分",
+)
 #: Words that go with 项目名称 on the first page of a 自评表.
 PAGE_MARKERS = ("绩效指标", "自评", "指标值", "年度总体目标", "预期目标", "实际完成")
 #: Note headers printed in full (the indicator block's last column).
@@ -163,8 +244,15 @@ LEVEL1_OF_LEVEL2 = {
 }
 
 # Points carried by a label: '产出指标(50分)', '(30分)', '年度绩效目标1(40分)',
-# '预算执行情况(10分)', and a weight in a formula: '得分(20分*执行率)'.
-_POINTS = regex.compile(r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]|(\d+(?:\.\d+)?)\s*分\s*\*")
+# '预算执行情况(10分)', a weight in a formula: '得分(20分*执行率)', and points written right
+# after the label's words: '项目决策2分', '项目绩效85分 / 项目年度目标1'.
+_POINTS = regex.compile(
+    r"""[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]   # (50分)
+      | (\d+(?:\.\d+)?)\s*分\s*\*            # 20分*执行率
+      | (?<=\p{Han})(\d+(?:\.\d+)?)分(?!\p{Han})  # 项目决策2分
+    """,
+    regex.VERBOSE,
+)
 #: Points at the end of a label: '产出指标(50分)' → '产出指标'.
 POINTS_SUFFIX = regex.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
 
@@ -174,9 +262,11 @@ def points_of(text: str | None) -> Decimal | None:
 
     >>> points_of("产出指标(50分)"), points_of("得分(20分*执行率)"), points_of("产出指标")
     (Decimal('50'), Decimal('20'), None)
+    >>> points_of("项目管理13分"), points_of("项目绩效85分 / 项目年度目标1"), points_of("得分")
+    (Decimal('13'), Decimal('85'), None)
     """
     match = _POINTS.search(text or "")
-    return Decimal(match.group(1) or match.group(2)) if match else None
+    return Decimal(next(g for g in match.groups() if g)) if match else None
 
 
 #: An indicator block shows at least this many distinct header cells.
@@ -211,11 +301,15 @@ def fund_field(text: str) -> str | None:
 
     >>> fund_field("执行率(%)"), fund_field("全年 预算数"), fund_field("其他")
     ('rate', 'budget_adjusted', None)
+    >>> fund_field("執行率權重"), fund_field("预算安排情况(调整后)"), fund_field("到位数")
+    ('weight', 'budget_adjusted', None)
     """
-    key = base_key(text)
-    if key.startswith("执行率"):
+    key = label_key(text)
+    base = _PAREN_SUFFIX.sub("", key)
+    found = FUND_COLUMNS.get(key) or FUND_COLUMNS.get(base)
+    if found is None and base.startswith("执行率"):
         return "rate"
-    return FUND_COLUMNS.get(key)
+    return found
 
 
 def indicator_field(text: str) -> str | None:
@@ -223,11 +317,14 @@ def indicator_field(text: str) -> str | None:
 
     >>> indicator_field("年度 指标值"), indicator_field("偏差原因分析及改 进措施")
     ('target', 'note')
+    >>> indicator_field("單位(文字描述)"), indicator_field("單項指標得分"), indicator_field("说明")
+    ('unit', 'score', None)
     """
-    key = base_key(text)
-    if key.startswith(NOTE_PREFIXES):
+    key = label_key(text)
+    base = _PAREN_SUFFIX.sub("", key)
+    if base.startswith(NOTE_PREFIXES):
         return "note"
-    return INDICATOR_COLUMNS.get(key)
+    return INDICATOR_COLUMNS.get(key) or INDICATOR_COLUMNS.get(base)
 
 
 def money_unit(text: str) -> str | None:
@@ -254,8 +351,12 @@ _TITLE_LINE = regex.compile(
 )
 
 
+_TITLE_NOTE = regex.compile(r"\([^()]{0,20}\)$")
+
+
 def self_evaluation_title(line: str) -> str | None:
-    """The title a line gives a 自评表, or None when the line is not such a title.
+    """The title a line gives a 自评表 (as printed, without spaces or a trailing note), or None
+    when the line is not such a title.
 
     A title is a short line that ends in 自评表 (or names a 部门整体 table), possibly followed
     by a note in parentheses; prose that mentions a 自评表 and a table of contents line
@@ -268,9 +369,10 @@ def self_evaluation_title(line: str) -> str | None:
     >>> self_evaluation_title("项目支出绩效自评结果详见附表，自评表列示绩效指标")
     >>> self_evaluation_title("十、项目支出绩效自评表……36")
     """
-    key = label_key(line).rstrip("。.;；")
-    match = _TITLE_LINE.match(key)
-    return match.group("title") if match else None
+    if _TITLE_LINE.match(label_key(line).rstrip("。.;；")) is None:
+        return None
+    printed = printed_key(line).rstrip("。.;；")
+    return _TITLE_NOTE.sub("", printed) if printed.endswith(")") else printed
 
 
 #: A title wrapped over two lines keeps at most this many characters on the second.
