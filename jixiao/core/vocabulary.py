@@ -273,8 +273,14 @@ def points_of(text: str | None) -> Decimal | None:
 MIN_INDICATOR_HEADERS = 3
 
 
-def is_self_evaluation(texts: Iterable[str]) -> bool:
-    """Whether the cell texts of one table are a 自评表.
+#: Words that make cells look like a 自评表 even when they are not read as one (a layout
+#: jixiao does not know): such a table is reported as not read rather than skipped.
+SELF_EVALUATION_WORDS = ("自评", "绩效指标")
+
+
+def is_self_evaluation(texts: Iterable[str], *, loosely: bool = False) -> bool:
+    """Whether the cell texts of one table are a 自评表 (``loosely``: or look like one: a
+    cell speaks of 自评 or 绩效指标, so a table jixiao cannot read is reported, not skipped).
 
     A 自评表 shows several indicator header cells (一级指标, 年度指标值 …), or names its
     subject (项目名称, or 部门名称 in a 部门整体 table) together with an indicator header, a
@@ -288,12 +294,17 @@ def is_self_evaluation(texts: Iterable[str]) -> bool:
     True
     >>> is_self_evaluation(["收入支出决算总表", "项目名称", "行次", "金额"])
     False
+    >>> cells = ["考核内容", "自評情況"]
+    >>> is_self_evaluation(cells), is_self_evaluation(cells, loosely=True)
+    (False, True)
     """
     keys = {label_key(text) for text in texts}
     headers = len({field for key in keys if (field := indicator_field(key)) is not None})
     named = bool(keys & PROJECT_NAME)
     summary = any(key.startswith(GOAL_PREFIXES) or key in TOTAL for key in keys)
-    return headers >= MIN_INDICATOR_HEADERS or (named and (headers >= 1 or summary))
+    if headers >= MIN_INDICATOR_HEADERS or (named and (headers >= 1 or summary)):
+        return True
+    return loosely and any(word in key for key in keys for word in SELF_EVALUATION_WORDS)
 
 
 def fund_field(text: str) -> str | None:

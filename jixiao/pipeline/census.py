@@ -24,14 +24,18 @@ from dataclasses import dataclass
 
 from jixiao.core.model import Problem, Source
 from jixiao.core.problems import make_problem
-from jixiao.core.vocabulary import SECTION_PREFIXES, label_key, self_evaluation_title
+from jixiao.core.vocabulary import (
+    SECTION_PREFIXES,
+    is_self_evaluation,
+    label_key,
+    self_evaluation_title,
+)
 from jixiao.extract.grid import Grid
 from jixiao.extract.tsv import text_to_records
 
 __all__ = [
     "SeenGrid",
     "Title",
-    "looks_like_self_evaluation",
     "pages_to_titles",
     "text_to_titles",
     "titles_to_problems",
@@ -80,15 +84,12 @@ def pages_to_titles(pages: Iterable[tuple[int, str]], *, file: str) -> list[Titl
     ]
 
 
-_SELF_EVALUATION_WORDS = ("自评", "自評", "绩效指标", "績效指標")
-
-
-def looks_like_self_evaluation(grid: Grid) -> bool:
+def _looks_like_one(grid: Grid) -> bool:
     """Whether a grid the reader skipped looks like a 自评表 all the same: a 自评表 title, or
     cells that speak of 自评 or 绩效指标."""
     if grid.title and self_evaluation_title(grid.title):
         return True
-    return any(word in label_key(text) for text in grid.texts() for word in _SELF_EVALUATION_WORDS)
+    return is_self_evaluation(grid.texts(), loosely=True)
 
 
 @dataclass(slots=True)
@@ -126,7 +127,7 @@ def titles_to_problems(
             _take_repeats(matching, seen.grid, title)
         if seen.read:
             continue
-        if title is not None or looks_like_self_evaluation(seen.grid):
+        if title is not None or _looks_like_one(seen.grid):
             text = title.text if title else (seen.grid.title or "")
             found.append(_not_read(text, title.source if title else seen.grid.source, _SKIPPED))
         else:
