@@ -2,8 +2,9 @@
 
 ``score_table(table, table_id=…, policy=…)`` returns the table's rows of the four output frames
 (:class:`~score.frames.Frames`): tables, funds, indicators, problems;
-``score_table_best(table, table_id=…, policies=…)`` picks the policy that reproduces the most
-printed numbers (``--policy auto``).
+``score_table_best(table, table_id=…, policies=…)`` picks the policy that explains the most
+printed numbers (``--policy auto``: the built-in policies and, around the best of them, the rule
+variants publishers use; see :mod:`jixiao.score.choice`).
 """
 
 from jixiao.score.choice import AUTO, auto_candidates, score_table_best

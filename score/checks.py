@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import regex
 
@@ -24,64 +25,80 @@ from jixiao.normalize import (
     parse_amount,
     parse_decimal,
 )
-from jixiao.score.disagreement import SEVERITY_OF_KIND, classify, fmt
+from jixiao.score.disagreement import SEVERITY_OF_KIND, classify, fmt, rounded_kind
+from jixiao.score.explain import band_text, rounding_of, rounding_text, rule_text, unchecked_text
 from jixiao.score.indicators import IndicatorScore
 from jixiao.score.policy import Policy
 from jixiao.score.rounding import round_to
 
-_KIND_ORDER = (
-    "",
-    "rounding",
-    "integer_display",
-    "judgement",
-    "missing_data",
-    "parse_doubt",
-    "rule",
-)
+if TYPE_CHECKING:
+    from jixiao.score.parsed import ParsedRow
+
+
+def parse_number_cell(log: ProblemLog, cell: CellText | None, field_name: str) -> Decimal | None:
+    """A printed number; an unreadable one becomes a problem and ``None``."""
+    if cell is None:
+        return None
+    try:
+        return parse_decimal(cell.raw, source=cell.source)
+    except NumberParseError:
+        log.add(
+            "unparsed_number",
+            Severity.ERROR,
+            f"无法识别的数字：“{cell.raw.strip()}”",
+            cell.source,
+            field_name=field_name,
+            found=cell.raw,
+            kind="parse_doubt",
+        )
+        return None
+
+
+def parse_amount_cell(
+    log: ProblemLog, cell: CellText | None, field_name: str, money: str | None
+) -> Decimal | None:
+    """A printed amount, converted to the table's money unit when the cell names its own
+    (``620.82万元`` in a 元 table)."""
+    if cell is None:
+        return None
+    try:
+        parsed = parse_amount(cell.raw, source=cell.source)
+    except NumberParseError:
+        return parse_number_cell(log, cell, field_name)
+    if parsed is None:
+        return None
+    value, unit = parsed
+    if unit is None or unit.base != "元" or money not in MONEY_UNITS:
+        return value
+    return value * unit.scale / MONEY_UNITS[money]
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """What the check of one printed number concluded: ``kind`` of its disagreement (empty
+    when it is reproduced or cannot be checked), the problem's severity, and the evidence in
+    plain Chinese."""
+
+    kind: str
+    severity: Severity | None
+    explanation: str
 
 
 @dataclass(slots=True)
 class Checks:
-    """Problems collected while one table is scored, plus the kinds of row disagreements."""
+    """Problems collected while one table is scored under ``policy``."""
 
-    table: SelfEvalTable
-    policy: Policy
     log: ProblemLog = field(default_factory=ProblemLog)
-    row_kinds: list[str] = field(default_factory=list)
+    policy: Policy | None = None
+
+    @property
+    def rules(self) -> Policy:
+        if self.policy is None:  # pragma: no cover - a programming error
+            raise ValueError("this check needs a policy")
+        return self.policy
 
     def number(self, cell: CellText | None, field_name: str) -> Decimal | None:
-        """A printed number; an unreadable one becomes a problem and ``None``."""
-        if cell is None:
-            return None
-        try:
-            return parse_decimal(cell.raw, source=cell.source)
-        except NumberParseError:
-            self.log.add(
-                "unparsed_number",
-                Severity.ERROR,
-                f"无法识别的数字：“{cell.raw.strip()}”",
-                cell.source,
-                field_name=field_name,
-                found=cell.raw,
-                kind="parse_doubt",
-            )
-            return None
-
-    def amount(self, cell: CellText | None, field_name: str, money: str | None) -> Decimal | None:
-        """A printed amount, converted to the table's money unit when the cell names its own
-        (``620.82万元`` in a 元 table)."""
-        if cell is None:
-            return None
-        try:
-            parsed = parse_amount(cell.raw, source=cell.source)
-        except NumberParseError:
-            return self.number(cell, field_name)
-        if parsed is None:
-            return None
-        value, unit = parsed
-        if unit is None or unit.base != "元" or money not in MONEY_UNITS:
-            return value
-        return value * unit.scale / MONEY_UNITS[money]
+        return parse_number_cell(self.log, cell, field_name)
 
     def disagreement(
         self,
@@ -94,15 +111,16 @@ class Checks:
         exact: Decimal | None,
         kind: str | None = None,
         detail: str = "",
-    ) -> None:
+        severity: Severity | None = None,
+    ) -> str:
+        """Log a printed value that differs from the recomputed one; return its kind."""
         kind = kind or classify(
-            printed, exact if exact is not None else expected, self.policy.rounding_steps
+            printed, exact if exact is not None else expected, self.rules.rounding_steps
         )
-        self.row_kinds.append(kind)
         note = f"（{detail}）" if detail else ""
         self.log.add(
             code,
-            SEVERITY_OF_KIND[kind],
+            severity or SEVERITY_OF_KIND[kind],
             f"{label}：表中为 {fmt(printed)}，按规则应为 {fmt(expected)}{note}",
             source,
             field_name=field_name,
@@ -110,6 +128,7 @@ class Checks:
             found=fmt(printed),
             kind=kind,
         )
+        return kind
 
 
 def check_execution(
@@ -121,12 +140,13 @@ def check_execution(
     name: str,
     code: str,
     label: str,
-) -> None:
+) -> str:
+    """Check the printed execution rate or score; return the kind of its disagreement."""
     printed = values[name]
     cell = getattr(row, name)
     source = cell.source if cell is not None else row.label.source
     if expected is None:
-        return
+        return ""
     if printed is None:
         if name == "rate" or values["weight"] is not None:
             checks.log.add(
@@ -138,34 +158,43 @@ def check_execution(
                 expected=fmt(expected),
                 kind="missing_data",
             )
-        return
-    if abs(printed - expected) > checks.policy.tolerance:
-        checks.disagreement(code, label, source, f"execution_{name}", printed, expected, exact)
+            return "missing_data"
+        return ""
+    if abs(printed - expected) > checks.rules.tolerance:
+        return checks.disagreement(
+            code, label, source, f"execution_{name}", printed, expected, exact
+        )
+    return ""
 
 
 def check_indicator(
     checks: Checks,
-    row: IndicatorRow,
+    parsed: ParsedRow,
     weight: Decimal | None,
-    printed: Decimal | None,
     result: IndicatorScore,
-    met: bool | None,
-    target_text: str,
-    actual_text: str,
-) -> None:
+) -> Verdict:
+    """Check one indicator's printed score against the recomputed one (or its band); log the
+    disagreement and return the verdict with its evidence."""
+    policy = checks.rules
+    row, printed, met = parsed.row, parsed.printed, parsed.comparison.met
     source = row.score.source if row.score is not None else row.source
-    name = _clean(row.level3)
+    name = parsed.name
+    target_text, actual_text = parsed.texts.target, parsed.texts.actual
+    rule = rule_text(result, weight, parsed.target, parsed.actual, parsed.comparison)
+    how = rule + _policy_rounding(result, policy)
     if printed is None:
-        if weight is not None:
-            checks.log.add(
-                "missing_score",
-                Severity.WARNING,
-                f"指标“{name}”有分值 {fmt(weight)} 但得分为空",
-                source,
-                field_name="score_reported",
-                kind="missing_data",
-            )
-        return
+        if weight is None:
+            return Verdict("", None, "表中未列分值和得分")
+        checks.log.add(
+            "missing_score",
+            Severity.WARNING,
+            f"指标“{name}”有分值 {fmt(weight)} 但得分为空",
+            source,
+            field_name="score_reported",
+            kind="missing_data",
+        )
+        expected = f"；按规则应为 {fmt(result.score)}（{how}）" if result.score is not None else ""
+        return Verdict("missing_data", Severity.WARNING, f"得分为空{expected}")
     if weight is not None and printed > weight:
         checks.log.add(
             "score_above_weight",
@@ -177,35 +206,41 @@ def check_indicator(
             found=fmt(printed),
             kind="rule",
         )
+        return Verdict(
+            "rule", Severity.ERROR, f"得分 {fmt(printed)} 超过分值 {fmt(weight)}，表内自相矛盾"
+        )
     if result.band is not None and weight is not None:
         low, high = result.band
-        if not low <= printed <= high:
-            checks.log.add(
-                "qualitative_band",
-                Severity.WARNING,
-                f"定性指标“{name}”得分 {fmt(printed)} 不在完成情况“{actual_text}”对应的区间 "
-                f"{fmt(low)}–{fmt(high)} 内",
-                source,
-                field_name="score_reported",
-                expected=f"{fmt(low)}–{fmt(high)}",
-                found=fmt(printed),
-                kind="judgement",
-            )
-        return
-    if result.score is None or abs(printed - result.score) <= checks.policy.tolerance:
-        return
-    if met and weight is not None and printed < weight:
-        checks.disagreement(
-            "met_target_not_full_score",
-            f"指标“{name}”已达标（{target_text} → {actual_text}）但未得满分",
+        band = band_text(parsed.actual.completion, low, high, weight)
+        if low <= printed <= high:
+            return Verdict("", None, f"定性指标，{band}，得分在区间内")
+        checks.log.add(
+            "qualitative_band",
+            Severity.WARNING,
+            f"定性指标“{name}”得分 {fmt(printed)} 不在完成情况“{actual_text}”对应的区间 "
+            f"{fmt(low)}–{fmt(high)} 内",
             source,
-            "score_reported",
-            printed,
-            result.score,
-            result.score_exact,
+            field_name="score_reported",
+            expected=f"{fmt(low)}–{fmt(high)}",
+            found=fmt(printed),
             kind="judgement",
         )
-    elif met is False and weight is not None and printed == weight:
+        return Verdict(
+            "judgement", Severity.WARNING, f"定性指标，{band}，得分不在区间内（评价人判断）"
+        )
+    if result.score is None:
+        return Verdict(
+            "",
+            None,
+            unchecked_text(result, weight, parsed.target, parsed.actual, parsed.comparison),
+        )
+    if abs(printed - result.score) <= policy.tolerance:
+        return Verdict("", None, how)
+    exact = result.score_exact if result.score_exact is not None else result.score
+    if met and weight is not None and printed < weight and result.rule != "rate_times_weight":
+        return _met_below_weight(checks, parsed, weight, source, result)
+    kind = rounded_kind(printed, exact, policy.rounding_steps)
+    if not kind and met is False and weight is not None and printed == weight:
         checks.disagreement(
             "missed_target_full_score",
             f"指标“{name}”未达标（{target_text} → {actual_text}）却得满分",
@@ -214,74 +249,100 @@ def check_indicator(
             printed,
             result.score,
             result.score_exact,
-            kind="rule",
+            kind="judgement",
         )
-    else:
+        return Verdict(
+            "judgement",
+            Severity.WARNING,
+            f"{how}；表中却得满分 {fmt(printed)}（评价人从宽判断）",
+        )
+    kind = kind or "judgement"
+    checks.disagreement(
+        "indicator_score_mismatch",
+        f"指标“{name}”得分",
+        source,
+        "score_reported",
+        printed,
+        result.score,
+        result.score_exact,
+        kind=kind,
+        detail=f"{result.rule}，{target_text} → {actual_text}",
+    )
+    if kind != "judgement":
+        shown = rounding_of(printed, exact, policy.rounding_steps)
+        assert shown is not None
+        return Verdict(
+            kind, SEVERITY_OF_KIND[kind], f"{rule}，{rounding_text(exact, printed, *shown)}"
+        )
+    side = "低于" if printed < result.score else "高于"
+    return Verdict(
+        "judgement",
+        Severity.WARNING,
+        f"{how}；表中为 {fmt(printed)}，{side}规则（评价人判断）",
+    )
+
+
+def _policy_rounding(result: IndicatorScore, policy: Policy) -> str:
+    """How the policy rounds a partial score: ``，按 0.5 分取整为 15`` (empty when exact, or
+    at two decimals, which is how every score is shown: ``≈9.78`` says it)."""
+    exact, score = result.score_exact, result.score
+    if score is None or exact is None or score == exact or policy.partial_step == Decimal("0.01"):
+        return ""
+    if result.rule not in _PARTIAL_RULES:
+        return ""
+    text = rounding_text(exact, score, policy.partial_step, policy.partial_rounding)
+    return "，" + text.removeprefix("表中")
+
+
+_PARTIAL_RULES = frozenset(
+    {"higher_ratio", "lower_ratio", "lower_linear", "range_ratio", "rate_times_weight"}
+)
+
+
+def _met_below_weight(
+    checks: Checks, parsed: ParsedRow, weight: Decimal, source: Source, result: IndicatorScore
+) -> Verdict:
+    """A met target scored below its weight: an evaluator's call, inside the policy's 达成 band
+    (info) or not (warning)."""
+    printed = parsed.printed
+    assert printed is not None
+    band = checks.rules.met_band
+    label = f"指标“{parsed.name}”已达标（{parsed.texts.target} → {parsed.texts.actual}）但未得满分"
+    if band is not None and printed >= band[0] * weight:
+        low = band[0] * weight
         checks.disagreement(
-            "indicator_score_mismatch",
-            f"指标“{name}”得分",
+            "met_target_in_band",
+            label,
             source,
             "score_reported",
             printed,
-            result.score,
-            result.score_exact,
-            detail=f"{result.rule}，{target_text} → {actual_text}",
+            weight,
+            weight,
+            kind="judgement",
+            detail=f"在达成区间 {fmt(low)}–{fmt(weight)} 内",
+            severity=Severity.INFO,
         )
-
-
-def check_totals(
-    checks: Checks,
-    table: SelfEvalTable,
-    weight_printed: Decimal | None,
-    weight_total: Decimal | None,
-    total_printed: Decimal | None,
-    printed_sum: Decimal | None,
-    recomputed: Decimal | None,
-) -> None:
-    total = table.total
-    label = total.source if total is not None else table.source
-    weight_source = total.weight.source if total is not None and total.weight else label
-    source = total.score.source if total is not None and total.score else label
-    weight_expected = weight_printed if weight_printed is not None else Decimal(100)
-    if weight_total is not None and abs(weight_expected - weight_total) > checks.policy.tolerance:
-        where = "总分行的分值" if weight_printed is not None else "满分 100"
-        checks.log.add(
-            "weight_total_mismatch",
-            Severity.ERROR,
-            f"各项分值合计 {fmt(weight_total)}，与{where} {fmt(weight_expected)} 不符",
-            weight_source,
-            field_name="weight_total_reported",
-            expected=fmt(weight_expected),
-            found=fmt(weight_total),
-            kind="rule",
+        return Verdict(
+            "judgement",
+            Severity.INFO,
+            f"已达标，得分 {fmt(printed)} 在分值的 {fmt(band[0] * 100)}%–100%"
+            f"（{fmt(low)}–{fmt(weight)}）酌情区间内（评价人判断）",
         )
-    if total_printed is None:
-        return
-    row_kind = max(checks.row_kinds, key=_KIND_ORDER.index, default="")
-    if printed_sum is not None and abs(total_printed - printed_sum) > checks.policy.tolerance:
-        checks.log.add(
-            "total_sum_mismatch",
-            Severity.ERROR,
-            f"总分 {fmt(total_printed)} 不等于表中各项得分之和 {fmt(printed_sum)}",
-            source,
-            field_name="score_total_reported",
-            expected=fmt(printed_sum),
-            found=fmt(total_printed),
-            kind=classify(total_printed, printed_sum, checks.policy.rounding_steps),
-        )
-    if recomputed is not None and abs(total_printed - recomputed) > checks.policy.tolerance:
-        kind = row_kind if row_kind and total_printed == printed_sum else "rule"
-        checks.log.add(
-            "total_mismatch",
-            SEVERITY_OF_KIND[kind],
-            f"总分：表中为 {fmt(total_printed)}，按规则重算为 {fmt(recomputed)}"
-            + ("（差异来自上面各行的差异）" if kind != "rule" else ""),
-            source,
-            field_name="score_total_reported",
-            expected=fmt(recomputed),
-            found=fmt(total_printed),
-            kind=kind,
-        )
+    checks.disagreement(
+        "met_target_not_full_score",
+        label,
+        source,
+        "score_reported",
+        printed,
+        result.score if result.score is not None else weight,
+        result.score_exact,
+        kind="judgement",
+    )
+    return Verdict(
+        "judgement",
+        Severity.WARNING,
+        f"已达标但未得满分，少 {fmt(weight - printed)} 分（评价人判断）",
+    )
 
 
 _FUND_AMOUNTS = ("budget_initial", "budget_adjusted", "spent")
@@ -320,7 +381,7 @@ def check_fund_rows(
                 expected=fmt(expected),
                 kind="missing_data",
             )
-        elif abs(printed - expected) > checks.policy.tolerance:
+        elif abs(printed - expected) > checks.rules.tolerance:
             checks.log.add(
                 "fund_rows_mismatch",
                 Severity.ERROR,
@@ -486,7 +547,7 @@ def _check_product(
         return
     exact = weight * percent / 100
     expected = round_to(exact, Decimal("0.01"), "half_up")
-    if abs(expected - printed) > checks.policy.tolerance:
+    if abs(expected - printed) > checks.rules.tolerance:
         checks.disagreement(code, label, row.source, "score_reported", printed, expected, exact)
 
 
@@ -514,7 +575,7 @@ def check_group_points(
         group_weights = [w for i in indexes if (w := weights[i]) is not None]
         if group_weights:
             total = sum(group_weights, Decimal(0))
-            if abs(total - points) > checks.policy.tolerance:
+            if abs(total - points) > checks.rules.tolerance:
                 checks.log.add(
                     "group_points_mismatch",
                     Severity.ERROR,

@@ -6,11 +6,17 @@ kind                meaning                                                     
 ``rounding``        the printed value is the exact value rounded or truncated   info
                     to a step the policy knows (0.01, 0.1, 0.5)
 ``integer_display`` the printed value is the exact value shown as a whole number info
+``convention``      a total that follows a publisher's convention: the execution info
+                    block or the 其中 sub-rows counted differently
 ``judgement``       an evaluator's call the rules allow but cannot reproduce    warning
-                    (a met target scored below its weight, a missed rank)
+                    (a met target scored below its weight, a partial score off
+                    the formula, a missed target scored in full); ``info``
+                    when the policy allows it (a met target inside the 达成 band)
 ``missing_data``    a value needed for the check is blank                       warning
 ``parse_doubt``     jixiao could not read a target or actual with confidence    warning
-``rule``            outside every known rule: the printed number looks wrong    error
+``rule``            arithmetic the table contradicts by itself: a score above   error
+                    its weight, weights that do not add up, a total that is not
+                    the sum of its scores, a rate that is not 执行数/预算数
 ==================  ==========================================================  ========
 """
 
@@ -24,11 +30,42 @@ from jixiao.score.rounding import ROUNDING_MODES, round_to
 SEVERITY_OF_KIND: dict[str, Severity] = {
     "rounding": Severity.INFO,
     "integer_display": Severity.INFO,
+    "convention": Severity.INFO,
     "judgement": Severity.WARNING,
     "missing_data": Severity.WARNING,
     "parse_doubt": Severity.WARNING,
     "rule": Severity.ERROR,
 }
+
+
+#: Kinds from the most harmless to the most serious; a total takes the worst of its causes.
+KIND_ORDER = (
+    "",
+    "rounding",
+    "integer_display",
+    "convention",
+    "judgement",
+    "missing_data",
+    "parse_doubt",
+    "rule",
+)
+
+
+def rounded_kind(printed: Decimal, exact: Decimal, steps: tuple[Decimal, ...]) -> str:
+    """``rounding`` or ``integer_display`` when ``printed`` is ``exact`` rounded or truncated
+    to one of ``steps``, else ``""``.
+
+    >>> steps = (Decimal("0.01"), Decimal("0.1"), Decimal("0.5"), Decimal("1"))
+    >>> rounded_kind(Decimal("9"), Decimal("9.91"), steps)
+    'integer_display'
+    >>> rounded_kind(Decimal("8"), Decimal("9.91"), steps)
+    ''
+    """
+    for step in steps:
+        for mode in ROUNDING_MODES:
+            if round_to(exact, step, mode) == printed:
+                return "integer_display" if step >= 1 else "rounding"
+    return ""
 
 
 def classify(printed: Decimal, exact: Decimal, steps: tuple[Decimal, ...]) -> str:
@@ -44,11 +81,7 @@ def classify(printed: Decimal, exact: Decimal, steps: tuple[Decimal, ...]) -> st
     >>> classify(Decimal("12"), Decimal("15.2"), steps)
     'rule'
     """
-    for step in steps:
-        for mode in ROUNDING_MODES:
-            if round_to(exact, step, mode) == printed:
-                return "integer_display" if step >= 1 else "rounding"
-    return "rule"
+    return rounded_kind(printed, exact, steps) or "rule"
 
 
 def fmt(value: Decimal | None) -> str:

@@ -30,7 +30,7 @@ def execution_of(
 ) -> Execution:
     """Recompute the execution rate (percent) and score.
 
-    >>> from score.policy import load_policy
+    >>> from jixiao.score.policy import load_policy
     >>> e = execution_of(Decimal("495.40"), Decimal("492.92"), Decimal(10), load_policy("national"))
     >>> e.rate, e.score
     (Decimal('99.50'), Decimal('9.95'))

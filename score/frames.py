@@ -96,6 +96,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "score": F,
         "score_delta": F,
         "rule": S,
+        "explanation": S,
         "extra": S,
     },
     "problems": {

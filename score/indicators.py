@@ -8,6 +8,8 @@ rule                score
 ``higher_ratio``    met → w; missed → w × B/A  (≥, >, = with A > 0, no operator)
 ``lower_ratio``     met → w; missed → w × A/B  (≤, <, lower-is-better names)
 ``lower_linear``    met → w; missed → w × (1 − (B − A)/A), 0 at B = 2A
+``rate_times_weight`` min(B, 100%) × w, met or not: a percent actual under a policy with
+                    ``rate_scored`` (``satisfaction``: 满意度 indicators; ``percent``: all)
 ``zero_target``     met (B ≤ 0) → w; else 0
 ``range_ratio``     inside → w; outside → w × completion ratio
 ``rank``            met → w; missed → 0 (``rank_rule = "full_or_zero"``) or not
@@ -23,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.normalize import Comparison, Measurement, Target
+from jixiao.normalize import Comparison, Measurement, Target, Unit
 from jixiao.score.policy import Policy
 from jixiao.score.rounding import round_to
 
@@ -40,8 +42,15 @@ class IndicatorScore:
     reason: str = ""
 
 
-def rule_of(target: Target, policy: Policy) -> str:
-    """The rule that scores a target under a policy."""
+_HUNDRED = Decimal(100)
+
+
+def rule_of(
+    target: Target, policy: Policy, actual: Measurement | None = None, *, satisfaction: bool = False
+) -> str:
+    """The rule that scores a target under a policy (``satisfaction``: a 满意度 indicator)."""
+    if actual is not None and rate_scored(target, actual, policy, satisfaction=satisfaction):
+        return "rate_times_weight"
     if target.kind == "zero":
         return "zero_target"
     if target.kind == "range":
@@ -55,21 +64,64 @@ def rule_of(target: Target, policy: Policy) -> str:
     return ""
 
 
+def rate_scored(
+    target: Target, actual: Measurement, policy: Policy, *, satisfaction: bool = False
+) -> bool:
+    """Whether the policy scores this indicator as its measured rate × weight: a percent
+    target and actual, higher is better, and (``rate_scored = "satisfaction"``) a 满意度
+    indicator."""
+    if policy.rate_scored == "none" or (policy.rate_scored == "satisfaction" and not satisfaction):
+        return False
+    return (
+        target.kind == "numeric"
+        and target.direction == "higher"
+        and _percent(target.unit)
+        and actual.kind == "numeric"
+        and actual.value is not None
+        and _percent(actual.unit)
+    )
+
+
+def _percent(unit: Unit | None) -> bool:
+    return unit is not None and unit.base == "%"
+
+
+def met_fraction(
+    target: Target, actual: Measurement, policy: Policy, *, satisfaction: bool = False
+) -> Decimal:
+    """The share of its weight a met target scores under the policy: 1, or the measured rate
+    where the policy scores rate × weight."""
+    if rate_scored(target, actual, policy, satisfaction=satisfaction) and actual.value is not None:
+        return min(actual.value * _scale(actual.unit) / _HUNDRED, Decimal(1))
+    return Decimal(1)
+
+
+def _scale(unit: Unit | None) -> Decimal:
+    return unit.scale if unit is not None else Decimal(1)
+
+
 def score_indicator(
     target: Target,
     actual: Measurement,
     comparison: Comparison,
     weight: Decimal | None,
     policy: Policy,
+    *,
+    satisfaction: bool = False,
 ) -> IndicatorScore:
-    """Recompute one indicator's score."""
-    rule = rule_of(target, policy)
+    """Recompute one indicator's score (``satisfaction``: a 满意度 indicator)."""
+    rule = rule_of(target, policy, actual, satisfaction=satisfaction)
     if weight is None:
         return IndicatorScore(rule, None, None, reason="no weight")
     if rule == "qualitative_band":
         band = policy.qualitative_bands.get(actual.completion)
         limits = (band[0] * weight, band[1] * weight) if band else None
         return IndicatorScore(rule, None, None, band=limits, reason=comparison.reason)
+    if rule == "rate_times_weight":
+        rated = met_fraction(target, actual, policy, satisfaction=satisfaction) * weight
+        return IndicatorScore(
+            rule, round_to(rated, policy.partial_step, policy.partial_rounding), rated
+        )
     if comparison.met is None:
         return IndicatorScore(rule, None, None, reason=comparison.reason)
     if comparison.met:

@@ -21,6 +21,8 @@ from jixiao.score.rounding import ROUNDING_MODES, RoundingMode
 LowerRule = Literal["ratio", "linear"]
 RankRule = Literal["full_or_zero", "judgement"]
 ScoreFrom = Literal["exact_rate", "printed_precision_rate"]
+RateScored = Literal["none", "satisfaction", "percent"]
+MetScoring = Literal["full", "band"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,7 +46,10 @@ class Policy:
     grades: tuple[tuple[str, Decimal], ...]
     tolerance: Decimal
     rounding_steps: tuple[Decimal, ...]
+    rate_scored: RateScored = "none"
+    met_scoring: MetScoring = "full"
     source: str = ""
+    explore_variants: bool = False  # --policy auto: also try the rule variants around this one
 
     def __post_init__(self) -> None:
         for setting in ("rate_rounding", "score_rounding", "partial_rounding"):
@@ -74,6 +79,21 @@ class Policy:
                 f"policy {self.name!r}: execution.score_from must be 'exact_rate' "
                 f"or 'printed_precision_rate', got {self.score_from!r}"
             )
+        if self.rate_scored not in ("none", "satisfaction", "percent"):
+            raise PolicyError(
+                f"policy {self.name!r}: indicators.rate_scored must be 'none', "
+                f"'satisfaction' or 'percent', got {self.rate_scored!r}"
+            )
+        if self.met_scoring not in ("full", "band"):
+            raise PolicyError(
+                f"policy {self.name!r}: indicators.met_scoring must be 'full' or 'band', "
+                f"got {self.met_scoring!r}"
+            )
+        if self.met_scoring == "band" and "达成" not in self.qualitative_bands:
+            raise PolicyError(
+                f"policy {self.name!r}: indicators.met_scoring = 'band' needs a "
+                "qualitative_bands entry for 达成"
+            )
         if self.partial_step <= 0:
             raise PolicyError(f"policy {self.name!r}: indicators.partial_step must be > 0")
         bounds = [bound for _, bound in self.grades]
@@ -87,6 +107,11 @@ class Policy:
         '良'
         """
         return next((name for name, bound in self.grades if total >= bound), self.grades[-1][0])
+
+    @property
+    def met_band(self) -> tuple[Decimal, Decimal] | None:
+        """The share of the weight a met target may score under ``met_scoring = "band"``."""
+        return self.qualitative_bands["达成"] if self.met_scoring == "band" else None
 
 
 def builtin_policy_names() -> list[str]:
@@ -134,6 +159,8 @@ def toml_to_policy(text: str, *, origin: str = "<string>") -> Policy:
             cap_at_weight=bool(execution.get("cap_at_weight", True)),
             lower_rule=indicators["lower_rule"],
             rank_rule=indicators.get("rank_rule", "judgement"),
+            rate_scored=indicators.get("rate_scored", "none"),
+            met_scoring=indicators.get("met_scoring", "full"),
             qualitative_bands={
                 str(k): (_decimal(v[0]), _decimal(v[1]))
                 for k, v in indicators["qualitative_bands"].items()

@@ -1,72 +1,147 @@
 """One :class:`~extract.table.SelfEvalTable` to its rows of the four frames, recomputed and checked.
 
-Every printed number is parsed (Decimal), every indicator's target and actual normalized,
-the execution rate and score, every indicator score and the total recomputed under a policy,
-and every disagreement with a printed value written as a classified ``problems`` row.
+Every printed number is parsed (Decimal), every indicator's target and actual normalized
+(:mod:`jixiao.score.parsed`, once per table), then under a policy the execution rate and score,
+every indicator score and the total are recomputed, and every disagreement with a printed value
+is written as a classified ``problems`` row; each indicator gets an ``explanation`` that says
+in plain Chinese why its printed score is accepted or flagged.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 import regex
 
 from jixiao.core.model import Problem, ProblemLog, Severity
-from jixiao.core.vocabulary import FUND_TOTAL_WORDS, label_key, money_unit, points_of
-from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
-from jixiao.normalize import clean_text, compare, parse_actual, parse_target
+from jixiao.core.vocabulary import points_of
+from jixiao.extract.table import CellText, SelfEvalTable
+from jixiao.normalize import clean_text
 from jixiao.score.checks import (
     Checks,
-    check_deviation_note,
+    Verdict,
     check_execution,
     check_family_arithmetic,
     check_fund_rows,
     check_group_points,
     check_indicator,
-    check_indicator_reading,
-    check_totals,
     check_year,
 )
-from jixiao.score.execution import execution_of
+from jixiao.score.disagreement import SEVERITY_OF_KIND, fmt
+from jixiao.score.execution import Execution, execution_of
 from jixiao.score.frames import Frames, records_to_frame
 from jixiao.score.indicators import IndicatorScore, score_indicator
+from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy
 from jixiao.score.rounding import decimals_step, round_to
-from jixiao.score.rows import row_to_texts
 from jixiao.score.status import COMPLETE, doubt_disagreements, table_to_read_status
+from jixiao.score.totals import (
+    Basis,
+    Part,
+    check_totals,
+    contradicted_roundings,
+    printed_sum,
+    recomputed_sum,
+)
+from jixiao.score.weights import ImpliedWeights, implied_weights
 
 _YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
+_EXECUTION_LABEL = "预算执行得分"
+_NOT_SCORED = {"placeholder": "模板占位行，不计分", "sub_row": "“其中”分项，不计分"}
+
+
+@dataclass(frozen=True, slots=True)
+class Scored:
+    """One table scored under one policy: the records of its four frames, not yet frames."""
+
+    table: dict[str, Any]
+    funds: list[dict[str, Any]]
+    indicators: list[dict[str, Any]]
+    problems: list[Problem]
+    table_id: str
+    contradicted: int = 0
+
+    @property
+    def misses(self) -> tuple[int, int]:
+        """(printed numbers flagged, printed numbers explained but not reproduced): the
+        policy that leaves the fewest of the first, then of the second, explains the table
+        best. A score the policy rounds by rule while the printed total used it unrounded
+        counts as explained, not reproduced (:func:`.totals.contradicted_roundings`)."""
+        flagged = sum(1 for p in self.problems if p.kind and p.severity is not Severity.INFO)
+        explained = sum(1 for p in self.problems if p.kind and p.severity is Severity.INFO)
+        return flagged, explained + self.contradicted
 
 
 def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frames:
     """Recompute and check one table; return its rows of the four frames."""
-    checks = Checks(table, policy, ProblemLog(list(table.problems)))
-    fund_records, execution = _funds(checks, table, table_id, policy)
-    indicator_records = [
-        _indicator(checks, row, seq, table, table_id, policy)
-        for seq, row in enumerate(table.indicators, start=1)
-    ]
-    rescored = execution.get("score_recomputed") is not None or any(
-        r["score"] is not None for r in indicator_records
-    )
-    table_record = _table(checks, table, table_id, policy, execution, indicator_records)
-    status = table_to_read_status(table, rescored=rescored)
-    problems = doubt_disagreements(checks.log.problems, status)
-    table_record["read_status"] = status
-    if status != COMPLETE:
-        table_record["grade"] = None  # a total jixiao may have misread is not graded
-    table_record["problem_count"] = len(problems)
-    table_record["error_count"] = sum(p.severity is Severity.ERROR for p in problems)
-    table_record["warning_count"] = sum(p.severity is Severity.WARNING for p in problems)
-    names = (table_record["project_name"], table_record["department"])
+    return scored_to_frames(score_parsed(table_to_parsed(table), table_id=table_id, policy=policy))
+
+
+def scored_to_frames(scored: Scored) -> Frames:
+    """The frames of a scored table. On a table not read completely (``read_status``), every
+    disagreement is ``parse_doubt`` (:mod:`.status`); the table counts its problems."""
+    table = dict(scored.table)
+    problems = doubt_disagreements(scored.problems, str(table["read_status"]))
+    table["problem_count"] = len(problems)
+    table["error_count"] = sum(p.severity is Severity.ERROR for p in problems)
+    table["warning_count"] = sum(p.severity is Severity.WARNING for p in problems)
+    names = (table["project_name"], table["department"])
     return Frames(
-        tables=records_to_frame("tables", [table_record]),
-        funds=records_to_frame("funds", fund_records),
-        indicators=records_to_frame("indicators", indicator_records),
-        problems=records_to_frame("problems", problems_to_records(problems, table_id, *names)),
+        tables=records_to_frame("tables", [table]),
+        funds=records_to_frame("funds", scored.funds),
+        indicators=records_to_frame("indicators", scored.indicators),
+        problems=records_to_frame(
+            "problems", problems_to_records(problems, scored.table_id, *names)
+        ),
+    )
+
+
+def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Scored:
+    """Score a parsed table under a policy."""
+    table = parsed.table
+    checks = Checks(ProblemLog(list(table.problems)), policy)
+    checks.log.problems.extend(parsed.fund_problems)
+    execution, execution_kind = _execution(checks, parsed, policy)
+    implied_log = ProblemLog()
+    implied = implied_weights(parsed.rows, policy, implied_log, table.source)
+    indicators: list[dict[str, Any]] = []
+    parts: list[Part] = []
+    for index, row in enumerate(parsed.rows):
+        record, part = _indicator(checks, row, table, table_id, policy, implied, index)
+        indicators.append(record)
+        if part is not None:
+            parts.append(part)
+    if execution.get("score") is not None or execution.get("score_recomputed") is not None:
+        parts.insert(
+            0,
+            Part(
+                _EXECUTION_LABEL,
+                execution.get("score"),
+                execution.get("score_recomputed"),
+                execution.get("score_exact"),
+                execution_kind,
+                SEVERITY_OF_KIND[execution_kind] if execution_kind else None,
+                execution=True,
+            ),
+        )
+    record, basis = _table(checks, parsed, table_id, policy, execution, parts, implied_log)
+    rescored = execution.get("score_recomputed") is not None or any(
+        r["score"] is not None for r in indicators
+    )
+    record["read_status"] = table_to_read_status(table, rescored=rescored)
+    if record["read_status"] != COMPLETE:
+        record["grade"] = None  # a total jixiao may have misread is not graded
+    return Scored(
+        table=record,
+        funds=_fund_records(parsed, table_id),
+        indicators=indicators,
+        problems=checks.log.problems,
+        table_id=table_id,
+        contradicted=contradicted_roundings(basis, parts),
     )
 
 
@@ -108,42 +183,36 @@ def _float(value: Decimal | None) -> float | None:
     return float(value) if value is not None else None
 
 
-def _funds(
-    checks: Checks, table: SelfEvalTable, table_id: str, policy: Policy
-) -> tuple[list[dict[str, Any]], dict[str, Decimal | None]]:
-    records = []
-    parsed: list[dict[str, Decimal | None]] = []
-    money = _money_unit(table.money_label)
-    for seq, row in enumerate(table.funds, start=1):
-        values = {
-            name: checks.amount(getattr(row, name), f"funds.{name}", money)
-            for name in ("budget_initial", "budget_adjusted", "spent")
-        } | {
-            name: checks.number(getattr(row, name), f"funds.{name}")
-            for name in ("weight", "rate", "score")
+def _fund_records(parsed: ParsedTable, table_id: str) -> list[dict[str, Any]]:
+    return [
+        {
+            "table_id": table_id,
+            "seq": seq,
+            "label": _text(row.label),
+            "budget_initial": _float(values["budget_initial"]),
+            "budget_adjusted": _float(values["budget_adjusted"]),
+            "spent": _float(values["spent"]),
+            "weight": _float(values["weight"]),
+            "execution_rate_reported": _float(values["rate"]),
+            "score_reported": _float(values["score"]),
+            "extra": _json({k: clean_text(c.raw) for k, c in row.extra}),
         }
-        parsed.append(values)
-        records.append(
-            {
-                "table_id": table_id,
-                "seq": seq,
-                "label": _text(row.label),
-                "budget_initial": _float(values["budget_initial"]),
-                "budget_adjusted": _float(values["budget_adjusted"]),
-                "spent": _float(values["spent"]),
-                "weight": _float(values["weight"]),
-                "execution_rate_reported": _float(values["rate"]),
-                "score_reported": _float(values["score"]),
-                "extra": _json({k: clean_text(c.raw) for k, c in row.extra}),
-            }
-        )
-    index = _total_fund_index(table.funds)
+        for seq, (row, values) in enumerate(zip(parsed.table.funds, parsed.funds, strict=True), 1)
+    ]
+
+
+def _execution(
+    checks: Checks, parsed: ParsedTable, policy: Policy
+) -> tuple[dict[str, Decimal | None], str]:
+    """Recompute and check the execution block; return its values and the kind of the
+    execution score's disagreement."""
+    table, index = parsed.table, parsed.total_index
     if index is None:
-        return records, {}
-    values = dict(parsed[index])
+        return {}, ""
+    values = dict(parsed.funds[index])
     if values["weight"] is None:
         values["weight"] = _execution_weight_from_labels(table)
-    check_fund_rows(checks, table.funds, parsed, index)
+    check_fund_rows(checks, table.funds, parsed.funds, index)
     execution = execution_of(values["budget_adjusted"], values["spent"], values["weight"], policy)
     row = table.funds[index]
     check_execution(
@@ -156,7 +225,7 @@ def _funds(
         "execution_rate_mismatch",
         "执行率",
     )
-    check_execution(
+    kind = check_execution(
         checks,
         row,
         values,
@@ -166,10 +235,17 @@ def _funds(
         "execution_score_mismatch",
         "预算执行得分",
     )
-    return records, {
+    return _with_recomputed(values, execution), kind
+
+
+def _with_recomputed(
+    values: dict[str, Decimal | None], execution: Execution
+) -> dict[str, Decimal | None]:
+    return {
         **values,
         "rate_recomputed": execution.rate,
         "score_recomputed": execution.score,
+        "score_exact": execution.score_exact,
     }
 
 
@@ -183,50 +259,53 @@ def _execution_weight_from_labels(table: SelfEvalTable) -> Decimal | None:
     return next((p for cell in labels if cell and (p := points_of(cell.raw))), None)
 
 
-def _total_fund_index(funds: tuple[FundRow, ...]) -> int | None:
-    for index, row in enumerate(funds):
-        if any(word in label_key(row.label.raw) for word in FUND_TOTAL_WORDS):
-            return index
-    return 0 if funds else None
-
-
 def _indicator(
     checks: Checks,
-    row: IndicatorRow,
-    seq: int,
+    parsed: ParsedRow,
     table: SelfEvalTable,
     table_id: str,
     policy: Policy,
-) -> dict[str, Any]:
-    texts = row_to_texts(row)
-    weight = _weight(checks, row)
-    printed = checks.number(row.score, "score_reported")
-    target = parse_target(texts.target, indicator=texts.level3, group=texts.level2)
-    actual = parse_actual(texts.actual, target=target)
-    comparison = compare(target, actual)
-    if row.placeholder or row.sub_row:
-        result = IndicatorScore("placeholder" if row.placeholder else "sub_row", None, None)
-    else:
-        result = score_indicator(target, actual, comparison, weight, policy)
-        check_indicator_reading(checks, row, target, actual, comparison)
-        check_deviation_note(checks, row, weight, printed)
-        check_indicator(
-            checks, row, weight, printed, result, comparison.met, texts.target, texts.actual
+    implied: ImpliedWeights,
+    index: int,
+) -> tuple[dict[str, Any], Part | None]:
+    row, texts, target, actual = parsed.row, parsed.texts, parsed.target, parsed.actual
+    checks.log.problems.extend(parsed.problems)
+    weight = parsed.weight if parsed.weight is not None else implied.weights.get(index)
+    if not parsed.counts:
+        rule = "placeholder" if row.placeholder else "sub_row"
+        result = IndicatorScore(rule, None, None)
+        printed_note = (
+            f"（表中列有得分 {fmt(parsed.printed)}）" if parsed.printed is not None else ""
         )
-        check_family_arithmetic(checks, row, weight, printed)
+        verdict = Verdict("", None, _NOT_SCORED[rule] + printed_note)
+    else:
+        result = score_indicator(
+            target, actual, parsed.comparison, weight, policy, satisfaction=parsed.satisfaction
+        )
+        verdict = check_indicator(checks, parsed, weight, result)
+        check_family_arithmetic(checks, row, parsed.weight, parsed.printed)
+    explanation = verdict.explanation
+    if parsed.weight is None and index in implied.notes:
+        explanation = f"{implied.notes[index]}；{explanation}"
+    elif index in implied.short:
+        explanation = implied.short[index]
+    # a score recomputed from an implied weight is evidence, not a recomputation: the frame's
+    # score stays empty where the table prints no weight
+    score = result.score if parsed.weight is not None else None
+    printed = parsed.printed
     source = row.source
-    return {
+    record = {
         "table_id": table_id,
         "source_file": table.file,
         "page": source.page,
         "line": source.line,
-        "seq": seq,
+        "seq": parsed.seq,
         "level1": texts.level1,
         "level2": texts.level2,
         "level3": texts.level3,
-        "target_text": texts.target if _has_target(row) else None,
+        "target_text": texts.target if _has_target(parsed) else None,
         "actual_text": texts.actual if row.actual is not None else None,
-        "weight": _float(weight),
+        "weight": _float(parsed.weight),
         "score_reported": _float(printed),
         "deviation_note": texts.note,
         "target_kind": target.kind,
@@ -237,52 +316,43 @@ def _indicator(
         "actual_value": _float(actual.value),
         "actual_unit": actual.unit.text if actual.unit else None,
         "direction": target.direction,
-        "achieved": comparison.met,
-        "completion_ratio": _float(comparison.ratio),
-        "score": _float(result.score),
-        "score_delta": _float(printed - result.score)
-        if printed is not None and result.score is not None
+        "achieved": parsed.comparison.met,
+        "completion_ratio": _float(parsed.comparison.ratio),
+        "score": _float(score),
+        "score_delta": _float(printed - score)
+        if printed is not None and score is not None
         else None,
         "rule": result.rule,
+        "explanation": explanation,
         "extra": _json(texts.extra),
-        "_score_for_total": _counted(
-            checks, row, result.score if result.score is not None else printed, recompute=True
-        ),
-        "_weight": _weight_for_total(checks, row, weight),
-        "_printed": _counted(checks, row, printed, recompute=False),
-        "_group": (texts.group, texts.group_points),
-        "_counts": not (row.placeholder or row.sub_row),
     }
+    if row.placeholder:
+        return record, None
+    exact = result.score_exact if parsed.weight is not None else None
+    counted, recomputed = printed, score
+    if row.converted is not None:
+        # 河北 折算: the 折算得分 counts toward the total, recomputed as score × 权重占比
+        counted, exact = parsed.converted, None
+        base = score if score is not None else printed
+        recomputed = (
+            round_to(base * parsed.share / 100, Decimal("0.01"), "half_up")
+            if base is not None and parsed.share is not None
+            else parsed.converted
+        )
+    return record, Part(
+        f"指标“{parsed.name}”",
+        counted,
+        recomputed,
+        exact,
+        verdict.kind,
+        verdict.severity,
+        sub_row=row.sub_row,
+        weighted=parsed.weight is not None,
+    )
 
 
-def _has_target(row: IndicatorRow) -> bool:
-    return row.target is not None or row.target_adjusted is not None
-
-
-def _weight(checks: Checks, row: IndicatorRow) -> Decimal | None:
-    """The indicator's printed points (分值 / 指标权重); derived figures are not weights."""
-    return checks.number(row.weight, "weight")
-
-
-def _counted(
-    checks: Checks, row: IndicatorRow, score: Decimal | None, *, recompute: bool
-) -> Decimal | None:
-    """The score that counts toward the total: the 折算得分 where a layout prints one (河北:
-    单项指标得分 × 权重占比, recomputed from ``score`` with ``recompute``), else ``score``."""
-    if row.converted is None:
-        return score
-    share = checks.number(row.share, "share") if row.share is not None else None
-    if recompute and score is not None and share is not None:
-        return round_to(score * share / 100, Decimal("0.01"), "half_up")
-    return checks.number(row.converted, "converted")
-
-
-def _weight_for_total(checks: Checks, row: IndicatorRow, weight: Decimal | None) -> Decimal | None:
-    """The points an indicator adds to the table's weight total: its weight, else its
-    权重占比 in points (30% → 30) where a layout prints the share instead."""
-    if weight is not None or row.share is None:
-        return weight
-    return checks.number(row.share, "share")
+def _has_target(parsed: ParsedRow) -> bool:
+    return parsed.row.target is not None or parsed.row.target_adjusted is not None
 
 
 def _json(values: dict[str, str]) -> str | None:
@@ -291,31 +361,46 @@ def _json(values: dict[str, str]) -> str | None:
 
 def _table(
     checks: Checks,
-    table: SelfEvalTable,
+    parsed: ParsedTable,
     table_id: str,
     policy: Policy,
     execution: dict[str, Decimal | None],
-    indicators: list[dict[str, Any]],
-) -> dict[str, Any]:
-    weights = [r.pop("_weight") for r in indicators]
-    printed_scores = [r.pop("_printed") for r in indicators]
-    scores_for_total = [r.pop("_score_for_total") for r in indicators]
-    groups = [r.pop("_group") for r in indicators]
-    counted = [r.pop("_counts") for r in indicators]
+    parts: list[Part],
+    implied_log: ProblemLog,
+) -> tuple[dict[str, Any], Basis | None]:
+    table = parsed.table
+    # the points an indicator adds to the weight total: its weight, else its 权重占比 in points
+    weights = [r.weight if r.weight is not None else r.share for r in parsed.rows]
+    groups = [(r.texts.group, r.texts.group_points) for r in parsed.rows]
+    printed_scores = [r.printed for r in parsed.rows]
     exec_weight = execution.get("weight")
     block_points = points_of(table.indicator_block.raw) if table.indicator_block else None
     check_group_points(checks, table, groups, weights, printed_scores, block_points)
-    weight_total = _sum([exec_weight, *_weights_or_group_points(weights, groups)])
-    printed_sum = _sum([execution.get("score"), *printed_scores])
-    recomputed = _sum([execution.get("score_recomputed"), *scores_for_total])
+    checks.log.problems.extend(implied_log.problems)
+    indicator_weights = _sum(_weights_or_group_points(weights, groups))
+    weight_total = _sum([exec_weight, indicator_weights])
+    recomputed = recomputed_sum(parts)
     if recomputed is not None:
         recomputed = round_to(recomputed, decimals_step(policy.total_decimals), "half_up")
-    total = table.total
-    weight_printed = checks.number(total.weight if total else None, "weight_total_reported")
-    total_printed = checks.number(total.score if total else None, "score_total_reported")
+    checks.log.problems.extend(parsed.total_problems)
+    weight_printed, total_printed = parsed.weight_printed, parsed.total_printed
     check_year(checks, table)
-    check_totals(
-        checks, table, weight_printed, weight_total, total_printed, printed_sum, recomputed
+    _check_weight_total(checks, table, weight_printed, weight_total)
+    total = table.total
+    label = total.source if total is not None else table.source
+    source = total.score.source if total is not None and total.score else label
+    basis = check_totals(
+        checks.log,
+        policy,
+        source,
+        total_printed,
+        parts,
+        execution_in_weights=(
+            weight_printed is not None
+            and exec_weight is not None
+            and weight_total is not None
+            and abs(weight_printed - weight_total) <= policy.tolerance
+        ),
     )
     return {
         "table_id": table_id,
@@ -330,7 +415,7 @@ def _table(
         "project_name": _text(table.project_name),
         "department": _text(table.department),
         "implementing_unit": _text(table.implementing_unit),
-        "money_unit": _money_unit(table.money_label),
+        "money_unit": parsed.money_unit,
         "budget_initial": _float(execution.get("budget_initial")),
         "budget_adjusted": _float(execution.get("budget_adjusted")),
         "spent": _float(execution.get("spent")),
@@ -341,17 +426,44 @@ def _table(
         "execution_score": _float(execution.get("score_recomputed")),
         "goal_planned": _text(table.goal_planned),
         "goal_achieved": _text(table.goal_achieved),
-        "indicator_count": sum(counted),
+        "indicator_count": sum(r.counts for r in parsed.rows),
         "weight_total_reported": _float(weight_printed),
         "weight_total": _float(weight_total),
         "score_total_reported": _float(total_printed),
-        "score_total_printed_sum": _float(printed_sum),
+        "score_total_printed_sum": _float(printed_sum(parts)),
         "score_total": _float(recomputed),
         "grade": policy.grade(recomputed) if recomputed is not None else None,
         "policy": policy.name,
         "family": table.family,
         "extra": _json({k: clean_text(c.raw) for k, c in table.extra}),
-    }
+    }, basis
+
+
+def _check_weight_total(
+    checks: Checks,
+    table: SelfEvalTable,
+    weight_printed: Decimal | None,
+    weight_total: Decimal | None,
+) -> None:
+    """The weights must add up to the 总分 row's 分值 (or to 100 when none is printed): a table
+    whose weights do not contradicts itself."""
+    total = table.total
+    label = total.source if total is not None else table.source
+    source = total.weight.source if total is not None and total.weight else label
+    expected = weight_printed if weight_printed is not None else Decimal(100)
+    if weight_total is None or abs(expected - weight_total) <= checks.rules.tolerance:
+        return
+    where = "总分行的分值" if weight_printed is not None else "满分"
+    checks.log.add(
+        "weight_total_mismatch",
+        Severity.ERROR,
+        f"各项分值合计 {fmt(weight_total)}，与{where} {fmt(expected)} 不符",
+        source,
+        field_name="weight_total_reported",
+        expected=fmt(expected),
+        found=fmt(weight_total),
+        kind="rule",
+    )
 
 
 def _weights_or_group_points(
@@ -375,7 +487,3 @@ def _year(table: SelfEvalTable) -> int | None:
         if match:
             return int(match.group(1))
     return None
-
-
-def _money_unit(label: CellText | None) -> str | None:
-    return money_unit(label.raw) if label is not None else None

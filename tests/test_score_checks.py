@@ -74,23 +74,26 @@ CASES = [
         [("total_mismatch", "rule", "100", "95"), ("total_sum_mismatch", "rule", "100", "95")],
         total=("100", "95"),
     ),
+    # the weights contradict the 总分 row (10 + 60 + 40 = 110 under 100): an error of the
+    # table; its total 100 is the indicators' scores without the execution block, the total
+    # row's own convention (info), and the recomputed total added up the same way agrees
     Sheet(
         "weights-add-to-110",
         [
             ("weight_total_mismatch", "rule", "100", "110"),
-            ("total_mismatch", "rule", "110", "100"),
-            ("total_sum_mismatch", "rule", "110", "100"),
+            ("total_sum_mismatch", "convention", "110", "100"),
         ],
         rows=(
             ("甲完成数", "≥10次", "12次", "60", "60", ""),
             ("乙达标率", "≥90%", "95%", "40", "40", ""),
         ),
     ),
+    # a score above its weight contradicts the table: one error for the cell, and the total
+    # that differs only through it takes its kind
     Sheet(
         "score-above-weight",
         [
             ("score_above_weight", "rule", "≤40", "42"),
-            ("indicator_score_mismatch", "rule", "40", "42"),
             ("total_mismatch", "rule", "100", "102"),
         ],
         rows=(
@@ -99,12 +102,13 @@ CASES = [
         ),
         total=("100", "102"),
     ),
-    # ≥90% with 80%: 40 × 80/90 = 35.555… → 35.56 under the national default
+    # ≥90% with 80%: 40 × 80/90 = 35.555… → 35.56 under the national default; full marks for
+    # a missed target is the evaluator's leniency, not arithmetic the table contradicts
     Sheet(
         "missed-target-scored-in-full",
         [
-            ("missed_target_full_score", "rule", "35.56", "40"),
-            ("total_mismatch", "rule", "95.56", "100"),
+            ("missed_target_full_score", "judgement", "35.56", "40"),
+            ("total_mismatch", "judgement", "95.56", "100"),
         ],
         rows=(
             ("甲完成数", "≥10次", "12次", "50", "50", ""),
@@ -122,6 +126,19 @@ CASES = [
             ("乙达标率", "≥90%", "95%", "40", "38", NOTE),
         ),
         total=("100", "98"),
+    ),
+    # ≥100 with 96: 10 × 96/100 = 9.6 printed 10, the full weight: the whole-number display of
+    # 9.6, not a missed target scored in full
+    Sheet(
+        "missed-target-full-weight-as-integer-display",
+        [
+            ("indicator_score_mismatch", "integer_display", "9.6", "10"),
+            ("total_mismatch", "integer_display", "99.6", "100"),
+        ],
+        rows=(
+            ("甲完成数", "≥10次", "12次", "80", "80", ""),
+            ("乙达标率", "≥100", "96", "10", "10", ""),
+        ),
     ),
     Sheet(
         "missing-deviation-note",
@@ -182,7 +199,11 @@ CASES = [
     ),
     Sheet(
         "missing-score",
-        [("missing_score", "missing_data", "", ""), ("total_sum_mismatch", "rule", "60", "100")],
+        # the total 100 counts the blank score at its recomputed 40: missing data, not a wrong sum
+        [
+            ("missing_score", "missing_data", "", ""),
+            ("total_sum_mismatch", "missing_data", "60", "100"),
+        ],
         rows=(
             ("甲完成数", "≥10次", "12次", "50", "50", ""),
             ("乙达标率", "≥90%", "95%", "40", "", ""),

@@ -65,10 +65,18 @@ KINDS: Mapping[str, Kind] = {
             "the printed value is the exact one shown as a whole number",
         ),
         Kind(
+            "convention",
+            Severity.INFO,
+            "填报惯例",
+            "a total that follows a publisher's convention: the execution block or the 其中 "
+            "sub-rows counted differently",
+        ),
+        Kind(
             "judgement",
             Severity.WARNING,
             "评价判断",
-            "an evaluator's call the rules allow but cannot reproduce",
+            "an evaluator's call the rules allow but cannot reproduce (a met target below its "
+            "weight, a partial score off the formula, a missed target scored in full)",
         ),
         Kind(
             "missing_data",
@@ -87,7 +95,9 @@ KINDS: Mapping[str, Kind] = {
             "rule",
             Severity.ERROR,
             "规则不符",
-            "outside every known rule: the printed number looks wrong",
+            "arithmetic the table contradicts by itself: a score above its weight, weights "
+            "that do not add up, a total that is not the sum of its scores, a rate that is "
+            "not 执行数/预算数",
         ),
     )
 }
@@ -139,7 +149,7 @@ class ProblemCode:
 
 
 _E, _W, _I = Severity.ERROR, Severity.WARNING, Severity.INFO
-_DIFFERENCE = ("rounding", "integer_display", "judgement", "missing_data", "parse_doubt", "rule")
+_DIFFERENCE = tuple(KINDS)  # any kind: the disagreement is classified by its cause
 
 #: Every problem code, in the README's order: whole files, tables not read, reading a table,
 #: reading its values, and the checks of its printed numbers.
@@ -360,12 +370,21 @@ CODES: Mapping[str, ProblemCode] = {
             ("judgement",),
         ),
         ProblemCode(
+            "met_target_in_band",
+            _I,
+            "target met, scored inside the 达成 band (80–100 % of the weight) under a "
+            '`met_scoring = "band"` policy',
+            "已达标，得分在达成区间内",
+            "无需处理：评分规则允许的酌情扣分。",
+            ("judgement",),
+        ),
+        ProblemCode(
             "missed_target_full_score",
             BY_KIND,
-            "target missed but scored in full",
+            "target missed but scored in full (the evaluator's leniency)",
             "未达标却得满分",
             "核对该指标的目标、实际完成值和得分。",
-            ("rule",),
+            ("judgement", "integer_display", "rounding"),
         ),
         ProblemCode(
             "score_above_weight",
@@ -448,6 +467,15 @@ CODES: Mapping[str, ProblemCode] = {
             ("rule",),
         ),
         ProblemCode(
+            "group_score_below_points",
+            BY_KIND,
+            "a goal block whose targets are all met scores below its points, and no weight "
+            "says where (湖北)",
+            "目标区块的指标均已达标，得分合计却低于其分数",
+            "评价人的判断，核对该区块各指标的得分。",
+            ("judgement",),
+        ),
+        ProblemCode(
             "coefficient_score_mismatch",
             BY_KIND,
             "a score is not its weight × 得分系数 (部门整体: 指标得分 = 指标权重 × 得分系数)",
@@ -467,7 +495,8 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "total_sum_mismatch",
             BY_KIND,
-            "总分 differs from the sum of the printed scores",
+            "总分 differs from the sum of the printed scores; the message names the way of "
+            "adding up that explains it (Total reconciliation, below), or says none does",
             "总分与表中各项得分之和不符",
             "看差异类型：舍入差异无需处理，规则不符需核对。",
             _DIFFERENCE,
@@ -475,7 +504,8 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "total_mismatch",
             BY_KIND,
-            "总分 differs from the recomputed total",
+            "总分 differs from the recomputed total added up the same way; the kind of the "
+            "rows it comes from",
             "总分与复核值不符",
             "先看同表其他差异：总分的差异通常来自各行的差异。",
             _DIFFERENCE,

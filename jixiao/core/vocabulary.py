@@ -209,6 +209,10 @@ COST_GROUPS = frozenset(
     {"成本指标", "经济成本指标", "社会成本指标", "生态环境成本指标", "生态成本指标"}
 )
 
+#: The word of a satisfaction indicator (满意度指标, 服务对象满意度, 群众满意度): some
+#: provinces score these as the measured rate × the weight.
+SATISFACTION_WORD = "满意度"
+
 #: 一级 group names of the standard framework.
 LEVEL1_GROUPS = frozenset({"产出指标", "效益指标", "满意度指标"})
 

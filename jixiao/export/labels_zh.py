@@ -109,6 +109,7 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "score": "得分（复核）",
         "score_delta": "得分差（表中−复核）",
         "rule": "计分规则",
+        "explanation": "计分说明",
         "extra": "其他单元格",
     },
     "problems": {

@@ -172,6 +172,13 @@ def _rules(
     return rules
 
 
+def _rule_text(indicator: Mapping[str, Any]) -> str:
+    """An indicator's rule and its evidence: ``higher_ratio：未达标，按实际值/目标值×分值…``."""
+    rule = str(indicator.get("rule") or "")
+    explanation = indicator.get("explanation")
+    return f"{rule}：{explanation}" if explanation else rule
+
+
 def table_to_card(
     table_id: str,
     record: Mapping[str, Any],
@@ -196,7 +203,7 @@ def table_to_card(
         if slot.col is not None:
             fields.setdefault((slot.row, slot.col), slot.field)
     seq_rules = {
-        int(r["seq"]): str(r["rule"] or "")
+        int(r["seq"]): _rule_text(r)
         for r in _records(indicators[indicators["table_id"] == table_id])
     }
     indicator_rules = {

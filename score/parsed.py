@@ -1,0 +1,158 @@
+"""The policy-free half of scoring: every printed number and text of one table, parsed once.
+
+``--policy auto`` scores a table under many policies; what does not depend on the policy
+(the printed numbers, the targets and actuals, the reading problems) is worked out here once
+and kept, with the problems it raised, at the place they belong in the table's problem list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from jixiao.core.model import Problem, ProblemLog
+from jixiao.core.vocabulary import (
+    FUND_TOTAL_WORDS,
+    SATISFACTION_WORD,
+    label_key,
+    money_unit,
+    to_simplified,
+)
+from jixiao.extract.table import FundRow, IndicatorRow, SelfEvalTable
+from jixiao.normalize import Comparison, Measurement, Target, compare, parse_actual, parse_target
+from jixiao.score.checks import (
+    Checks,
+    check_deviation_note,
+    check_indicator_reading,
+    parse_amount_cell,
+    parse_number_cell,
+)
+from jixiao.score.rows import IndicatorTexts, row_to_texts
+
+_FUND_AMOUNTS = ("budget_initial", "budget_adjusted", "spent")
+_FUND_NUMBERS = ("weight", "rate", "score")
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedRow:
+    """One indicator row: its texts, printed weight and score, parsed target and actual, and
+    the problems reading it raised."""
+
+    row: IndicatorRow
+    seq: int
+    texts: IndicatorTexts
+    weight: Decimal | None
+    printed: Decimal | None
+    target: Target
+    actual: Measurement
+    comparison: Comparison
+    satisfaction: bool
+    problems: tuple[Problem, ...]
+    share: Decimal | None = None  # 权重占比 in percent (河北 折算)
+    converted: Decimal | None = None  # 折算得分 as printed: what counts toward the total
+
+    @property
+    def counts(self) -> bool:
+        """Whether the row's score counts toward the total (not a placeholder or 其中 row)."""
+        return not (self.row.placeholder or self.row.sub_row)
+
+    @property
+    def name(self) -> str:
+        return self.texts.level3 or ""
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedTable:
+    """One table with its printed numbers parsed; ``funds`` holds each 项目资金 row's values,
+    ``total_index`` the 年度资金总额 row among them."""
+
+    table: SelfEvalTable
+    money_unit: str | None
+    funds: tuple[dict[str, Decimal | None], ...]
+    fund_problems: tuple[Problem, ...]
+    total_index: int | None
+    rows: tuple[ParsedRow, ...]
+    weight_printed: Decimal | None
+    total_printed: Decimal | None
+    total_problems: tuple[Problem, ...]
+
+
+def table_to_parsed(table: SelfEvalTable) -> ParsedTable:
+    """Parse every printed number, target and actual of a table."""
+    money = money_unit(table.money_label.raw) if table.money_label is not None else None
+    log = ProblemLog()
+    funds = tuple(_fund_values(log, row, money) for row in table.funds)
+    fund_problems = tuple(log.problems)
+    rows = tuple(_row(row, seq) for seq, row in enumerate(table.indicators, start=1))
+    log = ProblemLog()
+    total = table.total
+    weight_printed = parse_number_cell(
+        log, total.weight if total else None, "weight_total_reported"
+    )
+    total_printed = parse_number_cell(log, total.score if total else None, "score_total_reported")
+    return ParsedTable(
+        table=table,
+        money_unit=money,
+        funds=funds,
+        fund_problems=fund_problems,
+        total_index=_total_fund_index(table.funds),
+        rows=rows,
+        weight_printed=weight_printed,
+        total_printed=total_printed,
+        total_problems=tuple(log.problems),
+    )
+
+
+def _fund_values(log: ProblemLog, row: FundRow, money: str | None) -> dict[str, Decimal | None]:
+    values = {
+        name: parse_amount_cell(log, getattr(row, name), f"funds.{name}", money)
+        for name in _FUND_AMOUNTS
+    }
+    return values | {
+        name: parse_number_cell(log, getattr(row, name), f"funds.{name}") for name in _FUND_NUMBERS
+    }
+
+
+def _total_fund_index(funds: tuple[FundRow, ...]) -> int | None:
+    for index, row in enumerate(funds):
+        if any(word in label_key(row.label.raw) for word in FUND_TOTAL_WORDS):
+            return index
+    return 0 if funds else None
+
+
+def _row(row: IndicatorRow, seq: int) -> ParsedRow:
+    log = ProblemLog()
+    texts = row_to_texts(row)
+    weight = parse_number_cell(log, row.weight, "weight")
+    printed = parse_number_cell(log, row.score, "score_reported")
+    target = parse_target(texts.target, indicator=texts.level3, group=texts.level2)
+    actual = parse_actual(texts.actual, target=target)
+    comparison = compare(target, actual)
+    if not (row.placeholder or row.sub_row):
+        checks = Checks(log)
+        check_indicator_reading(checks, row, target, actual, comparison)
+        check_deviation_note(checks, row, weight, printed)
+    return ParsedRow(
+        row=row,
+        seq=seq,
+        texts=texts,
+        weight=weight,
+        printed=printed,
+        target=target,
+        actual=actual,
+        comparison=comparison,
+        satisfaction=_is_satisfaction(texts),
+        problems=tuple(log.problems),
+        share=parse_number_cell(log, row.share, "share") if row.share is not None else None,
+        converted=(
+            parse_number_cell(log, row.converted, "converted")
+            if row.converted is not None
+            else None
+        ),
+    )
+
+
+def _is_satisfaction(texts: IndicatorTexts) -> bool:
+    """A 满意度 indicator (by its 一级, 二级 or 三级 label, traditional characters too)."""
+    labels = (texts.level1, texts.level2, texts.level3)
+    return any(SATISFACTION_WORD in to_simplified(label) for label in labels if label)
