@@ -26,7 +26,6 @@ from collections import Counter
 import regex
 
 from jixiao.core import vocabulary
-from jixiao.core.model import Severity
 from jixiao.extract.grid import Cell, Grid
 from jixiao.extract.layout_cells import (
     Reading,
@@ -74,13 +73,10 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
     columns = block.columns or {}
     family = _family(grid, columns, named_project=project is not None)
     if project is None and family != "department_whole":
-        state.log.add(
-            "missing_field", Severity.ERROR, "未找到“项目名称”", grid.source, "project_name"
-        )
+        state.log.add("missing_field", "未找到“项目名称”", grid.source, "project_name")
     if family == "unknown":
         state.log.add(
             "unknown_layout",
-            Severity.ERROR,
             "无法识别的自评表版式：未找到绩效指标表头，已保留能读取的内容",
             grid.source,
             "family",
@@ -271,7 +267,6 @@ def _report_unread(state: Reading) -> None:
             continue
         state.log.add(
             "unread_cell",
-            Severity.WARNING,
             f"单元格内容未能归入任何字段：{cell.text.strip()}",
             cell.source,
             found=cell.text,

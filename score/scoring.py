@@ -17,7 +17,8 @@ from typing import Any
 
 import regex
 
-from jixiao.core.model import Problem, ProblemLog, Severity
+from jixiao.core.model import Problem, Severity
+from jixiao.core.problems import ProblemLog
 from jixiao.core.vocabulary import points_of
 from jixiao.extract.table import CellText, SelfEvalTable
 from jixiao.normalize import clean_text
@@ -340,7 +341,7 @@ def _indicator(
             else parsed.converted
         )
     return record, Part(
-        f"指标“{parsed.name}”",
+        parsed.label,
         counted,
         recomputed,
         exact,
@@ -456,7 +457,6 @@ def _check_weight_total(
     where = "总分行的分值" if weight_printed is not None else "满分"
     checks.log.add(
         "weight_total_mismatch",
-        Severity.ERROR,
         f"各项分值合计 {fmt(weight_total)}，与{where} {fmt(expected)} 不符",
         source,
         field_name="weight_total_reported",

@@ -202,3 +202,9 @@ def test_messages_are_chinese(fixtures_read: jixiao.api.Result) -> None:
         if _ENGLISH.search(message):
             english.append(p["message"])
     assert sorted(set(english)) == []
+
+
+def test_the_scorer_orders_every_kind_of_the_registry() -> None:
+    from jixiao.score.disagreement import KIND_ORDER  # noqa: PLC0415
+
+    assert set(KIND_ORDER) - {""} == set(KINDS)

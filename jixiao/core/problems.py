@@ -15,7 +15,7 @@ indicator without a name named by its row (:func:`indicator_label`), each value 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import regex
 
@@ -28,12 +28,14 @@ __all__ = [
     "SEVERITY_OF_KIND",
     "Kind",
     "ProblemCode",
+    "ProblemLog",
     "codes_to_markdown",
     "error_text",
     "error_to_chinese",
     "indicator_label",
     "make_problem",
     "problem_code",
+    "reason_to_chinese",
     "with_kind",
 ]
 
@@ -437,10 +439,11 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "fund_rows_mismatch",
             BY_KIND,
-            "年度资金总额 differs from the sum of its 其中… rows",
+            "年度资金总额 differs from the sum of its 其中… rows (`rule`), or is blank while "
+            "they hold amounts (`missing_data`)",
             "资金总额与其下各行合计不符",
             "核对项目资金各行的金额。",
-            ("rule",),
+            ("rule", "missing_data"),
         ),
         ProblemCode(
             "year_mismatch",
@@ -510,6 +513,15 @@ CODES: Mapping[str, ProblemCode] = {
             "先看同表其他差异：总分的差异通常来自各行的差异。",
             _DIFFERENCE,
         ),
+        ProblemCode(
+            "total_mismatch_allowed",
+            _I,
+            "总分 differs from the recomputed total only through rows the policy allows (met "
+            "targets scored inside the 达成 band)",
+            "总分与复核值的差异来自评分规则允许的酌情扣分",
+            "无需处理。",
+            ("judgement",),
+        ),
     )
 }
 
@@ -550,6 +562,31 @@ def make_problem(
         raise ValueError(f"problem code {code!r} carries no kind, got {kind!r}")
     severity = spec.severity_of(kind)
     return Problem(code, severity, message, source, field, expected, found, kind)
+
+
+@dataclass(slots=True)
+class ProblemLog:
+    """Problems collected while one table is read or checked, in the order they were found;
+    each made by :func:`make_problem` (its severity from the registry)."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def add(
+        self,
+        code: str,
+        message: str,
+        source: Source,
+        field_name: str = "",
+        *,
+        expected: str = "",
+        found: str = "",
+        kind: str = "",
+    ) -> Problem:
+        problem = make_problem(
+            code, message, source, field_name, expected=expected, found=found, kind=kind
+        )
+        self.problems.append(problem)
+        return problem
 
 
 def with_kind(problem: Problem, kind: str, note: str = "") -> Problem:
@@ -616,6 +653,47 @@ def error_to_chinese(error: BaseException | str) -> str:
             return meaning
     name = type(error).__name__ if isinstance(error, BaseException) else ""
     return f"未预期的错误（{name}）" if name else "未预期的错误"
+
+
+# Why a target or actual could not be read or compared (the normalizer's English reasons,
+# jixiao.normalize) → the analyst's words. First match wins; \1, \2 keep the units.
+_REASONS_ZH: tuple[tuple[regex.Pattern[str], str], ...] = tuple(
+    (regex.compile(pattern), text)
+    for pattern, text in (
+        (r"unit mismatch: (.+?) vs (.+?)(?:;|$)", r"单位不同：\1 与 \2"),
+        (r"unit (.+?) vs (.+?)(?:;|$)", r"单位不同：\1 与 \2"),
+        (r"letters next to digits", "数字中夹有字母，可能是识别错误"),
+        (r"operator without a number", "只有比较符号，没有数字"),
+        (r"no words and no number", "既没有数字也没有文字"),
+        (r"number with unrecognised text", "数字旁有无法识别的文字"),
+        (r"range ends reversed", "区间的上下限颠倒"),
+        (r"conflicting operators", "比较符号互相矛盾"),
+        (r"actual is a range", "实际完成值是一个区间"),
+        (r"no completion word", "实际完成值没有说明完成情况"),
+        (r"actual for a rank target", "名次目标的实际完成值不是名次"),
+        (r"actual for a numeric target", "数值目标的实际完成值不是数值"),
+        (r"target not understood", "年度指标值无法识别"),
+        (r"not applicable", "不适用"),
+        (r"^empty|: empty", "为空"),
+    )
+)
+
+
+def reason_to_chinese(reason: str) -> str:
+    """Why a target or actual could not be read or compared, in Chinese.
+
+    >>> reason_to_chinese("unit mismatch: 人次 vs 人")
+    '单位不同：人次 与 人'
+    >>> reason_to_chinese("letters next to digits (OCR noise?)")
+    '数字中夹有字母，可能是识别错误'
+    >>> reason_to_chinese("something new")
+    '无法识别'
+    """
+    for pattern, text in _REASONS_ZH:
+        match = pattern.search(reason)
+        if match:
+            return match.expand(text)
+    return "无法识别"
 
 
 def error_text(error: BaseException) -> str:
