@@ -1,7 +1,7 @@
 """A table as a grid of cells, whatever it was read from.
 
-Every source reader (text, pdfplumber, camelot) produces :class:`Grid` values; the layout
-reader only ever sees grids. A merged cell is one :class:`Cell` with ``rowspan``/``colspan``
+Every source reader (text, PDF, web page, workbook, Word) produces :class:`Grid` values; the
+layout reader only ever sees grids. A merged cell is one :class:`Cell` with ``rowspan``/``colspan``
 greater than one, anchored at its top-left position. Text exports lose merges: there a merge
 shows as blank cells, which the layout reader treats the same way.
 """
@@ -43,7 +43,7 @@ class Grid:
     """
 
     file: str
-    source_kind: str  # "tsv" or "pdf"
+    source_kind: str  # "tsv", "pdf", "html", "xlsx", "xls" or "docx"
     cells: tuple[Cell, ...]
     n_rows: int
     n_cols: int

@@ -125,7 +125,7 @@ def _write_skipped(root: Path) -> None:
     (root / ".hidden" / "a.txt").write_text(single_tables()[0], encoding="utf-8")
     (root / ".b.txt").write_text("hidden", encoding="utf-8")
     (root / "~$lock.txt").write_text("office lock file", encoding="utf-8")
-    (root / "notes.docx").write_bytes(b"PK\x03\x04")
+    (root / "notes.md").write_text("# not an input", encoding="utf-8")
     (root / "draft.txt~").write_text("editor backup", encoding="utf-8")
     loop = root / "2020" / "loop"
     loop.parent.mkdir(exist_ok=True)
@@ -138,7 +138,7 @@ def test_corpus_is_discovered_without_skipped_files_or_loops(tmp_path: Path) -> 
     names = [f.name for f in discover([corpus.root])]
     assert len(names) == corpus.files
     assert names == sorted(names)
-    assert not [n for n in names if "loop" in n or "hidden" in n or "~" in n or ".docx" in n]
+    assert not [n for n in names if "loop" in n or "hidden" in n or "~" in n or ".md" in n]
     assert "2022/部门02/0002_自评表.TXT" in names
 
 

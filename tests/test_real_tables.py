@@ -3,7 +3,8 @@
 ``fixtures/real/`` holds thirteen real tables from eight provinces (安徽, 四川, 河北, 湖北, 宁夏,
 重庆, 云南, 山西: the standard, 衔接资金, split-operator, 湖北, 部门整体 families and others),
 each printed as tab-separated text (``tsv/``), a Word PDF (``word/``), a narrow-column PDF whose
-cells wrap over several lines (``narrow/``) and a spreadsheet PDF (``calc/``), with the truth
+cells wrap over several lines (``narrow/``), a spreadsheet PDF (``calc/``), and published as a
+web page (``html/``, some GBK), a workbook (``xlsx/``) and a Word file (``docx/``), with the truth
 of every field in ``truth/<id>.json`` and ``MANIFEST.json`` naming the tables of each file.
 The expected frames are the truth: each table is read and compared field by field, the way
 the shared ``eval.py`` scores a run (text compared without spaces or tags and width-folded,
@@ -164,7 +165,7 @@ def test_every_family_is_in_the_real_set() -> None:
 
 def test_every_printed_form_of_a_table_is_here() -> None:
     stems = {folder: {Path(f).stem for f in MANIFEST if f.startswith(f"{folder}/")}
-             for folder in ("tsv", "word", "narrow", "calc")}  # fmt: skip
+             for folder in ("tsv", "word", "narrow", "calc", "html", "xlsx", "docx")}  # fmt: skip
     assert all(names == stems["tsv"] for names in stems.values())
     assert len(stems["tsv"]) == 13
 

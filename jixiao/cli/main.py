@@ -43,7 +43,7 @@ def main() -> None:
 
     \b
     Example:
-      jixiao run reports/ -o out/          # read every .txt/.tsv/.pdf under reports/
+      jixiao run reports/ -o out/          # every PDF, text, web page, workbook, Word file
       jixiao run fixtures/seed -o out/ --policy shanghai-2024
       jixiao policies                      # list the scoring policies
     """
@@ -170,10 +170,12 @@ def run_command(
 ) -> None:
     """Read every 自评表 in INPUTS (files or directories), check them, write the frames.
 
-    Directories are searched recursively for .txt, .tsv and .pdf files (hidden and temporary
-    files skipped). Each file is read in its own process, several at a time; as each finishes
-    its rows are saved under OUTPUT/parts/, and at the end the combined tables, indicators,
-    funds and problems are written (CSV with BOM, Parquet, optionally XLSX) with manifest.json.
+    Directories are searched recursively for .pdf, .txt/.tsv, .html/.htm, .xlsx/.xls and
+    .docx files (hidden and temporary files skipped; .doc/.wps/.et are reported as
+    unsupported, with the command that converts them). Each file is read in its own process,
+    several at a time; as each finishes its rows are saved under OUTPUT/parts/, and at the
+    end the combined tables, indicators, funds and problems are written (CSV with BOM,
+    Parquet, optionally XLSX) with manifest.json.
     Ctrl-C stops cleanly (exit 130) and keeps what is done; --resume finishes the run.
 
     \b

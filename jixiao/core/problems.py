@@ -182,6 +182,22 @@ CODES: Mapping[str, ProblemCode] = {
             "超时可调大 --file-timeout；其他错误请把文件和 found 列的原文报告给维护者。",
         ),
         ProblemCode(
+            "unsupported_format",
+            _E,
+            "a `.doc`, `.wps` or `.et` file (or an Excel 2003 XML table): `message` says how to "
+            "convert it with LibreOffice",
+            "不支持的文件格式",
+            "按说明用 LibreOffice 或 Office/WPS 转换为 .docx/.xlsx 后再读。",
+        ),
+        ProblemCode(
+            "unreadable_file",
+            _E,
+            "a web page, workbook or Word file that is damaged, password-protected or not what "
+            "its name says",
+            "网页、工作簿或 Word 文件无法读取",
+            "用 Office/WPS 打开确认文件完好；有密码的文件去掉密码另存后再读。",
+        ),
+        ProblemCode(
             "unreadable_pdf",
             _E,
             "the PDF cannot be opened (damaged, not a PDF, a password) or one page cannot be "

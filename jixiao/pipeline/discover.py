@@ -9,7 +9,10 @@ Rules, in order:
   to an enclosing directory (a loop), and never searching one directory twice; dangling links
   are skipped; a file reached by two paths goes by the shorter name;
 * hidden files and directories (``.name``) and temporary files (``~$name``, ``~name``,
-  ``name~``) are skipped, as is any suffix other than ``.pdf``, ``.txt``, ``.tsv`` (any case);
+  ``name~``) are skipped, as is any suffix not in :data:`INPUT_SUFFIXES` (any case): PDF,
+  text (``.txt``, ``.tsv``), web pages (``.html``, ``.htm``, ``.shtml``, ``.xhtml``),
+  workbooks (``.xlsx``, ``.xlsm``, ``.xls``), Word (``.docx``), and the formats jixiao reports
+  as unsupported rather than passing over in silence (``.doc``, ``.wps``, ``.et``);
 * ``include`` globs, when given, keep only the files matching one of them; ``exclude`` globs
   then drop files. A glob without ``/`` is matched against the file name and each folder name
   in the relative path (``--exclude drafts``), one with ``/`` against the whole relative path
@@ -30,7 +33,21 @@ from pathlib import Path
 
 TEXT_SUFFIXES = frozenset({".txt", ".tsv"})
 PDF_SUFFIXES = frozenset({".pdf"})
-INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES
+#: Suffixes of web pages, workbooks and Word files, with the kind each claims to be.
+DOCUMENT_KINDS = {
+    ".html": "html",
+    ".htm": "html",
+    ".shtml": "html",
+    ".xhtml": "html",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xls",
+    ".docx": "docx",
+    ".doc": "doc",
+    ".wps": "wps",
+    ".et": "et",
+}
+INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | frozenset(DOCUMENT_KINDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +59,11 @@ class InputFile:
 
     @property
     def kind(self) -> str:
-        return "pdf" if self.path.suffix.lower() in PDF_SUFFIXES else "tsv"
+        """``pdf``, ``tsv``, or the kind of document the suffix claims (``html``, ``xlsx`` …)."""
+        suffix = self.path.suffix.lower()
+        if suffix in PDF_SUFFIXES:
+            return "pdf"
+        return DOCUMENT_KINDS.get(suffix, "tsv")
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,6 +18,7 @@ from jixiao.core.errors import InputError
 from jixiao.core.model import Problem, Severity, Source
 from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import pdf_to_extraction
@@ -110,6 +111,9 @@ def _file_to_grids(
         extraction = pdf_to_extraction(file.path, display_name=file.name)
         titles = pages_to_titles(extraction.titles, file=file.name)
         return list(extraction.grids), list(extraction.problems), extraction.pages, titles
+    if file.kind != "tsv":  # web pages, workbooks, Word files: the tables' own titles only
+        document = document_to_extraction(data, file=file.name, claimed=file.kind)
+        return list(document.grids), list(document.problems), 0, []
     text = bytes_to_text(data, file=file.name)
     return text_to_grids(text, file=file.name), [], 0, text_to_titles(text, file=file.name)
 

@@ -11,7 +11,8 @@ become markup), the style and script in ``static/``, inlined at render time. Thi
 prepares the values the templates show: what goes on each card, which cells are marked and how.
 
 A card shows the grid jixiao read beside a *source pane*: the page images of a PDF
-(``panes/pdf.html.j2``) or the numbered lines of a text file (``panes/lines.html.j2``). A new
+(``panes/pdf.html.j2``), the numbered lines of a text file (``panes/lines.html.j2``), or the
+table of a web page, workbook or Word file at its own addresses (``panes/sheet.html.j2``). A new
 kind of source gets its pane by a dataclass with a ``template`` name, a function from a
 :class:`~jixiao.report.model.TableCard` to it in :data:`SOURCE_PANES`, and that template.
 """
@@ -29,6 +30,7 @@ import jinja2
 from jixiao import __version__
 from jixiao.core.problems import CODES, KINDS
 from jixiao.export.labels_zh import READ_STATUS_ZH
+from jixiao.extract.blocks import column_letters, locator_to_place
 from jixiao.extract.grid import Cell, Grid
 from jixiao.report.image import Crop, union_bbox
 from jixiao.report.locate import ProblemRow, is_missing
@@ -194,7 +196,42 @@ class LinesPane:
     lines: tuple[SourceLine, ...]
 
 
-SourcePane = PdfPane | LinesPane
+@dataclass(frozen=True, slots=True)
+class SourceCell:
+    """A cell of a web page, workbook or Word table as its file has it: the text shown, its
+    address there (``自评表!H7``, ``table 2 R5C3``) and, for a spreadsheet, the stored value."""
+
+    text: str
+    classes: str
+    problems: str
+    rowspan: int
+    colspan: int
+    address: str
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """A row of the source table, labelled by its row number in the file."""
+
+    label: str
+    cells: tuple[SourceCell | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SheetPane:
+    """The table as a web page, workbook or Word file holds it: rows and columns labelled as
+    in the file (sheet rows and column letters, table rows and columns), displayed values with
+    the stored ones on hover, the lines read above it, problem cells marked."""
+
+    template: ClassVar[str] = "panes/sheet.html.j2"
+    caption: str
+    heading: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows: tuple[SourceRow, ...]
+
+
+SourcePane = PdfPane | LinesPane | SheetPane
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,6 +363,9 @@ def problem_to_item(problem: ProblemRow, card: TableCard | None = None) -> Probl
         ref = card.cells.get(problem.index)
         if ref is not None:
             where.append(f"r{ref.row}" + (f" c{ref.col}" if ref.col is not None else " 整行"))
+            address = _address(card, ref.row, ref.col)
+            if address:
+                where.append(address)
             cell = f"{ref.row},{'' if ref.col is None else ref.col}"
         else:
             where.append("整张表")
@@ -345,6 +385,16 @@ def problem_to_item(problem: ProblemRow, card: TableCard | None = None) -> Probl
         rule=rule,
         cell=cell,
     )
+
+
+def _address(card: TableCard, row: int, col: int | None) -> str:
+    """The file's own address of a grid cell (``自评表!H7``), when the form has one."""
+    if card.grid is None or col is None:
+        return ""
+    for cell in card.grid.cells:
+        if cell.row <= row < cell.row + cell.rowspan and cell.col <= col < cell.col + cell.colspan:
+            return cell.source.locator or ""
+    return ""
 
 
 # -- cards --------------------------------------------------------------------------------------
@@ -407,7 +457,9 @@ def _row_label(cell: Cell | None) -> str:
         return ""
     if cell.source.line is not None:
         return f"第{cell.source.line}行"
-    return f"第{cell.source.page}页" if cell.source.page is not None else ""
+    if cell.source.page is not None:
+        return f"第{cell.source.page}页"
+    return cell.source.locator or ""
 
 
 def _grid_cell(cell: Cell, card: TableCard, problems: Sequence[ProblemRow]) -> GridCell:
@@ -490,8 +542,96 @@ def card_to_lines_pane(card: TableCard) -> LinesPane:
     return LinesPane(tuple(lines))
 
 
+_SCOPE_NAMES = {"html": "网页", "docx": "Word 文档"}
+
+
+def card_to_sheet_pane(card: TableCard) -> SheetPane:
+    """The source table of a web page, workbook or Word file at its own addresses."""
+    grid = card.grid
+    if grid is None:
+        return SheetPane(_sheet_caption(card.kind, ()), (), (), ())
+    places = {(c.row, c.col): locator_to_place(c.source.locator) for c in grid.cells}
+    scopes = tuple(dict.fromkeys(p.scope for p in places.values() if p is not None))
+    located = [
+        (cell, place)
+        for cell in sorted(grid.cells, key=lambda c: (c.row, c.col))
+        if (place := places[cell.row, cell.col]) is not None
+    ]
+    offset, sheet = 0, False  # grid column + offset = the file's column
+    if located:
+        top_left, where = located[0]
+        offset, sheet = where.col - top_left.col, not where.scope.startswith("table ")
+    columns = tuple(
+        column_letters(c + offset) if sheet else str(c + offset + 1) for c in range(grid.n_cols)
+    )
+    marks = _cell_marks(card)
+    anchors = {(c.row, c.col): c for c in grid.cells}
+    covered = {
+        (c.row + dr, c.col + dc)
+        for c in grid.cells
+        for dr in range(c.rowspan)
+        for dc in range(c.colspan)
+        if dr or dc
+    }
+    rows = []
+    for r in range(grid.n_rows):
+        row_place = next((p for (pr, _), p in places.items() if pr == r and p is not None), None)
+        label = "" if row_place is None else str(row_place.row + 1)
+        if row_place is not None and len(scopes) > 1:
+            label = f"{_scope_name(row_place.scope)} {label}"
+        cells: list[SourceCell | None] = []
+        for c in range(grid.n_cols):
+            anchor = anchors.get((r, c))
+            if anchor is not None:
+                cells.append(_source_cell(anchor, _marks_of(marks, r, c)))
+            elif (r, c) not in covered:
+                cells.append(None)
+        rows.append(SourceRow(label, tuple(cells)))
+    heading = tuple(t for t in (grid.title, grid.year_text) if t)
+    return SheetPane(_sheet_caption(card.kind, scopes), heading, columns, tuple(rows))
+
+
+def _scope_name(scope: str) -> str:
+    if scope.startswith("table "):
+        return f"第{scope.removeprefix('table ')}个表格"
+    return f"工作表“{scope}”"
+
+
+def _sheet_caption(kind: str, scopes: Sequence[str]) -> str:
+    where = "、".join(_scope_name(s) for s in scopes)
+    what = _SCOPE_NAMES.get(kind, "工作簿")
+    return f"源文件（{what}{where}，行号列号为原文件中的位置）"
+
+
+def _source_cell(cell: Cell, problems: Sequence[ProblemRow]) -> SourceCell:
+    mark = problems_to_mark(problems)
+    address = cell.source.locator or ""
+    title = address
+    if cell.source.stored is not None:
+        title += f" · 存储值 {cell.source.stored}"
+    if cell.source.line is not None:
+        title += f" · 第{cell.source.line}行"
+    title += "".join(f"\n{t}" for t in mark.titles)
+    merged = cell.rowspan > 1 or cell.colspan > 1
+    return SourceCell(
+        text=cell.text,
+        classes=f"{mark.classes} merged".strip() if merged else mark.classes,
+        problems=mark.problems,
+        rowspan=cell.rowspan,
+        colspan=cell.colspan,
+        address=address,
+        title=title,
+    )
+
+
 #: The source pane of each kind of input (``TableCard.kind``); other kinds show their lines.
-SOURCE_PANES: Mapping[str, Callable[[TableCard], SourcePane]] = {"pdf": card_to_pdf_pane}
+SOURCE_PANES: Mapping[str, Callable[[TableCard], SourcePane]] = {
+    "pdf": card_to_pdf_pane,
+    "html": card_to_sheet_pane,
+    "xlsx": card_to_sheet_pane,
+    "xls": card_to_sheet_pane,
+    "docx": card_to_sheet_pane,
+}
 
 
 def record_to_numbers(record: Mapping[str, Any]) -> tuple[NumberPair, ...]:

@@ -45,8 +45,10 @@ def grid_summary(number: int, grid: Grid) -> str:
     if grid.page_start is not None:
         end = grid.page_end or grid.page_start
         where = f"page {grid.page_start}" + (f"-{end}" if end != grid.page_start else "")
-    else:
+    elif grid.line_start is not None or not grid.cells:
         where = f"line {grid.line_start}"
+    else:  # a workbook or Word table: where its top-left cell is
+        where = min(grid.cells, key=lambda c: (c.row, c.col)).source.locator or ""
     return (
         f"table #{number}: reader={grid.reader or grid.source_kind}, {grid.n_rows} rows x "
         f"{grid.n_cols} cols, {len(grid.cells)} cells, {where}"
@@ -171,19 +173,32 @@ def grid_to_text(number: int, grid: Grid, cell_width: int = _CELL_WIDTH) -> str:
             for dc in range(merged.colspan):
                 if dr or dc:
                     covered[(merged.row + dr, merged.col + dc)] = "^" if dr else "<"
+    places = [_row_place(grid, r) for r in range(grid.n_rows)]
+    width = max([5, *map(len, places)])
+    label = "line" if not any(c.source.locator for c in grid.cells[:1]) else "where"
     lines = [grid_summary(number, grid)]
-    header = " line   row | " + " | ".join(_fit(f"c{c}", cell_width) for c in range(grid.n_cols))
+    header = f"{label:>{width}}   row | " + " | ".join(
+        _fit(f"c{c}", cell_width) for c in range(grid.n_cols)
+    )
     lines += [header.rstrip(), "-" * _width(header)]
     for r in range(grid.n_rows):
-        first = next((c for c in grid.cells if c.row == r), None)
-        line = first.source.line if first is not None and first.source.line is not None else ""
         texts = []
         for c in range(grid.n_cols):
             cell = anchors.get((r, c))
             text = cell.text if cell is not None else covered.get((r, c), ".")
             texts.append(_fit(text, cell_width))
-        lines.append((f"{line!s:>5} {r:>5} | " + " | ".join(texts)).rstrip())
+        lines.append((f"{places[r]:>{width}} {r:>5} | " + " | ".join(texts)).rstrip())
     return "\n".join(lines) + "\n"
+
+
+def _row_place(grid: Grid, row: int) -> str:
+    """Where a grid row is in its source: the text line, else the first cell's locator."""
+    first = next((c for c in grid.cells if c.row == row), None)
+    if first is None:
+        return ""
+    if first.source.line is not None:
+        return str(first.source.line)
+    return first.source.locator or ""
 
 
 def source_to_text(source: SourceFile, table: int | None = None) -> str:

@@ -17,9 +17,11 @@ import pypdfium2 as pdfium
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem
 from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
+from jixiao.pipeline.discover import DOCUMENT_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +35,7 @@ class SourceFile:
 
     name: str
     path: Path
-    kind: str  # "tsv" or "pdf"
+    kind: str  # "tsv", "pdf", or the kind of document its suffix claims ("html", "xlsx" …)
     grids: tuple[Grid, ...]
     lines: tuple[str, ...] = ()
     error: str = ""
@@ -59,7 +61,8 @@ def grids_to_table_ids(name: str, grids: Iterable[Grid]) -> dict[str, Grid]:
 
 
 def file_kind(path: Path) -> str:
-    return "pdf" if path.suffix.lower() == ".pdf" else "tsv"
+    suffix = path.suffix.lower()
+    return "pdf" if suffix == ".pdf" else DOCUMENT_KINDS.get(suffix, "tsv")
 
 
 def read_source(path: Path, name: str, settings: PdfSettings | None = None) -> SourceFile:
@@ -70,6 +73,10 @@ def read_source(path: Path, name: str, settings: PdfSettings | None = None) -> S
             extraction = pdf_to_extraction(path, display_name=name, settings=settings)
             grids = tuple(self_eval_grids(extraction.grids))
             return SourceFile(name, path, kind, grids, problems=extraction.problems)
+        if kind != "tsv":
+            document = document_to_extraction(path.read_bytes(), file=name, claimed=kind)
+            grids = tuple(self_eval_grids(document.grids))
+            return SourceFile(name, path, kind, grids, problems=document.problems)
         text = bytes_to_text(path.read_bytes(), file=name)
     except (InputError, OSError) as error:
         return SourceFile(name, path, kind, (), error=str(error))

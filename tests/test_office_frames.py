@@ -1,0 +1,115 @@
+"""Golden: every web page, workbook and Word fixture gives exactly the frames of its text tables.
+
+fixtures/office/MANIFEST.json (written by fixtures/make_office_fixtures.py) names, for each file,
+the text file and table number of each table it holds, in order, and the problem codes a broken
+file must give. Provenance columns (file, kind, reader, page, line) differ by nature and are
+left out; every other value, every number included, must be exactly equal, and so must the
+problems.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from jixiao.pipeline.runner import InputFile, file_to_result, run
+from jixiao.score import Frames, load_policy
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+MANIFEST = json.loads((FIXTURES / "office" / "MANIFEST.json").read_text(encoding="utf-8"))
+POLICY = (load_policy("national"),)
+PROVENANCE = {
+    "tables": [
+        "table_id",
+        "source_file",
+        "source_kind",
+        "reader",
+        "page_start",
+        "page_end",
+        "line_start",
+    ],
+    "funds": ["table_id"],
+    "indicators": ["table_id", "source_file", "page", "line"],
+}
+#: Problems only a text export can have (a row shifted by a column).
+SOURCE_ONLY = {"row_realigned"}
+READABLE = sorted(name for name, entry in MANIFEST.items() if entry["tables"])
+BROKEN = sorted(name for name, entry in MANIFEST.items() if not entry["tables"])
+
+
+@cache
+def _frames(relative: str) -> Frames:
+    path = FIXTURES / relative
+    return file_to_result(InputFile(path, path.name), POLICY).frames
+
+
+def _table(frames: Frames, name: str, table_id: str) -> pd.DataFrame:
+    frame = getattr(frames, name)
+    return frame[frame["table_id"] == table_id].drop(columns=PROVENANCE[name])
+
+
+def _problems(frames: Frames, table_id: str) -> Counter[tuple[str, str, str, str]]:
+    p = frames.problems[frames.problems["table_id"] == table_id]
+    return Counter(
+        (code, field, expected, found)
+        for code, field, expected, found in p[["code", "field", "expected", "found"]].itertuples(
+            index=False
+        )
+        if code not in SOURCE_ONLY
+    )
+
+
+@pytest.mark.parametrize("name", READABLE)
+def test_document_frames_equal_text_frames(name: str) -> None:
+    frames = _frames(f"office/{name}")
+    expected = MANIFEST[name]["tables"]
+    assert list(frames.problems.loc[frames.problems["table_id"] == "", "code"]) == []
+    assert len(frames.tables) == len(expected)
+    for number, entry in enumerate(expected, start=1):
+        text_frames = _frames(entry["text"])
+        doc_id = f"{name}#{number}"
+        text_id = f"{Path(entry['text']).name}#{entry['table']}"
+        for frame in PROVENANCE:
+            got = _table(frames, frame, doc_id).reset_index(drop=True)
+            want = _table(text_frames, frame, text_id).reset_index(drop=True)
+            pd.testing.assert_frame_equal(got, want, check_exact=True, obj=f"{doc_id} {frame}")
+        assert _problems(frames, doc_id) == _problems(text_frames, text_id), doc_id
+
+
+@pytest.mark.parametrize("name", BROKEN)
+def test_broken_file_is_one_problem_row(name: str) -> None:
+    frames = _frames(f"office/{name}")
+    assert frames.tables.empty
+    assert list(frames.problems["code"]) == MANIFEST[name]["problems"]
+    assert list(frames.problems["source_file"]) == [name]
+
+
+def test_run_goes_on_after_broken_files() -> None:
+    names = sorted(MANIFEST)
+    files = [InputFile(FIXTURES / "office" / n, n) for n in names]
+    result = run(files, POLICY)
+    tables = {r.file.name: r.tables for r in result.files}
+    assert tables == {n: len(MANIFEST[n]["tables"]) for n in names}
+    assert {r.file.name for r in result.failed} == set(BROKEN)
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "reader"),
+    [
+        ("seed.html", "html", "lxml"),
+        ("families_web.xls", "html", "lxml"),
+        ("seed.xlsx", "xlsx", "openpyxl"),
+        ("synthetic.xls", "xls", "xlrd"),
+        ("seed.docx", "docx", "python-docx"),
+    ],
+    ids=str,
+)
+def test_source_kind_is_what_the_file_is(name: str, kind: str, reader: str) -> None:
+    tables = _frames(f"office/{name}").tables
+    assert set(tables["source_kind"]) == {kind}
+    assert set(tables["reader"]) == {reader}
