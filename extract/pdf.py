@@ -29,7 +29,8 @@ from typing import Any
 import pdfplumber
 import pypdfium2 as pdfium
 
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.model import Problem, Source
+from jixiao.core.problems import error_to_chinese, make_problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
 from jixiao.extract.pdf_join import (
@@ -284,22 +285,13 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
 
 
 def unreadable_pdf_problem(name: str, error: BaseException) -> Problem:
-    """The whole file could not be opened."""
+    """The whole file could not be opened (the library's error, in English, in ``found``)."""
     text = str(error) or type(error).__name__
-    if (
-        "password" in text.lower()
-        or "encrypt" in text.lower()
-        or type(error).__name__ == "PDFPasswordIncorrect"
-    ):
-        reason = "文件有打开密码，无法读取"
-    else:
+    reason = error_to_chinese(f"{type(error).__name__}: {text}")
+    if reason.startswith("未预期的错误"):
         reason = "文件已损坏或不是PDF文件"
-    return Problem(
-        code="unreadable_pdf",
-        severity=Severity.ERROR,
-        message=f"无法读取PDF文件 {name}：{reason}（{text}）",
-        source=Source(name),
-        found=text,
+    return make_problem(
+        "unreadable_pdf", f"无法读取PDF文件 {name}：{reason}", Source(name), found=text
     )
 
 
@@ -310,11 +302,10 @@ def _pages_text(pages: Sequence[int]) -> str:
 def kinds_to_problems(kinds: Sequence[PageKind], name: str) -> list[Problem]:
     """Scanned pages (one warning each) and pages whose text does not decode (one problem)."""
     problems = [
-        Problem(
-            code="scanned_page",
-            severity=Severity.WARNING,
-            message=f"{name} 第{i + 1}页只有图像、没有文字层（扫描页），其中的表格未读取",
-            source=Source(name, page=i + 1),
+        make_problem(
+            "scanned_page",
+            f"{name} 第{i + 1}页只有图像、没有文字层（扫描页），其中的表格未读取",
+            Source(name, page=i + 1),
         )
         for i, kind in enumerate(kinds)
         if kind is PageKind.SCANNED
@@ -326,14 +317,11 @@ def kinds_to_problems(kinds: Sequence[PageKind], name: str) -> list[Problem]:
 
 
 def unreadable_text_problem(name: str, pages: Sequence[int]) -> Problem:
-    return Problem(
-        code="unreadable_text",
-        severity=Severity.ERROR,
-        message=(
-            f"{name} {_pages_text(pages)}的文字无法解码（字体缺少 ToUnicode 映射或乱码），"
-            "其中的表格未读取"
-        ),
-        source=Source(name, page=pages[0]),
+    return make_problem(
+        "unreadable_text",
+        f"{name} {_pages_text(pages)}的文字无法解码（字体缺少文字编码映射，或是乱码），"
+        "其中的表格未读取",
+        Source(name, page=pages[0]),
         found=",".join(str(p) for p in pages),
     )
 
@@ -343,11 +331,10 @@ def missing_tables_to_problems(candidates: Sequence[int], found: _Pass, name: st
     read = {part.page for part in found.parts} | set(found.unreadable)
     read |= {page for page, _ in found.failed}
     return [
-        Problem(
-            code="table_not_found",
-            severity=Severity.WARNING,
-            message=f"{name} 第{page}页有自评表的栏目名称，但没有找到带表格线的表格，未读取",
-            source=Source(name, page=page),
+        make_problem(
+            "table_not_found",
+            f"{name} 第{page}页有自评表的栏目名称，但没有找到带表格线的表格，未读取",
+            Source(name, page=page),
         )
         for page in candidates
         if page not in read
@@ -359,11 +346,10 @@ def pass_to_problems(found: _Pass, name: str) -> list[Problem]:
     if found.unreadable:
         problems.append(unreadable_text_problem(name, found.unreadable))
     problems += [
-        Problem(
-            code="unreadable_pdf",
-            severity=Severity.ERROR,
-            message=f"{name} 第{page}页无法解析（{error}）",
-            source=Source(name, page=page),
+        make_problem(
+            "unreadable_pdf",
+            f"{name} 第{page}页无法解析（{error_to_chinese(error)}）",
+            Source(name, page=page),
             found=error,
         )
         for page, error in found.failed

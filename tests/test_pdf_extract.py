@@ -343,7 +343,7 @@ def test_cells_with_cid_codes_are_reported_on_the_grid() -> None:
     )
     grid = chain_to_grid([TablePart(1, (0, 0, 100, 20), cells, "pdfplumber")], "x.pdf")
     (problem,) = grid.problems
-    assert problem.code == "unreadable_text"
+    assert problem.code == "garbled_cell"
     assert (problem.source.row, problem.source.col) == (0, 1)
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import ast
+import os
+from pathlib import Path
+
 import pytest
 import regex
 
@@ -208,3 +212,50 @@ def test_the_scorer_orders_every_kind_of_the_registry() -> None:
     from jixiao.score.disagreement import KIND_ORDER  # noqa: PLC0415
 
     assert set(KIND_ORDER) - {""} == set(KINDS)
+
+
+def _package_modules() -> dict[str, Path]:
+    package = Path(jixiao.__file__).resolve().parent
+    return {
+        str(path.relative_to(package)): path
+        for folder, _, names in os.walk(package, followlinks=True)
+        for name in names
+        if name.endswith(".py")
+        for path in [Path(folder, name)]
+    }
+
+
+def _made_elsewhere(path: Path) -> list[str]:
+    """Calls in a module that make a Problem, or pass a severity, outside the registry."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if not isinstance(node, ast.Call):
+            continue
+        name = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+        name = name or (node.func.id if isinstance(node.func, ast.Name) else "")
+        severity_args = [
+            a for a in node.args if isinstance(a, ast.Attribute) and a.attr in _SEVERITY_NAMES
+        ]
+        if name == "Problem" or (name == "add" and severity_args):
+            found.append(f"line {node.lineno}: {name}(…)")
+    return found
+
+
+_SEVERITY_NAMES = {"ERROR", "WARNING", "INFO"}
+
+
+@pytest.mark.parametrize("module", sorted(_package_modules()), ids=str)
+def test_every_problem_is_made_through_the_registry(module: str) -> None:
+    if module in ("core/problems.py", "core/model.py"):
+        return
+    assert _made_elsewhere(_package_modules()[module]) == []
+
+
+def test_a_problem_made_by_hand_is_caught(tmp_path: Path) -> None:
+    module = tmp_path / "m.py"
+    module.write_text(
+        "p = Problem('x', Severity.ERROR, 'm', s)\nlog.add('x', Severity.WARNING, 'm', s)\n"
+        "log.add('x', 'm', s)\n",
+        encoding="utf-8",
+    )
+    assert _made_elsewhere(module) == ["line 1: Problem(…)", "line 2: add(…)"]
