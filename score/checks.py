@@ -367,7 +367,7 @@ def check_fund_rows(
         source = cell.source if cell is not None else total_row.label.source
         if printed is None:
             checks.log.add(
-                "fund_rows_mismatch",
+                "missing_value",
                 f"年度资金总额的{_FUND_LABELS[name]}为空，其下各行合计 {fmt(expected)}",
                 source,
                 field_name=f"funds.{name}",

@@ -455,11 +455,11 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "fund_rows_mismatch",
             BY_KIND,
-            "年度资金总额 differs from the sum of its 其中… rows (`rule`), or is blank while "
-            "they hold amounts (`missing_data`)",
+            "年度资金总额 differs from the sum of its 其中… rows (blank while they hold amounts: "
+            "`missing_value`)",
             "资金总额与其下各行合计不符",
             "核对项目资金各行的金额。",
-            ("rule", "missing_data"),
+            ("rule",),
         ),
         ProblemCode(
             "year_mismatch",
