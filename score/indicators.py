@@ -1,6 +1,6 @@
 """Score one indicator from its parsed target and actual under a policy.
 
-Rules (``w`` weight, ``A`` target, ``B`` actual; ../shared/domain.md §4):
+Rules (``w`` weight, ``A`` target, ``B`` actual; README, Scoring policies):
 
 ==================  =========================================================
 rule                score
