@@ -175,7 +175,7 @@ def toml_to_policy(text: str, *, origin: str = "<string>") -> Policy:
     except KeyError as exc:
         raise PolicyError(
             f"policy {origin}: the setting {exc.args[0]!r} is missing "
-            "(score/policies/national.toml lists every setting)"
+            "(the README, Scoring policies, lists every setting)"
         ) from exc
     except (tomllib.TOMLDecodeError, TypeError, ValueError, InvalidOperation) as exc:
         if isinstance(exc, PolicyError):
