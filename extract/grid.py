@@ -16,7 +16,11 @@ from jixiao.core.model import Problem, Source
 
 @dataclass(frozen=True, slots=True)
 class Cell:
-    """One cell: its top-left grid position, its spans, its raw text and where it came from."""
+    """One cell: its top-left grid position, its spans, its raw text and where it came from.
+
+    ``confidence`` is the text recognizer's confidence (0–1) for a cell read from an image
+    (a scanned page), ``None`` for text read as text.
+    """
 
     row: int
     col: int
@@ -24,6 +28,7 @@ class Cell:
     source: Source
     rowspan: int = 1
     colspan: int = 1
+    confidence: float | None = None
 
     def __post_init__(self) -> None:
         if self.row < 0 or self.col < 0:

@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -50,6 +50,10 @@ from jixiao.extract.pdf_pages import (
 from jixiao.extract.pdf_pdfium import page_to_records, records_to_parts
 from jixiao.extract.pdf_plumber import TablePart, camelot_page_to_parts, plumber_page_to_parts
 from jixiao.extract.pdf_text import is_unreadable
+from jixiao.extract.scan.read import OcrUnavailableError, grid_with_readings, pdf_page_to_scan
+
+if TYPE_CHECKING:
+    from jixiao.extract.scan.page import ScanPage
 
 READERS = ("auto", "pdfium", "pdfplumber", "camelot")
 
@@ -61,11 +65,14 @@ class PdfSettings:
     ``reader``: ``auto`` (PDFium; pdfplumber on a page where PDFium finds no ruled table,
     camelot where neither does), or one reader only: ``pdfium``, ``pdfplumber`` (the pure
     pdfplumber path, for cross-checking) or ``camelot``. ``max_continuation``: how many pages
-    after a candidate page a table may run onto.
+    after a candidate page a table may run onto. ``ocr``: read the ruled tables of scanned
+    pages (images without text) by OCR (:mod:`jixiao.extract.scan`); off, such pages are only
+    reported.
     """
 
     reader: str = "auto"
     max_continuation: int = 8  # a narrow print of a long table runs over five pages
+    ocr: bool = True
 
     def __post_init__(self) -> None:
         if self.reader not in READERS:
@@ -95,6 +102,8 @@ class _Pass:
     unreadable: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
     titles: list[tuple[int, str]] = field(default_factory=list)
+    scans: list[ScanPage] = field(default_factory=list)  # scanned pages read by OCR
+    ocr_error: str = ""  # why the OCR engine could not be loaded
 
 
 def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[Grid]:
@@ -133,13 +142,13 @@ def pdf_to_extraction(
     finally:
         sources.close()
     candidates = [i + 1 for i, kind in enumerate(kinds) if kind is PageKind.TABLE]
-    problems = kinds_to_problems(kinds, name)
+    problems = kinds_to_problems(kinds, name, found.scans, found.ocr_error)
     problems += pass_to_problems(found, name)
     problems += missing_tables_to_problems(candidates, found, name)
     chains = [
         chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain_to_texts(chain))
     ]
-    grids = tuple(chain_to_grid(chain, name) for chain in chains)
+    grids = tuple(grid_with_readings(chain_to_grid(chain, name), found.scans) for chain in chains)
     return PdfExtraction(grids, tuple(problems), n_pages, tuple(found.titles))
 
 
@@ -236,6 +245,23 @@ def _read_page(
     return parts
 
 
+def _read_scanned(page: pdfium.PdfPage, number: int, found: _Pass) -> list[TablePart]:
+    """The OCR hook: read a scanned page's ruled tables into ``found``; returns its parts."""
+    if found.ocr_error:
+        return []
+    try:
+        scan = pdf_page_to_scan(page, number)
+    except OcrUnavailableError as error:
+        found.ocr_error = str(error)
+        return []
+    except Exception as error:  # one bad page must not lose the others
+        found.failed.append((number, f"{type(error).__name__}: {error}"))
+        return []
+    found.scans.append(scan)
+    found.parts += scan.parts
+    return list(scan.parts)
+
+
 def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
     """One pass over the pages: classify each, and read it while it is open when it is a
     candidate or an open table runs onto it; every page is closed before the next is opened.
@@ -257,11 +283,15 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
                 kind = text_to_kind(scan.text, has_images=scan.has_images)
                 kinds.append(kind)
                 found.titles += [(number, line) for line in scan.titles]
-                if kind is not PageKind.TABLE and follow is None:
+                scanned = kind is PageKind.SCANNED and sources.settings.ocr
+                if kind is not PageKind.TABLE and follow is None and not scanned:
                     continue
                 continuing, run = follow is not None, follow or 0
                 done.add(number)
-                parts = _read_page(sources, number, found, (page, textpage))
+                if scanned:
+                    parts = _read_scanned(page, number, found)
+                else:
+                    parts = _read_page(sources, number, found, (page, textpage))
             finally:
                 textpage.close()
         finally:
@@ -299,14 +329,15 @@ def _pages_text(pages: Sequence[int]) -> str:
     return "、".join(f"第{p}页" for p in pages)
 
 
-def kinds_to_problems(kinds: Sequence[PageKind], name: str) -> list[Problem]:
-    """Scanned pages (one warning each) and pages whose text does not decode (one problem)."""
+def kinds_to_problems(
+    kinds: Sequence[PageKind], name: str, scans: Sequence[ScanPage] = (), ocr_error: str = ""
+) -> list[Problem]:
+    """Scanned pages (a note when OCR read a table on it, else a warning) and pages whose text
+    does not decode (one problem)."""
+    read = {scan.number for scan in scans if scan.parts}
+    looked = {scan.number for scan in scans}
     problems = [
-        make_problem(
-            "scanned_page",
-            f"{name} 第{i + 1}页只有图像、没有文字层（扫描页），其中的表格未读取",
-            Source(name, page=i + 1),
-        )
+        scanned_page_problem(name, i + 1, read=i + 1 in read, looked=i + 1 in looked, why=ocr_error)
         for i, kind in enumerate(kinds)
         if kind is PageKind.SCANNED
     ]
@@ -314,6 +345,21 @@ def kinds_to_problems(kinds: Sequence[PageKind], name: str) -> list[Problem]:
     if garbled:
         problems.append(unreadable_text_problem(name, garbled))
     return problems
+
+
+def scanned_page_problem(name: str, page: int, *, read: bool, looked: bool, why: str) -> Problem:
+    """A page that is an image: read by OCR (``ocr_page``, a note), or why its table was not
+    read (``scanned_page``)."""
+    head = f"{name} 第{page}页只有图像、没有文字层（扫描页）"
+    if read:
+        return make_problem("ocr_page", f"{head}，已用文字识别（OCR）读取", Source(name, page=page))
+    if looked:
+        message = f"{head}，未找到带表格线的表格，未读取"
+    elif why:
+        message = f"{head}，文字识别（OCR）不可用（{why}），其中的表格未读取"
+    else:
+        message = f"{head}，其中的表格未读取"
+    return make_problem("scanned_page", message, Source(name, page=page))
 
 
 def unreadable_text_problem(name: str, pages: Sequence[int]) -> Problem:

@@ -64,7 +64,11 @@ def test_to_dir_writes_what_run_writes(
     ("paths", "message"),
     [
         pytest.param("no/such/dir", "no such file or directory: no/such/dir", id="missing"),
-        pytest.param(ROOT / "docs", r"no \.doc, .*\.pdf, .*\.xlsx files found", id="no-inputs"),
+        pytest.param(
+            ROOT / "jixiao" / "report" / "templates",  # docs/ holds an input: report.png
+            r"no \.doc, .*\.pdf, .*\.png, .*\.xlsx files found",
+            id="no-inputs",
+        ),
     ],
 )
 def test_read_without_inputs_says_why(paths: object, message: str) -> None:

@@ -206,10 +206,7 @@ def _real_cases() -> list[object]:
     for name in sorted(manifest):
         if Path(name).suffix.lower() not in INPUT_SUFFIXES:
             continue  # a format jixiao does not read yet
-        marks = []
-        if name.startswith("scan/"):
-            marks.append(pytest.mark.xfail(reason="image-only PDF: needs OCR (issue 17)"))
-        cases.append(pytest.param(name, id=name, marks=marks))
+        cases.append(pytest.param(name, id=name))
     return cases
 
 

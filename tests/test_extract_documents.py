@@ -417,7 +417,7 @@ def test_unsupported_format_says_how_to_convert() -> None:
 
 
 def test_discovery_finds_pages_workbooks_word_and_unsupported_files(tmp_path: Path) -> None:
-    names = ["a.HTML", "b.htm", "c.xlsx", "d.xls", "e.docx", "f.doc", "g.wps", "h.et", "i.png"]
+    names = ["a.HTML", "b.htm", "c.xlsx", "d.xls", "e.docx", "f.doc", "g.wps", "h.et", "i.gif"]
     for name in names:
         (tmp_path / name).write_bytes(b"x")
     found = {f.name: f.kind for f in discover([tmp_path])}

@@ -82,7 +82,8 @@ def pdf_and_text(name: str, index: int) -> tuple[Grid, Any]:
 
 @pytest.mark.parametrize("name", list(MANIFEST))
 def test_table_count_matches_manifest(name: str) -> None:
-    assert len(extraction(name).grids) == len(placed(name))
+    ocr = MANIFEST[name].get("ocr_tables", [])  # tables on scanned pages, read by OCR
+    assert len(extraction(name).grids) == len(placed(name)) + len(ocr)
 
 
 @pytest.mark.parametrize("name", list(MANIFEST))
@@ -315,11 +316,23 @@ def test_unreadable_file_is_one_error_naming_it(name: str, words: str) -> None:
     assert result.grids == ()
 
 
-def test_scanned_page_is_a_warning_naming_the_page() -> None:
-    (problem,) = extraction("scanned_page.pdf").problems
+def test_scanned_page_is_read_by_ocr_and_noted_naming_the_page() -> None:
+    result = extraction("scanned_page.pdf")
+    (problem,) = result.problems
+    assert (problem.code, problem.severity) == ("scanned_page", Severity.INFO)
+    assert problem.source.page == 2
+    assert "第2页" in problem.message
+    assert "OCR" in problem.message
+    assert [(g.reader, g.page_start) for g in result.grids] == [("pdfium", 1), ("ocr", 2)]
+
+
+def test_scanned_page_without_ocr_is_a_warning_naming_the_page() -> None:
+    result = pdf_to_extraction(PDF / "scanned_page.pdf", settings=PdfSettings(ocr=False))
+    (problem,) = result.problems
     assert (problem.code, problem.severity) == ("scanned_page", Severity.WARNING)
     assert problem.source.page == 2
     assert "第2页" in problem.message
+    assert [g.page_start for g in result.grids] == [1]
 
 
 def test_cid_text_is_unreadable_text_naming_the_page() -> None:

@@ -241,7 +241,8 @@ def _made_elsewhere(path: Path) -> list[str]:
         severity_args = [
             a for a in node.args if isinstance(a, ast.Attribute) and a.attr in _SEVERITY_NAMES
         ]
-        if name == "Problem" or (name == "add" and severity_args):
+        restored = not node.args and all(k.arg is None for k in node.keywords)  # Problem(**saved)
+        if (name == "Problem" and not restored) or (name == "add" and severity_args):
             found.append(f"line {node.lineno}: {name}(…)")
     return found
 
@@ -260,7 +261,7 @@ def test_a_problem_made_by_hand_is_caught(tmp_path: Path) -> None:
     module = tmp_path / "m.py"
     module.write_text(
         "p = Problem('x', Severity.ERROR, 'm', s)\nlog.add('x', Severity.WARNING, 'm', s)\n"
-        "log.add('x', 'm', s)\n",
+        "log.add('x', 'm', s)\nq = Problem(**saved)\n",
         encoding="utf-8",
     )
     assert _made_elsewhere(module) == ["line 1: Problem(…)", "line 2: add(…)"]

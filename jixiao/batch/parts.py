@@ -26,6 +26,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import jixiao
+from jixiao.core.model import Problem, Severity, Source
+from jixiao.extract.grid import Cell, Grid
 from jixiao.pipeline.runner import FileResult
 from jixiao.score import SCHEMA
 
@@ -114,10 +116,22 @@ def part_stem(name: str) -> str:
     return f"{digest[:2]}/{readable}-{digest}"
 
 
+GRIDS_PART = "grids"  # the grids of a scanned file, for the report (JSON)
+
+
 def write_parts(result: FileResult, out_dir: Path) -> dict[str, str]:
-    """Write the non-empty frames of one file; return frame name → path relative to out_dir."""
+    """Write the non-empty frames of one file (and the grids of a scan, which the report would
+    otherwise have to read by OCR again); return part name → path relative to out_dir."""
     stem = part_stem(result.file.name)
     written = {}
+    if result.scanned:
+        relative = f"{PARTS_DIR}/{stem}.{GRIDS_PART}.json"
+        path = out_dir / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(grids_to_json(result.scanned), encoding="utf-8")
+        os.replace(temporary, path)
+        written[GRIDS_PART] = relative
     for name, frame in result.frames.items():
         if frame.empty:
             continue
@@ -200,3 +214,38 @@ def _parse(line: str) -> dict[str, Any]:
 
 def _write_line(handle: IO[str], data: Mapping[str, Any]) -> None:
     handle.write(json.dumps(data, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+
+# -- grids of scanned files ------------------------------------------------------------------
+
+
+def grids_to_json(grids: Iterable[Grid]) -> str:
+    """Grids as JSON (every field; tuples as lists)."""
+    return json.dumps([asdict(grid) for grid in grids], ensure_ascii=False)
+
+
+def _source(data: Mapping[str, Any]) -> Source:
+    bbox = data.get("bbox")
+    return Source(**{**data, "bbox": tuple(bbox) if bbox is not None else None})
+
+
+def json_to_grids(text: str) -> tuple[Grid, ...]:
+    """The grids written by :func:`grids_to_json`."""
+    grids = []
+    for data in json.loads(text):
+        cells = tuple(Cell(**{**c, "source": _source(c["source"])}) for c in data["cells"])
+        problems = tuple(
+            Problem(**{**p, "severity": Severity(p["severity"]), "source": _source(p["source"])})
+            for p in data["problems"]
+        )
+        grids.append(
+            Grid(
+                **{
+                    **data,
+                    "cells": cells,
+                    "problems": problems,
+                    "context": tuple(data["context"]),
+                }
+            )
+        )
+    return tuple(grids)

@@ -9,6 +9,7 @@
     │   └── NumberParseError         '12.3.4' is not a number
     ├── PolicyError(ValueError)      a scoring policy file is missing or invalid
     ├── OutputError                  the output directory cannot be written
+    ├── OcrUnavailableError          the text recognizer for scanned pages cannot be loaded
     └── ClusterError                 a Dask scheduler cannot be used (absent, unreachable,
                                      another jixiao version on its workers)
 
@@ -78,3 +79,8 @@ class OutputError(JixiaoError):
 
 class ClusterError(JixiaoError):
     """The Dask scheduler cannot be used (not installed, unreachable, wrong jixiao version)."""
+
+
+class OcrUnavailableError(JixiaoError):
+    """The text recognizer that reads scanned pages and images cannot be loaded (its model
+    package or onnxruntime missing or broken)."""

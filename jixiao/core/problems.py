@@ -208,9 +208,40 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "scanned_page",
             _W,
-            "a page holds only images (a scan): its tables are not read",
+            "a page holds only images (a scan) and its table was not read: OCR found no ruled "
+            "table there, or is not available",
             "扫描页（只有图像，没有文字层）",
             "需要文字识别（OCR），或找到该文件的文字版。",
+        ),
+        ProblemCode(
+            "ocr_page",
+            _I,
+            "a page that holds only images (a scan) was read by text recognition (OCR)",
+            "扫描页已用文字识别（OCR）读取",
+            "对照原件抽查识别结果，尤其是数字。",
+        ),
+        ProblemCode(
+            "ocr_low_confidence",
+            _W,
+            "a cell read by OCR that may be misread: a character recognized with confidence "
+            "under 0.5, or text that does not fit its field (a score `IO`); its text in `found`",
+            "扫描件文字识别结果存疑",
+            "对照原件核对该单元格。",
+        ),
+        ProblemCode(
+            "ocr_unavailable",
+            _E,
+            "an image file needs OCR, but the text recognizer cannot be loaded (its error in "
+            "`found`)",
+            "需要文字识别（OCR），但它不可用",
+            "安装文字识别所需的程序包（见 README 的 Scanned pages 一节）后再读。",
+        ),
+        ProblemCode(
+            "unreadable_image",
+            _E,
+            "an image file that cannot be decoded (the library's error in `found`)",
+            "图像文件无法读取",
+            "确认文件完好，是 PNG、JPEG 或 TIFF 图像。",
         ),
         ProblemCode(
             "unreadable_text",

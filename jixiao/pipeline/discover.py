@@ -12,7 +12,8 @@ Rules, in order:
   ``name~``) are skipped, as is any suffix not in :data:`INPUT_SUFFIXES` (any case): PDF,
   text (``.txt``, ``.tsv``), web pages (``.html``, ``.htm``, ``.shtml``, ``.xhtml``),
   workbooks (``.xlsx``, ``.xlsm``, ``.xls``), Word (``.docx``), and the formats jixiao reports
-  as unsupported rather than passing over in silence (``.doc``, ``.wps``, ``.et``);
+  as unsupported rather than passing over in silence (``.doc``, ``.wps``, ``.et``), and
+  images, read by OCR (``.png``, ``.jpg``, ``.jpeg``, ``.tif``, ``.tiff``);
 * ``include`` globs, when given, keep only the files matching one of them; ``exclude`` globs
   then drop files. A glob without ``/`` is matched against the file name and each folder name
   in the relative path (``--exclude drafts``), one with ``/`` against the whole relative path
@@ -47,7 +48,8 @@ DOCUMENT_KINDS = {
     ".wps": "wps",
     ".et": "et",
 }
-INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | frozenset(DOCUMENT_KINDS)
+IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # read by OCR
+INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | frozenset(DOCUMENT_KINDS) | IMAGE_SUFFIXES
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,10 +61,13 @@ class InputFile:
 
     @property
     def kind(self) -> str:
-        """``pdf``, ``tsv``, or the kind of document the suffix claims (``html``, ``xlsx`` …)."""
+        """``pdf``, ``image``, ``tsv``, or the kind of document the suffix claims (``html``,
+        ``xlsx`` …)."""
         suffix = self.path.suffix.lower()
         if suffix in PDF_SUFFIXES:
             return "pdf"
+        if suffix in IMAGE_SUFFIXES:
+            return "image"
         return DOCUMENT_KINDS.get(suffix, "tsv")
 
 

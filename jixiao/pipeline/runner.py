@@ -22,6 +22,9 @@ from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import pdf_to_extraction
+from jixiao.extract.scan.check import with_ocr_problems
+from jixiao.extract.scan.files import image_to_extraction
+from jixiao.extract.scan.read import OCR_READER
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.census import (
     SeenGrid,
@@ -66,6 +69,9 @@ class FileResult:
     problems: int
     seconds: float
     frames: Frames
+    # the grids of a file read by OCR (a scan), kept for the report: reading it again would
+    # run the OCR again; empty for files read as text
+    scanned: tuple[Grid, ...] = ()
 
 
 def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
@@ -77,10 +83,13 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     started = time.perf_counter()
     data = b""
     pages = 0
+    scanned: tuple[Grid, ...] = ()
     try:
         data = file.path.read_bytes()
         grids, problems, pages, titles = _file_to_grids(data, file)
         frames = _grids_to_frames(grids, problems, file, policies, titles)
+        if any(grid.reader == OCR_READER for grid in grids):
+            scanned = tuple(grids)
     except InputError as error:
         reason = problem_code(error.code).description
         frames = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
@@ -99,6 +108,7 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
         problems=len(frames.problems),
         seconds=time.perf_counter() - started,
         frames=frames,
+        scanned=scanned,
     )
 
 
@@ -111,6 +121,9 @@ def _file_to_grids(
         extraction = pdf_to_extraction(file.path, display_name=file.name)
         titles = pages_to_titles(extraction.titles, file=file.name)
         return list(extraction.grids), list(extraction.problems), extraction.pages, titles
+    if file.kind == "image":  # a scan: no text layer to find titles in
+        extraction = image_to_extraction(file.path, display_name=file.name)
+        return list(extraction.grids), list(extraction.problems), extraction.pages, []
     if file.kind != "tsv":  # web pages, workbooks, Word files: the tables' own titles only
         document = document_to_extraction(data, file=file.name, claimed=file.kind)
         return list(document.grids), list(document.problems), 0, []
@@ -132,7 +145,7 @@ def _grids_to_frames(
         seen.append(SeenGrid(grid, read))
         if not read:
             continue
-        table = grid_to_table(grid)
+        table = with_ocr_problems(grid_to_table(grid), grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best(table, table_id=table_id, policies=policies))
     skipped = [*problems, *titles_to_problems(titles, seen, problems)]

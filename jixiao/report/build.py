@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from jixiao.batch.combine import concat_parts
-from jixiao.batch.parts import FileRecord
+from jixiao.batch.parts import GRIDS_PART, FileRecord
 from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN
 from jixiao.export.departments import STATUSES, tables_to_departments
 from jixiao.export.write import REPORT_NAME
@@ -29,7 +29,7 @@ from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import PdfSettings
 from jixiao.pipeline.discover import InputFile
 from jixiao.report.html import report_to_html
-from jixiao.report.image import DEFAULT_DPI, Crop, grid_to_regions, pdf_to_crops
+from jixiao.report.image import DEFAULT_DPI, Crop, grid_to_regions, image_to_crops, pdf_to_crops
 from jixiao.report.locate import (
     CellRef,
     ProblemRow,
@@ -215,11 +215,12 @@ def table_to_card(
     crops: tuple[Crop, ...] = ()
     lines: tuple[tuple[int, str], ...] = ()
     note = ""
-    if source.kind == "pdf":
+    if source.kind in ("pdf", "image"):
+        to_crops = pdf_to_crops if source.kind == "pdf" else image_to_crops
         try:
-            crops = tuple(pdf_to_crops(source.path, grid_to_regions(grid), dpi=dpi))
-        except Exception as error:  # a page pdfium cannot render must not stop the report
-            note = f"无法渲染PDF页面：{type(error).__name__}: {error}"
+            crops = tuple(to_crops(source.path, grid_to_regions(grid), dpi=dpi))
+        except Exception as error:  # a page that cannot be rendered must not stop the report
+            note = f"无法渲染原页面：{type(error).__name__}: {error}"
     else:
         numbers = [c.source.line for c in grid.cells if c.source.line is not None]
         if numbers:
@@ -256,10 +257,13 @@ def frames_to_report(
     settings: PdfSettings | None = None,
     generated: str | None = None,
     pages: int | None = None,
+    scanned: Mapping[str, Path] | None = None,
 ) -> Report:
     """Build the report of a run: ``sources`` maps each input's name (as in ``source_file``)
     to its path; at most ``limit`` tables get a card, problem tables first. ``pages`` is the
-    run's PDF page count when known (else the PDFs are opened to count them)."""
+    run's PDF page count when known (else the PDFs are opened to count them). ``scanned`` maps
+    the name of each file read by OCR to the grids part the run wrote for it (so the report
+    does not read it by OCR again)."""
     if limit < 0:
         raise ValueError(f"report limit must be >= 0, got {limit}")
     problems = frame_to_problem_rows(frames.problems)
@@ -279,7 +283,8 @@ def frames_to_report(
         record = records[table_id]
         name = str(record["source_file"])
         if name not in read and name in sources:
-            read[name] = read_source(sources[name], name, settings)
+            grids = (scanned or {}).get(name)
+            read[name] = read_source(sources[name], name, settings, grids)
         cards.append(
             table_to_card(
                 table_id, record, by_table.get(table_id, []), frames.indicators, read.get(name), dpi
@@ -305,9 +310,12 @@ def write_report(
     dpi: float = DEFAULT_DPI,
     settings: PdfSettings | None = None,
     pages: int | None = None,
+    scanned: Mapping[str, Path] | None = None,
 ) -> Path:
     """Build the report and write it to ``path`` (UTF-8); return the path."""
-    report = frames_to_report(frames, sources, limit=limit, dpi=dpi, settings=settings, pages=pages)
+    report = frames_to_report(
+        frames, sources, limit=limit, dpi=dpi, settings=settings, pages=pages, scanned=scanned
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_to_html(report), encoding="utf-8")
     return path
@@ -321,4 +329,7 @@ def write_batch_report(
     frames = concat_parts(out_dir, records)
     sources = {f.name: f.path for f in files}
     pages = sum(r.pages for r in records)
-    return write_report(frames, sources, out_dir / REPORT_NAME, limit=limit, pages=pages)
+    scanned = {r.path: out_dir / r.parts[GRIDS_PART] for r in records if GRIDS_PART in r.parts}
+    return write_report(
+        frames, sources, out_dir / REPORT_NAME, limit=limit, pages=pages, scanned=scanned
+    )

@@ -32,6 +32,7 @@ from jixiao.core.problems import CODES, KINDS
 from jixiao.export.labels_zh import READ_STATUS_ZH
 from jixiao.extract.blocks import column_letters, locator_to_place
 from jixiao.extract.grid import Cell, Grid
+from jixiao.extract.scan.read import OCR_READER
 from jixiao.report.image import Crop, union_bbox
 from jixiao.report.locate import ProblemRow, is_missing
 from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
@@ -186,6 +187,7 @@ class PdfPane:
 
     template: ClassVar[str] = "panes/pdf.html.j2"
     figures: tuple[Figure, ...]
+    heading: str = "PDF 原页（同一区域）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -506,6 +508,10 @@ def card_to_pdf_pane(card: TableCard) -> PdfPane:
         figures.append(
             Figure(crop.data_uri(), crop.width, crop.height, crop.region.page, tuple(boxes))
         )
+    if card.kind == "image":  # a scan: the cells in doubt (ocr_low_confidence) are boxed too
+        return PdfPane(tuple(figures), "扫描原图（同一区域）")
+    if card.grid is not None and card.grid.reader == OCR_READER:
+        return PdfPane(tuple(figures), "PDF 扫描页（同一区域）")
     return PdfPane(tuple(figures))
 
 
@@ -627,6 +633,7 @@ def _source_cell(cell: Cell, problems: Sequence[ProblemRow]) -> SourceCell:
 #: The source pane of each kind of input (``TableCard.kind``); other kinds show their lines.
 SOURCE_PANES: Mapping[str, Callable[[TableCard], SourcePane]] = {
     "pdf": card_to_pdf_pane,
+    "image": card_to_pdf_pane,
     "html": card_to_sheet_pane,
     "xlsx": card_to_sheet_pane,
     "xls": card_to_sheet_pane,

@@ -1,4 +1,5 @@
-"""Images of PDF regions for the report: a table's region of each page it spans.
+"""Images of PDF regions (and of scanned image files) for the report: a table's region of
+each page it spans.
 
 Pages are rendered with pypdfium2 in the same coordinates pdfplumber reports (points from the
 top-left of the page as displayed, rotation applied), cropped to the union of the table's cell
@@ -113,6 +114,35 @@ def pdf_to_crops(
                 page.close()
     finally:
         doc.close()
+    return crops
+
+
+def image_to_crops(
+    path: Path, regions: Sequence[Region], dpi: float = DEFAULT_DPI, max_width: int = MAX_WIDTH_PX
+) -> list[Crop]:
+    """Crop each region (in points at the image's own resolution, as the scan reader gives
+    them) of an image file's pages; a page that is not there is left out."""
+    from jixiao.extract.scan.image import image_file_to_pages  # noqa: PLC0415 - OpenCV, lazily
+
+    wanted = {region.page for region in regions}
+    pages = {page.number: page for page in image_file_to_pages(path) if page.number in wanted}
+    crops: list[Crop] = []
+    for region in regions:
+        page = pages.get(region.page)
+        if page is None:
+            continue
+        width, height = page.size
+        x0, top, x1, bottom = region.bbox
+        box = (max(0.0, x0), max(0.0, top), min(width, x1), min(height, bottom))
+        left, top_px, right, bottom_px = (round(v * page.scale) for v in box)
+        image = Image.fromarray(page.gray).crop((left, top_px, right, bottom_px))
+        region_dpi = min(dpi, max_width * 72 / max(box[2] - box[0], 1.0))
+        size = (
+            round((box[2] - box[0]) * region_dpi / 72),
+            round((box[3] - box[1]) * region_dpi / 72),
+        )
+        image = image.resize((max(size[0], 1), max(size[1], 1)), Image.Resampling.LANCZOS)
+        crops.append(Crop(Region(region.page, box), image_to_png(image), image.width, image.height))
     return crops
 
 

@@ -14,14 +14,16 @@ from pathlib import Path
 
 import pypdfium2 as pdfium
 
+from jixiao.batch.parts import json_to_grids
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
+from jixiao.extract.scan.files import image_to_extraction
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
-from jixiao.pipeline.discover import DOCUMENT_KINDS
+from jixiao.pipeline.discover import InputFile
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +37,7 @@ class SourceFile:
 
     name: str
     path: Path
-    kind: str  # "tsv", "pdf", or the kind of document its suffix claims ("html", "xlsx" …)
+    kind: str  # "tsv", "pdf", "image", or the kind of document its suffix claims ("html" …)
     grids: tuple[Grid, ...]
     lines: tuple[str, ...] = ()
     error: str = ""
@@ -61,14 +63,26 @@ def grids_to_table_ids(name: str, grids: Iterable[Grid]) -> dict[str, Grid]:
 
 
 def file_kind(path: Path) -> str:
-    suffix = path.suffix.lower()
-    return "pdf" if suffix == ".pdf" else DOCUMENT_KINDS.get(suffix, "tsv")
+    return InputFile(path, path.name).kind
 
 
-def read_source(path: Path, name: str, settings: PdfSettings | None = None) -> SourceFile:
-    """Read one input file into its 自评表 grids; never raises (the error is kept instead)."""
+def read_source(
+    path: Path, name: str, settings: PdfSettings | None = None, scanned: Path | None = None
+) -> SourceFile:
+    """Read one input file into its 自评表 grids; never raises (the error is kept instead).
+
+    ``scanned``: the grids part the run wrote for a file it read by OCR; they are taken from
+    there rather than read by OCR a second time.
+    """
     kind = file_kind(path)
     try:
+        if scanned is not None and scanned.is_file():
+            grids = json_to_grids(scanned.read_text(encoding="utf-8"))
+            return SourceFile(name, path, kind, tuple(self_eval_grids(grids)))
+        if kind == "image":
+            extraction = image_to_extraction(path, display_name=name)
+            grids = tuple(self_eval_grids(extraction.grids))
+            return SourceFile(name, path, kind, grids, problems=extraction.problems)
         if kind == "pdf":
             extraction = pdf_to_extraction(path, display_name=name, settings=settings)
             grids = tuple(self_eval_grids(extraction.grids))
