@@ -355,11 +355,11 @@ def scanned_page_problem(name: str, page: int, *, read: bool, looked: bool, why:
         return make_problem("ocr_page", f"{head}，已用文字识别（OCR）读取", Source(name, page=page))
     if looked:
         message = f"{head}，未找到带表格线的表格，未读取"
-    elif why:
-        message = f"{head}，文字识别（OCR）不可用（{why}），其中的表格未读取"
+    elif why:  # the recognizer's own (English) reason stays in found
+        message = f"{head}，文字识别（OCR）不可用，其中的表格未读取"
     else:
         message = f"{head}，其中的表格未读取"
-    return make_problem("scanned_page", message, Source(name, page=page))
+    return make_problem("scanned_page", message, Source(name, page=page), found=why)
 
 
 def unreadable_text_problem(name: str, pages: Sequence[int]) -> Problem:

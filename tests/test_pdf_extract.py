@@ -319,7 +319,7 @@ def test_unreadable_file_is_one_error_naming_it(name: str, words: str) -> None:
 def test_scanned_page_is_read_by_ocr_and_noted_naming_the_page() -> None:
     result = extraction("scanned_page.pdf")
     (problem,) = result.problems
-    assert (problem.code, problem.severity) == ("scanned_page", Severity.INFO)
+    assert (problem.code, problem.severity) == ("ocr_page", Severity.INFO)
     assert problem.source.page == 2
     assert "第2页" in problem.message
     assert "OCR" in problem.message

@@ -47,6 +47,7 @@ SOURCE_ONLY = {
     "unreadable_text",
     "garbled_cell",
     "scanned_page",
+    "ocr_page",
     "table_not_found",
 }
 PDFS = sorted(name for name, entry in MANIFEST.items() if entry["tables"])
