@@ -2,11 +2,16 @@
 
 The pipeline, each step a small function whose result can be inspected:
 
-1. ``page_to_scan`` (pypdfium2, fast): the text of each page; ``text_to_kind`` tells
-   自评表 candidates from prose and other financial tables, scans and garbled pages;
+1. ``page_to_scan`` (:mod:`jixiao.extract.pdf_pages`, the one place pages are classified):
+   the text of each page, and ``text_to_kind`` tells 自评表 candidates from prose and other
+   financial tables, scans and garbled pages. The text is PDFium's where every font of the
+   page is embedded, pdfminer's where one is not: PDFium needs the font program to place a
+   character and drops what it cannot place, pdfminer reads codes, Unicode and widths from the
+   PDF alone, so a page reads the same on any machine, whatever fonts it has installed (the
+   rule and why: :mod:`jixiao.extract.pdf_pages`);
 2. on candidate pages and the pages their tables run onto, while the page is open (one pass,
    each page closed before the next: memory does not grow with pages):
-   ``page_to_records`` + ``records_to_parts`` (PDFium's characters and paths through
+   ``page_to_records`` + ``records_to_parts`` (those characters and PDFium's ruling through
    pdfplumber's table finder, ~15 ms a page): ruled cells with their text, title and year
    line; ``plumber_page_to_parts`` (pdfplumber, ~80 ms a page) where PDFium finds no ruled
    table, and ``camelot_page_to_parts`` where neither does;
@@ -42,14 +47,19 @@ from jixiao.extract.pdf_join import (
 )
 from jixiao.extract.pdf_pages import (
     PageKind,
-    document_to_scans,
+    PageScan,
+    TextSource,
     page_to_scan,
-    scans_to_kinds,
-    text_to_kind,
+    page_to_source,
 )
-from jixiao.extract.pdf_pdfium import page_to_records, records_to_parts
-from jixiao.extract.pdf_plumber import TablePart, camelot_page_to_parts, plumber_page_to_parts
-from jixiao.extract.pdf_text import is_unreadable
+from jixiao.extract.pdf_pdfium import PageRecords, page_to_records, records_to_parts
+from jixiao.extract.pdf_plumber import (
+    TablePart,
+    camelot_page_to_parts,
+    plumber_page_to_chars,
+    plumber_page_to_parts,
+)
+from jixiao.extract.pdf_text import Char, is_unreadable
 from jixiao.extract.scan.read import OcrUnavailableError, grid_with_readings, pdf_page_to_scan
 
 if TYPE_CHECKING:
@@ -62,12 +72,13 @@ READERS = ("auto", "pdfium", "pdfplumber", "camelot")
 class PdfSettings:
     """How PDFs are read.
 
-    ``reader``: ``auto`` (PDFium; pdfplumber on a page where PDFium finds no ruled table,
-    camelot where neither does), or one reader only: ``pdfium``, ``pdfplumber`` (the pure
-    pdfplumber path, for cross-checking) or ``camelot``. ``max_continuation``: how many pages
-    after a candidate page a table may run onto. ``ocr``: read the ruled tables of scanned
-    pages (images without text) by OCR (:mod:`jixiao.extract.scan`); off, such pages are only
-    reported.
+    ``reader``: ``auto`` (PDFium's ruling; pdfplumber on a page where PDFium finds no ruled
+    table, camelot where neither does), or one reader only: ``pdfium``, ``pdfplumber`` (the
+    pure pdfplumber path, for cross-checking) or ``camelot``. Whichever finds the cells, their
+    characters are PDFium's only on pages whose fonts are all embedded. ``max_continuation``:
+    how many pages after a candidate page a table may run onto. ``ocr``: read the ruled tables
+    of scanned pages (images without text) by OCR (:mod:`jixiao.extract.scan`); off, such pages
+    are only reported.
     """
 
     reader: str = "auto"
@@ -113,11 +124,24 @@ def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[G
 
 def pdf_to_page_kinds(path: str | Path) -> list[PageKind]:
     """What each page looks like to the page finder (for inspection; raises on bad files)."""
-    doc = pdfium.PdfDocument(str(path))
+    return [scan.kind for scan in pdf_to_scans(path)]
+
+
+def pdf_to_scans(path: str | Path) -> list[PageScan]:
+    """Each page's text as the page finder sees it, and whose characters it is (raises on bad
+    files)."""
+    sources = _Sources(Path(path), pdfium.PdfDocument(str(path)), PdfSettings())
     try:
-        return scans_to_kinds(document_to_scans(doc))
+        scans: list[PageScan] = []
+        for number in range(1, len(sources.doc) + 1):
+            opened = _Open.of(sources, number)
+            try:
+                scans.append(opened.scan())
+            finally:
+                opened.close()
+        return scans
     finally:
-        doc.close()
+        sources.close()
 
 
 def pdf_to_extraction(
@@ -160,11 +184,23 @@ class _Sources:
     doc: pdfium.PdfDocument
     settings: PdfSettings
     plumber: Any = None
+    plumber_error: Exception | None = None
 
     def plumber_page(self, number: int) -> Any:
+        if self.plumber_error is not None:
+            raise self.plumber_error
         if self.plumber is None:
-            self.plumber = pdfplumber.open(str(self.path))
+            try:
+                self.plumber = pdfplumber.open(str(self.path))
+            except Exception as error:  # pdfminer raises many kinds of errors on damaged files
+                self.plumber_error = error
+                raise
         return self.plumber.pages[number - 1]
+
+    def release(self, number: int) -> None:
+        """Drop what pdfplumber cached for a page (memory must not grow with pages)."""
+        if self.plumber is not None:
+            self.plumber.pages[number - 1].close()
 
     def close(self) -> None:
         if self.plumber is not None:
@@ -172,24 +208,55 @@ class _Sources:
         self.doc.close()
 
 
-_Loaded = tuple[pdfium.PdfPage, pdfium.PdfTextPage]  # a PDFium page and its text, open
+@dataclass(slots=True)
+class _Open:
+    """One page open in PDFium, whose characters it is read with, and pdfminer's characters
+    once they are needed (internal)."""
 
+    sources: _Sources
+    number: int
+    page: pdfium.PdfPage
+    textpage: pdfium.PdfTextPage
+    source: TextSource
+    miner: list[Char] | None = None
 
-def _pdfium_parts(
-    sources: _Sources, number: int, loaded: _Loaded | None
-) -> tuple[list[TablePart], bool]:
-    """Parts of one page read with PDFium, and whether its text is unreadable."""
-    if loaded is not None:
-        records = page_to_records(*loaded)
-    else:
+    @classmethod
+    def of(cls, sources: _Sources, number: int) -> _Open:
         page = sources.doc[number - 1]
         try:
-            records = page_to_records(page)
-        finally:
+            textpage = page.get_textpage()
+        except Exception:
             page.close()
+            raise
+        return cls(sources, number, page, textpage, page_to_source(page))
+
+    def miner_chars(self) -> list[Char]:
+        """pdfminer's characters of the page, fake bold removed (read once)."""
+        if self.miner is None:
+            self.miner = plumber_page_to_chars(self.sources.plumber_page(self.number))
+        return self.miner
+
+    def scan(self) -> PageScan:
+        return page_to_scan(self.page, self.textpage, self.number, self.miner_chars, self.source)
+
+    def records(self) -> PageRecords:
+        """Characters and ruling, the characters from :attr:`source`."""
+        chars = self.miner_chars() if self.source is TextSource.PDFMINER else None
+        return page_to_records(self.page, self.textpage, chars)
+
+    def close(self) -> None:
+        self.textpage.close()
+        self.page.close()
+        if self.miner is not None:
+            self.sources.release(self.number)
+
+
+def _pdfium_parts(opened: _Open) -> tuple[list[TablePart], bool]:
+    """Parts of one page found by PDFium's ruling, and whether its text is unreadable."""
+    records = opened.records()
     if is_unreadable("".join(str(c["text"]) for c in records.chars)):
         return [], True
-    return records_to_parts(records, number), False
+    return records_to_parts(records, opened.number), False
 
 
 def _plumber_parts(
@@ -214,16 +281,16 @@ def _plumber_parts(
         page.close()
 
 
-def _page_parts(
-    sources: _Sources, number: int, loaded: _Loaded | None
-) -> tuple[list[TablePart], bool]:
+def _page_parts(opened: _Open) -> tuple[list[TablePart], bool]:
     """Parts on one page, and whether its text is unreadable.
 
-    ``auto``: PDFium first; pdfplumber, then camelot, only on a page where it finds no table.
+    ``auto``: PDFium's ruling first; pdfplumber, then camelot, only on a page where it finds
+    no table.
     """
+    sources, number = opened.sources, opened.number
     reader = sources.settings.reader
     if reader in ("auto", "pdfium"):
-        parts, unreadable = _pdfium_parts(sources, number, loaded)
+        parts, unreadable = _pdfium_parts(opened)
         if parts or unreadable or reader == "pdfium":
             return parts, unreadable
         return _plumber_parts(sources, number, check_text=False)
@@ -231,11 +298,18 @@ def _page_parts(
 
 
 def _read_page(
-    sources: _Sources, number: int, found: _Pass, loaded: _Loaded | None = None
+    sources: _Sources, number: int, found: _Pass, opened: _Open | None = None
 ) -> list[TablePart]:
-    """Read one page into ``found``; returns its parts."""
+    """Read one page into ``found`` (opened here unless the caller has it open)."""
     try:
-        parts, unreadable = _page_parts(sources, number, loaded)
+        if opened is not None:
+            parts, unreadable = _page_parts(opened)
+        else:
+            own = _Open.of(sources, number)
+            try:
+                parts, unreadable = _page_parts(own)
+            finally:
+                own.close()
     except Exception as error:  # one bad page must not lose the others
         found.failed.append((number, f"{type(error).__name__}: {error}"))
         return []
@@ -262,6 +336,17 @@ def _read_scanned(page: pdfium.PdfPage, number: int, found: _Pass) -> list[Table
     return list(scan.parts)
 
 
+def _scan(opened: _Open, found: _Pass) -> PageKind | None:
+    """Classify one page; ``None`` for a page pdfminer cannot parse (a failed page)."""
+    try:
+        scan = opened.scan()
+        found.titles += [(opened.number, title) for title in scan.titles]
+        return scan.kind
+    except Exception as error:  # pdfminer raises many kinds of errors on damaged pages
+        found.failed.append((opened.number, f"{type(error).__name__}: {error}"))
+        return None
+
+
 def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
     """One pass over the pages: classify each, and read it while it is open when it is a
     candidate or an open table runs onto it; every page is closed before the next is opened.
@@ -275,27 +360,24 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
     done: set[int] = set()
     follow: int | None = None  # pages the open table has run onto so far; None: no open table
     for number in range(1, len(sources.doc) + 1):
-        page = sources.doc[number - 1]
+        opened = _Open.of(sources, number)
         try:
-            textpage = page.get_textpage()
-            try:
-                scan = page_to_scan(page, textpage, number)
-                kind = text_to_kind(scan.text, has_images=scan.has_images)
-                kinds.append(kind)
-                found.titles += [(number, line) for line in scan.titles]
-                scanned = kind is PageKind.SCANNED and sources.settings.ocr
-                if kind is not PageKind.TABLE and follow is None and not scanned:
-                    continue
-                continuing, run = follow is not None, follow or 0
-                done.add(number)
-                if scanned:
-                    parts = _read_scanned(page, number, found)
-                else:
-                    parts = _read_page(sources, number, found, (page, textpage))
-            finally:
-                textpage.close()
+            kind = _scan(opened, found)
+            kinds.append(kind or PageKind.OTHER)
+            if kind is None:  # not read: an open table cannot run on over it
+                follow = None
+                continue
+            scanned = kind is PageKind.SCANNED and sources.settings.ocr
+            if kind is not PageKind.TABLE and follow is None and not scanned:
+                continue
+            continuing, run = follow is not None, follow or 0
+            done.add(number)
+            if scanned:
+                parts = _read_scanned(opened.page, number, found)
+            else:
+                parts = _read_page(sources, number, found, opened)
         finally:
-            page.close()
+            opened.close()
         if (
             not continuing
             and parts

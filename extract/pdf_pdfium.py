@@ -4,7 +4,9 @@ The same steps as :func:`jixiao.extract.pdf_plumber.plumber_page_to_parts`, on P
 instead of pdfminer's (see :mod:`jixiao.extract.pdfium_objects`):
 
 1. ``page_to_records``: characters (fake bold removed by pdfplumber's ``dedupe_chars`` rule)
-   and ruling edges, in pdfplumber's coordinates;
+   and ruling edges, in pdfplumber's coordinates; the characters are PDFium's where every font
+   of the page is embedded, pdfminer's otherwise (the rule: :mod:`jixiao.extract.pdf_pages`),
+   and the table then says ``reader="pdfium+pdfminer"``;
 2. ``edges_to_tables``: pdfplumber's own table finder, its pure functions called in the order
    ``TableFinder`` calls them for the "lines" strategy: ``filter_edges`` → ``merge_edges``
    (``snap_edges`` + joining) → ``edges_to_intersections`` → ``intersections_to_cells`` →
@@ -17,7 +19,7 @@ for cross-checking (``PdfSettings(reader="pdfplumber")``) and as the fallback.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,76 +40,49 @@ from jixiao.extract.pdf_plumber import (
     boxes_to_parts,
     open_sides_to_lines,
 )
+from jixiao.extract.pdf_text import Char, dedupe
 from jixiao.extract.pdfium_objects import Record, page_to_edges, page_to_frame, textpage_to_chars
 
 READER = "pdfium"
+#: The reader of a page whose characters are pdfminer's (a font not embedded), ruling PDFium's.
+MINER_READER = "pdfium+pdfminer"
 
 
 @dataclass(frozen=True, slots=True)
 class PageRecords:
-    """What the table finder needs from one page: characters, ruling edges, the page box."""
+    """What the table finder needs from one page: characters, ruling edges, the page box, and
+    the reader that gave the characters."""
 
-    chars: tuple[Record, ...]
+    chars: tuple[Char, ...]
     edges: tuple[Record, ...]
     bbox: BBox
+    reader: str = READER
 
 
 def page_to_records(
-    page: pdfium.PdfPage, textpage: pdfium.PdfTextPage | None = None
+    page: pdfium.PdfPage,
+    textpage: pdfium.PdfTextPage | None = None,
+    chars: Sequence[Char] | None = None,
 ) -> PageRecords:
     """Characters (drawn once: fake bold removed) and ruling edges of a PDFium page.
 
     ``textpage``: the page's text page when the caller has it open already (it stays open).
+    ``chars``: the page's characters read by pdfminer, fake bold removed, for a page whose
+    fonts are not all embedded (see :mod:`jixiao.extract.pdf_pages`); PDFium's otherwise.
     """
     frame = page_to_frame(page)
+    edges = tuple(page_to_edges(page, frame))
+    if chars is not None:
+        return PageRecords(tuple(chars), edges, frame.bbox, MINER_READER)
     if textpage is None:
         own = page.get_textpage()
         try:
-            chars = textpage_to_chars(own, frame)
+            found = textpage_to_chars(own, frame)
         finally:
             own.close()
     else:
-        chars = textpage_to_chars(textpage, frame)
-    chars = dedupe(chars)
-    return PageRecords(tuple(chars), tuple(page_to_edges(page, frame)), frame.bbox)
-
-
-def dedupe(chars: Sequence[Record], tolerance: float = 1.0) -> list[Record]:
-    """pdfplumber's ``dedupe_chars(tolerance=1, extra_attrs=("fontname",))``, in linear time.
-
-    The same rule: characters with the same text, font and uprightness whose ``doctop`` and
-    then ``x0`` values chain within ``tolerance`` are one character, the top-left one kept.
-    pdfplumber sorts every character and looks each kept one up in the list (quadratic);
-    here characters are grouped in a dict and only groups of two or more are clustered.
-    """
-    groups: dict[tuple[Any, ...], list[int]] = {}
-    for i, char in enumerate(chars):
-        groups.setdefault((char["upright"], char["text"], char["fontname"]), []).append(i)
-    dropped: set[int] = set()
-    for members in groups.values():
-        if len(members) < 2:
-            continue
-        for band in _chains(members, lambda i: float(chars[i]["doctop"]), tolerance):
-            for cluster in _chains(band, lambda i: float(chars[i]["x0"]), tolerance):
-                keep = min(cluster, key=lambda i: (chars[i]["doctop"], chars[i]["x0"], i))
-                dropped.update(i for i in cluster if i != keep)
-    return [char for i, char in enumerate(chars) if i not in dropped]
-
-
-def _chains(
-    members: Sequence[int], value: Callable[[int], float], tolerance: float
-) -> list[list[int]]:
-    """Members whose sorted values each lie within ``tolerance`` of the previous one."""
-    clusters: list[list[int]] = []
-    last = 0.0
-    for i in sorted(members, key=value):
-        v = value(i)
-        if clusters and v <= last + tolerance:
-            clusters[-1].append(i)
-        else:
-            clusters.append([i])
-        last = v
-    return clusters
+        found = textpage_to_chars(textpage, frame)
+    return PageRecords(tuple(dedupe(found)), edges, frame.bbox)
 
 
 def edges_to_tables(
@@ -151,4 +126,4 @@ def records_to_parts(records: PageRecords, number: int) -> list[TablePart]:
         for line in open_sides_to_lines(records.edges)
     ]
     tables = edges_to_tables(records.edges, explicit)
-    return boxes_to_parts(tables, records.chars, number, READER)
+    return boxes_to_parts(tables, records.chars, number, records.reader)

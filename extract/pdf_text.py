@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 Char = Mapping[str, Any]
@@ -155,3 +155,42 @@ def text_to_unreadable_share(text: str) -> float:
 def is_unreadable(text: str) -> bool:
     """True when too much of ``text`` is unreadable to trust it."""
     return text_to_unreadable_share(text) >= UNREADABLE_SHARE
+
+
+def dedupe(chars: Sequence[Char], tolerance: float = 1.0) -> list[Char]:
+    """pdfplumber's ``dedupe_chars(tolerance=1, extra_attrs=("fontname",))``, in linear time.
+
+    The same rule: characters with the same text, font and uprightness whose ``doctop`` and
+    then ``x0`` values chain within ``tolerance`` are one character ("fake bold": a line drawn
+    twice, slightly offset), the top-left one kept; the order is kept. pdfplumber sorts every
+    character and looks each kept one up in the list (quadratic); here characters are grouped
+    in a dict and only groups of two or more are clustered.
+    """
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for i, char in enumerate(chars):
+        groups.setdefault((char["upright"], char["text"], char["fontname"]), []).append(i)
+    dropped: set[int] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        for band in _chains(members, lambda i: float(chars[i]["doctop"]), tolerance):
+            for cluster in _chains(band, lambda i: float(chars[i]["x0"]), tolerance):
+                keep = min(cluster, key=lambda i: (chars[i]["doctop"], chars[i]["x0"], i))
+                dropped.update(i for i in cluster if i != keep)
+    return [char for i, char in enumerate(chars) if i not in dropped]
+
+
+def _chains(
+    members: Sequence[int], value: Callable[[int], float], tolerance: float
+) -> list[list[int]]:
+    """Members whose sorted values each lie within ``tolerance`` of the previous one."""
+    clusters: list[list[int]] = []
+    last = 0.0
+    for i in sorted(members, key=value):
+        v = value(i)
+        if clusters and v <= last + tolerance:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+        last = v
+    return clusters

@@ -13,6 +13,11 @@ and path objects into the records pdfplumber's table finder and jixiao's text co
 Coordinates are pdfplumber's: points from the top-left of the page as displayed, after the
 page's ``/Rotate`` and with the same MediaBox offsets pdfplumber applies, so both readers give
 the same boxes for the same page.
+
+PDFium's characters depend on the font program: where a font is not embedded it measures (and
+may drop) characters with a substitute font the machine may not have. They are read only from
+pages whose fonts are all embedded (:func:`page_fonts_embedded`; the rule is in
+:mod:`jixiao.extract.pdf_pages`); the ruling edges never depend on fonts.
 """
 
 from __future__ import annotations
@@ -124,6 +129,46 @@ def page_to_frame(page: pdfium.PdfPage) -> PageFrame:
             width, height = height, width
         box = (0.0, 0.0, width, height)
     return box_to_frame(box, page.get_rotation())
+
+
+# -- fonts -------------------------------------------------------------------------------------
+
+
+def page_fonts_embedded(page: pdfium.PdfPage) -> bool:
+    """Whether every font the page's text is drawn in is embedded (inside form XObjects too).
+
+    A Type 3 font counts as embedded (its glyphs are drawn by the PDF itself), as PDFium's
+    ``FPDFFont_GetIsEmbedded`` counts it. A page without text has nothing to distrust.
+    """
+    raw = page.raw
+    stack: list[tuple[Any, int]] = [
+        (pdfium_c.FPDFPage_GetObject(raw, i), 0) for i in range(pdfium_c.FPDFPage_CountObjects(raw))
+    ]
+    text, form = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+    while stack:
+        obj, depth = stack.pop()
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == text:
+            font = pdfium_c.FPDFTextObj_GetFont(obj)
+            if not font or not pdfium_c.FPDFFont_GetIsEmbedded(font):
+                return False
+        elif kind == form and depth < _MAX_FORM_DEPTH:
+            n = pdfium_c.FPDFFormObj_CountObjects(obj)
+            stack.extend((pdfium_c.FPDFFormObj_GetObject(obj, i), depth + 1) for i in range(n))
+    return True
+
+
+def page_to_fonts(page: pdfium.PdfPage) -> list[tuple[str, bool]]:
+    """Base font name and whether it is embedded, for each font the page's text uses (sorted).
+
+    For inspection and tests; :func:`page_fonts_embedded` is the fast check.
+    """
+    found: set[tuple[str, bool]] = set()
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=_MAX_FORM_DEPTH):
+        font = pdfium_c.FPDFTextObj_GetFont(obj.raw)
+        name, _ = _font_info(font, {})
+        found.add((name, bool(font) and bool(pdfium_c.FPDFFont_GetIsEmbedded(font))))
+    return sorted(found)
 
 
 # -- characters --------------------------------------------------------------------------------

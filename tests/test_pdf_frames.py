@@ -1,9 +1,12 @@
 """Golden: every PDF fixture gives exactly the frames its tables give when read from text.
 
-fixtures/pdf/MANIFEST.json and fixtures/pdf/families/MANIFEST.json name, for each PDF, the text
-file and table number of each table it holds, in order. Provenance columns (file, page, line,
-reader) differ by nature and are left out; every other value, every number included, must be
-exactly equal.
+fixtures/pdf/MANIFEST.json, fixtures/pdf/families/MANIFEST.json and
+fixtures/pdf/fonts/MANIFEST.json name, for each PDF, the text file and table number of each
+table it holds, in order. Provenance columns (file, page, line, reader) differ by nature and are
+left out; every other value, every number included, must be exactly equal. The fonts fixtures
+name their fonts without embedding them: their frames prove the text and widths come from the
+PDF, not from the machine's fonts (tests/test_pdf_fonts_hidden.py runs this file with every
+system font hidden).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from jixiao.score import Frames, load_policy
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MANIFEST = {
     f"{folder}/{name}": entry
-    for folder in ("pdf", "pdf/families")
+    for folder in ("pdf", "pdf/families", "pdf/fonts")
     for name, entry in json.loads(
         (FIXTURES / folder / "MANIFEST.json").read_text(encoding="utf-8")
     ).items()
@@ -57,6 +60,9 @@ PDFS = sorted(name for name, entry in MANIFEST.items() if entry["tables"])
 def _frames(relative: str) -> Frames:
     path = FIXTURES / relative
     return file_to_result(InputFile(path, path.name), POLICY).frames
+
+
+PDFS = sorted(name for name, entry in MANIFEST.items() if entry["tables"])
 
 
 def _table(frames: Frames, name: str, table_id: str) -> pd.DataFrame:
