@@ -28,11 +28,11 @@ import pandas as pd
 from jixiao.batch.progress import Progress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
 from jixiao.core.errors import NoInputsError
-from jixiao.export.write import DEFAULT_FORMATS, write_frames
+from jixiao.export.write import DEFAULT_FORMATS, REPORT_NAME, write_frames
 from jixiao.pipeline.discover import INPUT_SUFFIXES, Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process
-from jixiao.report.build import DEFAULT_LIMIT, REPORT_NAME, write_batch_report, write_report
+from jixiao.report.build import DEFAULT_LIMIT, write_batch_report, write_report
 from jixiao.score import AUTO, Frames, Policy, auto_candidates, load_policy
 
 __all__ = ["Result", "policies_for", "read", "run"]

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import time
-import traceback
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
@@ -26,6 +26,13 @@ from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.extract.scan.files import image_to_extraction
 from jixiao.extract.scan.read import OCR_READER
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
+from jixiao.pipeline.census import (
+    SeenGrid,
+    Title,
+    pages_to_titles,
+    text_to_titles,
+    titles_to_problems,
+)
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
 from jixiao.score import (
     Frames,
@@ -79,15 +86,16 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     scanned: tuple[Grid, ...] = ()
     try:
         data = file.path.read_bytes()
-        grids, problems, pages = _file_to_grids(data, file)
-        frames = _grids_to_frames(grids, problems, file, policies)
+        grids, problems, pages, titles = _file_to_grids(data, file)
+        frames = _grids_to_frames(grids, problems, file, policies, titles)
         if any(grid.reader == OCR_READER for grid in grids):
             scanned = tuple(grids)
     except InputError as error:
-        frames = _file_problem(file, error.code, f"无法读取文件：{error}")
+        reason = problem_code(error.code).description
+        frames = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
-        detail = "".join(traceback.format_exception_only(error)).strip()
-        frames = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
+        message = f"处理文件时出错：{error_to_chinese(error)}"
+        frames = _file_problem(file, "file_error", message, error_text(error))
     tables = len(frames.tables)
     return FileResult(
         file=file,
@@ -104,48 +112,47 @@ def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
     )
 
 
-def _file_to_grids(data: bytes, file: InputFile) -> tuple[list[Grid], list[Problem], int]:
-    """The grids of a file, the problems met reading it, and its page count (0 for text)."""
+def _file_to_grids(
+    data: bytes, file: InputFile
+) -> tuple[list[Grid], list[Problem], int, list[Title]]:
+    """The grids of a file, the problems met reading it, its page count (0 for text), and the
+    titles of 自评表 it shows (:mod:`jixiao.pipeline.census`)."""
     if file.kind == "pdf":
         extraction = pdf_to_extraction(file.path, display_name=file.name)
-        return list(extraction.grids), list(extraction.problems), extraction.pages
-    if file.kind == "image":
+        titles = pages_to_titles(extraction.titles, file=file.name)
+        return list(extraction.grids), list(extraction.problems), extraction.pages, titles
+    if file.kind == "image":  # a scan: no text layer to find titles in
         extraction = image_to_extraction(file.path, display_name=file.name)
-        return list(extraction.grids), list(extraction.problems), extraction.pages
-    if file.kind != "tsv":
+        return list(extraction.grids), list(extraction.problems), extraction.pages, []
+    if file.kind != "tsv":  # web pages, workbooks, Word files: the tables' own titles only
         document = document_to_extraction(data, file=file.name, claimed=file.kind)
-        return list(document.grids), list(document.problems), 0
+        return list(document.grids), list(document.problems), 0, []
     text = bytes_to_text(data, file=file.name)
-    return text_to_grids(text, file=file.name), [], 0
+    return text_to_grids(text, file=file.name), [], 0, text_to_titles(text, file=file.name)
 
 
 def _grids_to_frames(
-    grids: Iterable[Grid], problems: list[Problem], file: InputFile, policies: Sequence[Policy]
+    grids: Iterable[Grid],
+    problems: list[Problem],
+    file: InputFile,
+    policies: Sequence[Policy],
+    titles: Sequence[Title] = (),
 ) -> Frames:
     parts: list[Frames] = []
-    skipped = list(problems)
+    seen = []
     for grid in grids:
-        if not is_self_evaluation(grid.texts()):
-            first = next(grid.iter_nonempty(), None)
-            preview = first.text.strip()[:30] if first else ""
-            skipped.append(
-                Problem(
-                    "not_self_eval",
-                    Severity.WARNING,
-                    f"该表格不是绩效自评表，已跳过（首个单元格：“{preview}”）",
-                    grid.source,
-                    found=preview,
-                )
-            )
+        read = is_self_evaluation(grid.texts())
+        seen.append(SeenGrid(grid, read))
+        if not read:
             continue
         table = with_ocr_problems(grid_to_table(grid), grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best(table, table_id=table_id, policies=policies))
+    skipped = [*problems, *titles_to_problems(titles, seen, problems)]
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
-            Problem(
+            make_problem(
                 "no_tables",
-                Severity.ERROR,
                 "文件中未找到绩效自评表（需要“项目名称”和“绩效指标”等标签）",
                 Source(file.name),
             )
@@ -154,16 +161,23 @@ def _grids_to_frames(
 
 
 def stopped_file_result(
-    file: InputFile, *, status: str, message: str, sha256: str, size: int, seconds: float
+    file: InputFile,
+    *,
+    status: str,
+    message: str,
+    sha256: str,
+    size: int,
+    seconds: float,
+    found: str = "",
 ) -> FileResult:
     """The result of a file whose processing was stopped (``timeout``) or died (``crashed``):
-    one ``file_error`` problem row with the message."""
-    frames = _file_problem(file, "file_error", message)
+    one ``file_error`` problem row with the message (``found``: the original error, if any)."""
+    frames = _file_problem(file, "file_error", message, found)
     return FileResult(file, sha256, size, 0, status, 0, 0, 1, seconds, frames)
 
 
-def _file_problem(file: InputFile, code: str, message: str) -> Frames:
-    return _problems_frames([Problem(code, Severity.ERROR, message, Source(file.name))])
+def _file_problem(file: InputFile, code: str, message: str, found: str = "") -> Frames:
+    return _problems_frames([make_problem(code, message, Source(file.name), found=found)])
 
 
 def _problems_frames(problems: list[Problem]) -> Frames:

@@ -22,6 +22,9 @@ import pandas as pd
 
 from jixiao.batch.combine import concat_parts
 from jixiao.batch.parts import GRIDS_PART, FileRecord
+from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN
+from jixiao.export.departments import STATUSES, tables_to_departments
+from jixiao.export.write import REPORT_NAME
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import PdfSettings
 from jixiao.pipeline.discover import InputFile
@@ -39,6 +42,7 @@ from jixiao.report.model import (
     GRADES,
     NO_GRADE,
     SEVERITIES,
+    DepartmentRow,
     FailedFile,
     Report,
     Summary,
@@ -113,7 +117,38 @@ def frames_to_summary(
         by_code=Counter((p.code, p.severity) for p in problems),
         by_grade={g: grades[g] for g in (*GRADES, NO_GRADE) if grades[g]},
         failed=failed,
+        not_read=sum(p.code == "table_not_read" for p in problems),
+        by_read_status=Counter(frames.tables["read_status"].dropna().astype(str)),
+        departments=tables_to_department_rows(frames.tables),
     )
+
+
+def tables_to_department_rows(tables: pd.DataFrame) -> tuple[DepartmentRow, ...]:
+    """The per-department summary (:func:`jixiao.export.departments.tables_to_departments`)."""
+    frame = tables_to_departments(tables)
+    fixed = {"department", "tables", *STATUSES, "errors", "warnings", "infos"}
+    grade_columns = [str(c) for c in frame.columns if c not in fixed]
+    rows = []
+    for record in frame.to_dict("records"):
+        grades = {
+            NO_GRADE if g == NO_GRADE_COLUMN else g: int(record[g])
+            for g in grade_columns
+            if record[g]
+        }
+        rows.append(
+            DepartmentRow(
+                department=str(record["department"]),
+                tables=int(record["tables"]),
+                by_read_status={s: int(record[s]) for s in STATUSES},
+                by_severity={
+                    "error": int(record["errors"]),
+                    "warning": int(record["warnings"]),
+                    "info": int(record["infos"]),
+                },
+                by_grade=grades,
+            )
+        )
+    return tuple(rows)
 
 
 def _rules(
@@ -284,9 +319,6 @@ def write_report(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_to_html(report), encoding="utf-8")
     return path
-
-
-REPORT_NAME = "report.html"
 
 
 def write_batch_report(
