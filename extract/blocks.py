@@ -33,7 +33,8 @@ from dataclasses import dataclass
 
 import regex
 
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.model import Problem, Source
+from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import PROJECT_NAME, TITLE_WORD, TOTAL, label_key
 from jixiao.extract.grid import Cell, Grid
 
@@ -382,13 +383,21 @@ def _segment_to_grid(
 def unreadable_problem(file: str, what: str, reason: str) -> Problem:
     """One ``unreadable_file`` problem for a file that cannot be opened as what it claims to be.
 
+    The message says the reason in Chinese; a library's English words after it stay in
+    ``found`` only.
+
     >>> unreadable_problem("a.xlsx", "Excel 工作簿", "文件已损坏").message
     '无法读取 Excel 工作簿 a.xlsx：文件已损坏'
+    >>> p = unreadable_problem("a.docx", "Word 文档", "文件已损坏（File is not a zip file）")
+    >>> p.message, p.found
+    ('无法读取 Word 文档 a.docx：文件已损坏', '文件已损坏（File is not a zip file）')
     """
-    return Problem(
-        "unreadable_file",
-        Severity.ERROR,
-        f"无法读取 {what} {file}：{reason}",
-        Source(file),
-        found=reason,
+    said = _LIBRARY_WORDS.sub("", reason) if _HAN.search(reason) else "文件无法解析"
+    return make_problem(
+        "unreadable_file", f"无法读取 {what} {file}：{said}", Source(file), found=reason
     )
+
+
+# A library's own (English) words in parentheses at the end of a reason.
+_LIBRARY_WORDS = regex.compile(r"（[^（）\p{Han}]*[A-Za-z]{3,}[^（）\p{Han}]*）$")
+_HAN = regex.compile(r"\p{Han}")

@@ -16,7 +16,8 @@ import io
 import zipfile
 from typing import Final
 
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.model import Problem, Source
+from jixiao.core.problems import make_problem
 from jixiao.extract.blocks import DocumentExtraction, unreadable_problem
 from jixiao.extract.spreadsheet import xls_to_extraction, xlsx_to_extraction
 from jixiao.extract.webpage import webpage_to_extraction
@@ -124,11 +125,6 @@ def unsupported_problem(file: str, kind: str) -> Problem:
         f"不支持的文件格式：{file} 是 {what}，jixiao 读不了。请转换为 .{target} 后再读，"
         f'例如用 LibreOffice：soffice --headless --convert-to {target} "{name}"'
     )
-    return Problem(
-        "unsupported_format",
-        Severity.ERROR,
-        message,
-        Source(file),
-        expected=f".{target}",
-        found=kind,
+    return make_problem(
+        "unsupported_format", message, Source(file), expected=f".{target}", found=kind
     )

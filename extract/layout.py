@@ -23,8 +23,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+import regex
+
 from jixiao.core import vocabulary
-from jixiao.core.model import Severity
 from jixiao.extract.grid import Cell, Grid
 from jixiao.extract.layout_cells import (
     Reading,
@@ -43,7 +44,7 @@ from jixiao.extract.layout_indicators import (
     notes_name,
     read_indicators,
 )
-from jixiao.extract.table import CellText, Extra, SelfEvalTable
+from jixiao.extract.table import CellText, Extra, SelfEvalTable, TotalRow
 
 _SUBJECT_LABELS = vocabulary.PROJECT_NAME | vocabulary.DEPARTMENT | vocabulary.IMPLEMENTING_UNIT
 #: A short label beside its value below the table (项目负责人 | 某某).
@@ -72,13 +73,10 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
     columns = block.columns or {}
     family = _family(grid, columns, named_project=project is not None)
     if project is None and family != "department_whole":
-        state.log.add(
-            "missing_field", Severity.ERROR, "未找到“项目名称”", grid.source, "project_name"
-        )
+        state.log.add("missing_field", "未找到“项目名称”", grid.source, "project_name")
     if family == "unknown":
         state.log.add(
             "unknown_layout",
-            Severity.ERROR,
             "无法识别的自评表版式：未找到绩效指标表头，已保留能读取的内容",
             grid.source,
             "family",
@@ -91,6 +89,7 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
     if block.total is not None and block.total.grade:
         extra.append(("总分等级", block.total.grade))
     _report_unread(state)
+    first_block = min((r for r in (funds_row, header_row) if r is not None), default=None)
     return SelfEvalTable(
         file=grid.file,
         source_kind=grid.source_kind,
@@ -114,7 +113,33 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
         funds_header=funds.header,
         indicator_block=block.block_label,
         extra=_unique_names((*extra, *state.extra)),
+        read_gaps=_read_gaps(state, family, first_block, block.total),
     )
+
+
+_DIGIT = regex.compile(r"\d")
+
+
+def _read_gaps(
+    state: Reading, family: str, first_block: int | None, total: TotalRow | None
+) -> tuple[str, ...]:
+    """What kept the table from being read completely (see ``SelfEvalTable.read_gaps``): a
+    section not found, an unknown layout, a number between the first block's header and the
+    总分 row that no field took."""
+    gaps = [p.field for p in state.log.problems if p.code == "missing_section"]
+    gaps += ["total"] if total is None else []
+    gaps += ["layout"] if family == "unknown" else []
+    last = total.source.row if total is not None and total.source.row is not None else None
+    unread = (
+        c
+        for c in state.grid.iter_nonempty()
+        if (c.row, c.col) not in state.used
+        and first_block is not None
+        and first_block <= c.row <= (c.row if last is None else last)
+        and _DIGIT.search(c.text)
+    )
+    gaps += ["values"] if next(unread, None) is not None else []
+    return tuple(gaps)
 
 
 def _family(grid: Grid, columns: dict[str, int], *, named_project: bool) -> str:
@@ -242,7 +267,6 @@ def _report_unread(state: Reading) -> None:
             continue
         state.log.add(
             "unread_cell",
-            Severity.WARNING,
             f"单元格内容未能归入任何字段：{cell.text.strip()}",
             cell.source,
             found=cell.text,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import regex
 
 from jixiao.core import vocabulary
-from jixiao.core.model import ProblemLog
+from jixiao.core.problems import ProblemLog
 from jixiao.extract.grid import Cell, Grid
 from jixiao.extract.table import CellText, Extra
 

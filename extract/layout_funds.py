@@ -12,7 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from jixiao.core import vocabulary
-from jixiao.core.model import Severity
 from jixiao.extract.grid import Cell
 from jixiao.extract.layout_cells import (
     Reading,
@@ -43,7 +42,6 @@ def read_funds(state: Reading, header: int | None, end: int) -> Funds:
     if header is None:
         state.log.add(
             "missing_section",
-            Severity.ERROR,
             "未找到“项目资金”表头（年初预算数、全年预算数…）",
             state.grid.source,
             "funds",

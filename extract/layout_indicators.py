@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import regex
 
 from jixiao.core import vocabulary
-from jixiao.core.model import Severity, Source
+from jixiao.core.model import Source
 from jixiao.extract.grid import Cell
 from jixiao.extract.layout_cells import (
     NOT_APPLICABLE,
@@ -106,7 +106,6 @@ def read_indicators(state: Reading, header: int | None, after: int) -> Indicator
     if header is None:
         state.log.add(
             "missing_section",
-            Severity.ERROR,
             "未找到“绩效指标”表头（一级指标、二级指标…），表格可能不完整",
             state.grid.source,
             "indicators",
@@ -165,7 +164,6 @@ def read_indicators(state: Reading, header: int | None, after: int) -> Indicator
     else:
         state.log.add(
             "missing_total",
-            Severity.ERROR,
             "未找到“总分”行，表格可能被截断",
             state.grid.source,
             "score_total_reported",
@@ -314,7 +312,6 @@ def _report_shift(state: Reading, row: Row, shift: int) -> None:
     direction = "右" if shift > 0 else "左"
     state.log.add(
         "row_realigned",
-        Severity.INFO,
         f"该行整体{direction}移了一列，已按表头重新对齐：{texts}",
         cell.source,
         "indicator",
@@ -335,7 +332,6 @@ def _group_only(
     texts = " | ".join(c.text for c in cells.values() if not blank(c))  # type: ignore[union-attr]
     state.log.add(
         "empty_indicator_row",
-        Severity.WARNING,
         f"该行只有指标类别，没有三级指标：{texts}",
         cell.source,
         "indicator",
@@ -394,7 +390,6 @@ def _indicator(
     if placeholder:
         state.log.add(
             "placeholder_row",
-            Severity.INFO,
             f"模板占位行，未填写指标：{level3}",
             source,
             "indicator",

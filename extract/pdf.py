@@ -34,7 +34,8 @@ from typing import TYPE_CHECKING, Any
 import pdfplumber
 import pypdfium2 as pdfium
 
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.model import Problem, Source
+from jixiao.core.problems import error_to_chinese, make_problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
 from jixiao.extract.pdf_join import (
@@ -95,11 +96,13 @@ class PdfSettings:
 
 @dataclass(frozen=True, slots=True)
 class PdfExtraction:
-    """What one PDF gave: its 自评表 grids, the file- and page-level problems, its page count."""
+    """What one PDF gave: its 自评表 grids, the file- and page-level problems, its page count,
+    and the lines of its pages that title a 自评表 (page, text), for the census of tables."""
 
     grids: tuple[Grid, ...]
     problems: tuple[Problem, ...]
     pages: int
+    titles: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -109,6 +112,7 @@ class _Pass:
     parts: list[TablePart] = field(default_factory=list)
     unreadable: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
+    titles: list[tuple[int, str]] = field(default_factory=list)
     scans: list[ScanPage] = field(default_factory=list)  # scanned pages read by OCR
     ocr_error: str = ""  # why the OCR engine could not be loaded
 
@@ -176,7 +180,7 @@ def pdf_to_extraction(
         chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain_to_texts(chain))
     ]
     grids = tuple(grid_with_readings(chain_to_grid(chain, name), found.scans) for chain in chains)
-    return PdfExtraction(grids, tuple(problems), n_pages)
+    return PdfExtraction(grids, tuple(problems), n_pages, tuple(found.titles))
 
 
 @dataclass(slots=True)
@@ -344,7 +348,9 @@ def _read_scanned(page: pdfium.PdfPage, number: int, found: _Pass) -> list[Table
 def _scan(opened: _Open, found: _Pass) -> PageKind | None:
     """Classify one page; ``None`` for a page pdfminer cannot parse (a failed page)."""
     try:
-        return opened.scan().kind
+        scan = opened.scan()
+        found.titles += [(opened.number, title) for title in scan.titles]
+        return scan.kind
     except Exception as error:  # pdfminer raises many kinds of errors on damaged pages
         found.failed.append((opened.number, f"{type(error).__name__}: {error}"))
         return None
@@ -400,22 +406,13 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
 
 
 def unreadable_pdf_problem(name: str, error: BaseException) -> Problem:
-    """The whole file could not be opened."""
+    """The whole file could not be opened (the library's error, in English, in ``found``)."""
     text = str(error) or type(error).__name__
-    if (
-        "password" in text.lower()
-        or "encrypt" in text.lower()
-        or type(error).__name__ == "PDFPasswordIncorrect"
-    ):
-        reason = "文件有打开密码，无法读取"
-    else:
+    reason = error_to_chinese(f"{type(error).__name__}: {text}")
+    if reason.startswith("未预期的错误"):
         reason = "文件已损坏或不是PDF文件"
-    return Problem(
-        code="unreadable_pdf",
-        severity=Severity.ERROR,
-        message=f"无法读取PDF文件 {name}：{reason}（{text}）",
-        source=Source(name),
-        found=text,
+    return make_problem(
+        "unreadable_pdf", f"无法读取PDF文件 {name}：{reason}", Source(name), found=text
     )
 
 
@@ -442,31 +439,26 @@ def kinds_to_problems(
 
 
 def scanned_page_problem(name: str, page: int, *, read: bool, looked: bool, why: str) -> Problem:
-    """A page that is an image: read by OCR (a note), or why its table was not read."""
+    """A page that is an image: read by OCR (``ocr_page``, a note), or why its table was not
+    read (``scanned_page``)."""
     head = f"{name} 第{page}页只有图像、没有文字层（扫描页）"
     if read:
-        message, severity = f"{head}，已用文字识别（OCR）读取", Severity.INFO
-    elif looked:
-        message, severity = f"{head}，未找到带表格线的表格，未读取", Severity.WARNING
-    elif why:
-        message, severity = (
-            f"{head}，文字识别（OCR）不可用（{why}），其中的表格未读取",
-            Severity.WARNING,
-        )
+        return make_problem("ocr_page", f"{head}，已用文字识别（OCR）读取", Source(name, page=page))
+    if looked:
+        message = f"{head}，未找到带表格线的表格，未读取"
+    elif why:  # the recognizer's own (English) reason stays in found
+        message = f"{head}，文字识别（OCR）不可用，其中的表格未读取"
     else:
-        message, severity = f"{head}，其中的表格未读取", Severity.WARNING
-    return Problem("scanned_page", severity, message, Source(name, page=page))
+        message = f"{head}，其中的表格未读取"
+    return make_problem("scanned_page", message, Source(name, page=page), found=why)
 
 
 def unreadable_text_problem(name: str, pages: Sequence[int]) -> Problem:
-    return Problem(
-        code="unreadable_text",
-        severity=Severity.ERROR,
-        message=(
-            f"{name} {_pages_text(pages)}的文字无法解码（字体缺少 ToUnicode 映射或乱码），"
-            "其中的表格未读取"
-        ),
-        source=Source(name, page=pages[0]),
+    return make_problem(
+        "unreadable_text",
+        f"{name} {_pages_text(pages)}的文字无法解码（字体缺少文字编码映射，或是乱码），"
+        "其中的表格未读取",
+        Source(name, page=pages[0]),
         found=",".join(str(p) for p in pages),
     )
 
@@ -476,11 +468,10 @@ def missing_tables_to_problems(candidates: Sequence[int], found: _Pass, name: st
     read = {part.page for part in found.parts} | set(found.unreadable)
     read |= {page for page, _ in found.failed}
     return [
-        Problem(
-            code="table_not_found",
-            severity=Severity.WARNING,
-            message=f"{name} 第{page}页有自评表的栏目名称，但没有找到带表格线的表格，未读取",
-            source=Source(name, page=page),
+        make_problem(
+            "table_not_found",
+            f"{name} 第{page}页有自评表的栏目名称，但没有找到带表格线的表格，未读取",
+            Source(name, page=page),
         )
         for page in candidates
         if page not in read
@@ -492,11 +483,10 @@ def pass_to_problems(found: _Pass, name: str) -> list[Problem]:
     if found.unreadable:
         problems.append(unreadable_text_problem(name, found.unreadable))
     problems += [
-        Problem(
-            code="unreadable_pdf",
-            severity=Severity.ERROR,
-            message=f"{name} 第{page}页无法解析（{error}）",
-            source=Source(name, page=page),
+        make_problem(
+            "unreadable_pdf",
+            f"{name} 第{page}页无法解析（{error_to_chinese(error)}）",
+            Source(name, page=page),
             found=error,
         )
         for page, error in found.failed

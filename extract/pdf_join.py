@@ -15,7 +15,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.model import Problem, Source
+from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import (
     FUND_HEADERS,
     INDICATOR_BLOCK,
@@ -360,10 +361,9 @@ def chain_to_grid(chain: Sequence[TablePart], file: str) -> Grid:
 
 def cell_to_problem(cell: Cell) -> Problem:
     """A cell whose text holds characters that did not decode."""
-    return Problem(
-        code="unreadable_text",
-        severity=Severity.WARNING,
-        message=f"单元格文字含无法解码的字符：{cell.text!r}",
-        source=cell.source,
+    return make_problem(
+        "garbled_cell",
+        f"单元格文字含无法解码的字符：{cell.text!r}",
+        cell.source,
         found=cell.text,
     )

@@ -45,6 +45,7 @@ from jixiao.core.vocabulary import (
     PAGE_MARKERS,
     PROJECT_NAME,
     TITLE_WORD,
+    lines_to_titles,
     to_simplified,
 )
 from jixiao.extract.pdf_text import Char, is_unreadable
@@ -72,12 +73,14 @@ class TextSource(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class PageScan:
-    """One page's text (1-based ``number``; ``text`` without whitespace) and where it came from."""
+    """One page's text (1-based ``number``; ``text`` without whitespace), where it came from,
+    and the lines that title a 自评表 (``titles``, for the census of tables)."""
 
     number: int
     text: str
     has_images: bool
     source: TextSource = TextSource.PDFIUM
+    titles: tuple[str, ...] = ()
 
     @property
     def kind(self) -> PageKind:
@@ -149,10 +152,35 @@ def page_to_scan(
     """
     source = source or page_to_source(page)
     if source is TextSource.PDFIUM:
-        text = squash(textpage.get_text_range())
+        raw = textpage.get_text_range()
+        text, lines = squash(raw), raw.splitlines()
     else:
-        text = chars_to_page_text(miner_chars())
-    return PageScan(number, text, not text and _page_has_images(page), source)
+        chars = miner_chars()
+        text, lines = chars_to_page_text(chars), chars_to_lines(chars)
+    titles = tuple(lines_to_titles(lines))
+    return PageScan(number, text, not text and _page_has_images(page), source, titles)
+
+
+def chars_to_lines(chars: Sequence[Char]) -> list[str]:
+    """A page's lines of text from its characters: characters whose tops lie within half a
+    character's height of each other are one line, read left to right.
+
+    >>> placed = (("表", 30, 100), ("评", 20, 101), ("自", 10, 100), ("项", 10, 130))
+    >>> chars = [{"text": t, "x0": x, "top": y, "bottom": y + 10} for t, x, y in placed]
+    >>> chars_to_lines(chars)
+    ['自评表', '项']
+    """
+    lines: list[list[Char]] = []
+    for char in sorted(chars, key=lambda c: (float(c["top"]), float(c["x0"]))):
+        height = float(char["bottom"]) - float(char["top"])
+        if lines and float(char["top"]) - float(lines[-1][0]["top"]) <= height / 2:
+            lines[-1].append(char)
+        else:
+            lines.append([char])
+    return [
+        "".join(str(c["text"]) for c in sorted(line, key=lambda c: float(c["x0"])))
+        for line in lines
+    ]
 
 
 def scans_to_kinds(scans: Sequence[PageScan]) -> list[PageKind]:

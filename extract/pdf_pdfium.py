@@ -40,7 +40,7 @@ from jixiao.extract.pdf_plumber import (
     boxes_to_parts,
     open_sides_to_lines,
 )
-from jixiao.extract.pdf_text import Char, dedupe
+from jixiao.extract.pdf_text import Char, chars_without_fake_bold
 from jixiao.extract.pdfium_objects import Record, page_to_edges, page_to_frame, textpage_to_chars
 
 READER = "pdfium"
@@ -82,7 +82,7 @@ def page_to_records(
             own.close()
     else:
         found = textpage_to_chars(textpage, frame)
-    return PageRecords(tuple(dedupe(found)), edges, frame.bbox)
+    return PageRecords(tuple(chars_without_fake_bold(found)), edges, frame.bbox)
 
 
 def edges_to_tables(

@@ -22,8 +22,13 @@ from pdfminer.layout import LTChar, LTContainer
 from pdfplumber.page import fix_fontname_bytes
 
 from jixiao.extract.pdf_pages import squash
-from jixiao.extract.pdf_text import Char, chars_to_lines, chars_to_text, line_to_text
-from jixiao.extract.pdf_text import dedupe as dedupe_chars
+from jixiao.extract.pdf_text import (
+    Char,
+    chars_to_lines,
+    chars_to_text,
+    chars_without_fake_bold,
+    line_to_text,
+)
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-down
 
@@ -187,7 +192,7 @@ def boxes_to_parts(
     return parts
 
 
-def dedupe(page: Any) -> Any:
+def page_without_fake_bold(page: Any) -> Any:
     """Drop characters drawn twice at almost the same place ("fake bold").
 
     Not keyed on the font size: the second copy's size often differs in the last bits.
@@ -260,12 +265,12 @@ def layout_to_chars(page: Any) -> list[Char]:
 
 def plumber_page_to_chars(page: Any) -> list[Char]:
     """A pdfplumber page's characters as pdfminer reads them, fake bold removed (same rule as
-    :func:`dedupe`, in linear time), in the order they are drawn.
+    :func:`page_without_fake_bold`, in linear time), in the order they are drawn.
 
     No font program is needed: Unicode comes from ``/ToUnicode`` or the predefined CJK CMaps,
     widths from ``/W``, ``/DW`` and ``/Widths``, so the result is the same on every machine.
     """
-    return dedupe_chars(layout_to_chars(page))
+    return chars_without_fake_bold(layout_to_chars(page))
 
 
 def _orientation(line: Mapping[str, Any]) -> str:
@@ -362,7 +367,7 @@ def page_to_table_settings(page: Any) -> dict[str, Any]:
 
 def plumber_page_to_parts(page: Any, number: int) -> list[TablePart]:
     """Ruled tables of a pdfplumber page (characters deduplicated first: fake bold)."""
-    page = dedupe(page)
+    page = page_without_fake_bold(page)
     tables = page.find_tables(table_settings=page_to_table_settings(page))
     boxes = [[_bbox(cell) for cell in table.cells] for table in tables]
     return boxes_to_parts(boxes, page.chars, number, "pdfplumber")
@@ -415,6 +420,6 @@ def camelot_page_to_parts(path: Path, page: Any, number: int) -> list[TablePart]
     with warnings.catch_warnings():  # "no tables found" is an answer here, not a warning
         warnings.simplefilter("ignore")
         tables = read_pdf(str(path), pages=str(number), flavor="lattice", suppress_stdout=True)
-    page = dedupe(page)
+    page = page_without_fake_bold(page)
     boxes = [camelot_table_to_boxes(table, float(page.height)) for table in tables]
     return boxes_to_parts(boxes, page.chars, number, "camelot")

@@ -157,7 +157,7 @@ def is_unreadable(text: str) -> bool:
     return text_to_unreadable_share(text) >= UNREADABLE_SHARE
 
 
-def dedupe(chars: Sequence[Char], tolerance: float = 1.0) -> list[Char]:
+def chars_without_fake_bold(chars: Sequence[Char], tolerance: float = 1.0) -> list[Char]:
     """pdfplumber's ``dedupe_chars(tolerance=1, extra_attrs=("fontname",))``, in linear time.
 
     The same rule: characters with the same text, font and uprightness whose ``doctop`` and

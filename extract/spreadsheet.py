@@ -79,7 +79,7 @@ def xls_to_extraction(data: bytes, *, file: str) -> DocumentExtraction:
 def _reason(error: BaseException) -> str:
     text = str(error) or type(error).__name__
     if "encrypted" in text.casefold():
-        return "工作簿有密码保护（encrypted），请去掉密码后另存再读"
+        return "工作簿有密码保护（加密），请去掉密码后另存再读"
     if isinstance(error, zipfile.BadZipFile | InvalidFileException):
         return f"文件已损坏或不是 .xlsx 工作簿（{text}）"
     return f"文件已损坏或格式不对（{text}）"

@@ -98,7 +98,10 @@ class SelfEvalTable:
     ``department_whole``, ``hebei_converted`` or ``unknown``); ``funds_header`` keeps the header
     cell of each 项目资金 column (a score header such as ``得分(20分*执行率)`` carries the
     execution weight); ``indicator_block`` the ``绩效指标(90分)`` label; ``extra`` the cells no
-    field takes (a grade printed beside the total, …).
+    field takes (a grade printed beside the total, …). ``read_gaps`` says what kept the reader
+    from reading the table completely: ``funds`` / ``indicators`` / ``total`` (a section not
+    found), ``layout`` (an unknown layout), ``values`` (a number in the 项目资金 or 绩效指标
+    block that no field took); empty when it was read completely.
     """
 
     file: str
@@ -123,6 +126,7 @@ class SelfEvalTable:
     funds_header: tuple[tuple[str, CellText], ...] = ()
     indicator_block: CellText | None = None
     extra: Extra = ()
+    read_gaps: tuple[str, ...] = ()
 
     @property
     def source(self) -> Source:

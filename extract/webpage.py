@@ -34,7 +34,8 @@ import lxml.etree
 import lxml.html
 import regex
 
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.model import Problem, Source
+from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.blocks import (
     Block,
@@ -97,7 +98,7 @@ def webpage_to_extraction(data: bytes, *, file: str) -> DocumentExtraction:
 
 
 def _problem(file: str, code: str, message: str) -> Problem:
-    return Problem(code, Severity.ERROR, f"无法读取网页 {file}：{message}", Source(file))
+    return make_problem(code, f"无法读取网页 {file}：{message}", Source(file))
 
 
 def bytes_to_markup(data: bytes) -> tuple[str, str]:

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 from jixiao.batch.progress import Progress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
 from jixiao.core.errors import NoInputsError
-from jixiao.export.write import DEFAULT_FORMATS, write_frames
+from jixiao.export.write import DEFAULT_FORMATS, REPORT_NAME, write_frames
 from jixiao.pipeline.discover import INPUT_SUFFIXES, Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process
@@ -76,7 +76,7 @@ class Result:
         out = Path(out_dir)
         written = write_frames(self.frames, out, formats, labels)
         if report:
-            from jixiao.report.build import REPORT_NAME, write_report  # noqa: PLC0415
+            from jixiao.report.build import write_report  # noqa: PLC0415
 
             sources = {r.file.name: r.file.path for r in self.files}
             pages = sum(r.pages for r in self.files)

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 import regex
 
 from jixiao.core.errors import NumberParseError
-from jixiao.core.model import ProblemLog, Severity, Source
+from jixiao.core.model import Severity, Source
+from jixiao.core.problems import ProblemLog, indicator_label, reason_to_chinese
 from jixiao.core.vocabulary import MONEY_UNITS
 from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
 from jixiao.normalize import (
@@ -44,7 +45,6 @@ def parse_number_cell(log: ProblemLog, cell: CellText | None, field_name: str) -
     except NumberParseError:
         log.add(
             "unparsed_number",
-            Severity.ERROR,
             f"无法识别的数字：“{cell.raw.strip()}”",
             cell.source,
             field_name=field_name,
@@ -111,16 +111,15 @@ class Checks:
         exact: Decimal | None,
         kind: str | None = None,
         detail: str = "",
-        severity: Severity | None = None,
     ) -> str:
-        """Log a printed value that differs from the recomputed one; return its kind."""
+        """Log a printed value that differs from the recomputed one (its severity follows the
+        code and the kind: :mod:`jixiao.core.problems`); return its kind."""
         kind = kind or classify(
             printed, exact if exact is not None else expected, self.rules.rounding_steps
         )
         note = f"（{detail}）" if detail else ""
         self.log.add(
             code,
-            severity or SEVERITY_OF_KIND[kind],
             f"{label}：表中为 {fmt(printed)}，按规则应为 {fmt(expected)}{note}",
             source,
             field_name=field_name,
@@ -151,7 +150,6 @@ def check_execution(
         if name == "rate" or values["weight"] is not None:
             checks.log.add(
                 "missing_value",
-                Severity.WARNING,
                 f"{label}为空，按规则应为 {fmt(expected)}",
                 source,
                 field_name=f"execution_{name}",
@@ -178,7 +176,7 @@ def check_indicator(
     policy = checks.rules
     row, printed, met = parsed.row, parsed.printed, parsed.comparison.met
     source = row.score.source if row.score is not None else row.source
-    name = parsed.name
+    name = parsed.label
     target_text, actual_text = parsed.texts.target, parsed.texts.actual
     rule = rule_text(result, weight, parsed.target, parsed.actual, parsed.comparison)
     how = rule + _policy_rounding(result, policy)
@@ -187,8 +185,7 @@ def check_indicator(
             return Verdict("", None, "表中未列分值和得分")
         checks.log.add(
             "missing_score",
-            Severity.WARNING,
-            f"指标“{name}”有分值 {fmt(weight)} 但得分为空",
+            f"{name}有分值 {fmt(weight)} 但得分为空",
             source,
             field_name="score_reported",
             kind="missing_data",
@@ -198,8 +195,7 @@ def check_indicator(
     if weight is not None and printed > weight:
         checks.log.add(
             "score_above_weight",
-            Severity.ERROR,
-            f"指标“{name}”得分 {fmt(printed)} 超过分值 {fmt(weight)}",
+            f"{name}得分 {fmt(printed)} 超过分值 {fmt(weight)}",
             source,
             field_name="score_reported",
             expected=f"≤{fmt(weight)}",
@@ -216,8 +212,7 @@ def check_indicator(
             return Verdict("", None, f"定性指标，{band}，得分在区间内")
         checks.log.add(
             "qualitative_band",
-            Severity.WARNING,
-            f"定性指标“{name}”得分 {fmt(printed)} 不在完成情况“{actual_text}”对应的区间 "
+            f"{name}（定性）得分 {fmt(printed)} 不在完成情况“{actual_text}”对应的区间 "
             f"{fmt(low)}–{fmt(high)} 内",
             source,
             field_name="score_reported",
@@ -243,7 +238,7 @@ def check_indicator(
     if not kind and met is False and weight is not None and printed == weight:
         checks.disagreement(
             "missed_target_full_score",
-            f"指标“{name}”未达标（{target_text} → {actual_text}）却得满分",
+            f"{name}未达标（{target_text} → {actual_text}）却得满分",
             source,
             "score_reported",
             printed,
@@ -259,14 +254,14 @@ def check_indicator(
     kind = kind or "judgement"
     checks.disagreement(
         "indicator_score_mismatch",
-        f"指标“{name}”得分",
+        f"{name}得分",
         source,
         "score_reported",
         printed,
         result.score,
         result.score_exact,
         kind=kind,
-        detail=f"{result.rule}，{target_text} → {actual_text}",
+        detail=f"{rule}，{target_text} → {actual_text}",
     )
     if kind != "judgement":
         shown = rounding_of(printed, exact, policy.rounding_steps)
@@ -307,7 +302,7 @@ def _met_below_weight(
     printed = parsed.printed
     assert printed is not None
     band = checks.rules.met_band
-    label = f"指标“{parsed.name}”已达标（{parsed.texts.target} → {parsed.texts.actual}）但未得满分"
+    label = f"{parsed.label}已达标（{parsed.texts.target} → {parsed.texts.actual}）但未得满分"
     if band is not None and printed >= band[0] * weight:
         low = band[0] * weight
         checks.disagreement(
@@ -320,7 +315,6 @@ def _met_below_weight(
             weight,
             kind="judgement",
             detail=f"在达成区间 {fmt(low)}–{fmt(weight)} 内",
-            severity=Severity.INFO,
         )
         return Verdict(
             "judgement",
@@ -373,8 +367,7 @@ def check_fund_rows(
         source = cell.source if cell is not None else total_row.label.source
         if printed is None:
             checks.log.add(
-                "fund_rows_mismatch",
-                Severity.WARNING,
+                "missing_value",
                 f"年度资金总额的{_FUND_LABELS[name]}为空，其下各行合计 {fmt(expected)}",
                 source,
                 field_name=f"funds.{name}",
@@ -384,7 +377,6 @@ def check_fund_rows(
         elif abs(printed - expected) > checks.rules.tolerance:
             checks.log.add(
                 "fund_rows_mismatch",
-                Severity.ERROR,
                 f"年度资金总额的{_FUND_LABELS[name]}为 {fmt(printed)}，"
                 f"与其下各行（其中…）合计 {fmt(expected)} 不符",
                 source,
@@ -428,8 +420,8 @@ def check_indicator_reading(
     elif not comparison.comparable:
         checks.log.add(
             "unit_mismatch" if "unit" in comparison.reason else "not_comparable",
-            Severity.WARNING,
-            f"目标“{target_text}”与实际“{actual_text}”无法比较（{comparison.reason}），该指标不重算得分",
+            f"目标“{target_text}”与实际“{actual_text}”无法比较（{reason_to_chinese(comparison.reason)}），"
+            "该指标不重算得分",
             row.source,
             field_name="actual_text",
             expected=target_text,
@@ -443,8 +435,7 @@ def _unreadable(
 ) -> None:
     checks.log.add(
         code,
-        Severity.WARNING,
-        f"无法识别的{label}：“{text}”（{reason}），该指标不重算得分",
+        f"无法识别的{label}：“{text}”（{reason_to_chinese(reason)}），该指标不重算得分",
         source,
         field_name,
         found=text,
@@ -460,11 +451,10 @@ def check_deviation_note(
         return
     if row.note is None or not row.note.blank:
         return  # no note column in this layout, or a note is given
-    name = _clean(row.level3)
+    name = indicator_label(_clean(row.level3), row.source)
     checks.log.add(
         "missing_deviation_note",
-        Severity.WARNING,
-        f"指标“{name}”得分 {fmt(printed)} 低于分值 {fmt(weight)}，但未填写偏差原因及改进措施",
+        f"{name}得分 {fmt(printed)} 低于分值 {fmt(weight)}，但未填写偏差原因及改进措施",
         row.note.source if row.note is not None else row.source,
         field_name="deviation_note",
         kind="missing_data",
@@ -484,7 +474,6 @@ def check_year(checks: Checks, table: SelfEvalTable) -> None:
         if year is not None and year != line_year:
             checks.log.add(
                 "year_mismatch",
-                Severity.WARNING,
                 f"表头年度为 {line_year} 年，{label}中却写 {year} 年：“{text}”",
                 table.source,
                 field_name="year",
@@ -507,14 +496,14 @@ def check_family_arithmetic(
 ) -> None:
     """Arithmetic a layout prints: 指标得分 = 指标权重 × 得分系数 (部门整体), and
     折算得分 = 单项指标得分 × 权重占比 (河北); both in percent, rounded to 0.01."""
-    name = _clean(row.level3)
+    name = indicator_label(_clean(row.level3), row.source)
     if row.coefficient is not None and weight is not None and printed is not None:
         factor = checks.number(row.coefficient, "coefficient")
         _check_product(
             checks,
             row,
             "coefficient_score_mismatch",
-            f"指标“{name}”得分（权重×得分系数）",
+            f"{name}得分（权重×得分系数）",
             weight,
             factor,
             printed,
@@ -527,7 +516,7 @@ def check_family_arithmetic(
                 checks,
                 row,
                 "converted_score_mismatch",
-                f"指标“{name}”折算得分（单项得分×权重占比）",
+                f"{name}折算得分（单项得分×权重占比）",
                 printed,
                 share,
                 converted,
@@ -578,7 +567,6 @@ def check_group_points(
             if abs(total - points) > checks.rules.tolerance:
                 checks.log.add(
                     "group_points_mismatch",
-                    Severity.ERROR,
                     f"“{name}”标明 {fmt(points)} 分，其下指标分值合计 {fmt(total)}",
                     source,
                     field_name="weight",
@@ -591,7 +579,6 @@ def check_group_points(
         if group_scores > points:
             checks.log.add(
                 "group_score_above_points",
-                Severity.ERROR,
                 f"“{name}”标明 {fmt(points)} 分，其下指标得分合计 {fmt(group_scores)}",
                 source,
                 field_name="score_reported",

@@ -24,18 +24,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.core.model import Severity
+from jixiao.core import problems
 from jixiao.score.rounding import ROUNDING_MODES, round_to
 
-SEVERITY_OF_KIND: dict[str, Severity] = {
-    "rounding": Severity.INFO,
-    "integer_display": Severity.INFO,
-    "convention": Severity.INFO,
-    "judgement": Severity.WARNING,
-    "missing_data": Severity.WARNING,
-    "parse_doubt": Severity.WARNING,
-    "rule": Severity.ERROR,
-}
+#: The severity of each kind: the problem registry's (one copy, jixiao.core.problems).
+SEVERITY_OF_KIND = problems.SEVERITY_OF_KIND
 
 
 #: Kinds from the most harmless to the most serious; a total takes the worst of its causes.

@@ -53,7 +53,10 @@ SCHEMA: dict[str, dict[str, str]] = {
         "score_total": F,
         "grade": S,
         "policy": S,
+        "read_status": S,
         "problem_count": INT,
+        "error_count": INT,
+        "warning_count": INT,
         "extra": S,
     },
     "funds": {
@@ -101,6 +104,8 @@ SCHEMA: dict[str, dict[str, str]] = {
     "problems": {
         "table_id": S,
         "source_file": S,
+        "project_name": S,
+        "department": S,
         "page": INT,
         "line": INT,
         "row": INT,

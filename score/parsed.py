@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.core.model import Problem, ProblemLog
+from jixiao.core.model import Problem
+from jixiao.core.problems import ProblemLog, indicator_label
 from jixiao.core.vocabulary import (
     FUND_TOTAL_WORDS,
     SATISFACTION_WORD,
@@ -59,6 +60,12 @@ class ParsedRow:
     @property
     def name(self) -> str:
         return self.texts.level3 or ""
+
+    @property
+    def label(self) -> str:
+        """How a message names the indicator: ``指标“培训人次”``, or ``第12行的指标`` when it has
+        no name."""
+        return indicator_label(self.name, self.row.source)
 
 
 @dataclass(frozen=True, slots=True)

@@ -172,7 +172,12 @@ def toml_to_policy(text: str, *, origin: str = "<string>") -> Policy:
             tolerance=_decimal(data["tolerance"]["difference"]),
             rounding_steps=tuple(_decimal(s) for s in data["tolerance"]["rounding_steps"]),
         )
-    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError, InvalidOperation) as exc:
+    except KeyError as exc:
+        raise PolicyError(
+            f"policy {origin}: the setting {exc.args[0]!r} is missing "
+            "(the README, Scoring policies, lists every setting)"
+        ) from exc
+    except (tomllib.TOMLDecodeError, TypeError, ValueError, InvalidOperation) as exc:
         if isinstance(exc, PolicyError):
             raise
         raise PolicyError(f"policy {origin}: {type(exc).__name__}: {exc}") from exc

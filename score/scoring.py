@@ -17,7 +17,8 @@ from typing import Any
 
 import regex
 
-from jixiao.core.model import Problem, ProblemLog, Severity
+from jixiao.core.model import Problem, Severity
+from jixiao.core.problems import ProblemLog
 from jixiao.core.vocabulary import points_of
 from jixiao.extract.table import CellText, SelfEvalTable
 from jixiao.normalize import clean_text
@@ -38,6 +39,7 @@ from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy
 from jixiao.score.rounding import decimals_step, round_to
+from jixiao.score.status import COMPLETE, doubt_disagreements, table_to_read_status
 from jixiao.score.totals import (
     Basis,
     Part,
@@ -86,12 +88,20 @@ def score_table_rows(table: SelfEvalTable, *, table_id: str, policy: Policy) -> 
 
 
 def scored_to_rows(scored: Scored) -> Rows:
-    """The records of a scored table's four frames."""
+    """The records of a scored table's four frames. On a table not read completely
+    (``read_status``), every disagreement is ``parse_doubt`` (:mod:`.status`); the table counts
+    its problems."""
+    table = dict(scored.table)
+    problems = doubt_disagreements(scored.problems, str(table["read_status"]))
+    table["problem_count"] = len(problems)
+    table["error_count"] = sum(p.severity is Severity.ERROR for p in problems)
+    table["warning_count"] = sum(p.severity is Severity.WARNING for p in problems)
+    names = (table["project_name"], table["department"])
     return Rows(
-        tables=(scored.table,),
+        tables=(table,),
         funds=tuple(scored.funds),
         indicators=tuple(scored.indicators),
-        problems=tuple(problems_to_records(scored.problems, scored.table_id)),
+        problems=tuple(problems_to_records(problems, scored.table_id, *names)),
     )
 
 
@@ -128,7 +138,12 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
             ),
         )
     record, basis = _table(checks, parsed, table_id, policy, execution, parts, implied_log)
-    record["problem_count"] = len(checks.log.problems)
+    rescored = execution.get("score_recomputed") is not None or any(
+        r["score"] is not None for r in indicators
+    )
+    record["read_status"] = table_to_read_status(table, rescored=rescored)
+    if record["read_status"] != COMPLETE:
+        record["grade"] = None  # a total jixiao may have misread is not graded
     return Scored(
         table=record,
         funds=_fund_records(parsed, table_id),
@@ -139,11 +154,20 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
     )
 
 
-def problems_to_records(problems: Iterable[Problem], table_id: str | None) -> list[dict[str, Any]]:
+def problems_to_records(
+    problems: Iterable[Problem],
+    table_id: str | None,
+    project_name: str | None = None,
+    department: str | None = None,
+) -> list[dict[str, Any]]:
+    """Problem rows; ``project_name`` and ``department`` are the table's (none for a problem of
+    a whole file), so a problem can be read without a join."""
     return [
         {
             "table_id": table_id,
             "source_file": p.source.file,
+            "project_name": project_name,
+            "department": department,
             "page": p.source.page,
             "line": p.source.line,
             "row": p.source.row,
@@ -325,7 +349,7 @@ def _indicator(
             else parsed.converted
         )
     return record, Part(
-        f"指标“{parsed.name}”",
+        parsed.label,
         counted,
         recomputed,
         exact,
@@ -441,7 +465,6 @@ def _check_weight_total(
     where = "总分行的分值" if weight_printed is not None else "满分"
     checks.log.add(
         "weight_total_mismatch",
-        Severity.ERROR,
         f"各项分值合计 {fmt(weight_total)}，与{where} {fmt(expected)} 不符",
         source,
         field_name="weight_total_reported",

@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.core.model import ProblemLog, Severity, Source
+from jixiao.core.model import Severity, Source
+from jixiao.core.problems import ProblemLog
 from jixiao.score.disagreement import KIND_ORDER, SEVERITY_OF_KIND, fmt, rounded_kind
 from jixiao.score.explain import approx, rounding_text
 from jixiao.score.policy import Policy
@@ -260,7 +261,6 @@ def check_totals(
         if printed is not None:
             log.add(
                 "total_sum_mismatch",
-                Severity.ERROR,
                 f"总分 {fmt(total)} 不等于表中各项得分之和 {fmt(printed)}，"
                 "也无法用取整、未取整的分项、是否计入预算执行得分或“其中”分项解释",
                 source,
@@ -274,7 +274,6 @@ def check_totals(
     if basis.switches or basis.step is not None:
         log.add(
             "total_sum_mismatch",
-            SEVERITY_OF_KIND[basis.kind],
             f"总分 {fmt(total)} 与表中各项得分之和 {fmt(printed)} 不符，可由此解释：{basis.text}",
             source,
             field_name="score_total_reported",
@@ -311,16 +310,17 @@ def _check_recomputed(
         notes.append(f"未取整为 {_value(exact)}")
     if basis.switches:
         notes.append("按表中的加总方式：" + basis.text.split("，合计")[0])
+    code = "total_mismatch"
     if unexplained or not causes:
-        kind, severity = "rule", Severity.ERROR
+        kind = "rule"
     else:
         worst = max(causes, key=_seriousness)
-        kind = worst.kind or "rule"
-        severity = worst.severity or SEVERITY_OF_KIND[kind]
+        kind = worst.kind or "rule"  # the total's severity follows the kind of its worst cause
+        if worst.severity is Severity.INFO and SEVERITY_OF_KIND[kind] is not Severity.INFO:
+            code = "total_mismatch_allowed"  # only through rows the policy allows (达成 band)
         notes.append("差异来自上面各行的差异")
     log.add(
-        "total_mismatch",
-        severity,
+        code,
         f"总分：表中为 {fmt(total)}，按规则重算为 {fmt(value)}"
         + (f"（{'；'.join(notes)}）" if notes else ""),
         source,

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.core.model import ProblemLog, Severity, Source
+from jixiao.core.model import Source
+from jixiao.core.problems import ProblemLog
 from jixiao.score.disagreement import fmt
 from jixiao.score.indicators import met_fraction, rate_scored
 from jixiao.score.parsed import ParsedRow
@@ -83,7 +84,6 @@ def _group(
             return  # scores above the points: group_score_above_points says so
         log.add(
             "group_score_below_points",
-            Severity.WARNING,
             f"“{name}”标明 {fmt(points)} 分，其下指标均已达标，按满分推得分值合计 "
             f"{fmt(implied)}，相差 {fmt(points - implied)} 分：有指标未得满分（评价人判断），"
             "表中未列分值，无法确定是哪一项",

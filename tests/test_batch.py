@@ -366,7 +366,7 @@ def test_xlsx_has_a_sheet_per_frame_with_frozen_header_and_highlighted_problems(
     assert {"manifest.json", "parts", "results.xlsx"} <= written
     assert not [n for n in written if n.endswith((".csv", ".parquet"))]
     book = openpyxl.load_workbook(tmp_path / "results.xlsx")
-    assert book.sheetnames == list(FRAME_NAMES)
+    assert book.sheetnames == [*FRAME_NAMES, "departments"]
     problems = book["problems"]
     assert problems.freeze_panes == "A2"
     assert [c.value for c in problems[1]] == list(SCHEMA["problems"])
@@ -385,7 +385,7 @@ def test_zh_labels_name_every_column_in_every_format(corpus: Corpus, tmp_path: P
     assert pd.read_csv(tmp_path / "tables.csv", encoding="utf-8-sig").columns.tolist() == zh
     assert pd.read_parquet(tmp_path / "tables.parquet").columns.tolist() == zh
     book = openpyxl.load_workbook(tmp_path / "results.xlsx", read_only=True)
-    assert book.sheetnames == ["自评表", "项目资金", "绩效指标", "问题"]
+    assert book.sheetnames == ["自评表", "项目资金", "绩效指标", "问题", "部门汇总"]
     assert next(book["自评表"].iter_rows(max_row=1, values_only=True)) == tuple(zh)
 
 
@@ -421,10 +421,11 @@ def test_progress_bar_shows_files_tables_problems_and_failures(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     bar = BarProgress()
-    bar.start(4, 1, "2 workers")
+    reused = FileRecord("r.txt", "tsv", "", 0, 0, "ok", 1, 5, 1, 0.1, None, reused=True)
+    bar.start(4, [reused], "2 workers")
     for status in ("ok", "failed"):
         bar.advance(FileRecord("a.txt", "tsv", "", 0, 0, status, 3, 20, 2, 0.1, None))
     bar.finish()
     err = capsys.readouterr().err
     assert "3/4" in err
-    assert "6 tables, 4 problems, 1 failed" in err
+    assert "7 tables, 5 problems, 1 failed" in err  # the reused file's tables count too

@@ -124,7 +124,7 @@ def test_auto_policy_is_reported_in_summary_and_manifest(runner: CliRunner, tmp_
 def test_progress_is_plain_log_lines_off_a_terminal(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["run", str(SEED), "-o", str(tmp_path), "-j", "1"])
     assert result.exit_code == 0, result.output
-    assert "reading 1 of 1 files (1 worker)" in result.output
+    assert "reading 1 of 1 file (1 worker)" in result.output
     assert "[1/1] 100%: 6 tables, 9 problems, 0 failed" in result.output
 
 
@@ -139,6 +139,6 @@ def test_rerun_with_resume_reads_nothing_unchanged(runner: CliRunner, tmp_path: 
     before = (tmp_path / "indicators.csv").read_bytes()
     again = runner.invoke(main, ["run", str(SEED.parent), "-o", str(tmp_path), "--resume"])
     assert again.exit_code == 0, again.output
-    assert "reading 0 of 1 files, 1 unchanged since the last run" in again.output
+    assert "reading 0 of 1 file, 1 unchanged since the last run" in again.output
     assert "files:      1 (0 failed, 1 unchanged)" in again.output
     assert (tmp_path / "indicators.csv").read_bytes() == before

@@ -327,7 +327,7 @@ def test_unreadable_file_is_one_error_naming_it(name: str, words: str) -> None:
 def test_scanned_page_is_read_by_ocr_and_noted_naming_the_page() -> None:
     result = extraction("scanned_page.pdf")
     (problem,) = result.problems
-    assert (problem.code, problem.severity) == ("scanned_page", Severity.INFO)
+    assert (problem.code, problem.severity) == ("ocr_page", Severity.INFO)
     assert problem.source.page == 2
     assert "第2页" in problem.message
     assert "OCR" in problem.message
@@ -368,7 +368,7 @@ def test_cells_with_cid_codes_are_reported_on_the_grid() -> None:
     )
     grid = chain_to_grid([TablePart(1, (0, 0, 100, 20), cells, "pdfplumber")], "x.pdf")
     (problem,) = grid.problems
-    assert problem.code == "unreadable_text"
+    assert problem.code == "garbled_cell"
     assert (problem.source.row, problem.source.col) == (0, 1)
 
 

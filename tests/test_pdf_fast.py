@@ -18,8 +18,8 @@ import pytest
 from jixiao.extract.grid import Grid
 from jixiao.extract.pdf import PdfExtraction, PdfSettings, pdf_to_extraction
 from jixiao.extract.pdf_pdfium import page_to_records
-from jixiao.extract.pdf_plumber import curves_to_lines, dedupe
-from jixiao.extract.pdf_text import dedupe as fast_dedupe
+from jixiao.extract.pdf_plumber import curves_to_lines, page_without_fake_bold
+from jixiao.extract.pdf_text import chars_without_fake_bold
 from jixiao.extract.pdfium_objects import Record, box_to_frame
 
 PDF = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
@@ -172,7 +172,7 @@ def test_characters_line_up_with_pdfplumbers(name: str, number: int) -> None:
     """PDFium's characters (fonts embedded) have pdfminer's text, left edges and sizes."""
     _, chars, _ = _records(name, number)
     with pdfplumber.open(str(PDF / name)) as pdf:
-        theirs = dedupe(pdf.pages[number - 1]).chars
+        theirs = page_without_fake_bold(pdf.pages[number - 1]).chars
     assert [c["text"] for c in chars] == [c["text"] for c in theirs]
     for mine, their in zip(chars, theirs, strict=True):
         assert mine["x0"] == pytest.approx(their["x0"], abs=0.05)
@@ -186,8 +186,8 @@ def test_dedupe_drops_what_pdfplumber_drops() -> None:
     doubled = [*chars, *({**c, "x0": c["x0"] + 0.3, "doctop": c["doctop"] + 0.3} for c in chars)]
     doubled += [{**chars[0], "x0": chars[0]["x0"] + 5}]  # near, but not within the tolerance
     theirs = dedupe_chars(doubled, tolerance=1, extra_attrs=("fontname",))
-    assert fast_dedupe(doubled) == theirs
-    assert len(fast_dedupe(doubled)) == len(chars) + 1
+    assert chars_without_fake_bold(doubled) == theirs
+    assert len(chars_without_fake_bold(doubled)) == len(chars) + 1
 
 
 @pytest.mark.parametrize(

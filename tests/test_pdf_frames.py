@@ -45,7 +45,15 @@ PROVENANCE = {
     "indicators": ["table_id", "source_file", "page", "line"],
 }
 #: Problems that only a text export can have (a row shifted by a column), or only a PDF.
-SOURCE_ONLY = {"row_realigned", "unreadable_text", "scanned_page", "table_not_found"}
+SOURCE_ONLY = {
+    "row_realigned",
+    "unreadable_text",
+    "garbled_cell",
+    "scanned_page",
+    "ocr_page",
+    "table_not_found",
+}
+PDFS = sorted(name for name, entry in MANIFEST.items() if entry["tables"])
 
 
 @cache

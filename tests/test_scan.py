@@ -301,7 +301,8 @@ def test_without_the_recognizer_a_scan_is_a_warning_that_says_why(
     result = pdf_to_extraction(FIXTURES / "scan" / "lo_long_repeat.pdf")
     assert result.grids == ()
     assert [p.code for p in result.problems] == ["scanned_page", "scanned_page"]
-    assert all("onnxruntime" in p.message for p in result.problems)
+    assert all("OCR）不可用" in p.message for p in result.problems)
+    assert all("onnxruntime" in p.found for p in result.problems)
     image = image_to_extraction(FIXTURES / "scan" / "lo_seed_p3.jpg")
     (problem,) = image.problems
     assert (problem.code, problem.severity) == ("ocr_unavailable", Severity.ERROR)

@@ -226,6 +226,12 @@ CASES = [
         funds=("0", "100", "100", "10", "100.00", "10"),
     ),
     Sheet(
+        "fund-total-left-blank",
+        [("missing_value", "missing_data", "100", "")],
+        funds=("", "100", "100", "10", "100.00", "10"),
+        sub_funds=("100", "100", "100"),
+    ),
+    Sheet(
         "year-in-title-differs",
         [("year_mismatch", "", "2024", "2023")],
         title="2023年度项目支出绩效自评表",

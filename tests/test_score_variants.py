@@ -70,7 +70,7 @@ CASES = [
         "national[met=band]",
         [
             ("met_target_in_band", "judgement", "info", "10", "8"),
-            ("total_mismatch", "judgement", "info", "100", "98"),
+            ("total_mismatch_allowed", "judgement", "info", "100", "98"),
         ],
     ),
     # 7 of 10 for a met target is below the band: a warning under any policy

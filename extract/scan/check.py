@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 from jixiao.core.errors import NumberParseError
-from jixiao.core.model import Problem, Severity
+from jixiao.core.model import Problem
+from jixiao.core.problems import make_problem
 from jixiao.extract.grid import Cell, Grid
 from jixiao.extract.pdf_text import is_wide
 from jixiao.extract.scan.text import DASH, is_dash
@@ -122,15 +123,12 @@ def table_to_fields(table: SelfEvalTable) -> Iterator[tuple[str, CellText, Gramm
 
 def _problem(cell: Cell, confidence: float, field: str, fits: bool) -> Problem:
     doubt = "置信度低" if fits else "不符合该栏的格式"
-    return Problem(
-        code=CODE,
-        severity=Severity.WARNING,
-        message=(
-            f"扫描件文字识别结果存疑（{doubt}）：“{cell.text}”，识别置信度 {confidence:.2f}，"
-            "请对照原件核对"
-        ),
-        source=cell.source,
-        field=field,
+    return make_problem(
+        CODE,
+        f"扫描件文字识别结果存疑（{doubt}）：“{cell.text}”，识别置信度 {confidence:.2f}，"
+        "请对照原件核对",
+        cell.source,
+        field,
         found=cell.text,
     )
 

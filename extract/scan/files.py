@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jixiao.core.errors import OcrUnavailableError
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.model import Problem, Source
+from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.pdf import PdfExtraction
 from jixiao.extract.pdf_join import chain_to_grid, chain_to_texts, parts_to_chains
@@ -23,21 +24,19 @@ SOURCE_KIND = "image"
 def unreadable_image_problem(name: str, error: BaseException) -> Problem:
     """The file is not an image that can be decoded."""
     text = str(error) or type(error).__name__
-    return Problem(
-        code="unreadable_image",
-        severity=Severity.ERROR,
-        message=f"无法读取图像文件 {name}：文件已损坏或不是支持的图像格式（{text}）",
-        source=Source(name),
+    return make_problem(
+        "unreadable_image",
+        f"无法读取图像文件 {name}：文件已损坏或不是支持的图像格式",
+        Source(name),
         found=text,
     )
 
 
 def _no_table_problem(name: str, page: int) -> Problem:
-    return Problem(
-        code="table_not_found",
-        severity=Severity.WARNING,
-        message=f"{name} 第{page}页没有找到带表格线的表格，未读取",
-        source=Source(name, page=page),
+    return make_problem(
+        "table_not_found",
+        f"{name} 第{page}页没有找到带表格线的表格，未读取",
+        Source(name, page=page),
     )
 
 
@@ -51,10 +50,9 @@ def image_to_extraction(path: str | Path, *, display_name: str | None = None) ->
     try:
         scans.extend(image_to_scan_page(image) for image in image_file_to_pages(path))
     except OcrUnavailableError as error:
-        problem = Problem(
+        problem = make_problem(
             "ocr_unavailable",
-            Severity.ERROR,
-            f"{name} 是图像文件，需要文字识别（OCR），但它不可用：{error}",
+            f"{name} 是图像文件，需要文字识别（OCR），但它不可用",
             Source(name),
             found=str(error),
         )

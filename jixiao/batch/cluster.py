@@ -20,6 +20,7 @@ from typing import Any
 from jixiao import __version__
 from jixiao.batch.pool import guarded_file_to_result, hash_file
 from jixiao.core.errors import ClusterError
+from jixiao.core.problems import error_text, error_to_chinese
 from jixiao.pipeline.runner import FileResult, InputFile, stopped_file_result
 from jixiao.score import Policy
 
@@ -118,7 +119,8 @@ def _result(future: Any, file: InputFile) -> FileResult:
         return stopped_file_result(
             file,
             status="crashed",
-            message=f"Dask 任务失败（{type(error).__name__}: {error}），文件未能读取",
+            message=f"Dask 任务失败（{error_to_chinese(error)}），文件未能读取",
+            found=error_text(error),
             sha256=sha256,
             size=size,
             seconds=0.0,

@@ -17,6 +17,7 @@ spreads the parts over at most 256 directories.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -28,15 +29,45 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
+import jixiao
 from jixiao.core.model import Problem, Severity, Source
 from jixiao.extract.grid import Cell, Grid
 from jixiao.pipeline.runner import FileResult
-from jixiao.score import FRAME_NAMES, records_to_arrow
+from jixiao.score import FRAME_NAMES, SCHEMA, records_to_arrow
 
 PARTS_DIR = "parts"
 JOURNAL = "journal.jsonl"
 _JOURNAL_VERSION = 1
 _UNSAFE = re.compile(r"[^\w.\-]+")
+#: The packages whose code turns a file into its parts (imports of jixiao.pipeline.runner).
+READING_PACKAGES = ("core", "normalize", "extract", "score", "pipeline")
+
+
+@functools.cache
+def reading_sources() -> tuple[tuple[str, bytes], ...]:
+    """The code that makes a part: every ``.py`` and ``.toml`` file of :data:`READING_PACKAGES`
+    (path relative to the package, content), sorted."""
+    root = Path(jixiao.__file__).resolve().parent
+    found = [
+        (f"{package}/{path.relative_to(root / package).as_posix()}", path.read_bytes())
+        for package in READING_PACKAGES
+        for path in (root / package).rglob("*")
+        if path.suffix in (".py", ".toml") and "__pycache__" not in path.parts
+    ]
+    return tuple(sorted(found))
+
+
+def parts_schema(
+    schema: Mapping[str, Mapping[str, str]] = SCHEMA,
+    sources: Iterable[tuple[str, bytes]] | None = None,
+) -> str:
+    """The version of the parts: a digest of the frames' columns and dtypes and of the reading
+    code (:func:`reading_sources`). Parts written under another version are never reused: a
+    change to a reader or to the output contract forces a re-read."""
+    digest = hashlib.sha256(json.dumps(schema, sort_keys=False).encode("utf-8"))
+    for name, content in reading_sources() if sources is None else sources:
+        digest.update(name.encode("utf-8") + b"\0" + hashlib.sha256(content).digest())
+    return digest.hexdigest()[:16]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,14 +1,14 @@
 """Progress of a batch run: a bar on a terminal, plain log lines otherwise, nothing with --quiet.
 
 Both show files done of all, tables found, problems and failed files so far, and the ETA.
-Files reused by ``--resume`` count as done from the start.
+Files reused by ``--resume`` count as done from the start, with their tables and problems.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 class Progress(Protocol):
     """What :func:`jixiao.batch.run.run_batch` reports to while it runs."""
 
-    def start(self, total: int, done: int, how: str) -> None:
-        """``total`` files, ``done`` of them already (reused); ``how`` names the executor."""
+    def start(self, total: int, reused: Sequence[FileRecord], how: str) -> None:
+        """``total`` files, ``reused`` of them done already; ``how`` names the executor."""
 
     def advance(self, record: FileRecord) -> None:
         """One more file finished."""
@@ -42,12 +42,23 @@ class _Tally:
     failed: int = 0
     started: float = 0.0
 
-    def add(self, record: FileRecord) -> None:
+    @classmethod
+    def starting(cls, total: int, reused: Sequence[FileRecord]) -> _Tally:
+        tally = cls(total=total, started=time.monotonic())
+        for record in reused:
+            tally.count(record)
+        return tally
+
+    def count(self, record: FileRecord) -> None:
         self.done += 1
-        self.new += 1
         self.tables += record.tables
         self.problems += record.problems
         self.failed += record.failed
+
+    def add(self, record: FileRecord) -> None:
+        """A file read in this run."""
+        self.count(record)
+        self.new += 1
 
     def eta(self) -> str:
         elapsed = time.monotonic() - self.started
@@ -57,11 +68,23 @@ class _Tally:
         return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
     def counts(self) -> str:
-        return f"{self.tables} tables, {self.problems} problems, {self.failed} failed"
+        return (
+            f"{plural(self.tables, 'table')}, {plural(self.problems, 'problem')}, "
+            f"{self.failed} failed"
+        )
+
+
+def plural(count: int, noun: str) -> str:
+    """A count with its noun: ``1 table``, ``2 tables``.
+
+    >>> plural(1, "table"), plural(0, "problem"), plural(3, "file")
+    ('1 table', '0 problems', '3 files')
+    """
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 class NullProgress:
-    def start(self, total: int, done: int, how: str) -> None:
+    def start(self, total: int, reused: Sequence[FileRecord], how: str) -> None:
         pass
 
     def advance(self, record: FileRecord) -> None:
@@ -78,14 +101,20 @@ class BarProgress:
         self._tally = _Tally()
         self._bar: tqdm[Any] | None = None
 
-    def start(self, total: int, done: int, how: str) -> None:
+    def start(self, total: int, reused: Sequence[FileRecord], how: str) -> None:
         from tqdm import tqdm  # noqa: PLC0415 - loaded when a bar is shown
 
         tqdm.monitor_interval = 0  # no monitor thread: children are forked from this process
-        self._tally = _Tally(total=total, done=done, started=time.monotonic())
+        self._tally = _Tally.starting(total, reused)
         self._bar = tqdm(
-            total=total, initial=done, unit="file", desc=f"reading ({how})", file=sys.stderr
+            total=total,
+            initial=len(reused),
+            unit="file",
+            desc=f"reading ({how})",
+            file=sys.stderr,
         )
+        if reused:
+            self._bar.set_postfix_str(self._tally.counts(), refresh=False)
 
     def advance(self, record: FileRecord) -> None:
         self._tally.add(record)
@@ -107,11 +136,12 @@ class LogProgress:
         self._tally = _Tally()
         self._last = 0.0
 
-    def start(self, total: int, done: int, how: str) -> None:
-        self._tally = _Tally(total=total, done=done, started=time.monotonic())
+    def start(self, total: int, reused: Sequence[FileRecord], how: str) -> None:
+        self._tally = _Tally.starting(total, reused)
         self._last = self._tally.started
-        reused = f", {done} unchanged since the last run" if done else ""
-        self._log(f"reading {total - done} of {total} files{reused} ({how})")
+        done = len(reused)
+        unchanged = f", {done} unchanged since the last run" if done else ""
+        self._log(f"reading {total - done} of {plural(total, 'file')}{unchanged} ({how})")
 
     def advance(self, record: FileRecord) -> None:
         self._tally.add(record)

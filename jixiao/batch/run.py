@@ -36,7 +36,7 @@ from typing import Any
 
 from jixiao import __version__
 from jixiao.batch.cluster import map_on_dask
-from jixiao.batch.manifest import manifest_of
+from jixiao.batch.manifest import manifest_of, remove_stale_outputs
 from jixiao.batch.manifest import write_manifest as _write_manifest
 from jixiao.batch.parts import (
     FileRecord,
@@ -44,6 +44,7 @@ from jixiao.batch.parts import (
     PartWriter,
     clear_parts,
     parts_exist,
+    parts_schema,
     read_journal,
     remove_parts,
 )
@@ -51,7 +52,7 @@ from jixiao.batch.pool import Reader, hash_file, map_isolated, stopped_result
 from jixiao.batch.progress import NullProgress, Progress
 from jixiao.batch.warmup import warm_up
 from jixiao.export.labels_zh import LABEL_SETS
-from jixiao.export.write import DEFAULT_FORMATS, FORMATS, Totals
+from jixiao.export.write import DEFAULT_FORMATS, FORMATS, Totals, check_writable
 from jixiao.pipeline.runner import FileResult, InputFile
 from jixiao.score import Policy
 
@@ -120,8 +121,10 @@ class BatchResult:
 
 
 def settings_fingerprint(policies: Sequence[Policy]) -> str:
-    """What makes parts reusable: the policies (their full settings) and jixiao's version."""
-    text = f"{__version__}\n{policies!r}"
+    """What makes parts reusable: the policies (their full settings), jixiao's version and the
+    version of the parts (:func:`~jixiao.batch.parts.parts_schema`: the frames' columns and
+    the reading code)."""
+    text = f"{__version__}\n{parts_schema()}\n{policies!r}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
@@ -143,15 +146,16 @@ def run_batch(
     the first files are being read, to load what comes after the reading beside it."""
     started_at, started = datetime.now(UTC), time.monotonic()
     progress = progress or NullProgress()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir)
     fingerprint = settings_fingerprint(policies)
     reused, todo = _plan(files, out_dir, fingerprint, settings)
+    remove_stale_outputs(out_dir, settings.formats)
     manifest = _Manifest(out_dir, inputs, policies, settings, fingerprint, started_at)
     manifest.write(RUNNING, reused, Totals({}, {}, {}), (), 0.0)
     journal = Journal(out_dir, fingerprint, reused)
     done: list[FileRecord] = []
     status = COMPLETE
-    progress.start(len(files), len(reused), settings.describe())
+    progress.start(len(files), reused, settings.describe())
     writer = PartWriter(out_dir)
 
     def saved(records: list[FileRecord]) -> None:
@@ -343,7 +347,7 @@ def _complete(totals: Totals) -> Totals:
         name: totals.rows.get(name, 0) for name in ("tables", "funds", "indicators", "problems")
     }
     severities = {k: totals.severities.get(k, 0) for k in ("error", "warning", "info")}
-    return Totals(rows, severities, totals.policies)
+    return Totals(rows, severities, totals.policies, totals.not_read)
 
 
 def _peak_rss_mb() -> dict[str, float]:

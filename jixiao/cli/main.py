@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 import click
 
 from jixiao import __version__
-from jixiao.batch.progress import BarProgress, LogProgress, NullProgress, Progress
+from jixiao.batch.progress import BarProgress, LogProgress, NullProgress, Progress, plural
 from jixiao.cli.parse import parse_actual_command, parse_target_command
-from jixiao.core.errors import ClusterError, InputError, NoInputsError, PolicyError
-from jixiao.export.labels_zh import LABEL_SETS
-from jixiao.export.write import DEFAULT_FORMATS, FORMATS, XLSX_NAME
+from jixiao.core.errors import ClusterError, InputError, NoInputsError, OutputError, PolicyError
+from jixiao.export.labels_zh import LABEL_SETS, sheet_name
+from jixiao.export.write import DEFAULT_FORMATS, FORMATS, REPORT_NAME, XLSX_NAME
 from jixiao.pipeline.discover import Filters
 from jixiao.pipeline.material import DEFAULT_DPI
 from jixiao.report import DEFAULT_LIMIT
@@ -34,6 +34,12 @@ if TYPE_CHECKING:
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEFAULT_FILE_TIMEOUT = 600.0
+
+
+class _UsageProblem(click.ClickException):
+    """A usage error said in one line (``Error: …``), without the usage text; exit 2."""
+
+    exit_code = 2
 
 
 @click.group(context_settings=CONTEXT)
@@ -215,9 +221,11 @@ def run_command(
         raise click.UsageError(message) from error
     except ClusterError as error:
         raise click.BadParameter(str(error), param_hint="--scheduler") from error
+    except OutputError as error:
+        raise _UsageProblem(f"{error}; choose another --output directory") from error
     if not quiet:
-        click.echo(_summary(result, out_dir, policy))
-    _exit(result, out_dir, formats)
+        click.echo(_summary(result, out_dir, policy, formats, labels))
+    _exit(result, out_dir, formats, labels)
 
 
 main.add_command(run_command, name="run")
@@ -231,15 +239,15 @@ def _progress(*, quiet: bool) -> Progress:
     return LogProgress(lambda line: click.echo(line, err=True))
 
 
-def _exit(result: BatchResult, out_dir: Path, formats: tuple[str, ...]) -> None:
+def _exit(result: BatchResult, out_dir: Path, formats: tuple[str, ...], labels: str) -> None:
     """Exit 130 when interrupted, 1 when some files failed, else return (exit 0)."""
     if result.failed:
-        problems = out_dir / _problems_file(formats)
+        problems = out_dir / _problems_file(formats, labels)
         names = ", ".join(r.path for r in result.failed[:10])
         more = f" and {len(result.failed) - 10} more" if len(result.failed) > 10 else ""
         click.echo(
-            f"error: {len(result.failed)} of {len(result.records)} files could not be read: "
-            f"{names}{more}; see {problems}",
+            f"error: {len(result.failed)} of {plural(len(result.records), 'file')} could not "
+            f"be read: {names}{more}; see {problems}",
             err=True,
         )
     if result.interrupted:
@@ -253,34 +261,51 @@ def _exit(result: BatchResult, out_dir: Path, formats: tuple[str, ...]) -> None:
         sys.exit(1)
 
 
-def _problems_file(formats: tuple[str, ...]) -> str:
+def _problems_file(formats: tuple[str, ...], labels: str) -> str:
     for fmt, name in (("csv", "problems.csv"), ("parquet", "problems.parquet")):
         if fmt in formats:
             return name
-    return f"{XLSX_NAME} (sheet problems)"
+    return f"{XLSX_NAME} (sheet {sheet_name('problems', labels)})"
 
 
-def _summary(result: BatchResult, out_dir: Path, policies: tuple[Policy, ...]) -> str:
+def _tables_summary(totals: Totals, out_dir: Path, formats: tuple[str, ...], labels: str) -> str:
+    """``6 read of 8 自评表 seen; 2 not read (table_not_read in out/problems.csv)``."""
+    text = f"{totals.rows['tables']} read of {totals.seen} 自评表 seen"
+    if totals.not_read:
+        where = out_dir / _problems_file(formats, labels)
+        text += f"; {totals.not_read} not read (table_not_read in {where})"
+    return text
+
+
+def _summary(
+    result: BatchResult,
+    out_dir: Path,
+    policies: tuple[Policy, ...],
+    formats: tuple[str, ...],
+    labels: str,
+) -> str:
     totals = result.totals
     counts = ", ".join(f"{totals.severities.get(k, 0)} {k}" for k in ("error", "warning", "info"))
     reused = f", {result.reused} unchanged" if result.reused else ""
-    return "\n".join(
-        [
-            f"files:      {len(result.records)} ({len(result.failed)} failed{reused})",
-            f"tables:     {totals.rows['tables']}",
-            f"indicators: {totals.rows['indicators']}",
-            f"problems:   {totals.rows['problems']} ({counts})",
-            f"policy:     {_policy_summary(totals, policies)}",
-            f"output:     {out_dir}/",
-        ]
-    )
+    report = out_dir / REPORT_NAME
+    lines = [
+        f"files:      {len(result.records)} ({len(result.failed)} failed{reused})",
+        f"tables:     {_tables_summary(totals, out_dir, formats, labels)}",
+        f"indicators: {totals.rows['indicators']}",
+        f"problems:   {totals.rows['problems']} ({counts})",
+        f"policy:     {_policy_summary(totals, policies)}",
+        f"output:     {out_dir}/",
+    ]
+    if report.is_file():
+        lines.append(f"report:     {report}  (open it in a browser to check the tables)")
+    return "\n".join(lines)
 
 
 def _policy_summary(totals: Totals, policies: tuple[Policy, ...]) -> str:
     if len(policies) == 1:
         return policies[0].name
     chosen = sorted(totals.policies.items(), key=lambda kv: (-kv[1], kv[0]))
-    return "auto (" + ", ".join(f"{name}: {n} tables" for name, n in chosen) + ")"
+    return "auto (" + ", ".join(f"{name}: {plural(n, 'table')}" for name, n in chosen) + ")"
 
 
 @main.command(context_settings=CONTEXT)

@@ -8,6 +8,7 @@
     ├── ParseError(ValueError)       a piece of text cannot be understood
     │   └── NumberParseError         '12.3.4' is not a number
     ├── PolicyError(ValueError)      a scoring policy file is missing or invalid
+    ├── OutputError                  the output directory cannot be written
     ├── OcrUnavailableError          the text recognizer for scanned pages cannot be loaded
     └── ClusterError                 a Dask scheduler cannot be used (absent, unreachable,
                                      another jixiao version on its workers)
@@ -70,6 +71,10 @@ class NumberParseError(ParseError):
 
 class PolicyError(JixiaoError, ValueError):
     """A scoring policy that cannot be found or does not validate."""
+
+
+class OutputError(JixiaoError):
+    """The output directory cannot be created or written (read-only, no permission, a file)."""
 
 
 class ClusterError(JixiaoError):

@@ -6,7 +6,7 @@ Stages import this module and the stages before them, never the orchestration mo
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,26 +77,3 @@ class Problem:
     expected: str = ""
     found: str = ""
     kind: str = ""
-
-
-@dataclass(slots=True)
-class ProblemLog:
-    """Problems collected while one table is read or checked, in the order they were found."""
-
-    problems: list[Problem] = field(default_factory=list)
-
-    def add(
-        self,
-        code: str,
-        severity: Severity,
-        message: str,
-        source: Source,
-        field_name: str = "",
-        *,
-        expected: str = "",
-        found: str = "",
-        kind: str = "",
-    ) -> None:
-        self.problems.append(
-            Problem(code, severity, message, source, field_name, expected, found, kind)
-        )

@@ -278,8 +278,14 @@ def points_of(text: str | None) -> Decimal | None:
 MIN_INDICATOR_HEADERS = 3
 
 
-def is_self_evaluation(texts: Iterable[str]) -> bool:
-    """Whether the cell texts of one table are a 自评表.
+#: Words that make cells look like a 自评表 even when they are not read as one (a layout
+#: jixiao does not know): such a table is reported as not read rather than skipped.
+SELF_EVALUATION_WORDS = ("自评", "绩效指标")
+
+
+def is_self_evaluation(texts: Iterable[str], *, loosely: bool = False) -> bool:
+    """Whether the cell texts of one table are a 自评表 (``loosely``: or look like one: a
+    cell speaks of 自评 or 绩效指标, so a table jixiao cannot read is reported, not skipped).
 
     A 自评表 shows several indicator header cells (一级指标, 年度指标值 …), or names its
     subject (项目名称, or 部门名称 in a 部门整体 table) together with an indicator header, a
@@ -293,12 +299,17 @@ def is_self_evaluation(texts: Iterable[str]) -> bool:
     True
     >>> is_self_evaluation(["收入支出决算总表", "项目名称", "行次", "金额"])
     False
+    >>> cells = ["考核内容", "自評情況"]
+    >>> is_self_evaluation(cells), is_self_evaluation(cells, loosely=True)
+    (False, True)
     """
     keys = {label_key(text) for text in texts}
     headers = len({field for key in keys if (field := indicator_field(key)) is not None})
     named = bool(keys & PROJECT_NAME)
     summary = any(key.startswith(GOAL_PREFIXES) or key in TOTAL for key in keys)
-    return headers >= MIN_INDICATOR_HEADERS or (named and (headers >= 1 or summary))
+    if headers >= MIN_INDICATOR_HEADERS or (named and (headers >= 1 or summary)):
+        return True
+    return loosely and any(word in key for key in keys for word in SELF_EVALUATION_WORDS)
 
 
 def fund_field(text: str) -> str | None:
@@ -342,3 +353,71 @@ def money_unit(text: str) -> str | None:
     match = regex.search(r"\(([^()]*)\)", key)
     unit = match.group(1) if match else None
     return unit if unit in MONEY_UNITS else None
+
+
+#: Headings that introduce 自评表 (``附件：项目支出绩效自评表``) rather than title one.
+SECTION_PREFIXES = ("附件", "附表")
+# A title line, spaces and a trailing note removed: at most 50 characters ending in 自评表, or
+# 部门整体…绩效…表; then an optional '(2023年度)' or '(修改)'. No sentence punctuation (prose).
+_TITLE_LINE = regex.compile(
+    r"""^(?P<title>[^。，,；;！!？?《》]{0,50}?
+         (?:自评表|自評表|部门整体[^。，,；;]{0,20}绩效[^。，,；;]{0,12}表))
+        (?:\([^()]{0,20}\))?$""",
+    regex.VERBOSE,
+)
+
+
+_TITLE_NOTE = regex.compile(r"\([^()]{0,20}\)$")
+
+
+def self_evaluation_title(line: str) -> str | None:
+    """The title a line gives a 自评表 (as printed, without spaces or a trailing note), or None
+    when the line is not such a title.
+
+    A title is a short line that ends in 自评表 (or names a 部门整体 table), possibly followed
+    by a note in parentheses; prose that mentions a 自评表 and a table of contents line
+    (with its page number) are not titles.
+
+    >>> self_evaluation_title("财政项目支出绩效自评表"), self_evaluation_title("绩效自评表（修改）")
+    ('财政项目支出绩效自评表', '绩效自评表')
+    >>> self_evaluation_title("2020年度水土保持監測項目績效自評表")
+    '2020年度水土保持監測項目績效自評表'
+    >>> self_evaluation_title("项目支出绩效自评结果详见附表，自评表列示绩效指标")
+    >>> self_evaluation_title("十、项目支出绩效自评表……36")
+    """
+    if _TITLE_LINE.match(label_key(line).rstrip("。.;；")) is None:
+        return None
+    printed = printed_key(line).rstrip("。.;；")
+    return _TITLE_NOTE.sub("", printed) if printed.endswith(")") else printed
+
+
+#: A title wrapped over two lines keeps at most this many characters on the second.
+_MAX_TITLE_TAIL = 10
+
+
+def lines_to_titles(lines: Iterable[str]) -> list[str]:
+    """The lines that title a 自评表, a title wrapped onto a short second line joined.
+
+    >>> lines_to_titles(["某局2023年度部门整体绩效自评", "表", "主管部门", "项目支出绩效自评表"])
+    ['某局2023年度部门整体绩效自评表', '项目支出绩效自评表']
+    >>> lines_to_titles([])
+    []
+    """
+    stripped = [line.strip() for line in lines]
+    titles = []
+    skip = False
+    for index, line in enumerate(stripped):
+        after = stripped[index + 1] if index + 1 < len(stripped) else ""
+        if skip:
+            skip = False
+        elif self_evaluation_title(line):
+            titles.append(line)
+        elif (
+            after
+            and len(after) <= _MAX_TITLE_TAIL
+            and not self_evaluation_title(after)
+            and self_evaluation_title(line + after)
+        ):
+            titles.append(line + after)
+            skip = True
+    return titles

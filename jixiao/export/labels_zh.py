@@ -1,19 +1,29 @@
-"""Chinese column headers for analysts (``--labels zh``).
+"""Chinese headers and values for analysts (``--labels zh``).
 
-The English names are the contract (README, score/frames.py); these labels only replace the
-header row of the combined CSV / Parquet / XLSX outputs, and the XLSX sheet names. Where the
-form prints a label, the label is the form's (项目名称, 年初预算数 …); ``（表中）`` marks a value
-as printed, ``（复核）`` as recomputed by jixiao. Every column has a label, unique in its frame
-(a test checks both; a column added without a label keeps its English name).
+The English names are the contract (README, score/frames.py); with ``zh`` the combined CSV /
+Parquet / XLSX outputs get Chinese column headers and sheet names, and the values of the
+vocabulary columns are said in Chinese too: ``severity`` (错误/警告/提示), ``kind`` (舍入差异 …),
+``read_status`` (完整读取 …), ``policy`` (全国默认 …); the problems get a 问题类型 column with
+the code's Chinese description beside the code (the registry, :mod:`jixiao.core.problems`).
+Where the form prints a label, the label is the form's (项目名称, 年初预算数 …); ``（表中）``
+marks a value as printed, ``（复核）`` as recomputed by jixiao. Every column has a label, unique
+in its frame (a test checks both; a column added without a label keeps its English name).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+import regex
+
+from jixiao.core.problems import CODES, KINDS, SEVERITY_ZH
+from jixiao.score import SCHEMA
 
 LABEL_SETS = ("en", "zh")
 
 SHEETS_ZH: Mapping[str, str] = {
+    "departments": "部门汇总",
     "tables": "自评表",
     "funds": "项目资金",
     "indicators": "绩效指标",
@@ -54,7 +64,10 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "score_total": "总分（复核）",
         "grade": "等级（复核）",
         "policy": "评分规则",
+        "read_status": "读取状态",
         "problem_count": "问题数",
+        "error_count": "错误数",
+        "warning_count": "警告数",
         "extra": "其他单元格",
     },
     "funds": {
@@ -102,6 +115,8 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
     "problems": {
         "table_id": "表编号",
         "source_file": "来源文件",
+        "project_name": "项目名称",
+        "department": "主管部门",
         "page": "页",
         "line": "行",
         "row": "表格行（从0起）",
@@ -117,6 +132,88 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
 }
 
 
+#: Columns the Chinese outputs add: (frame, column, the column it follows) → its header.
+EXTRA_COLUMNS_ZH: Mapping[tuple[str, str, str], str] = {
+    ("problems", "code_description", "code"): "问题类型",
+}
+
+READ_STATUS_ZH: Mapping[str, str] = {
+    "complete": "完整读取",
+    "partial": "未完整读取",
+    "unscored": "未能复核评分",
+}
+#: The built-in policies, and the rule variants --policy auto names (national[rate=truncate]).
+POLICY_ZH: Mapping[str, str] = {
+    "national": "全国默认",
+    "shanghai-2024": "上海2024",
+    "linear-reverse": "反向指标线性扣分",
+}
+_VARIANT_ZH: Mapping[str, str] = {
+    "rate=truncate": "执行率截尾",
+    "rate=half_up": "执行率四舍五入",
+    "lower=linear": "反向指标线性扣分",
+    "lower=ratio": "反向指标按比例",
+}
+_STEP = regex.compile(r"^step=(.+)$")
+_VARIANT = regex.compile(r"^([^\[]+)\[([^\]]*)\]$")
+
+VALUES_ZH: Mapping[str, Mapping[str, str]] = {
+    "severity": SEVERITY_ZH,
+    "kind": {name: kind.zh for name, kind in KINDS.items()},
+    "read_status": READ_STATUS_ZH,
+}
+
+
+def policy_label(name: str) -> str:
+    """A policy's name for analysts: a built-in's Chinese name, a variant's changes in words.
+
+    >>> policy_label("national"), policy_label("national[rate=truncate,step=0.5]")
+    ('全国默认', '全国默认[执行率截尾,部分得分步长0.5]')
+    >>> policy_label("my-policy")
+    'my-policy'
+    """
+    variant = _VARIANT.match(name)
+    if variant is None:
+        return POLICY_ZH.get(name, name)
+    changes = [
+        _VARIANT_ZH.get(change) or _STEP.sub(r"部分得分步长\1", change)
+        for change in variant.group(2).split(",")
+    ]
+    return f"{POLICY_ZH.get(variant.group(1), variant.group(1))}[{','.join(changes)}]"
+
+
+def frame_columns(frame: str, labels: str) -> list[str]:
+    """The columns of a frame as written under a label set (``zh`` adds a few)."""
+    columns = list(SCHEMA[frame])
+    if labels == "zh":
+        for name, column, after in EXTRA_COLUMNS_ZH:
+            if name == frame:
+                columns.insert(columns.index(after) + 1, column)
+    return columns
+
+
+def localize(frame: str, chunk: pd.DataFrame, labels: str) -> pd.DataFrame:
+    """A chunk as written under a label set: ``zh`` says the vocabulary values in Chinese and
+    adds the columns of :func:`frame_columns` (English column names still)."""
+    if labels == "en":
+        return chunk
+    out = chunk.copy()
+    for column, words in VALUES_ZH.items():
+        if column in out:
+            out[column] = _mapped(out[column], words.get)
+    if "policy" in out:
+        out["policy"] = _mapped(out["policy"], policy_label)
+    if frame == "problems":
+        descriptions = {code: spec.description for code, spec in CODES.items()}
+        out["code_description"] = _mapped(out["code"], descriptions.get)
+    return out[frame_columns(frame, labels)]
+
+
+def _mapped(values: pd.Series, word: Callable[[str], str | None]) -> pd.Series:
+    """Each value through ``word`` (a value it does not know stays as it is; NA stays NA)."""
+    return values.map(lambda v: v if pd.isna(v) else (word(v) or v)).astype("string")
+
+
 def column_labels(frame: str, columns: list[str], labels: str) -> list[str]:
     """The header row of a frame under a label set (``en``: the contract's names).
 
@@ -125,7 +222,8 @@ def column_labels(frame: str, columns: list[str], labels: str) -> list[str]:
     """
     if labels == "en":
         return list(columns)
-    zh = COLUMNS_ZH[frame]
+    zh = dict(COLUMNS_ZH[frame])
+    zh |= {column: label for (name, column, _), label in EXTRA_COLUMNS_ZH.items() if name == frame}
     return [zh.get(c, c) for c in columns]  # a column added since keeps its English name
 
 

@@ -1,11 +1,15 @@
 """The XLSX workbook: one sheet per frame, for analysts who open the results in Excel/WPS.
 
+A ``departments`` sheet (部门汇总) comes last: per 主管部门, its tables, how completely they were
+read, their problems by severity and their grades (:mod:`jixiao.export.departments`).
+
 Each sheet has a bold, frozen header row with an autofilter and column widths fitted to the
 header and the first rows (Chinese characters count double). Rows that need a look are
 highlighted by conditional formats, so the colours follow the rows when the sheet is sorted:
 
 * ``problems``: ``error`` rows red, ``warning`` rows yellow;
-* ``tables``: tables with at least one problem (``problem_count`` > 0) yellow;
+* ``tables``: tables with an error red, other tables with a problem yellow, tables not read
+  completely (``read_status`` not ``complete``) grey;
 * ``indicators``: indicators whose printed score differs from the recomputed one
   (``score_delta`` not 0) yellow.
 
@@ -23,15 +27,19 @@ import pandas as pd
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
-from jixiao.export.labels_zh import column_labels, sheet_name
+from jixiao.export.labels_zh import VALUES_ZH, column_labels, sheet_name
 
 MAX_ROWS = 1_048_575  # data rows under the header
 _MAX_WIDTH, _MIN_WIDTH = 50, 6
-_RED, _YELLOW = "#FFC7CE", "#FFEB9C"
+_RED, _YELLOW, _GREY = "#FFC7CE", "#FFEB9C", "#E7E6E6"
 # frame → (column, formula on that column's cell in row 2 → fill colour) for highlighting
 _HIGHLIGHTS: dict[str, list[tuple[str, str, str]]] = {
     "problems": [("severity", '={cell}="error"', _RED), ("severity", '={cell}="warning"', _YELLOW)],
-    "tables": [("problem_count", "=N({cell})>0", _YELLOW)],
+    "tables": [
+        ("read_status", '={cell}<>"complete"', _GREY),
+        ("error_count", "=N({cell})>0", _RED),
+        ("problem_count", "=N({cell})>0", _YELLOW),
+    ],
     "indicators": [("score_delta", '=AND({cell}<>"",{cell}<>0)', _YELLOW)],
 }
 
@@ -55,10 +63,10 @@ class XlsxWorkbook:
         self.header_format = self._book.add_format(
             {"bold": True, "bg_color": "#DDEBF7", "border": 1}
         )
-        self.fills = {c: self._book.add_format({"bg_color": c}) for c in (_RED, _YELLOW)}
+        self.fills = {c: self._book.add_format({"bg_color": c}) for c in (_RED, _YELLOW, _GREY)}
 
-    def sheet(self, frame: str, columns: list[str]) -> XlsxSheet:
-        return XlsxSheet(self, frame, columns)
+    def sheet(self, frame: str, columns: list[str], headers: list[str] | None = None) -> XlsxSheet:
+        return XlsxSheet(self, frame, columns, headers)
 
     def add_worksheet(self, name: str) -> Worksheet:
         return self._book.add_worksheet(name[:31])
@@ -70,11 +78,14 @@ class XlsxWorkbook:
 class XlsxSheet:
     """The sheet(s) of one frame; ``write`` appends rows, ``close`` sets widths and colours."""
 
-    def __init__(self, book: XlsxWorkbook, frame: str, columns: list[str]) -> None:
+    def __init__(
+        self, book: XlsxWorkbook, frame: str, columns: list[str], headers: list[str] | None = None
+    ) -> None:
+        """``headers``: the header row (default: the frame's columns under the book's labels)."""
         self._book = book
         self._frame = frame
         self._columns = columns
-        self._headers = column_labels(frame, columns, book.labels)
+        self._headers = headers or column_labels(frame, columns, book.labels)
         self._widths = [_width(h) for h in self._headers]
         self._sized = False
         self._sheets: list[tuple[Worksheet, int]] = []  # (sheet, data rows written)
@@ -98,8 +109,12 @@ class XlsxSheet:
                 sheet.set_column(col, col, width)
             last = max(written, 1)
             sheet.autofilter(0, 0, last, len(self._columns) - 1)
-            for column, formula, colour in _HIGHLIGHTS.get(self._frame, []):
+            for column, template, colour in _HIGHLIGHTS.get(self._frame, []):
                 letter = xlsxwriter.utility.xl_col_to_name(self._columns.index(column))
+                formula = template
+                if self._book.labels == "zh":  # the values are Chinese too: "error" → "错误"
+                    for value, word in VALUES_ZH.get(column, {}).items():
+                        formula = formula.replace(f'"{value}"', f'"{word}"')
                 sheet.conditional_format(
                     1,
                     0,

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import time
-import traceback
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,12 +25,20 @@ from typing import Any
 
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem, Severity, Source
+from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.extract.table import SelfEvalTable
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
+from jixiao.pipeline.census import (
+    SeenGrid,
+    Title,
+    pages_to_titles,
+    text_to_titles,
+    titles_to_problems,
+)
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
 from jixiao.pipeline.locate import CellRef, locate_problems, record_to_problem_row, table_to_slots
 from jixiao.pipeline.material import (
@@ -115,7 +122,9 @@ def file_to_result(
         opened = _file_to_grids(data, file)
         try:
             pages, scanned = opened.pages, opened.scanned
-            rows, tables = _grids_to_rows(opened.grids, opened.problems, file, policies)
+            rows, tables = _grids_to_rows(
+                opened.grids, opened.problems, file, policies, opened.titles
+            )
             if material:
                 made = FileMaterial(
                     file.name,
@@ -125,10 +134,11 @@ def file_to_result(
         finally:
             opened.close()
     except InputError as error:
-        rows = _file_problem(file, error.code, f"无法读取文件：{error}")
+        reason = problem_code(error.code).description
+        rows = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
-        detail = "".join(traceback.format_exception_only(error)).strip()
-        rows = _file_problem(file, "file_error", f"处理文件时出错：{detail}")
+        message = f"处理文件时出错：{error_to_chinese(error)}"
+        rows = _file_problem(file, "file_error", message, error_text(error))
     tables_read = len(rows.tables)
     return FileResult(
         file=file,
@@ -168,6 +178,7 @@ class Opened:
     closers: tuple[Callable[[], None], ...] = field(default=())
     image: Path | None = None  # a scanned image file
     scanned: tuple[Grid, ...] = ()  # the grids, when some were read by OCR
+    titles: list[Title] = field(default_factory=list)  # of 自评表 (jixiao.pipeline.census)
 
     def pane(self, grid: Grid) -> tuple[tuple[Crop, ...], tuple[tuple[int, str], ...], str]:
         """A table's source pane: (page images, source lines, why neither could be made)."""
@@ -272,52 +283,49 @@ def _file_to_grids(data: bytes, file: InputFile) -> Opened:
             document=document,
             closers=closers,
             scanned=_scanned(grids),
+            titles=pages_to_titles(extraction.titles, file=file.name),
         )
-    if file.kind == "image":
+    if file.kind == "image":  # a scan: no text layer to find titles in
         from jixiao.extract.scan.files import image_to_extraction  # noqa: PLC0415 - OCR
 
         extraction = image_to_extraction(file.path, display_name=file.name)
         grids, problems = list(extraction.grids), list(extraction.problems)
         return Opened(grids, problems, extraction.pages, image=file.path, scanned=tuple(grids))
-    if file.kind != "tsv":
+    if file.kind != "tsv":  # web pages, workbooks, Word files: the tables' own titles only
         from jixiao.extract.documents import document_to_extraction  # noqa: PLC0415 - when read
 
         extracted = document_to_extraction(data, file=file.name, claimed=file.kind)
         return Opened(list(extracted.grids), list(extracted.problems), 0)
     text = bytes_to_text(data, file=file.name)
     grids = text_to_grids(text, file=file.name)
-    return Opened(grids, [], 0, lines=tuple(text.splitlines()))
+    titles = text_to_titles(text, file=file.name)
+    return Opened(grids, [], 0, lines=tuple(text.splitlines()), titles=titles)
 
 
 def _grids_to_rows(
-    grids: Iterable[Grid], problems: list[Problem], file: InputFile, policies: Sequence[Policy]
+    grids: Iterable[Grid],
+    problems: list[Problem],
+    file: InputFile,
+    policies: Sequence[Policy],
+    titles: Sequence[Title] = (),
 ) -> tuple[Rows, list[ReadTable]]:
     parts: list[Rows] = []
     tables: list[ReadTable] = []
-    skipped = list(problems)
+    seen = []
     for grid in grids:
-        if not is_self_evaluation(grid.texts()):
-            first = next(grid.iter_nonempty(), None)
-            preview = first.text.strip()[:30] if first else ""
-            skipped.append(
-                Problem(
-                    "not_self_eval",
-                    Severity.WARNING,
-                    f"该表格不是绩效自评表，已跳过（首个单元格：“{preview}”）",
-                    grid.source,
-                    found=preview,
-                )
-            )
+        read = is_self_evaluation(grid.texts())
+        seen.append(SeenGrid(grid, read))
+        if not read:
             continue
         table = with_ocr_problems(grid_to_table(grid), grid)
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best_rows(table, table_id=table_id, policies=policies))
         tables.append(ReadTable(table_id, grid, table))
+    skipped = [*problems, *titles_to_problems(titles, seen, problems)]
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
-            Problem(
+            make_problem(
                 "no_tables",
-                Severity.ERROR,
                 "文件中未找到绩效自评表（需要“项目名称”和“绩效指标”等标签）",
                 Source(file.name),
             )
@@ -326,16 +334,23 @@ def _grids_to_rows(
 
 
 def stopped_file_result(
-    file: InputFile, *, status: str, message: str, sha256: str, size: int, seconds: float
+    file: InputFile,
+    *,
+    status: str,
+    message: str,
+    sha256: str,
+    size: int,
+    seconds: float,
+    found: str = "",
 ) -> FileResult:
     """The result of a file whose processing was stopped (``timeout``) or died (``crashed``):
-    one ``file_error`` problem row with the message."""
-    rows = _file_problem(file, "file_error", message)
+    one ``file_error`` problem row with the message (``found``: the original error, if any)."""
+    rows = _file_problem(file, "file_error", message, found)
     return FileResult(file, sha256, size, 0, status, 0, 0, 1, seconds, rows)
 
 
-def _file_problem(file: InputFile, code: str, message: str) -> Rows:
-    return _problems_rows([Problem(code, Severity.ERROR, message, Source(file.name))])
+def _file_problem(file: InputFile, code: str, message: str, found: str = "") -> Rows:
+    return _problems_rows([make_problem(code, message, Source(file.name), found=found)])
 
 
 def _problems_rows(problems: list[Problem]) -> Rows:

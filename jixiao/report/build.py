@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.parts import GRIDS_PART, FileRecord
+from jixiao.export.write import REPORT_NAME
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.pipeline.discover import InputFile
@@ -44,6 +45,7 @@ from jixiao.report.model import (
     GRADES,
     NO_GRADE,
     SEVERITIES,
+    DepartmentRow,
     FailedFile,
     Report,
     Summary,
@@ -95,6 +97,37 @@ def order_tables(
         return worst, -len(rows), position[tid]
 
     return sorted(table_ids, key=key)
+
+
+def tables_to_department_rows(tables: pd.DataFrame) -> tuple[DepartmentRow, ...]:
+    """The per-department summary (:func:`jixiao.export.departments.tables_to_departments`)."""
+    from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN  # noqa: PLC0415 - pandas
+    from jixiao.export.departments import STATUSES, tables_to_departments  # noqa: PLC0415
+
+    frame = tables_to_departments(tables)
+    fixed = {"department", "tables", *STATUSES, "errors", "warnings", "infos"}
+    grade_columns = [str(c) for c in frame.columns if c not in fixed]
+    rows = []
+    for record in frame.to_dict("records"):
+        grades = {
+            NO_GRADE if g == NO_GRADE_COLUMN else g: int(record[g])
+            for g in grade_columns
+            if record[g]
+        }
+        rows.append(
+            DepartmentRow(
+                department=str(record["department"]),
+                tables=int(record["tables"]),
+                by_read_status={s: int(record[s]) for s in STATUSES},
+                by_severity={
+                    "error": int(record["errors"]),
+                    "warning": int(record["warnings"]),
+                    "info": int(record["infos"]),
+                },
+                by_grade=grades,
+            )
+        )
+    return tuple(rows)
 
 
 def _rules(
@@ -182,6 +215,15 @@ class _FileSeen:
 
 
 _SLACK = 32  # tables kept beyond the limit before the worst are dropped
+#: What the per-department summary needs of each table (a few values a table, not its rows).
+_DEPARTMENT_COLUMNS = (
+    "department",
+    "read_status",
+    "grade",
+    "problem_count",
+    "error_count",
+    "warning_count",
+)
 
 
 class ReportCollector:
@@ -204,6 +246,8 @@ class ReportCollector:
         self._severities: Counter[str] = Counter()
         self._codes: Counter[tuple[str, str]] = Counter()
         self._grades: Counter[str] = Counter()
+        self._read_status: Counter[str] = Counter()
+        self._departments: list[tuple[Any, ...]] = []  # per table: _DEPARTMENT_COLUMNS
 
     def add_result(self, result: FileResult) -> None:
         self.add_rows(result.file.name, result.file.kind, result.rows, result.material)
@@ -238,6 +282,9 @@ class ReportCollector:
         for record in rows.tables:
             grade = record.get("grade")
             self._grades[str(grade) if isinstance(grade, str) and grade else NO_GRADE] += 1
+            if record.get("read_status"):
+                self._read_status[str(record["read_status"])] += 1
+            self._departments.append(tuple(record.get(c) for c in _DEPARTMENT_COLUMNS))
             table_id = str(record["table_id"])
             problems = by_table.get(table_id, [])
             worst = min((_severity_rank(str(p["severity"])) for *_, p in problems), default=None)
@@ -266,6 +313,14 @@ class ReportCollector:
         if len(self._kept) >= self.limit + _SLACK:
             self._kept.sort(key=lambda kept: kept[0])
             del self._kept[self.limit :]
+
+    def _department_rows(self) -> tuple[DepartmentRow, ...]:
+        if not self._departments:
+            return ()
+        import pandas as pd  # noqa: PLC0415 - the summary's one small frame
+
+        tables = pd.DataFrame(self._departments, columns=list(_DEPARTMENT_COLUMNS))
+        return tables_to_department_rows(tables)
 
     def report(
         self,
@@ -322,6 +377,9 @@ class ReportCollector:
             by_code=self._codes,
             by_grade={g: self._grades[g] for g in (*GRADES, NO_GRADE) if self._grades[g]},
             failed=failed,
+            not_read=sum(n for (code, _), n in self._codes.items() if code == "table_not_read"),
+            by_read_status=dict(self._read_status),
+            departments=self._department_rows(),
         )
         return Report(
             summary=summary,
@@ -467,9 +525,6 @@ def _write(report: Report, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_to_html(report), encoding="utf-8")
     return path
-
-
-REPORT_NAME = "report.html"
 
 
 def write_batch_report(

@@ -28,6 +28,8 @@ from typing import Any, ClassVar
 import jinja2
 
 from jixiao import __version__
+from jixiao.core.problems import CODES, KINDS
+from jixiao.export.labels_zh import READ_STATUS_ZH
 from jixiao.extract.blocks import column_letters, locator_to_place
 from jixiao.extract.grid import Cell, Grid
 from jixiao.extract.scan.read import OCR_READER
@@ -265,6 +267,18 @@ class ProblemItem:
     rule: str
     cell: str | None  # "row,col" (col empty for a whole row), None for the whole table
 
+    @property
+    def description(self) -> str:
+        """The code's Chinese description (the problem registry)."""
+        spec = CODES.get(self.code)
+        return spec.description if spec is not None else ""
+
+    @property
+    def kind_name(self) -> str:
+        """The kind of disagreement in Chinese (舍入差异 …)."""
+        kind = KINDS.get(self.kind)
+        return kind.zh if kind is not None else self.kind
+
 
 @dataclass(frozen=True, slots=True)
 class CardView:
@@ -285,6 +299,17 @@ class CardView:
     grid: tuple[GridRow, ...] | None
     pane: SourcePane
     problems: tuple[ProblemItem, ...]
+    read_status: str = "complete"
+
+    @property
+    def complete(self) -> bool:
+        """Read completely: its printed numbers may be shown as wrong (red)."""
+        return self.read_status == "complete"
+
+    @property
+    def read_status_name(self) -> str:
+        """未完整读取 / 未能复核评分 (empty for a complete read)."""
+        return "" if self.complete else READ_STATUS_ZH.get(self.read_status, self.read_status)
 
 
 # -- summary ------------------------------------------------------------------------------------
@@ -675,6 +700,7 @@ def card_to_view(card: TableCard, number: int) -> CardView:
         grid=grid_to_rows(card.grid, card) if card.grid is not None else None,
         pane=SOURCE_PANES.get(card.kind, card_to_lines_pane)(card),
         problems=tuple(problem_to_item(p, card) for p in card.problems),
+        read_status=str(record.get("read_status") or "complete"),
     )
 
 
@@ -695,6 +721,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["severity_name"] = severity_name
     env.globals["SEVERITIES"] = SEVERITIES
+    env.globals["READ_STATUSES"] = READ_STATUS_ZH
     return env
 
 

@@ -69,6 +69,25 @@ class Summary:
     by_code: Mapping[tuple[str, str], int]  # (code, severity) → rows
     by_grade: Mapping[str, int]
     failed: tuple[FailedFile, ...]
+    not_read: int = 0  # 自评表 seen but not read (table_not_read problems)
+    by_read_status: Mapping[str, int] = field(default_factory=dict)
+    departments: tuple[DepartmentRow, ...] = ()
+
+    @property
+    def seen(self) -> int:
+        """自评表 seen: read, or named in a table_not_read problem."""
+        return self.tables + self.not_read
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentRow:
+    """One 主管部门 in the summary: its tables, how they were read, problems and grades."""
+
+    department: str
+    tables: int
+    by_read_status: Mapping[str, int]
+    by_severity: Mapping[str, int]
+    by_grade: Mapping[str, int]
 
 
 @dataclass(frozen=True, slots=True)
