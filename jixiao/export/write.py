@@ -28,7 +28,6 @@ from typing import IO, TYPE_CHECKING, Protocol
 import regex
 
 from jixiao.core.errors import OutputError
-from jixiao.export.departments import DepartmentTally, department_labels
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
 from jixiao.score import FRAME_NAMES, Frames, empty_frame
 
@@ -101,6 +100,8 @@ def write_chunks(
     if book is not None:
         departments = counter.departments.frame()
         columns = [str(c) for c in departments.columns]
+        from jixiao.export.departments import department_labels  # noqa: PLC0415 - pandas
+
         sheet = book.sheet("departments", columns, department_labels(columns, labels))
         sheet.write(departments)
         sheet.close()
@@ -269,6 +270,8 @@ class _Counter:
         self.severities: Counter[str] = Counter(dict.fromkeys(("error", "warning", "info"), 0))
         self.policies: Counter[str] = Counter()
         self.not_read = 0
+        from jixiao.export.departments import DepartmentTally  # noqa: PLC0415 - pandas
+
         self.departments = DepartmentTally()
 
     def add(self, name: str, chunk: pd.DataFrame) -> None:
