@@ -392,17 +392,39 @@ def test_the_recognizer_runs_with_the_network_cut_off() -> None:
     assert done.stdout.strip() == "“一网通办”工作经费"
 
 
+OCR_MODULES = "('cv2', 'onnxruntime', 'rapidocr')"
+
+
 def test_the_recognizer_is_not_loaded_for_text() -> None:
     script = (
         "import sys; from jixiao.api import read;"
         "read('fixtures/pdf/lo_seed.pdf');"
-        "print(sorted(m for m in ('cv2', 'onnxruntime') if m in sys.modules))"
+        f"print(sorted(m for m in {OCR_MODULES} if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_whole_run_of_a_text_pdf_never_loads_the_recognizer(tmp_path: Path) -> None:
+    """``jixiao run`` with its report, the file read in the same process (no worker to hide
+    what the reading imported)."""
+    script = (
+        "import sys; import jixiao.batch.pool as pool; pool.CAN_ISOLATE = False;"
+        "from jixiao.cli.main import main;"
+        f"main(['run', 'fixtures/pdf/lo_seed.pdf', '-o', {str(tmp_path)!r}, '-j', '1', '-q'],"
+        " standalone_mode=False);"
+        f"print(sorted(m for m in {OCR_MODULES} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "report.html").is_file()
 
 
 def test_decimal_fields_of_an_ocr_table_parse_like_text() -> None:
