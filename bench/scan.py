@@ -22,7 +22,7 @@ Usage::
 
     python bench/scan.py [FILE|DIR ...] [--eval ../shared/real/eval.py
         --manifest ../shared/real/inputs/MANIFEST.json --truth ../shared/real/truth
-        --root ../shared/real/inputs --only scan/]
+        --root ../shared/real/inputs --only scan/] [--readers jixiao] [--repeat 5]
 """
 
 from __future__ import annotations
@@ -193,6 +193,12 @@ def _files(paths: list[Path]) -> list[Path]:
     return found
 
 
+def _median(runs: list[Timing]) -> Timing:
+    """The run of median CPU time (the lower middle one of an even count)."""
+    ordered = sorted(runs, key=lambda t: t.cpu)
+    return ordered[(len(ordered) - 1) // 2]
+
+
 def _accuracy(args: argparse.Namespace, out: Path) -> str:
     done = subprocess.run(
         [sys.executable, str(args.eval), str(out), str(args.manifest), str(args.truth)]
@@ -216,6 +222,12 @@ def main() -> None:
     parser.add_argument("--manifest", type=Path)
     parser.add_argument("--truth", type=Path)
     parser.add_argument("--only", help="eval.py --only: the folders benched (scan/)")
+    parser.add_argument(
+        "--readers", default=",".join(READERS), help="readers to bench, comma-separated"
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of each file; the median CPU time is kept"
+    )
     args = parser.parse_args()
     if args.worker:
         worker(args.worker, args.paths[0], args.out, args.root)
@@ -224,13 +236,16 @@ def main() -> None:
     print(f"{len(files)} files, {sum(_pages(f) for f in files)} pages, one core each\n")
     rows = []
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-scan-") as scratch:
-        for reader in READERS:
+        for reader in args.readers.split(","):
             merged = Path(scratch) / reader
             timings = []
             for k, path in enumerate(files):
-                out = Path(scratch) / f"{reader}-{k}"
-                timings.append(run_reader(reader, path, out, args.root))
-                _merge(out, merged)
+                runs = []
+                for r in range(max(1, args.repeat)):
+                    out = Path(scratch) / f"{reader}-{k}-{r}"
+                    runs.append(run_reader(reader, path, out, args.root))
+                timings.append(_median(runs))
+                _merge(Path(scratch) / f"{reader}-{k}-0", merged)
             pages = sum(t.pages for t in timings)
             cpu, wall = sum(t.cpu for t in timings), sum(t.wall for t in timings)
             worst = max(t.cpu / t.pages for t in timings)
