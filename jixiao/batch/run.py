@@ -159,9 +159,8 @@ def run_batch(
     writer = PartWriter(out_dir)
 
     def saved(records: list[FileRecord]) -> None:
-        for record in records:
-            journal.append(record)
-            done.append(record)
+        journal.extend(records)
+        done.extend(records)
 
     try:
         ready = _Prepare(prepare)
