@@ -557,7 +557,7 @@ def source_line_to_html(
     (→ for a tab), marked with the problems about the whole row (``whole``) and about each
     field's cell (``marks`` by (row, col) of the grid row ``row``).
 
-    >>> source_line_to_html(3, "分值\t<5>").count("<span class='tab'>→</span>&lt;5&gt;")
+    >>> source_line_to_html(3, "分值\\t<5>").count("<span class='tab'>→</span>&lt;5&gt;")
     1
     """
     mark = problems_to_mark(whole)
