@@ -1,17 +1,28 @@
-"""Bench ``jixiao run`` on a generated corpus: files/s, pages/s and peak memory by worker count.
+"""Bench ``jixiao run`` on many small files: against a pandas read loop, and by worker count.
 
-The corpus (``tests/test_batch_corpus.make_corpus``) holds single-table text files cut from the
-fixtures, copies of three small PDF fixtures (6 pages per copy) and the five kinds of broken
-file; by default 440 text + 60 PDF + 5 broken = 505 files. Each worker count runs
-``python -m jixiao run CORPUS -o OUT -j N -q`` in a fresh process (so imports are counted, as a
-user would see them, and the report.html written at the end); ``batch s`` is the manifest's
-``seconds_total``: discovery excluded, reading every file and writing parts and combined
-outputs included, report excluded. Peak memory comes from the manifest: ``main`` is the
-jixiao process, ``child`` the largest per-file child process.
+**Small files** (the default): N one-table text files (the fixtures' tables, one per file, in
+turn), ``jixiao run DIR -o OUT -j 1`` as a user runs it (a fresh process, report written)
+against the loop a user would write to merely read them, ``pandas.read_csv`` on each file (also
+a fresh process), in turn, ``--repeat`` times each (:mod:`bench.whole`), for each N of
+``--files`` (default 200 and 2,000: peak memory must not grow with the files). Prints medians of
+wall and CPU seconds, files/s, peak memory and jixiao's cost in pandas loops (the median of the
+run-by-run ratios).
+
+**Per table** (``--per-table``): in this process, the cost of one one-table text file by
+stage, median of ``--repeat`` passes over N files: reading (text to grid to 自评表 record),
+scoring and problem logging (plain records), the report material, and the frames built once at
+the end for all the files (divided by N).
+
+**Mixed corpus** (``--mixed``): ``tests/test_batch_corpus.make_corpus`` (440 single-table text
+files, 60 PDFs, the five kinds of broken file) read with each of ``--workers``; ``batch s`` is
+the manifest's ``seconds_total`` (reading and writing, no report); peak memory from the
+manifest (``main`` the jixiao process, ``child`` the largest worker).
 
 Usage::
 
-    python bench/batch.py [--text-files 440] [--pdf-copies 20] [--workers 1 2] [--repeat 1]
+    python bench/batch.py [--files 200 2000] [--repeat 5]
+    python bench/batch.py --per-table [--files 200]
+    python bench/batch.py --mixed [--text-files 440] [--pdf-copies 20] [--workers 1 2]
 """
 
 from __future__ import annotations
@@ -29,12 +40,135 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.test_batch_corpus import make_corpus  # noqa: E402 - after the sys.path line
+from bench.whole import compare, load_average, median, ratio  # noqa: E402
+from tests.test_batch_corpus import make_corpus, single_tables  # noqa: E402 - after sys.path
+
+BASELINE_COLUMNS = 16  # wider than any fixture table: the C parser then takes ragged rows
+
+
+def small_files(folder: Path, count: int) -> Path:
+    """``count`` one-table text files in ``folder``, the fixtures' tables in turn."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = single_tables()
+    for i in range(count):
+        path = folder / f"{i // 100:03d}" / f"{i:05d}_自评表.txt"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(tables[i % len(tables)], encoding="utf-8")
+    return folder
+
+
+def pandas_baseline(folder: Path) -> None:
+    """The baseline: read every text file of a folder with pandas, nothing more."""
+    import pandas as pd  # noqa: PLC0415 - counted in the baseline's time, as in jixiao's
+
+    rows = 0
+    for path in sorted(folder.rglob("*.txt")):
+        frame = pd.read_csv(
+            path,
+            sep="\t",
+            header=None,
+            names=range(BASELINE_COLUMNS),
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8",
+        )
+        rows += len(frame)
+    print(rows)
+
+
+def small_files_bench(counts: list[int], repeat: int) -> str:
+    lines = [
+        f"one-table text files, jixiao run -j 1 (report on) against a pandas read loop; "
+        f"{repeat} runs each after a warm-up, in turn; {os.cpu_count()} cores, load average "
+        f"{load_average()} before",
+        "| files | command | wall s | CPU s | files/s | peak MB | jixiao / pandas (wall, CPU) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for count in counts:
+        with tempfile.TemporaryDirectory(prefix="jixiao-bench-batch-") as tmp:
+            corpus = small_files(Path(tmp) / "in", count)
+            out = Path(tmp) / "out"
+            commands = {
+                "jixiao run -j 1": [sys.executable, "-m", "jixiao", "run", str(corpus), "-o",
+                                    str(out), "-j", "1", "-q"],
+                "pandas loop": [sys.executable, __file__, "--pandas-baseline", str(corpus)],
+            }  # fmt: skip
+            timings = compare(commands, repeat, env)
+        jixiao, pandas = timings["jixiao run -j 1"], timings["pandas loop"]
+        for name, runs in timings.items():
+            wall, cpu = median([t.wall for t in runs]), median([t.cpu for t in runs])
+            versus = (
+                f"{ratio(jixiao, pandas, 'wall'):.1f}x, {ratio(jixiao, pandas, 'cpu'):.1f}x"
+                if runs is jixiao
+                else ""
+            )
+            lines.append(
+                f"| {count} | {name} | {wall:.2f} | {cpu:.2f} | {count / wall:.0f} | "
+                f"{median([t.peak_mb for t in runs]):.0f} | {versus} |"
+            )
+    lines.append(f"load average after: {load_average()}")
+    return "\n".join(lines)
+
+
+def per_table_bench(count: int, repeat: int) -> str:
+    """Milliseconds per one-table file by stage, in this process."""
+    from jixiao.core.vocabulary import is_self_evaluation  # noqa: PLC0415
+    from jixiao.extract.layout import grid_to_table  # noqa: PLC0415
+    from jixiao.extract.tsv import bytes_to_text, text_to_grids  # noqa: PLC0415
+    from jixiao.pipeline.runner import ReadTable, read_to_material  # noqa: PLC0415
+    from jixiao.score import (  # noqa: PLC0415
+        Rows,
+        concat_rows,
+        load_policy,
+        rows_to_frames,
+        score_table_best_rows,
+    )
+
+    policies = (load_policy("national"),)
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-table-") as tmp:
+        paths = sorted(small_files(Path(tmp) / "in", count).rglob("*.txt"))
+        data = [(p.name, p.read_bytes()) for p in paths]
+    stages: dict[str, list[float]] = {"read": [], "score": [], "material": [], "frames": []}
+    for _ in range(repeat):
+        spent = dict.fromkeys(stages, 0.0)
+        all_rows: list[Rows] = []
+        for name, raw in data:
+            started = time.perf_counter()
+            grids = text_to_grids(bytes_to_text(raw, file=name), file=name)
+            tables = [grid_to_table(g) for g in grids if is_self_evaluation(g.texts())]
+            read = time.perf_counter()
+            rows = [
+                score_table_best_rows(t, table_id=f"{name}#{i}", policies=policies)
+                for i, t in enumerate(tables, start=1)
+            ]
+            scored = time.perf_counter()
+            for i, (grid, table) in enumerate(zip(grids, tables, strict=False), start=1):
+                read_to_material(ReadTable(f"{name}#{i}", grid, table), rows[i - 1])
+            spent["read"] += read - started
+            spent["score"] += scored - read
+            spent["material"] += time.perf_counter() - scored
+            all_rows += rows
+        started = time.perf_counter()
+        rows_to_frames(concat_rows(all_rows))
+        spent["frames"] += time.perf_counter() - started
+        for stage, seconds in spent.items():
+            stages[stage].append(seconds / count * 1000)
+    cells = " | ".join(f"{median(v):.2f}" for v in stages.values())
+    return "\n".join(
+        [
+            f"one-table text files, {count} per pass, median of {repeat} passes, ms per file "
+            f"(load average {load_average()})",
+            "| read | score and problems | report material | frames (once, per file) |",
+            "|---|---|---|---|",
+            f"| {cells} |",
+        ]
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """One run of the corpus with one worker count."""
+    """One run of the mixed corpus with one worker count."""
 
     workers: int
     seconds: float
@@ -77,33 +211,45 @@ def run_once(corpus: Path, out: Path, workers: int) -> Result:
     )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--text-files", type=int, default=440)
-    parser.add_argument("--pdf-copies", type=int, default=20, help="3 PDFs (6 pages) per copy")
-    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    parser.add_argument("--repeat", type=int, default=1, help="runs per worker count; best kept")
-    args = parser.parse_args()
+def mixed_bench(text_files: int, pdf_copies: int, workers: list[int], repeat: int) -> None:
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-") as tmp:
-        corpus = make_corpus(
-            Path(tmp) / "corpus", text_files=args.text_files, pdf_copies=args.pdf_copies
-        )
+        corpus = make_corpus(Path(tmp) / "corpus", text_files=text_files, pdf_copies=pdf_copies)
         print(
             f"corpus: {corpus.files} files ({corpus.pages} PDF pages), {os.cpu_count()} cores, "
-            f"load average before: {os.getloadavg()[0]:.2f}"
+            f"load average before: {load_average()}"
         )
         print(
             "| workers | files | pages | tables | seconds | files/s | pages/s "
             "| batch s | batch files/s | peak MB main | peak MB child |"
         )
         print("|---|---|---|---|---|---|---|---|---|---|---|")
-        for workers in args.workers:
+        for count in workers:
             runs = [
-                run_once(corpus.root, Path(tmp) / f"out-{workers}-{i}", workers)
-                for i in range(args.repeat)
+                run_once(corpus.root, Path(tmp) / f"out-{count}-{i}", count) for i in range(repeat)
             ]
             print(min(runs, key=lambda r: r.seconds).row(), flush=True)
-        print(f"load average after: {os.getloadavg()[0]:.2f}")
+        print(f"load average after: {load_average()}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--files", type=int, nargs="+", default=[200, 2000])
+    parser.add_argument("--repeat", type=int, default=None, help="runs (5 small files, 1 mixed)")
+    parser.add_argument("--mixed", action="store_true", help="the mixed corpus by worker count")
+    parser.add_argument("--per-table", action="store_true", help="ms per file by stage")
+    parser.add_argument("--text-files", type=int, default=440)
+    parser.add_argument("--pdf-copies", type=int, default=20, help="3 PDFs (6 pages) per copy")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--pandas-baseline", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.pandas_baseline:
+        pandas_baseline(args.pandas_baseline)
+    elif args.per_table:
+        print(per_table_bench(args.files[0], args.repeat or 5))
+    elif args.mixed:
+        mixed_bench(args.text_files, args.pdf_copies, args.workers, args.repeat or 1)
+    else:
+        print(small_files_bench(args.files, args.repeat or 5))
 
 
 if __name__ == "__main__":

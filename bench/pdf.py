@@ -1,7 +1,16 @@
-"""Bench the PDF reader against reading every page with pdfplumber or camelot.
+"""Bench reading PDFs: the whole command against pdfplumber, and the readers one by one.
 
-Runs, in the same process and on the same file (default: the two 40+ page annual-report
-fixtures, made by LibreOffice and by reportlab):
+**Whole program** (the default): ``jixiao run DIR -o OUT -j 1`` as a user runs it (a fresh
+process, report written) against the baseline a user would write, pdfplumber's
+``extract_tables()`` on every page of every PDF (also a fresh process), in turn, ``--repeat``
+times each (:mod:`bench.whole`). DIR holds four annual reports (~190 pages), assembled in a
+temporary directory by :func:`annual_reports` from the annual-report fixtures (LibreOffice and
+reportlab) and, for the other two, their front pages followed by the other PDF fixtures. Prints
+medians of wall and CPU seconds, pages/s, files/s, peak memory and the speed-up (the median of
+the run-by-run ratios). ``--by-producer`` adds the same for each producer's two reports.
+
+**Readers** (``--readers [PDF ...]``), in the same process and on the same file (default: the
+two 40+ page annual-report fixtures, made by LibreOffice and by reportlab):
 
 * ``jixiao``: :func:`jixiao.extract.pdf.pdf_to_extraction` as shipped
   (``reader="auto"``: PDFium page
@@ -24,13 +33,15 @@ shown for 1× and 4×: pages are released as they are read, so memory does not g
 
 Usage::
 
-    python bench/pdf.py [PDF ...] [--repeat 3] [--skip-camelot]
+    python bench/pdf.py [--repeat 5] [--by-producer]              # whole program
+    python bench/pdf.py --readers [PDF ...] [--repeat 3] [--skip-camelot]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -47,6 +58,7 @@ sys.path.insert(0, str(ROOT))
 import pdfplumber  # noqa: E402 - after the sys.path line, so the repo's packages import
 import pypdfium2 as pdfium  # noqa: E402
 
+from bench.whole import compare, load_average, median, ratio  # noqa: E402
 from jixiao.extract.pdf import PdfSettings, pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
 from jixiao.extract.pdf_pages import PageKind  # noqa: E402
 
@@ -229,18 +241,135 @@ READERS.update(
 )
 
 
+PDF_FIXTURES = ROOT / "fixtures" / "pdf"
+#: The two assembled reports: the front matter of an annual-report fixture (cover, prose, other
+#: financial tables: pages 1-35), then these fixtures' tables.
+ASSEMBLED = {
+    "lo": ("lo_split_rows", "lo_long", "lo_landscape", "lo_narrow", "lo_two_per_page",
+           "lo_synthetic", "lo_seed"),
+    "rl": ("rl_seed", "rl_long_split_row", "rl_bottom_start", "rl_narrow", "rl_two_per_page",
+           "rl_open_sides", "rl_landscape"),
+}  # fmt: skip
+FRONT_PAGES = 35
+
+
+def annual_reports(out: Path) -> list[Path]:
+    """Four annual reports in ``out``: the two annual-report fixtures and two assembled ones."""
+    out.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for producer, tables in ASSEMBLED.items():
+        source = PDF_FIXTURES / f"{producer}_annual_report.pdf"
+        copy = out / source.name
+        copy.write_bytes(source.read_bytes())
+        paths.append(copy)
+        dest = pdfium.PdfDocument.new()
+        front = pdfium.PdfDocument(str(source))
+        try:
+            dest.import_pages(front, list(range(FRONT_PAGES)))
+            for name in tables:
+                part = pdfium.PdfDocument(str(PDF_FIXTURES / f"{name}.pdf"))
+                try:
+                    dest.import_pages(part)
+                finally:
+                    part.close()
+            assembled = out / f"{producer}_assembled_report.pdf"
+            dest.save(str(assembled))
+            paths.append(assembled)
+        finally:
+            front.close()
+            dest.close()
+    return sorted(paths)
+
+
+def plumber_baseline(folder: Path) -> None:
+    """The baseline: pdfplumber's ``extract_tables()`` on every page of every PDF in a folder."""
+    tables = 0
+    for path in sorted(folder.glob("*.pdf")):
+        with pdfplumber.open(str(path)) as pdf:
+            for page in pdf.pages:
+                tables += len(page.extract_tables())
+                page.close()
+    print(tables)
+
+
+PRODUCERS = {
+    "lo": "made by LibreOffice, fonts embedded (PDFium's characters)",
+    "rl": "made by reportlab, fonts not embedded (pdfminer's characters)",
+}
+
+
+def whole_program(repeat: int, producer: str | None = None) -> str:
+    """``jixiao run -j 1`` (report on) against the pdfplumber baseline, both fresh processes;
+    ``producer`` (``lo``, ``rl``): that producer's two reports only."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-pdf-") as tmp:
+        corpus = Path(tmp) / "reports"
+        paths = annual_reports(corpus)
+        if producer is not None:
+            for path in paths:
+                if not path.name.startswith(f"{producer}_"):
+                    path.unlink()
+            paths = [p for p in paths if p.exists()]
+        pages = sum(page_count(p) for p in paths)
+        out = Path(tmp) / "out"
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        commands = {
+            "jixiao run -j 1": [sys.executable, "-m", "jixiao", "run", str(corpus), "-o", str(out),
+                                "-j", "1", "-q"],
+            "pdfplumber": [sys.executable, __file__, "--plumber-baseline", str(corpus)],
+        }  # fmt: skip
+        before = load_average()
+        timings = compare(commands, repeat, env)
+        manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        report = (out / "report.html").stat().st_size / 1e6
+    which = f" ({PRODUCERS[producer]})" if producer else ""
+    lines = [
+        f"{len(paths)} annual reports{which}, {pages} pages, "
+        f"{manifest['counts']['tables']} 自评表; "
+        f"{repeat} runs each after a warm-up, in turn; {os.cpu_count()} cores, load average "
+        f"{before} before, {load_average()} after; report.html {report:.1f} MB",
+        "| command | wall s | CPU s | pages/s | files/s | peak MB |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, runs in timings.items():
+        wall, cpu = median([t.wall for t in runs]), median([t.cpu for t in runs])
+        lines.append(
+            f"| {name} | {wall:.2f} | {cpu:.2f} | {pages / wall:.0f} | {len(paths) / wall:.1f} | "
+            f"{median([t.peak_mb for t in runs]):.0f} |"
+        )
+    jixiao_runs, plumber_runs = timings["jixiao run -j 1"], timings["pdfplumber"]
+    lines.append(
+        f"jixiao run is {ratio(plumber_runs, jixiao_runs, 'wall'):.1f}x pdfplumber in wall time, "
+        f"{ratio(plumber_runs, jixiao_runs, 'cpu'):.1f}x in CPU time (medians of run-by-run ratios)"
+    )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("pdfs", nargs="*", type=Path, default=DEFAULT_PDFS)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--readers", action="store_true", help="the in-process reader table")
+    parser.add_argument("--repeat", type=int, default=None, help="runs (5 whole, 3 readers)")
     parser.add_argument("--skip-camelot", action="store_true")
+    parser.add_argument(
+        "--by-producer", action="store_true", help="whole program: also each producer's reports"
+    )
     parser.add_argument("--child", nargs=2, metavar=("READER", "PDF"), help=argparse.SUPPRESS)
+    parser.add_argument("--plumber-baseline", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         child(*args.child)
         return
+    if args.plumber_baseline:
+        plumber_baseline(args.plumber_baseline)
+        return
+    if not args.readers:
+        print(whole_program(args.repeat or 5))
+        for producer in PRODUCERS if args.by_producer else ():
+            print()
+            print(whole_program(args.repeat or 5, producer))
+        return
     for path in args.pdfs:
-        print(bench_file(path, args.repeat, camelot=not args.skip_camelot))
+        print(bench_file(path, args.repeat or 3, camelot=not args.skip_camelot))
         print()
     print(memory_growth(args.pdfs[0]))
     print()

@@ -145,17 +145,24 @@ def pdf_to_scans(path: str | Path) -> list[PageScan]:
 
 
 def pdf_to_extraction(
-    path: str | Path, *, display_name: str | None = None, settings: PdfSettings | None = None
+    path: str | Path,
+    *,
+    display_name: str | None = None,
+    settings: PdfSettings | None = None,
+    document: pdfium.PdfDocument | None = None,
 ) -> PdfExtraction:
-    """Read every 自评表 of a PDF; never raises for a bad file."""
+    """Read every 自评表 of a PDF; never raises for a bad file.
+
+    ``document``: the file already open in PDFium; it is read from and left open (the caller
+    renders from it while it is open: one pass per file)."""
     path = Path(path)
     name = display_name or path.name
     settings = settings or PdfSettings()
     try:
-        doc = pdfium.PdfDocument(str(path))
+        doc = document if document is not None else pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as error:
         return PdfExtraction((), (unreadable_pdf_problem(name, error),), 0)
-    sources = _Sources(path, doc, settings)
+    sources = _Sources(path, doc, settings, owns_doc=document is None)
     kinds: list[PageKind] = []
     n_pages = len(doc)
     try:
@@ -184,6 +191,7 @@ class _Sources:
     doc: pdfium.PdfDocument
     settings: PdfSettings
     plumber: Any = None
+    owns_doc: bool = True  # False: the caller opened ``doc`` and closes it
     plumber_error: Exception | None = None
 
     def plumber_page(self, number: int) -> Any:
@@ -205,7 +213,8 @@ class _Sources:
     def close(self) -> None:
         if self.plumber is not None:
             self.plumber.close()
-        self.doc.close()
+        if self.owns_doc:
+            self.doc.close()
 
 
 @dataclass(slots=True)

@@ -116,6 +116,7 @@ def text_to_grids(text: str, *, file: str) -> list[Grid]:
 # A spreadsheet's quoted field: "…" with "" for a quote inside, ending at a tab or a line end.
 _QUOTED = regex.compile(r'"((?:[^"]|"")*)"(?=\t|\r?\n|\r|\Z)')
 _FIELD_END = regex.compile(r"\t|\r?\n|\r")
+_FIELD_END_LINE = regex.compile(r"\r?\n|\r")
 
 
 def text_to_records(text: str) -> list[tuple[int, list[str]]]:
@@ -133,6 +134,16 @@ def text_to_records(text: str) -> list[tuple[int, list[str]]]:
     line = start = 1
     pos = 0
     while pos < len(text):
+        if not fields:  # a record starts: a line without quotes is split at its tabs at once
+            end = _FIELD_END_LINE.search(text, pos)
+            stop = end.start() if end else len(text)
+            if '"' not in text[pos:stop]:
+                records.append((start, text[pos:stop].split("\t")))
+                if end is None:
+                    return records
+                pos, line = end.end(), line + 1
+                start = line
+                continue
         quoted = _QUOTED.match(text, pos) if text[pos] == '"' else None
         if quoted and regex.search(r'[\t\n\r]|""', quoted.group(1)):
             fields.append(quoted.group(1).replace('""', '"'))

@@ -22,8 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from jixiao.batch.progress import Progress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
@@ -32,8 +31,11 @@ from jixiao.export.write import DEFAULT_FORMATS, REPORT_NAME, write_frames
 from jixiao.pipeline.discover import INPUT_SUFFIXES, Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process
-from jixiao.report.build import DEFAULT_LIMIT, write_batch_report, write_report
+from jixiao.report import DEFAULT_LIMIT
 from jixiao.score import AUTO, Frames, Policy, auto_candidates, load_policy
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["Result", "policies_for", "read", "run"]
 
@@ -74,11 +76,19 @@ class Result:
         out = Path(out_dir)
         written = write_frames(self.frames, out, formats, labels)
         if report:
+            from jixiao.report.build import write_report  # noqa: PLC0415
+
             sources = {r.file.name: r.file.path for r in self.files}
             pages = sum(r.pages for r in self.files)
+            materials = [r.material for r in self.files if r.material is not None]
             written.append(
                 write_report(
-                    self.frames, sources, out / REPORT_NAME, limit=report_limit, pages=pages
+                    self.frames,
+                    sources,
+                    out / REPORT_NAME,
+                    limit=report_limit,
+                    pages=pages,
+                    materials=materials,
                 )
             )
         return written
@@ -154,9 +164,16 @@ def run(
 ) -> BatchResult:
     """``jixiao run``: read ``paths`` in worker processes into ``out_dir`` (per-file parts,
     the combined frames, ``manifest.json`` and, unless interrupted, ``report.html``)."""
+    from jixiao.report.build import (  # noqa: PLC0415
+        ReportCollector,
+        load_renderer,
+        write_batch_report,
+    )
+
     roots = _paths(paths)
     files = _files(roots, filters or Filters())
     out = Path(out_dir)
+    collector = ReportCollector(report_limit)
     result = run_batch(
         files,
         policies_for(policy),
@@ -164,7 +181,11 @@ def run(
         settings or BatchSettings(),
         progress=progress,
         inputs=[str(p) for p in roots],
+        on_result=collector.add_result,
+        material=report_limit > 0,
+        prepare=load_renderer,
     )
     if not result.interrupted:
-        write_batch_report(out, result.records, files, report_limit)
+        reused = [r for r in result.records if r.reused]
+        write_batch_report(out, result.records, files, collector, reused)
     return result

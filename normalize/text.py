@@ -8,6 +8,7 @@ punctuation (``，。：“”（）``) stays as printed, traditional characters
 
 from __future__ import annotations
 
+import functools
 import html
 from typing import Final
 
@@ -56,6 +57,7 @@ _WIDTH_TABLE: Final = str.maketrans(
 )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a cell is cleaned by the reader, the scorer and the report
 def clean_text(raw: str) -> str:
     """Return ``raw`` without tags, entities and wrap artifacts.
 

@@ -23,10 +23,10 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.extract.table import SelfEvalTable
-from jixiao.score.frames import Frames
+from jixiao.score.frames import Frames, Rows
 from jixiao.score.parsed import ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy, builtin_policy_names, load_policy
-from jixiao.score.scoring import Scored, score_parsed, scored_to_frames
+from jixiao.score.scoring import Scored, score_parsed, scored_to_frames, scored_to_rows
 
 AUTO = "auto"
 DEFAULT_POLICY = "national"
@@ -112,6 +112,16 @@ def score_table_best(table: SelfEvalTable, *, table_id: str, policies: Sequence[
         raise ValueError("score_table_best needs at least one policy")
     parsed = table_to_parsed(table)
     return scored_to_frames(best_scoring(parsed, table_id=table_id, policies=policies))
+
+
+def score_table_best_rows(
+    table: SelfEvalTable, *, table_id: str, policies: Sequence[Policy]
+) -> Rows:
+    """:func:`score_table_best` as plain records (frames are built once per run)."""
+    if not policies:
+        raise ValueError("score_table_best needs at least one policy")
+    parsed = table_to_parsed(table)
+    return scored_to_rows(best_scoring(parsed, table_id=table_id, policies=policies))
 
 
 def best_scoring(parsed: ParsedTable, *, table_id: str, policies: Sequence[Policy]) -> Scored:

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas and pyarrow load when a frame is first built, not on import
+    import pandas as pd
+    import pyarrow as pa  # type: ignore[import-untyped]
 
 S, INT, F, B = "string", "Int64", "float64", "boolean"
 
@@ -135,19 +137,87 @@ class Frames:
         return [(name, getattr(self, name)) for name in FRAME_NAMES]
 
 
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """The rows of the four frames of one table, one file, or a whole run, as plain records.
+
+    What a table's scoring and a file's reading produce and what travels between processes:
+    building a DataFrame costs more than reading a small table, so frames are built once, at
+    the end (:func:`rows_to_frames`, :func:`records_to_arrow`), each with its schema.
+    """
+
+    tables: tuple[Record, ...] = ()
+    funds: tuple[Record, ...] = ()
+    indicators: tuple[Record, ...] = ()
+    problems: tuple[Record, ...] = ()
+
+    def items(self) -> list[tuple[str, tuple[Record, ...]]]:
+        return [(name, getattr(self, name)) for name in FRAME_NAMES]
+
+    def __len__(self) -> int:
+        """Rows in all four frames."""
+        return sum(len(records) for _, records in self.items())
+
+
+def concat_rows(parts: Iterable[Rows]) -> Rows:
+    """The rows of many tables or files, one after another.
+
+    >>> len(concat_rows([Rows(tables=({"table_id": "a#1"},)), Rows(problems=({},))]))
+    2
+    """
+    parts = list(parts)
+    return Rows(**{name: tuple(r for p in parts for r in getattr(p, name)) for name in FRAME_NAMES})
+
+
+def rows_to_frames(rows: Rows) -> Frames:
+    """The four frames of some rows, each built once with the contract's dtypes."""
+    return Frames(**{name: records_to_frame(name, records) for name, records in rows.items()})
+
+
+def arrow_schema(name: str) -> pa.Schema:
+    """The Arrow schema of a frame: what its pandas dtypes are stored as."""
+    import pyarrow as pa  # noqa: PLC0415 - loaded with the first frame, not with score
+
+    types = {S: pa.large_string(), INT: pa.int64(), F: pa.float64(), B: pa.bool_()}
+    return pa.schema([(col, types[dtype]) for col, dtype in SCHEMA[name].items()])
+
+
+def records_to_arrow(name: str, records: Iterable[Record]) -> pa.Table:
+    """An Arrow table of a frame's records, typed by its schema (a column a record lacks is
+    null)."""
+    import pyarrow as pa  # noqa: PLC0415 - loaded with the first frame, not with score
+
+    return pa.Table.from_pylist(list(records), schema=arrow_schema(name))
+
+
+def arrow_to_frame(name: str, table: pa.Table) -> pd.DataFrame:
+    """A frame with exactly the contract's columns and dtypes from an Arrow table of them."""
+    import pandas as pd  # noqa: PLC0415 - loaded with the first frame, not with score
+    import pyarrow as pa  # noqa: PLC0415
+
+    mapping = {
+        pa.large_string(): pd.StringDtype("pyarrow"),
+        pa.string(): pd.StringDtype("pyarrow"),
+        pa.int64(): pd.Int64Dtype(),
+        pa.bool_(): pd.BooleanDtype(),
+    }
+    frame: pd.DataFrame = table.select(list(SCHEMA[name])).to_pandas(types_mapper=mapping.get)
+    return frame
+
+
 def records_to_frame(name: str, records: Iterable[Record]) -> pd.DataFrame:
     """A frame with exactly the contract's columns and dtypes, in order."""
-    columns = SCHEMA[name]
-    frame = pd.DataFrame.from_records(list(records), columns=list(columns))
-    return frame.astype(columns) if len(frame) else empty_frame(name)
+    return arrow_to_frame(name, records_to_arrow(name, records))
 
 
 def empty_frame(name: str) -> pd.DataFrame:
-    return pd.DataFrame({col: pd.Series(dtype=dtype) for col, dtype in SCHEMA[name].items()})
+    return records_to_frame(name, [])
 
 
 def concat_frames(parts: Iterable[Frames]) -> Frames:
     """Stack the frames of many tables or files, keeping the contract's dtypes."""
+    import pandas as pd  # noqa: PLC0415 - loaded with the first frame, not with score
+
     parts = list(parts)
     stacked = {}
     for name in FRAME_NAMES:

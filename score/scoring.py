@@ -34,7 +34,7 @@ from jixiao.score.checks import (
 )
 from jixiao.score.disagreement import SEVERITY_OF_KIND, fmt
 from jixiao.score.execution import Execution, execution_of
-from jixiao.score.frames import Frames, records_to_frame
+from jixiao.score.frames import Frames, Rows, rows_to_frames
 from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy
@@ -79,26 +79,34 @@ class Scored:
 
 def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frames:
     """Recompute and check one table; return its rows of the four frames."""
-    return scored_to_frames(score_parsed(table_to_parsed(table), table_id=table_id, policy=policy))
+    return rows_to_frames(score_table_rows(table, table_id=table_id, policy=policy))
 
 
-def scored_to_frames(scored: Scored) -> Frames:
-    """The frames of a scored table. On a table not read completely (``read_status``), every
-    disagreement is ``parse_doubt`` (:mod:`.status`); the table counts its problems."""
+def score_table_rows(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Rows:
+    """:func:`score_table` as plain records (frames are built once per run, not per table)."""
+    return scored_to_rows(score_parsed(table_to_parsed(table), table_id=table_id, policy=policy))
+
+
+def scored_to_rows(scored: Scored) -> Rows:
+    """The records of a scored table's four frames. On a table not read completely
+    (``read_status``), every disagreement is ``parse_doubt`` (:mod:`.status`); the table counts
+    its problems."""
     table = dict(scored.table)
     problems = doubt_disagreements(scored.problems, str(table["read_status"]))
     table["problem_count"] = len(problems)
     table["error_count"] = sum(p.severity is Severity.ERROR for p in problems)
     table["warning_count"] = sum(p.severity is Severity.WARNING for p in problems)
     names = (table["project_name"], table["department"])
-    return Frames(
-        tables=records_to_frame("tables", [table]),
-        funds=records_to_frame("funds", scored.funds),
-        indicators=records_to_frame("indicators", scored.indicators),
-        problems=records_to_frame(
-            "problems", problems_to_records(problems, scored.table_id, *names)
-        ),
+    return Rows(
+        tables=(table,),
+        funds=tuple(scored.funds),
+        indicators=tuple(scored.indicators),
+        problems=tuple(problems_to_records(problems, scored.table_id, *names)),
     )
+
+
+def scored_to_frames(scored: Scored) -> Frames:
+    return rows_to_frames(scored_to_rows(scored))
 
 
 def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Scored:

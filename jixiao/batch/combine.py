@@ -15,7 +15,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from jixiao.batch.parts import FileRecord
 from jixiao.export.write import Totals, write_chunks
-from jixiao.score import FRAME_NAMES, SCHEMA, Frames, empty_frame
+from jixiao.score import FRAME_NAMES, Frames, arrow_to_frame, empty_frame
 
 CHUNK_ROWS = 50_000
 
@@ -28,11 +28,7 @@ def write_combined(
     def chunks(name: str) -> Iterator[pd.DataFrame]:
         pending: list[pa.Table] = []
         rows = 0
-        for record in records:
-            relative = record.parts.get(name)
-            if relative is None:
-                continue
-            part = pq.read_table(out_dir / relative)
+        for part in _rows(out_dir, records, name):
             pending.append(part)
             rows += part.num_rows
             if rows >= CHUNK_ROWS:
@@ -46,8 +42,7 @@ def write_combined(
 
 def _stack(name: str, parts: list[pa.Table]) -> pd.DataFrame:
     """One frame of many parts (converted to pandas once, not part by part)."""
-    frame: pd.DataFrame = pa.concat_tables(parts).to_pandas()
-    return frame.astype(SCHEMA[name])
+    return arrow_to_frame(name, pa.concat_tables(parts))
 
 
 def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:
@@ -55,6 +50,33 @@ def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:
     records = list(records)
     frames = {}
     for name in FRAME_NAMES:
-        parts = [pq.read_table(out_dir / r.parts[name]) for r in records if name in r.parts]
+        parts = list(_rows(out_dir, records, name))
         frames[name] = _stack(name, parts) if parts else empty_frame(name)
     return Frames(**frames)
+
+
+def _rows(out_dir: Path, records: Iterable[FileRecord], name: str) -> Iterator[pa.Table]:
+    """The records' rows of one frame, in order, as few slices of their parts as can be: the
+    files of a chunk share a part and usually come one after another, so their rows are taken
+    in one slice (a slice per file costs more memory than the rows of a small file). The last
+    part read is kept."""
+    path, table = "", None
+    run: tuple[str, int, int] | None = None  # (part, first row, rows) not yet given
+    for record in records:
+        relative = record.parts.get(name)
+        if relative is None:
+            continue
+        if relative != path or table is None:
+            if run is not None and table is not None:
+                yield table.slice(run[1], run[2])
+                run = None
+            table, path = pq.read_table(out_dir / relative), relative
+        first, count = record.slices.get(name, (0, table.num_rows))
+        if run is not None and run[1] + run[2] == first:
+            run = (relative, run[1], run[2] + count)
+            continue
+        if run is not None:
+            yield table.slice(run[1], run[2])
+        run = (relative, first, count)
+    if run is not None and table is not None:
+        yield table.slice(run[1], run[2])

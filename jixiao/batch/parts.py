@@ -1,15 +1,18 @@
-"""Per-file parts and the journal: what makes a batch run resumable.
+"""Parts and the journal: what makes a batch run resumable.
 
 Layout of the output directory::
 
-    out/parts/journal.jsonl                     header line, then one FileRecord per line
-    out/parts/<aa>/<name>-<hash>.<frame>.parquet one file per input file and non-empty frame
+    out/parts/journal.jsonl                       header line, then one FileRecord per line
+    out/parts/<aa>/<token>-<n>.<frame>.parquet    the rows of a chunk of files, one per frame
 
-``<hash>`` is the first 16 hex digits of the SHA-1 of the file's name (its path relative to
-the input root) and ``<aa>`` its first two, so parts spread over at most 256 directories;
-``<name>`` is a readable, shortened form of the name. A part is written to a temporary file
-and renamed, then its record is appended to the journal: a run stopped at any moment leaves
-only whole parts, and a part without its journal line is simply done again.
+As files finish, their rows are gathered (:class:`PartWriter`) and written together as one part
+per frame — every ~1 s, or sooner when :data:`CHUNK_FILES` files or :data:`CHUNK_ROWS` rows
+are waiting — so that small files do not cost a file each. Each file's record names the parts
+holding its rows and where in them they are (``slices``: frame → first row, rows). A part is
+written to a temporary file and renamed, then the records of its files are appended to the
+journal: a run stopped at any moment leaves only whole parts, a file without its journal line
+is simply done again, and a killed run loses at most the last second of reading. ``<aa>``
+spreads the parts over at most 256 directories.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ import json
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import IO, Any
 
@@ -29,7 +33,7 @@ import jixiao
 from jixiao.core.model import Problem, Severity, Source
 from jixiao.extract.grid import Cell, Grid
 from jixiao.pipeline.runner import FileResult
-from jixiao.score import SCHEMA
+from jixiao.score import FRAME_NAMES, SCHEMA, records_to_arrow
 
 PARTS_DIR = "parts"
 JOURNAL = "journal.jsonl"
@@ -72,7 +76,9 @@ class FileRecord:
 
     ``status`` is ``ok``, ``failed`` (no table read), ``timeout`` or ``crashed``;
     ``time_limit`` the limit it ran under; ``parts`` maps frame names to part paths relative
-    to the output directory; ``reused`` says it was taken from an earlier run (``--resume``).
+    to the output directory, ``slices`` frame names to the file's rows in that part (first
+    row, number of rows; none: the whole part); ``reused`` says it was taken from an earlier
+    run (``--resume``).
     """
 
     path: str
@@ -88,21 +94,25 @@ class FileRecord:
     time_limit: float | None
     parts: Mapping[str, str] = field(default_factory=dict)
     reused: bool = False
+    slices: Mapping[str, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
         return self.status != "ok"
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["parts"] = dict(self.parts)
+        data["slices"] = {name: list(where) for name, where in self.slices.items()}
         data["seconds"] = round(self.seconds, 4)
         return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> FileRecord:
         names = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in names})
+        known = {k: v for k, v in data.items() if k in names}
+        known["slices"] = {k: (int(v[0]), int(v[1])) for k, v in known.get("slices", {}).items()}
+        return cls(**known)
 
 
 def part_stem(name: str) -> str:
@@ -117,42 +127,118 @@ def part_stem(name: str) -> str:
 
 
 GRIDS_PART = "grids"  # the grids of a scanned file, for the report (JSON)
+CHUNK_FILES = 256  # a part is written when this many files are waiting …
+CHUNK_ROWS = 20_000  # … or this many rows of one frame …
+CHUNK_SECONDS = 1.0  # … or the first of them has waited this long
+
+
+class PartWriter:
+    """Gathers finished files and writes their rows as parts, a chunk of files at a time.
+
+    :meth:`add` takes a file's result and its record (without parts) and returns the records
+    whose parts are now on disk, in the order they were added; :meth:`flush` writes what is
+    waiting. One process writes: the parent of the workers.
+    """
+
+    def __init__(self, out_dir: Path) -> None:
+        self.out_dir = out_dir
+        self._token = f"{os.getpid():x}{time.time_ns():x}"
+        self._count = 0
+        self._waiting: list[tuple[FileResult, FileRecord]] = []
+        self._rows = 0
+        self._since = 0.0
+
+    def add(self, result: FileResult, record: FileRecord) -> list[FileRecord]:
+        if not self._waiting:
+            self._since = time.monotonic()
+        self._waiting.append((result, record))
+        self._rows = max(self._rows, *(len(r) for _, r in result.rows.items()))
+        full = len(self._waiting) >= CHUNK_FILES or self._rows >= CHUNK_ROWS
+        if full or time.monotonic() - self._since >= CHUNK_SECONDS:
+            return self.flush()
+        return []
+
+    def flush(self) -> list[FileRecord]:
+        """Write the waiting files' parts; their records, now with parts."""
+        waiting, self._waiting, self._rows = self._waiting, [], 0
+        if not waiting:
+            return []
+        self._count += 1
+        stem = f"{PARTS_DIR}/{self._token[-2:]}/{self._token}-{self._count}"
+        parts: dict[int, dict[str, str]] = {}
+        slices: dict[int, dict[str, tuple[int, int]]] = {}
+        for name in FRAME_NAMES:
+            records: list[Any] = []
+            for i, (result, _) in enumerate(waiting):
+                rows = getattr(result.rows, name)
+                if rows:
+                    parts.setdefault(i, {})[name] = f"{stem}.{name}.parquet"
+                    slices.setdefault(i, {})[name] = (len(records), len(rows))
+                    records += rows
+            if records:
+                _write_part(
+                    records_to_arrow(name, records), self.out_dir / f"{stem}.{name}.parquet"
+                )
+        for i, (result, _) in enumerate(waiting):
+            if result.scanned:
+                parts.setdefault(i, {})[GRIDS_PART] = _write_grids(result, self.out_dir)
+        return [
+            replace(record, parts=parts.get(i, {}), slices=slices.get(i, {}))
+            for i, (_, record) in enumerate(waiting)
+        ]
 
 
 def write_parts(result: FileResult, out_dir: Path) -> dict[str, str]:
-    """Write the non-empty frames of one file (and the grids of a scan, which the report would
-    otherwise have to read by OCR again); return part name → path relative to out_dir."""
+    """Write the non-empty frames of one file as its own parts (and the grids of a scan, which
+    the report would otherwise have to read by OCR again); return part name → path relative to
+    out_dir."""
     stem = part_stem(result.file.name)
     written = {}
     if result.scanned:
-        relative = f"{PARTS_DIR}/{stem}.{GRIDS_PART}.json"
-        path = out_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(grids_to_json(result.scanned), encoding="utf-8")
-        os.replace(temporary, path)
-        written[GRIDS_PART] = relative
-    for name, frame in result.frames.items():
-        if frame.empty:
+        written[GRIDS_PART] = _write_grids(result, out_dir)
+    for name, records in result.rows.items():
+        if not records:
             continue
         relative = f"{PARTS_DIR}/{stem}.{name}.parquet"
-        path = out_dir / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = path.with_name(path.name + ".tmp")
-        frame.to_parquet(temporary, index=False, engine="pyarrow")
-        os.replace(temporary, path)
+        _write_part(records_to_arrow(name, records), out_dir / relative)
         written[name] = relative
     return written
+
+
+def _write_grids(result: FileResult, out_dir: Path) -> str:
+    """Write the grids of a scanned file (JSON); the path relative to out_dir."""
+    relative = f"{PARTS_DIR}/{part_stem(result.file.name)}.{GRIDS_PART}.json"
+    path = out_dir / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(grids_to_json(result.scanned), encoding="utf-8")
+    os.replace(temporary, path)
+    return relative
+
+
+def _write_part(table: Any, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415 - when written
+
+    pq.write_table(table, temporary)
+    os.replace(temporary, path)
 
 
 def parts_exist(record: FileRecord, out_dir: Path) -> bool:
     return all((out_dir / relative).is_file() for relative in record.parts.values())
 
 
-def remove_parts(records: Iterable[FileRecord], out_dir: Path) -> None:
+def remove_parts(
+    records: Iterable[FileRecord], out_dir: Path, keep: Iterable[FileRecord] = ()
+) -> None:
+    """Delete the parts of ``records`` that none of ``keep`` still uses (parts are shared by
+    the files of a chunk)."""
+    used = {relative for record in keep for relative in record.parts.values()}
     for record in records:
         for relative in record.parts.values():
-            (out_dir / relative).unlink(missing_ok=True)
+            if relative not in used:
+                (out_dir / relative).unlink(missing_ok=True)
 
 
 def clear_parts(out_dir: Path) -> None:
@@ -175,8 +261,10 @@ class Journal:
         os.replace(temporary, path)
         self._handle: IO[str] = path.open("a", encoding="utf-8")
 
-    def append(self, record: FileRecord) -> None:
-        _write_line(self._handle, record.to_json())
+    def extend(self, records: Iterable[FileRecord]) -> None:
+        """Add ``records`` (the files whose parts were just written), flushed at once."""
+        for record in records:
+            _write_line(self._handle, record.to_json())
         self._handle.flush()
 
     def close(self) -> None:

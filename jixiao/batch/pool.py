@@ -1,16 +1,22 @@
-"""Run the unit of work in child processes: one forked process per file, killed at its time limit.
+"""Run the unit of work in worker processes: long-lived, isolated per file, killed at a time limit.
 
-:func:`map_isolated` keeps up to ``workers`` children running and yields each file's result as
-it finishes (completion order; the caller sorts). A child runs the work — in a local batch,
-:func:`~jixiao.pipeline.runner.file_to_result` and writing the file's parts — pickles its return
-value into a pipe and exits, so a file cannot leak memory or state into the next one. A child still
-running at the time limit is killed (status ``timeout``); a child that dies without a result (a
-crash in a C library, the out-of-memory killer) is status ``crashed``; either way the caller's
-``stopped`` function turns it into a result, one ``file_error`` row (:func:`stopped_result`).
+:func:`map_isolated` keeps up to ``workers`` worker processes and gives each one file at a time;
+it yields each file's result as it finishes (completion order; the caller sorts). A worker runs
+the work — in a local batch, :func:`~jixiao.pipeline.runner.file_to_result` — pickles its return
+value into a pipe and waits for the next file, so the cost per file is two small messages, not a
+process. Isolation stays per file: a worker still busy with a file at the time limit is killed
+(status ``timeout``); a worker that dies during a file (a crash in a C library, the
+out-of-memory killer) is status ``crashed``; either way only that file is lost, the caller's
+``stopped`` function turns it into a result (one ``file_error`` row, :func:`stopped_result`),
+and a fresh worker takes the next file. A worker retires after :data:`FILES_PER_WORKER` files or
+when it has grown by :data:`WORKER_GROWTH_MB` (a library that leaks cannot grow without bound).
 
-Children are made with ``os.fork``: cheap (a few ms, the libraries are already imported) and
-usable inside a Dask worker, which may not start ``multiprocessing`` children. Where there is
-no ``fork`` (Windows) files are read in this process, without a time limit.
+Workers are made with ``os.fork`` from the warmed-up parent (the libraries already imported),
+with Ctrl-C blocked across the fork: a Ctrl-C that arrives while a worker is being made is
+delivered to the parent right after (never half-way through the fork handlers, where it could
+leave a lock taken), and workers ignore it (Ctrl-C is the parent's to handle). ``fork`` also
+works inside a Dask worker, which may not start ``multiprocessing`` children. Where there is no
+``fork`` (Windows) files are read in this process, without a time limit.
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import os
 import pickle
 import selectors
 import signal
+import struct
 import time
+from collections import deque
 from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,14 +39,17 @@ from jixiao.pipeline.runner import FileResult, InputFile, file_to_result, stoppe
 from jixiao.score import Policy
 
 CAN_ISOLATE = hasattr(os, "fork")
-_CHILD_FAILED = 70  # exit code of a child whose work raised (file_to_result never should)
+FILES_PER_WORKER = 500  # a worker is replaced after this many files
+WORKER_GROWTH_MB = 512  # … or when its resident memory grew by this much since it started
+_CHILD_FAILED = 70  # exit code of a worker whose work raised (file_to_result never should)
+_HEADER = struct.Struct("!QB")  # result message: length of the pickle, 1 if the worker retires
 
 R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
 class Stopped:
-    """A file whose child gave no result: ``status`` ``timeout`` or ``crashed``, and why."""
+    """A file whose worker gave no result: ``status`` ``timeout`` or ``crashed``, and why."""
 
     file: InputFile
     status: str
@@ -47,14 +58,16 @@ class Stopped:
 
 
 @dataclass(slots=True)
-class _Child:
-    """A running child (internal, mutable: it collects the pickled result as it arrives)."""
+class _Worker:
+    """A worker process as the parent sees it (internal, mutable)."""
 
-    file: InputFile
     pid: int
-    fd: int
-    started: float
-    chunks: list[bytes] = field(default_factory=list)
+    tasks: int  # write end of its task pipe
+    results: int  # read end of its result pipe
+    file: InputFile | None = None  # the file it is reading, None when idle
+    started: float = 0.0
+    buffer: bytearray = field(default_factory=bytearray)
+    retiring: bool = False
 
 
 def map_isolated(
@@ -64,52 +77,63 @@ def map_isolated(
     *,
     workers: int,
     time_limit: float | None,
+    started: Callable[[], None] | None = None,
 ) -> Generator[R, None, None]:
-    """``work(file)`` for every file, each in its own child, at most ``workers`` at a time.
+    """``work(file)`` for every file in worker processes, at most ``workers`` at a time.
 
-    Results come in the order the children finish. A child past ``time_limit`` seconds is
-    killed, and a child that dies without a result is reported: both give ``stopped(...)``.
-    Close the iterator (or let an exception pass through it) to kill the running children.
+    Results come in the order the files finish. A file still running after ``time_limit``
+    seconds has its worker killed, and a worker that dies during a file is reported: both give
+    ``stopped(...)``. Close the iterator (or let an exception pass through it) to stop the
+    workers. ``started`` is called once, when the first workers have their files: what this
+    process does then (loading the libraries the outputs need) runs beside their reading.
     """
     if not CAN_ISOLATE:
+        if started is not None:
+            started()
         yield from map(work, files)
         return
-    pending = iter(files)
-    running: dict[int, _Child] = {}
+    pending = deque(files)
+    pool: dict[int, _Worker] = {}  # by result fd
     selector = selectors.DefaultSelector()
     try:
         while True:
-            while len(running) < workers and (file := next(pending, None)) is not None:
-                child = _fork(file, work)
-                running[child.fd] = child
-                selector.register(child.fd, selectors.EVENT_READ)
-            if not running:
+            for worker in list(pool.values()):
+                if worker.file is None and worker.retiring:
+                    _retire(worker, pool, selector)
+            while len(pool) < min(workers, len(pending) + _busy(pool)):
+                worker = _spawn(work, pool.values())
+                pool[worker.results] = worker
+                selector.register(worker.results, selectors.EVENT_READ)
+            for worker in pool.values():
+                if worker.file is None and pending:
+                    _assign(worker, pending.popleft())
+            if started is not None:
+                call, started = started, None
+                call()
+            if not _busy(pool):
                 return
-            finished = []
-            for key, _ in selector.select(_wait(running.values(), time_limit)):
-                child = running[key.fd]
-                chunk = os.read(key.fd, 1 << 20)
-                if chunk:
-                    child.chunks.append(chunk)
-                else:
-                    finished.append(child)
+            ready = selector.select(_wait(pool.values(), time_limit))
             now = time.monotonic()
-            expired = [
-                c
-                for c in running.values()
-                if c not in finished and time_limit is not None and now - c.started > time_limit
-            ]
-            for child in finished + expired:
-                selector.unregister(child.fd)
-                del running[child.fd]
-            for child in finished:
-                yield _collect(child, stopped)
-            for child in expired:
-                _kill(child)
-                yield stopped(_timed_out(child, time_limit or 0.0))
+            for key, _ in ready:
+                worker = pool[key.fd]
+                chunk = os.read(key.fd, 1 << 20)
+                if not chunk:
+                    yield from _died(worker, pool, selector, stopped, pending)
+                    continue
+                worker.buffer += chunk
+                message = _take_message(worker)
+                if message is not None:
+                    if pending and not worker.retiring:  # its next file first: it reads on
+                        _assign(worker, pending.popleft())  # while this result is handled
+                    yield cast(R, pickle.loads(message))
+            for worker in list(pool.values()):
+                if worker.file is not None and _expired(worker, now, time_limit):
+                    file, seconds = worker.file, now - worker.started
+                    _kill(worker, pool, selector)
+                    yield stopped(_timed_out(file, time_limit or 0.0, seconds))
     finally:
-        for child in running.values():
-            _kill(child)
+        for worker in list(pool.values()):
+            _kill(worker, pool, selector)
         selector.close()
 
 
@@ -118,7 +142,7 @@ def guarded_file_to_result(
 ) -> FileResult:
     """:func:`~jixiao.pipeline.runner.file_to_result` in a child process with a time limit
     (a Dask task)."""
-    work = _Reader(tuple(policies))
+    work = Reader(tuple(policies))
     return next(map_isolated([file], work, stopped_result, workers=1, time_limit=time_limit))
 
 
@@ -136,13 +160,15 @@ def stopped_result(stop: Stopped) -> FileResult:
 
 
 @dataclass(frozen=True, slots=True)
-class _Reader:
-    """``file_to_result`` with the policies bound (a picklable stand-in for functools.partial)."""
+class Reader:
+    """``file_to_result`` with its settings bound (a picklable stand-in for functools.partial);
+    ``material``: make each table's report material too."""
 
     policies: tuple[Policy, ...]
+    material: bool = False
 
     def __call__(self, file: InputFile) -> FileResult:
-        return file_to_result(file, self.policies)
+        return file_to_result(file, self.policies, material=self.material)
 
 
 def hash_file(path: Path) -> tuple[str, int]:
@@ -159,67 +185,103 @@ def hash_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _fork(file: InputFile, work: Callable[[InputFile], object]) -> _Child:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never returns
-        code = 0
-        try:
-            os.close(read_fd)
-            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-            data = pickle.dumps(work(file), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_fd, "wb") as out:
-                out.write(data)
-        except BaseException:  # whatever happens, the child must exit here
-            code = _CHILD_FAILED
-        finally:
-            os._exit(code)
-    os.close(write_fd)
-    return _Child(file, pid, read_fd, time.monotonic())
+# -- the parent's side ---------------------------------------------------------------------------
 
 
-def _wait(children: Iterable[_Child], time_limit: float | None) -> float | None:
-    """Seconds until the first child reaches the time limit (None: no limit)."""
-    if time_limit is None:
+def _busy(pool: dict[int, _Worker]) -> int:
+    return sum(1 for w in pool.values() if w.file is not None)
+
+
+def _assign(worker: _Worker, file: InputFile) -> None:
+    data = pickle.dumps(file, protocol=pickle.HIGHEST_PROTOCOL)
+    worker.file, worker.started = file, time.monotonic()
+    with contextlib.suppress(OSError):  # a worker gone: its result pipe says so (a crash)
+        _write_all(worker.tasks, struct.pack("!Q", len(data)) + data)
+
+
+def _take_message(worker: _Worker) -> bytes | None:
+    """The pickled result in the worker's buffer once it is whole (the worker is then idle
+    again)."""
+    if len(worker.buffer) < _HEADER.size:
         return None
-    first = min(c.started for c in children)
-    return max(0.0, first + time_limit - time.monotonic()) + 0.01
+    length, retiring = _HEADER.unpack_from(worker.buffer)
+    end = _HEADER.size + length
+    if len(worker.buffer) < end:
+        return None
+    message = bytes(worker.buffer[_HEADER.size : end])
+    del worker.buffer[:end]
+    worker.file, worker.retiring = None, bool(retiring)
+    return message
 
 
-def _collect(child: _Child, stopped: Callable[[Stopped], R]) -> R:
-    os.close(child.fd)
-    _, status = os.waitpid(child.pid, 0)
-    data = b"".join(child.chunks)
-    if os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0 and data:
-        try:
-            return cast(R, pickle.loads(data))
-        except Exception:  # a torn result is reported as a crash below
-            status = -1
-    how = _describe_exit(status) if status != -1 else "结果不完整"
-    return stopped(
-        Stopped(
-            child.file,
-            "crashed",
-            f"处理文件的子进程异常退出（{how}），文件未能读取",
-            time.monotonic() - child.started,
-        )
-    )
+def _died(
+    worker: _Worker,
+    pool: dict[int, _Worker],
+    selector: selectors.BaseSelector,
+    stopped: Callable[[Stopped], R],
+    pending: deque[InputFile],
+) -> Generator[R, None, None]:
+    """A worker's result pipe closed: it retired, or died during its file (a crash)."""
+    file, seconds = worker.file, time.monotonic() - worker.started
+    status = _reap(worker, pool, selector)
+    if file is None:
+        return
+    how = _describe_exit(status) if status is not None else "结果不完整"
+    message = f"处理文件的子进程异常退出（{how}），文件未能读取"
+    yield stopped(Stopped(file, "crashed", message, seconds))
 
 
-def _kill(child: _Child) -> None:
-    with contextlib.suppress(ProcessLookupError, ChildProcessError):
-        os.kill(child.pid, signal.SIGKILL)
-        os.waitpid(child.pid, 0)
-    with contextlib.suppress(OSError):
-        os.close(child.fd)
+def _retire(worker: _Worker, pool: dict[int, _Worker], selector: selectors.BaseSelector) -> None:
+    _reap(worker, pool, selector)
 
 
-def _timed_out(child: _Child, limit: float) -> Stopped:
+def _reap(
+    worker: _Worker, pool: dict[int, _Worker], selector: selectors.BaseSelector
+) -> int | None:
+    """Forget a worker whose pipe closed; its exit status (None if it cannot be had)."""
+    _forget(worker, pool, selector)
+    try:
+        _, status = os.waitpid(worker.pid, 0)
+    except ChildProcessError:
+        return None
+    return status
+
+
+def _kill(worker: _Worker, pool: dict[int, _Worker], selector: selectors.BaseSelector) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(worker.pid, signal.SIGKILL)
+    _forget(worker, pool, selector)
+    with contextlib.suppress(ChildProcessError):
+        os.waitpid(worker.pid, 0)
+
+
+def _forget(worker: _Worker, pool: dict[int, _Worker], selector: selectors.BaseSelector) -> None:
+    pool.pop(worker.results, None)
+    with contextlib.suppress(KeyError, ValueError):
+        selector.unregister(worker.results)
+    for fd in (worker.tasks, worker.results):
+        with contextlib.suppress(OSError):
+            os.close(fd)
+
+
+def _expired(worker: _Worker, now: float, time_limit: float | None) -> bool:
+    return time_limit is not None and now - worker.started > time_limit
+
+
+def _wait(pool: Iterable[_Worker], time_limit: float | None) -> float | None:
+    """Seconds until the first busy worker reaches the time limit (None: no limit)."""
+    started = [w.started for w in pool if w.file is not None]
+    if time_limit is None or not started:
+        return None
+    return max(0.0, min(started) + time_limit - time.monotonic()) + 0.01
+
+
+def _timed_out(file: InputFile, limit: float, seconds: float) -> Stopped:
     return Stopped(
-        child.file,
+        file,
         "timeout",
         f"处理超时：超过单文件时间限制 {limit:g} 秒，已中止（可用 --file-timeout 调整）",
-        time.monotonic() - child.started,
+        seconds,
     )
 
 
@@ -231,3 +293,87 @@ def _describe_exit(status: int) -> str:
         except ValueError:
             return f"信号 {number}"
     return f"退出码 {os.WEXITSTATUS(status)}"
+
+
+def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _Worker:
+    """Fork a worker, with Ctrl-C held back across the fork (see the module docstring)."""
+    task_read, task_write = os.pipe()
+    result_read, result_write = os.pipe()
+    inherited = [fd for w in others for fd in (w.tasks, w.results)]
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    pid = os.fork()
+    if pid == 0:  # the worker: never returns
+        code = 0
+        try:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            for fd in (task_write, result_read, *inherited):
+                os.close(fd)
+            _serve(task_read, result_write, work)
+        except BaseException:  # whatever happens, the worker must exit here
+            code = _CHILD_FAILED
+        finally:
+            os._exit(code)
+    os.close(task_read)
+    os.close(result_write)
+    worker = _Worker(pid, task_write, result_read)
+    try:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)  # a held Ctrl-C arrives here
+    except BaseException:
+        with contextlib.suppress(ProcessLookupError, ChildProcessError):
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        for fd in (task_write, result_read):
+            os.close(fd)
+        raise
+    return worker
+
+
+# -- the worker's side ---------------------------------------------------------------------------
+
+
+def _serve(tasks: int, results: int, work: Callable[[InputFile], object]) -> None:
+    """Read files from the task pipe until it closes, sending each result back."""
+    start_mb = _resident_mb()
+    for done in range(1, FILES_PER_WORKER + 1):
+        head = _read_exactly(tasks, 8)
+        if head is None:
+            return
+        (length,) = struct.unpack("!Q", head)
+        message = _read_exactly(tasks, length)
+        if message is None:
+            return
+        file: InputFile = pickle.loads(message)
+        data = pickle.dumps(work(file), protocol=pickle.HIGHEST_PROTOCOL)
+        retiring = done == FILES_PER_WORKER or _resident_mb() - start_mb > WORKER_GROWTH_MB
+        _write_all(results, _HEADER.pack(len(data), int(retiring)) + data)
+        if retiring:
+            return
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:
+    """``size`` bytes from ``fd``, None at end of file."""
+    parts, left = [], size
+    while left:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            return None
+        parts.append(chunk)
+        left -= len(chunk)
+    return b"".join(parts)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _resident_mb() -> float:
+    """This process's resident memory in MB (0 where /proc is not there)."""
+    try:
+        with open("/proc/self/statm", "rb") as handle:
+            pages = int(handle.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6

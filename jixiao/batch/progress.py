@@ -11,11 +11,12 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from tqdm import tqdm
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
-from jixiao.batch.parts import FileRecord
+    from jixiao.batch.parts import FileRecord
 
 
 class Progress(Protocol):
@@ -101,6 +102,8 @@ class BarProgress:
         self._bar: tqdm[Any] | None = None
 
     def start(self, total: int, reused: Sequence[FileRecord], how: str) -> None:
+        from tqdm import tqdm  # noqa: PLC0415 - loaded when a bar is shown
+
         tqdm.monitor_interval = 0  # no monitor thread: children are forked from this process
         self._tally = _Tally.starting(total, reused)
         self._bar = tqdm(

@@ -5,10 +5,12 @@
 1. **plan** — with ``resume``, a file whose content hash, settings fingerprint (policies and
    jixiao version) and parts are unchanged since the last run is reused; everything else is
    done (again). A file that timed out is retried only under a longer time limit.
-2. **read** — the files to do go to the executor (:mod:`jixiao.batch.pool`, one child process
-   per file, or :mod:`jixiao.batch.cluster`); as each one finishes its frames are written as
-   parts and its record appended to the journal (:mod:`jixiao.batch.parts`), so memory holds
-   one file's frames and a stopped run loses nothing already done.
+2. **read** — the files to do go to the executor (:mod:`jixiao.batch.pool`, worker processes
+   isolated per file, or :mod:`jixiao.batch.cluster`); as they finish their rows are written
+   as parts, a chunk of files at a time, and their records appended to the journal
+   (:mod:`jixiao.batch.parts`), so memory holds one chunk of rows and a stopped run loses
+   nothing already written. Each result is also handed to ``on_result`` (the report takes
+   what it shows from there: no file is read twice).
 3. **combine** — the combined outputs are rebuilt from the parts in name order (then table
    number, as each part is in table order), so every executor and worker count gives the same
    bytes; ``manifest.json`` is written last, with ``status`` ``complete`` or ``interrupted``.
@@ -25,7 +27,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Generator, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -34,25 +36,24 @@ from typing import Any
 
 from jixiao import __version__
 from jixiao.batch.cluster import map_on_dask
-from jixiao.batch.combine import write_combined
 from jixiao.batch.manifest import manifest_of, remove_stale_outputs
 from jixiao.batch.manifest import write_manifest as _write_manifest
 from jixiao.batch.parts import (
     FileRecord,
     Journal,
+    PartWriter,
     clear_parts,
     parts_exist,
     parts_schema,
     read_journal,
     remove_parts,
-    write_parts,
 )
-from jixiao.batch.pool import Stopped, hash_file, map_isolated, stopped_result
+from jixiao.batch.pool import Reader, hash_file, map_isolated, stopped_result
 from jixiao.batch.progress import NullProgress, Progress
 from jixiao.batch.warmup import warm_up
 from jixiao.export.labels_zh import LABEL_SETS
 from jixiao.export.write import DEFAULT_FORMATS, FORMATS, Totals, check_writable
-from jixiao.pipeline.runner import FileResult, InputFile, file_to_result
+from jixiao.pipeline.runner import FileResult, InputFile
 from jixiao.score import Policy
 
 COMPLETE, INTERRUPTED, RUNNING = "complete", "interrupted", "running"
@@ -135,8 +136,14 @@ def run_batch(
     *,
     progress: Progress | None = None,
     inputs: Sequence[str] = (),
+    on_result: Callable[[FileResult], None] | None = None,
+    material: bool = False,
+    prepare: Callable[[], None] | None = None,
 ) -> BatchResult:
-    """Read ``files`` into per-file parts and combined outputs under ``out_dir``."""
+    """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
+    given each file's result as it finishes (not those reused), with its tables' report
+    material when ``material`` is asked for (local workers only). ``prepare`` is called once
+    the first files are being read, to load what comes after the reading beside it."""
     started_at, started = datetime.now(UTC), time.monotonic()
     progress = progress or NullProgress()
     check_writable(out_dir)
@@ -149,17 +156,32 @@ def run_batch(
     done: list[FileRecord] = []
     status = COMPLETE
     progress.start(len(files), reused, settings.describe())
+    writer = PartWriter(out_dir)
+
+    def saved(records: list[FileRecord]) -> None:
+        journal.extend(records)
+        done.extend(records)
+
     try:
-        with closing(_execute(todo, policies, out_dir, settings)) as results:
-            for record in results:
-                journal.append(record)
-                done.append(record)
+        ready = _Prepare(prepare)
+        with closing(_execute(todo, policies, settings, material, ready)) as results:
+            for result in results:
+                record = _record(result, settings.file_timeout)
+                if on_result is not None:
+                    on_result(result)
+                saved(writer.add(result, record))
                 progress.advance(record)
     except KeyboardInterrupt:
         status = INTERRUPTED
     finally:
+        with _deferred_interrupt() as interrupt:  # the files read so far are kept
+            saved(writer.flush())
+        status = INTERRUPTED if interrupt else status
         journal.close()
         progress.finish()
+    ready()  # no file was read (all reused): load the writers now
+    from jixiao.batch.combine import write_combined  # noqa: PLC0415 - loaded while reading
+
     records = tuple(sorted([*reused, *done], key=lambda r: r.path))
     with _deferred_interrupt() as interrupt:  # Ctrl-C now would leave no valid outputs
         outputs, totals = write_combined(out_dir, records, settings.formats, settings.labels)
@@ -195,14 +217,16 @@ def _plan(
     if previous is None:
         clear_parts(out_dir)
         return [], list(files)
-    reused, todo = [], []
+    reused, todo, redone = [], [], []
     for file in files:
         record = previous.pop(file.name, None)
         if record is not None and _reusable(record, file, out_dir, settings.file_timeout):
             reused.append(replace(record, reused=True))
         else:
             todo.append(file)
-    remove_parts(previous.values(), out_dir)  # files gone from the inputs
+            redone += [record] if record is not None else []
+    # parts of files gone from the inputs or read again, unless a reused file shares them
+    remove_parts([*previous.values(), *redone], out_dir, keep=reused)
     return reused, todo
 
 
@@ -214,52 +238,47 @@ def _reusable(record: FileRecord, file: InputFile, out_dir: Path, time_limit: fl
     return hash_file(file.path)[0] == record.sha256 and parts_exist(record, out_dir)
 
 
+@dataclass(slots=True)
+class _Prepare:
+    """Loads what the outputs need (pandas and pyarrow, then ``then``: the report) once,
+    while the workers read the first files."""
+
+    then: Callable[[], None] | None
+    done: bool = False
+
+    def __call__(self) -> None:
+        if self.done:
+            return
+        self.done = True
+        import jixiao.batch.combine  # noqa: F401, PLC0415 - pandas and pyarrow, for the outputs
+
+        if self.then is not None:
+            self.then()
+
+
 def _execute(
-    files: list[InputFile], policies: Sequence[Policy], out_dir: Path, settings: BatchSettings
-) -> Generator[FileRecord, None, None]:
-    """Each file's record as it finishes, its parts written.
-
-    Local children write their own parts (in parallel); results from a Dask cluster come
-    back as frames and are written here.
-    """
+    files: list[InputFile],
+    policies: Sequence[Policy],
+    settings: BatchSettings,
+    material: bool,
+    prepare: Callable[[], None],
+) -> Generator[FileResult, None, None]:
+    """Each file's result as it finishes (worker processes here, or a Dask cluster)."""
     limit = settings.file_timeout
-    save = _Saver(out_dir, limit)
     if settings.scheduler:
-        for result in map_on_dask(files, policies, scheduler=settings.scheduler, time_limit=limit):
-            yield save(result)
+        prepare()
+        yield from map_on_dask(files, policies, scheduler=settings.scheduler, time_limit=limit)
         return
-    work = _ReadAndSave(tuple(policies), save)
     if files:
-        warm_up(policies)
-    yield from map_isolated(files, work, save.stopped, workers=settings.workers, time_limit=limit)
+        warm_up(policies, pdf=settings.workers > 1 and any(f.kind == "pdf" for f in files))
+    work = Reader(tuple(policies), material)
+    yield from map_isolated(
+        files, work, stopped_result, workers=settings.workers, time_limit=limit, started=prepare
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class _Saver:
-    """Writes a file's parts and makes its record."""
-
-    out_dir: Path
-    time_limit: float | None
-
-    def __call__(self, result: FileResult) -> FileRecord:
-        return _record(result, write_parts(result, self.out_dir), self.time_limit)
-
-    def stopped(self, stop: Stopped) -> FileRecord:
-        return self(stopped_result(stop))
-
-
-@dataclass(frozen=True, slots=True)
-class _ReadAndSave:
-    """The work of a local child: read the file, write its parts, return its record."""
-
-    policies: tuple[Policy, ...]
-    save: _Saver
-
-    def __call__(self, file: InputFile) -> FileRecord:
-        return self.save(file_to_result(file, self.policies))
-
-
-def _record(result: FileResult, parts: Mapping[str, str], time_limit: float | None) -> FileRecord:
+def _record(result: FileResult, time_limit: float | None) -> FileRecord:
+    """A file's record, before its parts are written."""
     return FileRecord(
         path=result.file.name,
         kind=result.file.kind,
@@ -272,7 +291,6 @@ def _record(result: FileResult, parts: Mapping[str, str], time_limit: float | No
         problems=result.problems,
         seconds=result.seconds,
         time_limit=time_limit,
-        parts=dict(parts),
     )
 
 

@@ -1,9 +1,9 @@
-"""Warm the parent before forking: run one small built-in table through the whole pipeline.
+"""Warm the parent before forking: run one small built-in table through the reading pipeline.
 
-Children are forked from the parent, so whatever the parent has already imported, compiled
-(regexes) or cached is free in every child. A cold child spends about a third of its time on
-such first-use work; warming the parent once saves it in every file. The table is synthetic
-(fixtures/synthetic/002_short.txt, table 1).
+Workers are forked from the parent, so whatever the parent has already imported, compiled
+(regexes) or cached is free in every worker: warming the parent once saves it in each worker
+(and in a worker that replaces one). The table is synthetic (fixtures/synthetic/002_short.txt,
+table 1).
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from jixiao.batch.parts import write_parts
 from jixiao.pipeline.runner import InputFile, file_to_result
 from jixiao.score import Policy
 
@@ -38,10 +37,14 @@ _TABLE_LINES = (
 )
 
 
-def warm_up(policies: Sequence[Policy]) -> None:
-    """Read, score and write the parts of the built-in table in a scratch directory."""
+def warm_up(policies: Sequence[Policy], *, pdf: bool = False) -> None:
+    """Read and score the built-in table (with its report material) in a scratch directory;
+    with ``pdf``, load the PDF stack too (worth it when several workers will read PDFs: one
+    worker loads it beside this process's own start-up instead)."""
+    if pdf:
+        import jixiao.extract.pdf  # noqa: F401, PLC0415
+
     with tempfile.TemporaryDirectory(prefix="jixiao-warm-") as scratch:
         path = Path(scratch) / "warm.txt"
         path.write_text("\n".join(_TABLE_LINES) + "\n", encoding="utf-8")
-        result = file_to_result(InputFile(path, "warm.txt"), policies)
-        write_parts(result, Path(scratch) / "out")
+        file_to_result(InputFile(path, "warm.txt"), policies, material=True)

@@ -2,6 +2,10 @@
 
 Exit codes: 0 success; 1 when some inputs could not be read (the message names them and the
 problems file); 2 for usage errors.
+
+Start-up is kept short: this module imports only click and the small modules that define the
+options; a command imports what it uses when it runs (``jixiao --help`` and ``jixiao policies``
+load no pandas, no PDF library, no report).
 """
 
 from __future__ import annotations
@@ -9,22 +13,24 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from jixiao import __version__
-from jixiao.api import policies_for, run
 from jixiao.batch.progress import BarProgress, LogProgress, NullProgress, Progress, plural
-from jixiao.batch.run import BatchResult, BatchSettings
 from jixiao.cli.parse import parse_actual_command, parse_target_command
 from jixiao.core.errors import ClusterError, InputError, NoInputsError, OutputError, PolicyError
 from jixiao.export.labels_zh import LABEL_SETS, sheet_name
-from jixiao.export.write import DEFAULT_FORMATS, FORMATS, REPORT_NAME, XLSX_NAME, Totals
+from jixiao.export.write import DEFAULT_FORMATS, FORMATS, REPORT_NAME, XLSX_NAME
 from jixiao.pipeline.discover import Filters
-from jixiao.report.build import DEFAULT_LIMIT
-from jixiao.report.image import DEFAULT_DPI
-from jixiao.report.show import show_file  # jixiao show
-from jixiao.score import Policy, builtin_policy_names, load_policy
+from jixiao.pipeline.material import DEFAULT_DPI
+from jixiao.report import DEFAULT_LIMIT
+from jixiao.score.policy import Policy, builtin_policy_names, load_policy
+
+if TYPE_CHECKING:
+    from jixiao.batch.run import BatchResult
+    from jixiao.export.write import Totals
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 DEFAULT_FILE_TIMEOUT = 600.0
@@ -50,6 +56,8 @@ def main() -> None:
 
 
 def _policies(_ctx: click.Context, _param: click.Parameter, value: str) -> tuple[Policy, ...]:
+    from jixiao.api import policies_for  # noqa: PLC0415 - commands load what they use
+
     try:
         return policies_for(value)
     except PolicyError as error:
@@ -187,6 +195,9 @@ def run_command(
       jixiao run /shared/reports -o out/ --scheduler tcp://10.0.0.5:8786
       jixiao run reports/ -o out/ --report-limit 1000   # then open out/report.html
     """
+    from jixiao.api import run  # noqa: PLC0415 - commands load what they use
+    from jixiao.batch.run import BatchSettings  # noqa: PLC0415
+
     settings = BatchSettings(
         workers=workers,
         file_timeout=file_timeout,
@@ -340,6 +351,8 @@ def show(file: Path, page: int | None, table: int | None, output: Path | None, d
       jixiao show report.pdf --table 2 -o t2.png
       jixiao show fixtures/seed/000_a203d4b834672a09.txt --table 4
     """
+    from jixiao.report.show import show_file  # noqa: PLC0415 - commands load what they use
+
     try:
         click.echo(show_file(file, page=page, table=table, output=output, dpi=dpi), nl=False)
     except ValueError as error:

@@ -10,10 +10,12 @@ import json
 import sys
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import click
 
-from jixiao.normalize import Measurement, Target, parse_actual, parse_target
+if TYPE_CHECKING:
+    from jixiao.normalize import Measurement, Target
 
 
 def _plain(value: Decimal | None) -> str | None:
@@ -78,8 +80,10 @@ def parse_target_command(texts: tuple[str, ...], indicator: str | None, group: s
       cut -f5 targets.tsv | jixiao parse-target -
       jixiao parse-target 3% --indicator 公文出错率
     """
+    from jixiao import normalize  # noqa: PLC0415 - the parsers load when the command runs
+
     _emit(
-        target_to_json(text, parse_target(text, indicator=indicator, group=group))
+        target_to_json(text, normalize.parse_target(text, indicator=indicator, group=group))
         for text in _inputs(texts)
     )
 
@@ -98,5 +102,9 @@ def parse_actual_command(texts: tuple[str, ...], target_text: str | None) -> Non
       jixiao parse-actual '235次' '达成预期指标' '基本完成'
       jixiao parse-actual 95 --target '≥90%'
     """
-    target = parse_target(target_text) if target_text else None
-    _emit(actual_to_json(text, parse_actual(text, target=target)) for text in _inputs(texts))
+    from jixiao import normalize  # noqa: PLC0415 - the parsers load when the command runs
+
+    target = normalize.parse_target(target_text) if target_text else None
+    _emit(
+        actual_to_json(text, normalize.parse_actual(text, target=target)) for text in _inputs(texts)
+    )

@@ -70,6 +70,7 @@ def label_key(text: str) -> str:
     return to_simplified(printed_key(text))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def base_key(text: str) -> str:
     """:func:`label_key` without a trailing parenthesised note: ``执行率(%)`` → ``执行率``."""
     return _PAREN_SUFFIX.sub("", label_key(text))

@@ -13,12 +13,15 @@ in its frame (a test checks both; a column added without a label keeps its Engli
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import regex
 
 from jixiao.core.problems import CODES, KINDS, SEVERITY_ZH
 from jixiao.score import SCHEMA
+
+if TYPE_CHECKING:  # pandas loads with the first frame written, not with the command line
+    import pandas as pd
 
 LABEL_SETS = ("en", "zh")
 
@@ -211,6 +214,8 @@ def localize(frame: str, chunk: pd.DataFrame, labels: str) -> pd.DataFrame:
 
 def _mapped(values: pd.Series, word: Callable[[str], str | None]) -> pd.Series:
     """Each value through ``word`` (a value it does not know stays as it is; NA stays NA)."""
+    import pandas as pd  # noqa: PLC0415 - loaded when a frame is written
+
     return values.map(lambda v: v if pd.isna(v) else (word(v) or v)).astype("string")
 
 

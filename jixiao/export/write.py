@@ -23,18 +23,19 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol
+from typing import IO, TYPE_CHECKING, Protocol
 
-import pandas as pd
-import pyarrow as pa  # type: ignore[import-untyped]
-import pyarrow.parquet as pq  # type: ignore[import-untyped]
 import regex
 
 from jixiao.core.errors import OutputError
-from jixiao.export.departments import DepartmentTally, department_labels
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
-from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
 from jixiao.score import FRAME_NAMES, Frames, empty_frame
+
+if TYPE_CHECKING:  # pandas, pyarrow and xlsxwriter load when an output is written
+    import pandas as pd
+
+    from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
+
 
 FORMATS = ("csv", "parquet", "xlsx")
 DEFAULT_FORMATS = ("csv", "parquet")
@@ -82,7 +83,11 @@ def write_chunks(
     written: list[Path] = []
     counter = _Counter()
     xlsx = out_dir / XLSX_NAME
-    book = XlsxWorkbook(xlsx, _temporary(xlsx), labels) if "xlsx" in formats else None
+    book = None
+    if "xlsx" in formats:
+        from jixiao.export.xlsx import XlsxWorkbook  # noqa: PLC0415 - xlsxwriter when asked for
+
+        book = XlsxWorkbook(xlsx, _temporary(xlsx), labels)
     for name in FRAME_NAMES:
         sinks = _sinks(name, out_dir, formats, labels, book)
         for chunk in chunks(name):
@@ -95,6 +100,8 @@ def write_chunks(
     if book is not None:
         departments = counter.departments.frame()
         columns = [str(c) for c in departments.columns]
+        from jixiao.export.departments import department_labels  # noqa: PLC0415 - pandas
+
         sheet = book.sheet("departments", columns, department_labels(columns, labels))
         sheet.write(departments)
         sheet.close()
@@ -217,6 +224,9 @@ class _ParquetSink:
 
     def __init__(self, path: Path, name: str, labels: str) -> None:
         self.path = path
+        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - loaded when used
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
+
         empty = localize(name, empty_frame(name), labels)
         self._header = column_labels(name, list(empty.columns), labels)
         empty = empty.set_axis(self._header, axis=1)
@@ -224,6 +234,8 @@ class _ParquetSink:
         self._writer = pq.ParquetWriter(_temporary(path), self._schema)
 
     def write(self, chunk: pd.DataFrame) -> None:
+        import pyarrow as pa  # noqa: PLC0415 - loaded when used
+
         table = pa.Table.from_pandas(
             chunk.set_axis(self._header, axis=1), schema=self._schema, preserve_index=False
         )
@@ -258,6 +270,8 @@ class _Counter:
         self.severities: Counter[str] = Counter(dict.fromkeys(("error", "warning", "info"), 0))
         self.policies: Counter[str] = Counter()
         self.not_read = 0
+        from jixiao.export.departments import DepartmentTally  # noqa: PLC0415 - pandas
+
         self.departments = DepartmentTally()
 
     def add(self, name: str, chunk: pd.DataFrame) -> None:

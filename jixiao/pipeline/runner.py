@@ -1,30 +1,36 @@
-"""The unit of work: read one file into frames, never stop on a bad file.
+"""The unit of work: read one file into its rows, never stop on a bad file.
 
-Each file is read on its own (:func:`file_to_result`); whatever goes wrong with it becomes a
-``problems`` row naming the file, and the run goes on with the next one. :func:`run` processes
-files one after another in this process and keeps every frame in memory (the library API, used
-by the golden tests); parallel, resumable runs that write per-file parts are
+Each file is read on its own (:func:`file_to_result`) in one pass: while it is open, its
+自评表 are read, scored, and (when asked) given their report material (page images from the open
+PDF, source lines of a text: :mod:`jixiao.pipeline.material`). The result keeps plain records
+(:class:`~jixiao.score.Rows`), not frames: frames are built once per run. Whatever goes wrong
+with a file becomes a ``problems`` row naming it, and the run goes on with the next one.
+:func:`run` processes files one after another in this process and builds the run's frames at
+the end (the library API, used by the golden tests); parallel, resumable runs are
 :func:`jixiao.batch.run.run_batch`.
+
+A reader of a new kind of file adds a branch to :func:`_file_to_grids`, returning an
+:class:`Opened` that stays open until the file's tables are scored (its ``pane`` makes the
+source pane of a table's report material).
 """
 
 from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem, Severity, Source
 from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
-from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
-from jixiao.extract.pdf import pdf_to_extraction
 from jixiao.extract.scan.check import with_ocr_problems
-from jixiao.extract.scan.files import image_to_extraction
-from jixiao.extract.scan.read import OCR_READER
+from jixiao.extract.table import SelfEvalTable
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.census import (
     SeenGrid,
@@ -34,13 +40,25 @@ from jixiao.pipeline.census import (
     titles_to_problems,
 )
 from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
+from jixiao.pipeline.locate import CellRef, locate_problems, record_to_problem_row, table_to_slots
+from jixiao.pipeline.material import (
+    Crop,
+    FileMaterial,
+    TableMaterial,
+    document_to_crops,
+    grid_to_cell_values,
+    grid_to_lines,
+    grid_to_regions,
+    image_file_to_crops,
+)
 from jixiao.score import (
     Frames,
     Policy,
-    concat_frames,
+    Rows,
+    concat_rows,
     problems_to_records,
-    records_to_frame,
-    score_table_best,
+    rows_to_frames,
+    score_table_best_rows,
 )
 
 __all__ = [
@@ -57,7 +75,12 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class FileResult:
-    """What one input file gave: its frames and a summary for the manifest."""
+    """What one input file gave: its rows of the four frames and a summary for the manifest.
+
+    ``rows`` are plain records (:class:`~jixiao.score.Rows`): frames are built once per run,
+    ``frames`` builds them for this file alone. ``material`` is what the report shows of each
+    table besides its rows (made when asked for, while the file was open), else None.
+    """
 
     file: InputFile
     sha256: str
@@ -68,77 +91,226 @@ class FileResult:
     indicators: int
     problems: int
     seconds: float
-    frames: Frames
-    # the grids of a file read by OCR (a scan), kept for the report: reading it again would
-    # run the OCR again; empty for files read as text
+    rows: Rows
+    material: FileMaterial | None = None
+
+    @property
+    def frames(self) -> Frames:
+        return rows_to_frames(self.rows)
+
+    # the grids of a file read by OCR (a scan): the parts keep them, so that a run that reuses
+    # the file does not read it by OCR again for the report; empty for files read as text
     scanned: tuple[Grid, ...] = ()
 
 
-def file_to_result(file: InputFile, policies: Sequence[Policy]) -> FileResult:
+def file_to_result(
+    file: InputFile, policies: Sequence[Policy], *, material: bool = False
+) -> FileResult:
     """Read, extract, normalize and score one file. Never raises.
 
     With one policy every table is scored under it; with several, each table under the one
-    that reproduces the most of its printed numbers (``--policy auto``).
+    that reproduces the most of its printed numbers (``--policy auto``). With ``material``, the
+    report material of each table is made too, while the file is open.
     """
     started = time.perf_counter()
     data = b""
     pages = 0
+    made: FileMaterial | None = None
     scanned: tuple[Grid, ...] = ()
     try:
         data = file.path.read_bytes()
-        grids, problems, pages, titles = _file_to_grids(data, file)
-        frames = _grids_to_frames(grids, problems, file, policies, titles)
-        if any(grid.reader == OCR_READER for grid in grids):
-            scanned = tuple(grids)
+        opened = _file_to_grids(data, file)
+        try:
+            pages, scanned = opened.pages, opened.scanned
+            rows, tables = _grids_to_rows(
+                opened.grids, opened.problems, file, policies, opened.titles
+            )
+            if material:
+                made = FileMaterial(
+                    file.name,
+                    file.kind,
+                    tuple(read_to_material(t, rows, *opened.pane(t.grid)) for t in tables),
+                )
+        finally:
+            opened.close()
     except InputError as error:
         reason = problem_code(error.code).description
-        frames = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
+        rows = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
         message = f"处理文件时出错：{error_to_chinese(error)}"
-        frames = _file_problem(file, "file_error", message, error_text(error))
-    tables = len(frames.tables)
+        rows = _file_problem(file, "file_error", message, error_text(error))
+    tables_read = len(rows.tables)
     return FileResult(
         file=file,
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         pages=pages,
-        status="ok" if tables else "failed",
-        tables=tables,
-        indicators=len(frames.indicators),
-        problems=len(frames.problems),
+        status="ok" if tables_read else "failed",
+        tables=tables_read,
+        indicators=len(rows.indicators),
+        problems=len(rows.problems),
         seconds=time.perf_counter() - started,
-        frames=frames,
+        rows=rows,
+        material=made,
         scanned=scanned,
     )
 
 
-def _file_to_grids(
-    data: bytes, file: InputFile
-) -> tuple[list[Grid], list[Problem], int, list[Title]]:
-    """The grids of a file, the problems met reading it, its page count (0 for text), and the
-    titles of 自评表 it shows (:mod:`jixiao.pipeline.census`)."""
+@dataclass(frozen=True, slots=True)
+class ReadTable:
+    """A 自评表 of a file as read: its id, its grid and the record read from it."""
+
+    table_id: str
+    grid: Grid
+    table: SelfEvalTable
+
+
+@dataclass(frozen=True, slots=True)
+class Opened:
+    """A file read into grids and still open: ``material`` makes a table's report material
+    from it (page images from the open PDF, source lines of a text), ``close`` closes it."""
+
+    grids: list[Grid]
+    problems: list[Problem]
+    pages: int  # 0 for a text file
+    lines: tuple[str, ...] = ()
+    document: Any = None  # the open pypdfium2 document of a PDF
+    closers: tuple[Callable[[], None], ...] = field(default=())
+    image: Path | None = None  # a scanned image file
+    scanned: tuple[Grid, ...] = ()  # the grids, when some were read by OCR
+    titles: list[Title] = field(default_factory=list)  # of 自评表 (jixiao.pipeline.census)
+
+    def pane(self, grid: Grid) -> tuple[tuple[Crop, ...], tuple[tuple[int, str], ...], str]:
+        """A table's source pane: (page images, source lines, why neither could be made)."""
+        if self.document is not None or self.image is not None:
+            regions = grid_to_regions(grid)
+            try:
+                if self.image is not None:
+                    return tuple(image_file_to_crops(self.image, regions)), (), ""
+                return tuple(document_to_crops(self.document, regions)), (), ""
+            except Exception as error:  # a page that cannot be rendered must not lose the file
+                return (), (), f"无法渲染原页面：{type(error).__name__}: {error}"
+        return (), grid_to_lines(grid, self.lines), ""
+
+    def close(self) -> None:
+        for close in self.closers:
+            close()
+
+
+def indicator_rule_text(indicator: Mapping[str, Any]) -> str:
+    """An indicator's rule and its evidence: ``higher_ratio：未达标，按实际值/目标值×分值…``."""
+    rule = str(indicator.get("rule") or "")
+    explanation = indicator.get("explanation")
+    return f"{rule}：{explanation}" if explanation else rule
+
+
+def read_to_material(
+    read: ReadTable,
+    rows: Rows,
+    crops: tuple[Crop, ...] = (),
+    lines: tuple[tuple[int, str], ...] = (),
+    note: str = "",
+) -> TableMaterial:
+    """A table's report material: its grid, the field read from each cell, the rule of each
+    indicator row and the cell each of its problems (in ``rows``) is about."""
+    table_id, table = read.table_id, read.table
+    mine = [p for p in rows.problems if p["table_id"] == table_id]
+    problems = [record_to_problem_row(i, p) for i, p in enumerate(mine)]
+    slots = table_to_slots(table)
+    cells: dict[int, CellRef | None] = locate_problems(problems, table, slots)
+    located = tuple(
+        None if (cell := cells.get(i)) is None else (cell.row, cell.col)
+        for i in range(len(problems))
+    )
+    fields: dict[tuple[int, int], str] = {}
+    for slot in slots:
+        if slot.col is not None:
+            fields.setdefault((slot.row, slot.col), slot.field)
+    seq_rules = {
+        int(r["seq"]): indicator_rule_text(r) for r in rows.indicators if r["table_id"] == table_id
+    }
+    rules = tuple(
+        (row.source.row, seq_rules.get(seq, ""))
+        for seq, row in enumerate(table.indicators, start=1)
+        if row.source.row is not None
+    )
+    grid = read.grid
+    return TableMaterial(
+        table_id,
+        grid.file,
+        grid.source_kind,
+        grid.n_rows,
+        grid.n_cols,
+        grid_to_cell_values(grid),
+        title=grid.title,
+        year_text=grid.year_text,
+        reader=grid.reader,
+        fields=tuple((r, c, f) for (r, c), f in fields.items()),
+        rules=rules,
+        located=located,
+        crops=crops,
+        lines=lines,
+        note=note,
+    )
+
+
+def _scanned(grids: Sequence[Grid]) -> tuple[Grid, ...]:
+    """The grids of a PDF when OCR read some of them (kept with the parts), else none."""
+    from jixiao.extract.scan.read import OCR_READER  # noqa: PLC0415 - with the PDF stack
+
+    return tuple(grids) if any(grid.reader == OCR_READER for grid in grids) else ()
+
+
+def _file_to_grids(data: bytes, file: InputFile) -> Opened:
+    """The grids of a file, the problems met reading it, and its page count (0 for text),
+    with the file left open for its report material."""
     if file.kind == "pdf":
-        extraction = pdf_to_extraction(file.path, display_name=file.name)
-        titles = pages_to_titles(extraction.titles, file=file.name)
-        return list(extraction.grids), list(extraction.problems), extraction.pages, titles
+        import pypdfium2 as pdfium  # noqa: PLC0415 - the PDF stack loads when a PDF is read
+
+        from jixiao.extract.pdf import pdf_to_extraction  # noqa: PLC0415
+
+        try:
+            document = pdfium.PdfDocument(data)
+        except (pdfium.PdfiumError, OSError):
+            document = None  # pdf_to_extraction says why, as a problem
+        extraction = pdf_to_extraction(file.path, display_name=file.name, document=document)
+        closers = (document.close,) if document is not None else ()
+        grids, problems = list(extraction.grids), list(extraction.problems)
+        return Opened(
+            grids,
+            problems,
+            extraction.pages,
+            document=document,
+            closers=closers,
+            scanned=_scanned(grids),
+            titles=pages_to_titles(extraction.titles, file=file.name),
+        )
     if file.kind == "image":  # a scan: no text layer to find titles in
+        from jixiao.extract.scan.files import image_to_extraction  # noqa: PLC0415 - OCR
+
         extraction = image_to_extraction(file.path, display_name=file.name)
-        return list(extraction.grids), list(extraction.problems), extraction.pages, []
+        grids, problems = list(extraction.grids), list(extraction.problems)
+        return Opened(grids, problems, extraction.pages, image=file.path, scanned=tuple(grids))
     if file.kind != "tsv":  # web pages, workbooks, Word files: the tables' own titles only
-        document = document_to_extraction(data, file=file.name, claimed=file.kind)
-        return list(document.grids), list(document.problems), 0, []
+        from jixiao.extract.documents import document_to_extraction  # noqa: PLC0415 - when read
+
+        extracted = document_to_extraction(data, file=file.name, claimed=file.kind)
+        return Opened(list(extracted.grids), list(extracted.problems), 0)
     text = bytes_to_text(data, file=file.name)
-    return text_to_grids(text, file=file.name), [], 0, text_to_titles(text, file=file.name)
+    grids = text_to_grids(text, file=file.name)
+    titles = text_to_titles(text, file=file.name)
+    return Opened(grids, [], 0, lines=tuple(text.splitlines()), titles=titles)
 
 
-def _grids_to_frames(
+def _grids_to_rows(
     grids: Iterable[Grid],
     problems: list[Problem],
     file: InputFile,
     policies: Sequence[Policy],
     titles: Sequence[Title] = (),
-) -> Frames:
-    parts: list[Frames] = []
+) -> tuple[Rows, list[ReadTable]]:
+    parts: list[Rows] = []
+    tables: list[ReadTable] = []
     seen = []
     for grid in grids:
         read = is_self_evaluation(grid.texts())
@@ -147,7 +319,8 @@ def _grids_to_frames(
             continue
         table = with_ocr_problems(grid_to_table(grid), grid)
         table_id = f"{file.name}#{len(parts) + 1}"
-        parts.append(score_table_best(table, table_id=table_id, policies=policies))
+        parts.append(score_table_best_rows(table, table_id=table_id, policies=policies))
+        tables.append(ReadTable(table_id, grid, table))
     skipped = [*problems, *titles_to_problems(titles, seen, problems)]
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
@@ -157,7 +330,7 @@ def _grids_to_frames(
                 Source(file.name),
             )
         )
-    return concat_frames([*parts, _problems_frames(skipped)])
+    return concat_rows([*parts, _problems_rows(skipped)]), tables
 
 
 def stopped_file_result(
@@ -172,21 +345,16 @@ def stopped_file_result(
 ) -> FileResult:
     """The result of a file whose processing was stopped (``timeout``) or died (``crashed``):
     one ``file_error`` problem row with the message (``found``: the original error, if any)."""
-    frames = _file_problem(file, "file_error", message, found)
-    return FileResult(file, sha256, size, 0, status, 0, 0, 1, seconds, frames)
+    rows = _file_problem(file, "file_error", message, found)
+    return FileResult(file, sha256, size, 0, status, 0, 0, 1, seconds, rows)
 
 
-def _file_problem(file: InputFile, code: str, message: str, found: str = "") -> Frames:
-    return _problems_frames([make_problem(code, message, Source(file.name), found=found)])
+def _file_problem(file: InputFile, code: str, message: str, found: str = "") -> Rows:
+    return _problems_rows([make_problem(code, message, Source(file.name), found=found)])
 
 
-def _problems_frames(problems: list[Problem]) -> Frames:
-    return Frames(
-        tables=records_to_frame("tables", []),
-        funds=records_to_frame("funds", []),
-        indicators=records_to_frame("indicators", []),
-        problems=records_to_frame("problems", problems_to_records(problems, None)),
-    )
+def _problems_rows(problems: list[Problem]) -> Rows:
+    return Rows(problems=tuple(problems_to_records(problems, None)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,5 +383,5 @@ def run(
         results.append(result)
         if on_file is not None:
             on_file(result)
-    frames = concat_frames(r.frames for r in results)
+    frames = rows_to_frames(concat_rows(r.rows for r in results))
     return RunResult(frames, tuple(results), time.perf_counter() - started)

@@ -1,43 +1,46 @@
 """The spot-check report: ``out/report.html``, one self-contained file for checking a run by eye.
 
-:func:`frames_to_report` gathers what the page shows — a summary of the run and, per table
-(problem tables first, at most ``limit``), the grid jixiao read, an image of the same region of
-the PDF page (or the source lines of a text input) and the problems, each tied to its cell
-(:mod:`jixiao.report.locate`). :func:`report_to_html` (in :mod:`jixiao.report.html`) renders it;
-:func:`write_report` does both and writes the file.
-
-The frames keep no geometry, so the source files of the tables shown are read a second time
-(:mod:`jixiao.report.source`); the cost is bounded by ``limit``.
+:class:`ReportCollector` gathers what the page shows as the files of a run finish — the counts
+of the summary, the problems of whole files, and of the tables it will show (problem tables
+first, at most ``limit``) their rows and report material — so memory holds ``limit`` tables,
+not the run. The material (the grid jixiao read, the page images of a PDF or the lines of a text
+file) was made by the worker that read the file, while it was open
+(:mod:`jixiao.pipeline.material`): the report opens no source again. Only a table whose file
+was not read in this run (``--resume`` reused it) is read from its source again
+(:mod:`jixiao.report.source`). :func:`report_to_html` (in :mod:`jixiao.report.html`) renders
+the :class:`~jixiao.report.model.Report`; :func:`write_report` and
+:func:`write_batch_report` write it; :func:`frames_to_report` makes one from frames in memory.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from jixiao.batch.combine import concat_parts
 from jixiao.batch.parts import GRIDS_PART, FileRecord
-from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN
-from jixiao.export.departments import STATUSES, tables_to_departments
 from jixiao.export.write import REPORT_NAME
 from jixiao.extract.layout import grid_to_table
-from jixiao.extract.pdf import PdfSettings
+from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.pipeline.discover import InputFile
-from jixiao.report.html import report_to_html
-from jixiao.report.image import DEFAULT_DPI, Crop, grid_to_regions, image_to_crops, pdf_to_crops
-from jixiao.report.locate import (
+from jixiao.pipeline.locate import (
     CellRef,
     ProblemRow,
-    frame_to_problem_rows,
     is_missing,
-    locate_problems,
-    table_to_slots,
+    record_to_problem_row,
 )
+from jixiao.pipeline.material import (
+    DEFAULT_DPI,
+    FileMaterial,
+    TableMaterial,
+    grid_to_lines,
+    grid_to_regions,
+)
+from jixiao.pipeline.runner import FileResult, ReadTable, read_to_material
+from jixiao.report import DEFAULT_LIMIT
 from jixiao.report.model import (
     GRADES,
     NO_GRADE,
@@ -49,9 +52,13 @@ from jixiao.report.model import (
     TableCard,
 )
 from jixiao.report.source import SourceFile, file_kind, pdf_page_count, read_source
-from jixiao.score import Frames
+from jixiao.score import Frames, Rows
 
-DEFAULT_LIMIT = 300
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from jixiao.extract.pdf import PdfSettings
+
 
 _FIELD_RULES = {
     "execution_rate": "执行率 = 全年执行数 ÷ 全年预算数",
@@ -92,39 +99,11 @@ def order_tables(
     return sorted(table_ids, key=key)
 
 
-def frames_to_summary(
-    frames: Frames, files: Sequence[str], pages: int, problems: Sequence[ProblemRow]
-) -> Summary:
-    """Counts of the run, problems by code and severity, tables by grade, failed files."""
-    with_tables = set(frames.tables["source_file"].dropna().astype(str))
-    grades = Counter(
-        str(g) if isinstance(g, str) and g else NO_GRADE for g in frames.tables["grade"].tolist()
-    )
-    failed = tuple(
-        FailedFile(
-            name, tuple(p.message for p in problems if p.source_file == name and not p.table_id)
-        )
-        for name in files
-        if name not in with_tables
-    )
-    return Summary(
-        files=len(files),
-        pages=pages,
-        tables=len(frames.tables),
-        indicators=len(frames.indicators),
-        problems=len(problems),
-        by_severity=Counter(p.severity for p in problems),
-        by_code=Counter((p.code, p.severity) for p in problems),
-        by_grade={g: grades[g] for g in (*GRADES, NO_GRADE) if grades[g]},
-        failed=failed,
-        not_read=sum(p.code == "table_not_read" for p in problems),
-        by_read_status=Counter(frames.tables["read_status"].dropna().astype(str)),
-        departments=tables_to_department_rows(frames.tables),
-    )
-
-
 def tables_to_department_rows(tables: pd.DataFrame) -> tuple[DepartmentRow, ...]:
     """The per-department summary (:func:`jixiao.export.departments.tables_to_departments`)."""
+    from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN  # noqa: PLC0415 - pandas
+    from jixiao.export.departments import STATUSES, tables_to_departments  # noqa: PLC0415
+
     frame = tables_to_departments(tables)
     fixed = {"department", "tables", *STATUSES, "errors", "warnings", "infos"}
     grade_columns = [str(c) for c in frame.columns if c not in fixed]
@@ -172,80 +151,282 @@ def _rules(
     return rules
 
 
-def _rule_text(indicator: Mapping[str, Any]) -> str:
-    """An indicator's rule and its evidence: ``higher_ratio：未达标，按实际值/目标值×分值…``."""
-    rule = str(indicator.get("rule") or "")
-    explanation = indicator.get("explanation")
-    return f"{rule}：{explanation}" if explanation else rule
+def _clean(record: Mapping[str, Any]) -> dict[str, Any]:
+    return {str(k): (None if is_missing(v) else v) for k, v in record.items()}
 
 
 def table_to_card(
-    table_id: str,
     record: Mapping[str, Any],
     problems: Sequence[ProblemRow],
-    indicators: pd.DataFrame,
-    source: SourceFile | None,
-    dpi: float = DEFAULT_DPI,
+    material: TableMaterial | None,
+    kind: str,
+    note: str = "",
 ) -> TableCard:
-    """The card of one table: its grid read again, its problems located, its source image."""
-    kind = str(record.get("source_kind") or (source.kind if source else ""))
-    base = TableCard(table_id, record, tuple(problems), kind)
-    if source is None:
-        return _replace(base, note="源文件不在本次输入中，无法显示原表")
-    grid = source.grid_of(table_id)
-    if grid is None:
-        reason = source.error or "重新读取时未找到该表"
-        return _replace(base, note=f"无法重新读取源文件：{reason}")
-    table = grid_to_table(grid)
-    cells = locate_problems(problems, table)
-    fields: dict[tuple[int, int], str] = {}
-    for slot in table_to_slots(table):
-        if slot.col is not None:
-            fields.setdefault((slot.row, slot.col), slot.field)
-    seq_rules = {
-        int(r["seq"]): _rule_text(r)
-        for r in _records(indicators[indicators["table_id"] == table_id])
+    """The card of one table: its problems (in the order of its problem rows) on the grid read,
+    beside its source."""
+    table_id = str(record["table_id"])
+    if material is None:
+        return TableCard(table_id, record, tuple(problems), kind, note=note)
+    cells = {
+        problem.index: None if where is None else CellRef(*where)
+        for problem, where in zip(problems, material.located, strict=False)
     }
-    indicator_rules = {
-        row.source.row: seq_rules.get(seq, "")
-        for seq, row in enumerate(table.indicators, start=1)
-        if row.source.row is not None
-    }
-    rules = _rules(problems, cells, indicator_rules, str(record.get("policy") or ""))
-    crops: tuple[Crop, ...] = ()
-    lines: tuple[tuple[int, str], ...] = ()
-    note = ""
-    if source.kind in ("pdf", "image"):
-        to_crops = pdf_to_crops if source.kind == "pdf" else image_to_crops
-        try:
-            crops = tuple(to_crops(source.path, grid_to_regions(grid), dpi=dpi))
-        except Exception as error:  # a page that cannot be rendered must not stop the report
-            note = f"无法渲染原页面：{type(error).__name__}: {error}"
-    else:
-        numbers = [c.source.line for c in grid.cells if c.source.line is not None]
-        if numbers:
-            lines = tuple(
-                (n, source.lines[n - 1])
-                for n in range(min(numbers), max(numbers) + 1)
-                if n - 1 < len(source.lines)
-            )
+    fields = {(row, col): name for row, col, name in material.fields}
+    rules = _rules(problems, cells, dict(material.rules), str(record.get("policy") or ""))
     return TableCard(
         table_id,
         record,
         tuple(problems),
         kind,
-        grid=grid,
+        grid=material.grid(),
         cells=cells,
         fields=fields,
         rules=rules,
-        crops=crops,
-        lines=lines,
-        note=note,
+        crops=material.crops,
+        lines=material.lines,
+        note=material.note,
     )
 
 
-def _replace(card: TableCard, *, note: str) -> TableCard:
-    return TableCard(card.table_id, card.record, card.problems, card.kind, note=note)
+def _table_number(table_id: str) -> int:
+    tail = table_id.rsplit("#", 1)[-1]
+    return int(tail) if tail.isdigit() else 0
+
+
+@dataclass(slots=True)
+class _Shown:
+    """A table the report may show (internal): what its card needs."""
+
+    record: dict[str, Any]
+    problems: list[tuple[int | None, int, Mapping[str, Any]]]  # (index if known, in file, row)
+    indicators: list[Mapping[str, Any]]
+    material: TableMaterial | None
+    kind: str
+
+
+@dataclass(slots=True)
+class _FileSeen:
+    """What the report keeps of every file (internal): counts and its whole-file problems."""
+
+    kind: str
+    tables: int = 0
+    problems: int = 0
+    file_problems: list[tuple[int | None, int, Mapping[str, Any]]] = field(default_factory=list)
+
+
+_SLACK = 32  # tables kept beyond the limit before the worst are dropped
+#: What the per-department summary needs of each table (a few values a table, not its rows).
+_DEPARTMENT_COLUMNS = (
+    "department",
+    "read_status",
+    "grade",
+    "problem_count",
+    "error_count",
+    "warning_count",
+)
+
+
+class ReportCollector:
+    """Gathers a run's report as its files finish, in any order (see the module docstring).
+
+    :meth:`add_result` takes a file's result (rows and material); :meth:`add_rows` takes a
+    file's rows without material (a file reused from an earlier run). ``indexes``, when given,
+    are the problems' rows in the combined problems frame; otherwise they are counted from the
+    files in name order, as the combined outputs are written.
+    """
+
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+        if limit < 0:
+            raise ValueError(f"report limit must be >= 0, got {limit}")
+        self.limit = limit
+        self._files: dict[str, _FileSeen] = {}
+        self._keys: list[tuple[tuple[int, int, str, int], str]] = []  # every table's order
+        self._kept: list[tuple[tuple[int, int, str, int], _Shown]] = []  # the tables shown
+        self._indicators = 0
+        self._severities: Counter[str] = Counter()
+        self._codes: Counter[tuple[str, str]] = Counter()
+        self._grades: Counter[str] = Counter()
+        self._read_status: Counter[str] = Counter()
+        self._departments: list[tuple[Any, ...]] = []  # per table: _DEPARTMENT_COLUMNS
+
+    def add_result(self, result: FileResult) -> None:
+        self.add_rows(result.file.name, result.file.kind, result.rows, result.material)
+
+    def add_rows(
+        self,
+        name: str,
+        kind: str,
+        rows: Rows,
+        material: FileMaterial | None = None,
+        indexes: Sequence[int] | None = None,
+    ) -> None:
+        seen = self._files.setdefault(name, _FileSeen(kind))
+        seen.tables += len(rows.tables)
+        self._indicators += len(rows.indicators)
+        by_table: dict[str, list[tuple[int | None, int, Mapping[str, Any]]]] = {}
+        for local, problem in enumerate(rows.problems, start=seen.problems):
+            index = indexes[local - seen.problems] if indexes is not None else None
+            severity, code = str(problem["severity"] or ""), str(problem["code"] or "")
+            self._severities[severity] += 1
+            self._codes[(code, severity)] += 1
+            table_id = problem["table_id"]
+            if table_id:
+                by_table.setdefault(str(table_id), []).append((index, local, problem))
+            else:
+                seen.file_problems.append((index, local, problem))
+        seen.problems += len(rows.problems)
+        indicators: dict[str, list[Mapping[str, Any]]] = {}
+        for indicator in rows.indicators:
+            indicators.setdefault(str(indicator["table_id"]), []).append(indicator)
+        materials = {t.table_id: t for t in material.tables} if material is not None else {}
+        for record in rows.tables:
+            grade = record.get("grade")
+            self._grades[str(grade) if isinstance(grade, str) and grade else NO_GRADE] += 1
+            if record.get("read_status"):
+                self._read_status[str(record["read_status"])] += 1
+            self._departments.append(tuple(record.get(c) for c in _DEPARTMENT_COLUMNS))
+            table_id = str(record["table_id"])
+            problems = by_table.get(table_id, [])
+            worst = min((_severity_rank(str(p["severity"])) for *_, p in problems), default=None)
+            key = (
+                len(SEVERITIES) + 1 if worst is None else worst,
+                -len(problems),
+                name,
+                _table_number(table_id),
+            )
+            self._keys.append((key, table_id))
+            shown = _Shown(
+                _clean(record),
+                problems,
+                indicators.get(table_id, []),
+                materials.get(table_id),
+                str(record.get("source_kind") or kind),
+            )
+            self._keep(key, shown)
+
+    def _keep(self, key: tuple[int, int, str, int], shown: _Shown) -> None:
+        """Keep the first ``limit`` tables by ``key`` (pruned as they come: memory holds at
+        most ``limit`` + :data:`_SLACK` tables' material)."""
+        if self.limit == 0:
+            return
+        self._kept.append((key, shown))
+        if len(self._kept) >= self.limit + _SLACK:
+            self._kept.sort(key=lambda kept: kept[0])
+            del self._kept[self.limit :]
+
+    def _department_rows(self) -> tuple[DepartmentRow, ...]:
+        if not self._departments:
+            return ()
+        import pandas as pd  # noqa: PLC0415 - the summary's one small frame
+
+        tables = pd.DataFrame(self._departments, columns=list(_DEPARTMENT_COLUMNS))
+        return tables_to_department_rows(tables)
+
+    def report(
+        self,
+        sources: Mapping[str, Path] | None = None,
+        *,
+        pages: int = 0,
+        generated: str | None = None,
+        settings: PdfSettings | None = None,
+        dpi: float = DEFAULT_DPI,
+        scanned: Mapping[str, Path] | None = None,
+    ) -> Report:
+        """The report of everything added; ``sources`` (name → path) are the run's inputs,
+        read again only for a shown table that came without material (``scanned``: the grids
+        part of a file read by OCR, taken instead of reading it by OCR again)."""
+        sources = sources or {}
+        names = sorted(set(sources) | set(self._files))
+        offsets: dict[str, int] = {}
+        total = 0
+        for name in names:
+            offsets[name] = total
+            total += self._files[name].problems if name in self._files else 0
+        file_problems = [
+            record_to_problem_row(local + offsets[name] if index is None else index, problem)
+            for name in names
+            if name in self._files
+            for index, local, problem in self._files[name].file_problems
+        ]
+        shown = sorted(self._kept, key=lambda kept: kept[0])[: self.limit]
+        read: dict[str, SourceFile | None] = {}
+        cards = []
+        for _, table in shown:
+            name = str(table.record["source_file"])
+            problems = [
+                record_to_problem_row(offsets.get(name, 0) + local if index is None else index, p)
+                for index, local, p in table.problems
+            ]
+            material, note = table.material, ""
+            if material is None:
+                material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
+            cards.append(table_to_card(table.record, problems, material, table.kind, note))
+        ordered = [tid for _, tid in sorted(self._keys)]
+        failed = tuple(
+            FailedFile(name, tuple(p.message for p in file_problems if p.source_file == name))
+            for name in names
+            if name not in self._files or not self._files[name].tables
+        )
+        summary = Summary(
+            files=len(names),
+            pages=pages,
+            tables=len(self._keys),
+            indicators=self._indicators,
+            problems=total,
+            by_severity=self._severities,
+            by_code=self._codes,
+            by_grade={g: self._grades[g] for g in (*GRADES, NO_GRADE) if self._grades[g]},
+            failed=failed,
+            not_read=sum(n for (code, _), n in self._codes.items() if code == "table_not_read"),
+            by_read_status=dict(self._read_status),
+            departments=self._department_rows(),
+        )
+        return Report(
+            summary=summary,
+            cards=tuple(cards),
+            omitted=tuple(ordered[self.limit :]),
+            file_problems=tuple(file_problems),
+            files=tuple(names),
+            generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            limit=self.limit,
+        )
+
+
+def _read_again(
+    table: _Shown,
+    sources: Mapping[str, Path],
+    read: dict[str, SourceFile | None],
+    settings: PdfSettings | None,
+    dpi: float,
+    scanned: Mapping[str, Path],
+) -> tuple[TableMaterial | None, str]:
+    """The material of a table whose file was not read in this run, from its source."""
+    name, table_id = str(table.record["source_file"]), str(table.record["table_id"])
+    if name not in read:
+        read[name] = (
+            read_source(sources[name], name, settings, scanned=scanned.get(name))
+            if name in sources
+            else None
+        )
+    source = read[name]
+    if source is None:
+        return None, "源文件不在本次输入中，无法显示原表"
+    grid = source.grid_of(table_id)
+    if grid is None:
+        return None, f"无法重新读取源文件：{source.error or '重新读取时未找到该表'}"
+    read_table = ReadTable(table_id, grid, with_ocr_problems(grid_to_table(grid), grid))
+    rows = Rows(indicators=tuple(table.indicators), problems=tuple(p for _, _, p in table.problems))
+    if source.kind not in ("pdf", "image"):
+        return read_to_material(read_table, rows, lines=grid_to_lines(grid, source.lines)), ""
+    from jixiao.report.image import image_to_crops, pdf_to_crops  # noqa: PLC0415 - PDF, OCR
+
+    to_crops = pdf_to_crops if source.kind == "pdf" else image_to_crops
+    try:
+        crops = tuple(to_crops(source.path, grid_to_regions(grid), dpi=dpi))
+    except Exception as error:  # a page that cannot be rendered must not stop the report
+        note = f"无法渲染原页面：{type(error).__name__}: {error}"
+        return read_to_material(read_table, rows, note=note), ""
+    return read_to_material(read_table, rows, crops=crops), ""
 
 
 def frames_to_report(
@@ -257,48 +438,51 @@ def frames_to_report(
     settings: PdfSettings | None = None,
     generated: str | None = None,
     pages: int | None = None,
+    materials: Iterable[FileMaterial] = (),
     scanned: Mapping[str, Path] | None = None,
 ) -> Report:
-    """Build the report of a run: ``sources`` maps each input's name (as in ``source_file``)
-    to its path; at most ``limit`` tables get a card, problem tables first. ``pages`` is the
-    run's PDF page count when known (else the PDFs are opened to count them). ``scanned`` maps
-    the name of each file read by OCR to the grids part the run wrote for it (so the report
-    does not read it by OCR again)."""
-    if limit < 0:
-        raise ValueError(f"report limit must be >= 0, got {limit}")
-    problems = frame_to_problem_rows(frames.problems)
-    by_table: dict[str, list[ProblemRow]] = {}
-    for problem in problems:
-        if problem.table_id:
-            by_table.setdefault(problem.table_id, []).append(problem)
-    records = {str(r["table_id"]): r for r in _records(frames.tables)}
-    ordered = order_tables(list(records), by_table)
-    shown, omitted = ordered[:limit], ordered[limit:]
-    names = sorted(set(sources) | set(frames.tables["source_file"].dropna().astype(str)))
+    """The report of frames in memory: ``sources`` maps each input's name (as in
+    ``source_file``) to its path; ``materials`` are the files' report material where it was
+    made (the others are read again). ``pages`` is the run's PDF page count when known (else
+    the PDFs are opened to count them)."""
+    collector = ReportCollector(limit)
+    by_name = {m.name: m for m in materials}
+    for name, rows, indexes in _frames_by_file(frames):
+        kind = by_name[name].kind if name in by_name else ""
+        collector.add_rows(name, kind, rows, by_name.get(name), indexes)
     if pages is None:
         pages = sum(pdf_page_count(p) for p in sources.values() if file_kind(p) == "pdf")
-    read: dict[str, SourceFile] = {}
-    cards = []
-    for table_id in shown:
-        record = records[table_id]
-        name = str(record["source_file"])
-        if name not in read and name in sources:
-            grids = (scanned or {}).get(name)
-            read[name] = read_source(sources[name], name, settings, grids)
-        cards.append(
-            table_to_card(
-                table_id, record, by_table.get(table_id, []), frames.indicators, read.get(name), dpi
-            )
-        )
-    return Report(
-        summary=frames_to_summary(frames, names, pages, problems),
-        cards=tuple(cards),
-        omitted=tuple(omitted),
-        file_problems=tuple(p for p in problems if not p.table_id),
-        files=tuple(names),
-        generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
-        limit=limit,
+    return collector.report(
+        sources, pages=pages, generated=generated, settings=settings, dpi=dpi, scanned=scanned
     )
+
+
+def _frames_by_file(frames: Frames) -> list[tuple[str, Rows, list[int]]]:
+    """Each file's rows of the frames, with its problems' rows in the problems frame."""
+    records = {name: _records(frame) for name, frame in frames.items() if name != "funds"}
+    files: dict[str, dict[str, list[Any]]] = {}
+    owner = {str(r["table_id"]): str(r["source_file"]) for r in records["tables"]}
+
+    def add(name: str | None, frame: str, value: Any) -> None:
+        entry = files.setdefault(name or "", {"tables": [], "indicators": [], "problems": []})
+        entry[frame].append(value)
+
+    for record in records["tables"]:
+        add(record["source_file"], "tables", record)
+    for record in records["indicators"]:
+        add(owner.get(str(record["table_id"]), record.get("source_file")), "indicators", record)
+    for index, record in enumerate(records["problems"]):
+        add(record["source_file"], "problems", (index, record))
+    out = []
+    for name, entry in files.items():
+        problems = entry["problems"]
+        rows = Rows(
+            tables=tuple(entry["tables"]),
+            indicators=tuple(entry["indicators"]),
+            problems=tuple(p for _, p in problems),
+        )
+        out.append((name, rows, [i for i, _ in problems]))
+    return out
 
 
 def write_report(
@@ -310,26 +494,57 @@ def write_report(
     dpi: float = DEFAULT_DPI,
     settings: PdfSettings | None = None,
     pages: int | None = None,
+    materials: Iterable[FileMaterial] = (),
     scanned: Mapping[str, Path] | None = None,
 ) -> Path:
-    """Build the report and write it to ``path`` (UTF-8); return the path."""
+    """Build the report of frames in memory and write it to ``path`` (UTF-8); return the
+    path."""
     report = frames_to_report(
-        frames, sources, limit=limit, dpi=dpi, settings=settings, pages=pages, scanned=scanned
+        frames,
+        sources,
+        limit=limit,
+        dpi=dpi,
+        settings=settings,
+        pages=pages,
+        materials=materials,
+        scanned=scanned,
     )
+    return _write(report, path)
+
+
+def load_renderer() -> None:
+    """Load and compile what rendering the page needs (a run does it while files are read)."""
+    from jixiao.report.html import PAGE_TEMPLATE, environment  # noqa: PLC0415
+
+    environment().get_template(PAGE_TEMPLATE)
+
+
+def _write(report: Report, path: Path) -> Path:
+    from jixiao.report.html import report_to_html  # noqa: PLC0415 - jinja2, loaded when drawn
+
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_to_html(report), encoding="utf-8")
     return path
 
 
 def write_batch_report(
-    out_dir: Path, records: Iterable[FileRecord], files: Iterable[InputFile], limit: int
+    out_dir: Path,
+    records: Iterable[FileRecord],
+    files: Iterable[InputFile],
+    collector: ReportCollector,
+    reused: Iterable[FileRecord] = (),
 ) -> Path:
-    """``out_dir/report.html`` for a batch run, from the per-file parts it wrote."""
+    """``out_dir/report.html`` for a batch run: ``collector`` was given the results of the
+    files read; the rows of the ``reused`` ones are read from their parts."""
+    from jixiao.batch.combine import concat_parts  # noqa: PLC0415 - pandas, for reused files
+
     records = list(records)
-    frames = concat_parts(out_dir, records)
+    for record in reused:
+        frames = concat_parts(out_dir, [record])
+        for name, rows, _ in _frames_by_file(frames):
+            collector.add_rows(name, record.kind, rows)
     sources = {f.name: f.path for f in files}
     pages = sum(r.pages for r in records)
     scanned = {r.path: out_dir / r.parts[GRIDS_PART] for r in records if GRIDS_PART in r.parts}
-    return write_report(
-        frames, sources, out_dir / REPORT_NAME, limit=limit, pages=pages, scanned=scanned
-    )
+    report = collector.report(sources, pages=pages, scanned=scanned)
+    return _write(report, out_dir / REPORT_NAME)

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.extract.grid import Grid
-from jixiao.report.image import Crop
-from jixiao.report.locate import CellRef, ProblemRow
+from jixiao.pipeline.locate import CellRef, ProblemRow
+from jixiao.pipeline.material import Crop
 
 SEVERITIES = ("error", "warning", "info")
 GRADES = ("优", "良", "中", "差")

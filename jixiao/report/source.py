@@ -11,19 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import pypdfium2 as pdfium
+from typing import TYPE_CHECKING
 
 from jixiao.batch.parts import json_to_grids
 from jixiao.core.errors import InputError
 from jixiao.core.model import Problem
 from jixiao.core.vocabulary import is_self_evaluation
-from jixiao.extract.documents import document_to_extraction
 from jixiao.extract.grid import Grid
-from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
-from jixiao.extract.scan.files import image_to_extraction
 from jixiao.extract.tsv import bytes_to_text, text_to_grids
 from jixiao.pipeline.discover import InputFile
+
+if TYPE_CHECKING:  # the readers of PDFs, scans and documents load when such a file is read
+    from jixiao.extract.pdf import PdfSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,14 +79,20 @@ def read_source(
             grids = json_to_grids(scanned.read_text(encoding="utf-8"))
             return SourceFile(name, path, kind, tuple(self_eval_grids(grids)))
         if kind == "image":
+            from jixiao.extract.scan.files import image_to_extraction  # noqa: PLC0415
+
             extraction = image_to_extraction(path, display_name=name)
             grids = tuple(self_eval_grids(extraction.grids))
             return SourceFile(name, path, kind, grids, problems=extraction.problems)
         if kind == "pdf":
+            from jixiao.extract.pdf import pdf_to_extraction  # noqa: PLC0415 - the PDF stack
+
             extraction = pdf_to_extraction(path, display_name=name, settings=settings)
             grids = tuple(self_eval_grids(extraction.grids))
             return SourceFile(name, path, kind, grids, problems=extraction.problems)
         if kind != "tsv":
+            from jixiao.extract.documents import document_to_extraction  # noqa: PLC0415
+
             document = document_to_extraction(path.read_bytes(), file=name, claimed=kind)
             grids = tuple(self_eval_grids(document.grids))
             return SourceFile(name, path, kind, grids, problems=document.problems)
@@ -101,6 +106,8 @@ def read_source(
 def pdf_page_count(path: Path) -> int:
     """The number of pages of a PDF, 0 when it cannot be opened."""
     try:
+        import pypdfium2 as pdfium  # noqa: PLC0415 - the PDF stack loads when a PDF is read
+
         doc = pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError):
         return 0

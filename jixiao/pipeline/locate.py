@@ -1,7 +1,8 @@
 """Find the grid cell each ``problems`` row is about.
 
-A row of the problems frame keeps only ``page``/``line`` and ``field``; the report re-reads the
-table (:func:`jixiao.extract.layout.grid_to_table`) and matches each row to a cell:
+A row of the problems frame keeps only ``page``/``line`` and ``field``; the worker that read the
+table matches each of its problems to a cell while it has the table at hand (the report
+material, :mod:`jixiao.pipeline.material`):
 
 - problems of the layout reader (``unread_cell``, ``row_realigned`` …) are in
   ``SelfEvalTable.problems`` with their full source: matched by code and message;
@@ -15,11 +16,13 @@ A problem about the whole table (``year_mismatch``, ``missing_total`` …) has n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+import math
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 from jixiao.core.errors import NumberParseError
 from jixiao.core.model import Source
@@ -85,36 +88,44 @@ def frame_to_problem_rows(frame: pd.DataFrame) -> list[ProblemRow]:
 
     Optional ``row``/``col`` columns (grid coordinates) are used when present.
     """
-    rows = []
-    for index, record in enumerate(frame.to_dict("records")):
-        rows.append(
-            ProblemRow(
-                index=index,
-                table_id=_str(record.get("table_id")),
-                source_file=_str(record.get("source_file")),
-                page=_int(record.get("page")),
-                line=_int(record.get("line")),
-                field=_str(record.get("field")),
-                severity=_str(record.get("severity")),
-                code=_str(record.get("code")),
-                kind=_str(record.get("kind")),
-                message=_str(record.get("message")),
-                expected=_str(record.get("expected")),
-                found=_str(record.get("found")),
-                row=_int(record.get("row")),
-                col=_int(record.get("col")),
-            )
-        )
-    return rows
+    return [
+        record_to_problem_row(index, {str(k): v for k, v in record.items()})
+        for index, record in enumerate(frame.to_dict("records"))
+    ]
+
+
+def record_to_problem_row(index: int, record: Mapping[str, Any]) -> ProblemRow:
+    """One problems record (a frame's row or a plain record) as the ``index``-th row."""
+    return ProblemRow(
+        index=index,
+        table_id=_str(record.get("table_id")),
+        source_file=_str(record.get("source_file")),
+        page=_int(record.get("page")),
+        line=_int(record.get("line")),
+        field=_str(record.get("field")),
+        severity=_str(record.get("severity")),
+        code=_str(record.get("code")),
+        kind=_str(record.get("kind")),
+        message=_str(record.get("message")),
+        expected=_str(record.get("expected")),
+        found=_str(record.get("found")),
+        row=_int(record.get("row")),
+        col=_int(record.get("col")),
+    )
 
 
 def is_missing(value: Any) -> bool:
     """``None``, ``pd.NA`` or NaN.
 
+    >>> import pandas as pd
     >>> is_missing(pd.NA), is_missing(float("nan")), is_missing(""), is_missing(0)
     (True, True, False, False)
     """
-    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return math.isnan(value)
+    return type(value).__name__ == "NAType"  # pandas' NA, without loading pandas
 
 
 def _str(value: Any) -> str:
@@ -226,10 +237,11 @@ class CellRef:
 
 
 def locate_problems(
-    problems: Iterable[ProblemRow], table: SelfEvalTable
+    problems: Iterable[ProblemRow], table: SelfEvalTable, slots: Sequence[Slot] | None = None
 ) -> dict[int, CellRef | None]:
-    """Problem index → the cell it is about (``None`` for a problem about the whole table)."""
-    slots = table_to_slots(table)
+    """Problem index → the cell it is about (``None`` for a problem about the whole table);
+    ``slots``: the table's :func:`table_to_slots`, when already at hand."""
+    slots = table_to_slots(table) if slots is None else slots
     used: dict[tuple[str, str], set[int]] = {}
     located: dict[int, CellRef | None] = {}
     for problem in problems:
