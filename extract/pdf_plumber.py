@@ -25,9 +25,10 @@ from jixiao.extract.pdf_pages import squash
 from jixiao.extract.pdf_text import (
     Char,
     chars_to_lines,
-    chars_to_text,
     chars_without_fake_bold,
     line_to_text,
+    lines_to_runs_on,
+    lines_to_text,
 )
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-down
@@ -62,10 +63,16 @@ def values_to_centers(values: Iterable[float], tolerance: float = EDGE_TOLERANCE
 
 @dataclass(frozen=True, slots=True)
 class BoxCell:
-    """One ruled cell (a merged cell is one box) and its text."""
+    """One ruled cell (a merged cell is one box) and its text.
+
+    ``runs_on``: the text may go on past the box's bottom (its last line is full, as in a cell
+    cut by a page break); False when its last line stops short, as a finished paragraph does.
+    True when not known.
+    """
 
     bbox: BBox
     text: str
+    runs_on: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +122,8 @@ def boxes_to_cells(boxes: Iterable[BBox], chars: Sequence[Char]) -> tuple[BoxCel
         lo, hi = bisect.bisect_left(ys, box[1]), bisect.bisect_right(ys, box[3])
         inside = [i for _, x, i in centers[lo:hi] if box[0] <= x <= box[2] and i not in taken]
         taken.update(inside)
-        cells.append(BoxCell(box, chars_to_text([chars[i] for i in inside], box)))
+        lines = chars_to_lines([chars[i] for i in inside])
+        cells.append(BoxCell(box, lines_to_text(lines, box), lines_to_runs_on(lines, box)))
     return tuple(cells)
 
 
