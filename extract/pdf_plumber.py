@@ -21,6 +21,7 @@ from typing import Any
 from pdfminer.layout import LTChar, LTContainer
 from pdfplumber.page import fix_fontname_bytes
 
+from jixiao.core.vocabulary import join_title_lines
 from jixiao.extract.pdf_pages import squash
 from jixiao.extract.pdf_text import (
     Char,
@@ -128,15 +129,18 @@ def boxes_to_cells(boxes: Iterable[BBox], chars: Sequence[Char]) -> tuple[BoxCel
 
 
 def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
-    """Pick the title (…表 with 自评/绩效) and the year line out of the lines above a table.
+    """Pick the title (…表 with 自评/绩效) and the year line out of the lines above a table; a
+    title wrapped over two or three lines is one line (:func:`join_title_lines`).
 
     >>> lines_to_heading(["说明", "财政项目支出绩效自评表", "(2024年度)"])
     ('财政项目支出绩效自评表', '(2024年度)', ('说明',))
+    >>> lines_to_heading(["某局 2023 年度部门整体绩效自评", "表"])
+    ('某局 2023 年度部门整体绩效自评表', None, ())
     """
     title: str | None = None
     year: str | None = None
     context: list[str] = []
-    for line in lines:
+    for line in join_title_lines(lines):
         match = _YEAR.search(line)
         rest = line.replace(match.group(), " ").strip() if match else line
         if match and year is None and (_is_title(rest) or len(squash(rest)) <= 20):

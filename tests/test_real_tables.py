@@ -46,10 +46,7 @@ _POINTS = regex.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _EMPTY = {"", "nan", "None", "<NA>"}
 
 #: Where a printed form loses what the truth has; each is an xfail that must keep failing.
-KNOWN_GAPS = {
-    # The title wraps onto a second line in the narrow print; the year is in the title only.
-    "narrow/real-017.pdf": "a title wrapped over two lines is not found, so no year",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _norm(value: object) -> str:
