@@ -7,7 +7,7 @@ times each (:mod:`bench.whole`). DIR holds four annual reports (~190 pages), ass
 temporary directory by :func:`annual_reports` from the annual-report fixtures (LibreOffice and
 reportlab) and, for the other two, their front pages followed by the other PDF fixtures. Prints
 medians of wall and CPU seconds, pages/s, files/s, peak memory and the speed-up (the median of
-the run-by-run ratios).
+the run-by-run ratios). ``--by-producer`` adds the same for each producer's two reports.
 
 **Readers** (``--readers [PDF ...]``), in the same process and on the same file (default: the
 two 40+ page annual-report fixtures, made by LibreOffice and by reportlab):
@@ -33,7 +33,7 @@ shown for 1× and 4×: pages are released as they are read, so memory does not g
 
 Usage::
 
-    python bench/pdf.py [--repeat 5]                              # whole program
+    python bench/pdf.py [--repeat 5] [--by-producer]              # whole program
     python bench/pdf.py --readers [PDF ...] [--repeat 3] [--skip-camelot]
 """
 
@@ -292,11 +292,23 @@ def plumber_baseline(folder: Path) -> None:
     print(tables)
 
 
-def whole_program(repeat: int) -> str:
-    """``jixiao run -j 1`` (report on) against the pdfplumber baseline, both fresh processes."""
+PRODUCERS = {
+    "lo": "made by LibreOffice, fonts embedded (PDFium's characters)",
+    "rl": "made by reportlab, fonts not embedded (pdfminer's characters)",
+}
+
+
+def whole_program(repeat: int, producer: str | None = None) -> str:
+    """``jixiao run -j 1`` (report on) against the pdfplumber baseline, both fresh processes;
+    ``producer`` (``lo``, ``rl``): that producer's two reports only."""
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-pdf-") as tmp:
         corpus = Path(tmp) / "reports"
         paths = annual_reports(corpus)
+        if producer is not None:
+            for path in paths:
+                if not path.name.startswith(f"{producer}_"):
+                    path.unlink()
+            paths = [p for p in paths if p.exists()]
         pages = sum(page_count(p) for p in paths)
         out = Path(tmp) / "out"
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -309,8 +321,10 @@ def whole_program(repeat: int) -> str:
         timings = compare(commands, repeat, env)
         manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
         report = (out / "report.html").stat().st_size / 1e6
+    which = f" ({PRODUCERS[producer]})" if producer else ""
     lines = [
-        f"{len(paths)} annual reports, {pages} pages, {manifest['counts']['tables']} 自评表; "
+        f"{len(paths)} annual reports{which}, {pages} pages, "
+        f"{manifest['counts']['tables']} 自评表; "
         f"{repeat} runs each after a warm-up, in turn; {os.cpu_count()} cores, load average "
         f"{before} before, {load_average()} after; report.html {report:.1f} MB",
         "| command | wall s | CPU s | pages/s | files/s | peak MB |",
@@ -336,6 +350,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--readers", action="store_true", help="the in-process reader table")
     parser.add_argument("--repeat", type=int, default=None, help="runs (5 whole, 3 readers)")
     parser.add_argument("--skip-camelot", action="store_true")
+    parser.add_argument(
+        "--by-producer", action="store_true", help="whole program: also each producer's reports"
+    )
     parser.add_argument("--child", nargs=2, metavar=("READER", "PDF"), help=argparse.SUPPRESS)
     parser.add_argument("--plumber-baseline", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -347,6 +364,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if not args.readers:
         print(whole_program(args.repeat or 5))
+        for producer in PRODUCERS if args.by_producer else ():
+            print()
+            print(whole_program(args.repeat or 5, producer))
         return
     for path in args.pdfs:
         print(bench_file(path, args.repeat or 3, camelot=not args.skip_camelot))

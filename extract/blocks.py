@@ -35,7 +35,7 @@ import regex
 
 from jixiao.core.model import Problem, Source
 from jixiao.core.problems import make_problem
-from jixiao.core.vocabulary import PROJECT_NAME, TITLE_WORD, TOTAL, label_key
+from jixiao.core.vocabulary import PROJECT_NAME, TITLE_WORD, TOTAL, join_title_lines, label_key
 from jixiao.extract.grid import Cell, Grid
 
 #: How many lines above a table are searched for its title and year line.
@@ -313,16 +313,20 @@ def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tupl
     """The title, the year line and the other lines, from the lines just above a table.
 
     The nearest title and year line win; a year in parentheses at the end of a title line is
-    its year line (``某项目绩效自评表(2024年度)``).
+    its year line (``某项目绩效自评表(2024年度)``); a title wrapped over two or three lines is
+    one line (:func:`~jixiao.core.vocabulary.join_title_lines`).
 
     >>> lines_to_heading(["根据有关规定公开如下：", "项目支出绩效自评表", "(2024年度)"])
     ('项目支出绩效自评表', '(2024年度)', ('根据有关规定公开如下：',))
     >>> lines_to_heading(["某局项目支出绩效自评表（2023年度）"])
     ('某局项目支出绩效自评表', '（2023年度）', ())
+    >>> lines_to_heading(["某局2023年度部门整体绩效自", "评表"])
+    ('某局2023年度部门整体绩效自评表', None, ())
     """
     title_at: int | None = None
     year_at: int | None = None
     title = year = None
+    lines = join_title_lines(lines)
     for i, line in enumerate(lines):
         if is_year_line(line):
             year_at, year = i, line.strip()

@@ -30,7 +30,7 @@ from jixiao.core.vocabulary import (
 from jixiao.extract.grid import Cell, Grid
 from jixiao.extract.pdf_pages import squash
 from jixiao.extract.pdf_plumber import EDGE_TOLERANCE, BBox, TablePart, values_to_centers
-from jixiao.extract.pdf_text import join_wrapped, text_to_unreadable_share
+from jixiao.extract.pdf_text import is_wide, join_wrapped, text_to_unreadable_share
 
 # 一级/二级 labels and block labels: text cut by a page break that joins up to one of these
 # was one cell.
@@ -40,8 +40,20 @@ SPLIT_LABELS = LEVEL_LABELS | frozenset((*INDICATOR_HEADERS, *NOTE_HEADERS, *FUN
 _POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # "(50分)" after a label
 
 
+_BARE_POINTS = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?分$")  # "质量指标12分"
+
+
 def _label_key(text: str) -> str:
     return _POINTS.sub("", squash(text))
+
+
+def is_level_label(text: str) -> bool:
+    """A 一级/二级 label or block label, with or without its points.
+
+    >>> is_level_label("质量指标12分"), is_level_label("产出指标(50分)"), is_level_label("合格率")
+    (True, True, False)
+    """
+    return _BARE_POINTS.sub("", _label_key(text)) in LEVEL_LABELS
 
 
 def completes_label(head: str, tail: str, labels: frozenset[str] = LEVEL_LABELS) -> bool:
@@ -70,6 +82,7 @@ class Placed:
     text: str
     page: int
     bbox: BBox
+    runs_on: bool = True  # see :class:`~jixiao.extract.pdf_plumber.BoxCell`
 
 
 def nearest_index(centers: Sequence[float], value: float) -> int:
@@ -95,7 +108,16 @@ def part_to_placed(
             continue  # overlapping boxes: keep the first
         taken |= area
         placed.append(
-            Placed(row_offset + r0, c0, r1 - r0, c1 - c0, cell.text, part.page, cell.bbox)
+            Placed(
+                row_offset + r0,
+                c0,
+                r1 - r0,
+                c1 - c0,
+                cell.text,
+                part.page,
+                cell.bbox,
+                cell.runs_on,
+            )
         )
     return placed, max(len(row_centers) - 1, 0)
 
@@ -232,16 +254,51 @@ def _filled(cells: list[Placed], row: int) -> dict[tuple[int, int], Placed]:
     }
 
 
+def continues_text(above: Placed, below: Placed) -> bool:
+    """``below`` (top of a continuation) may be the rest of the text of ``above`` (bottom of the
+    page before): the text above may run on (its last line is full, see
+    :func:`~jixiao.extract.pdf_text.lines_to_runs_on`), or the text below starts with a Latin
+    letter or digit (a word kept whole leaves room on the line before), or the two halves make
+    a known label. A Chinese text that ended with room to spare on its last line is finished:
+    the text below starts a row of its own.
+    """
+    head = squash(below.text)[:1]
+    return (
+        above.runs_on or not is_wide(head) or completes_label(above.text, below.text, SPLIT_LABELS)
+    )
+
+
+def _own_text_col(cells: list[Placed], row: int) -> int | None:
+    """The column where a row's own text starts: its leftmost one-row cell with text that is
+    no 一级/二级 label and not in a column where cells merge downwards (the 三级 name of an
+    indicator row, the label of a fund row)."""
+    label_cols = {c.col for c in cells if c.rowspan > 1}
+    own = [
+        col
+        for (col, _), cell in _filled(cells, row).items()
+        if col not in label_cols and not is_level_label(cell.text)
+    ]
+    return min(own, default=None)
+
+
 def is_split_row(cells: list[Placed], start: int) -> bool:
     """The first row of a continuation holds only the rest of the previous row's text.
 
     Its filled cells lie under filled cells of the previous row, and they are few (at most two,
     or half as many), or joined to the text above they make a known label (a header row cut:
-    ``年度指标`` + ``值``).
+    ``年度指标`` + ``值``). And the break shows a cut: one text at least goes on with the text
+    above it (:func:`continues_text`), or the row has no text of its own where the row above
+    has its own first text (a note cut between two paragraphs, under an empty name). A row
+    that starts with its own text under finished texts is a new row: the next 三级指标 of a
+    group, alone at the top of the page.
     """
     above, here = _filled(cells, start - 1), _filled(cells, start)
     if not here or not set(here) <= set(above) or len(here) >= len(above):
         return False
+    if not any(continues_text(above[k], cell) for k, cell in here.items()):
+        own = _own_text_col(cells, start - 1)
+        if own is None or any(col == own for col, _ in here):
+            return False
     if len(here) <= 2 or 2 * len(here) <= len(above):
         return True
     return any(completes_label(above[k].text, cell.text, SPLIT_LABELS) for k, cell in here.items())

@@ -21,13 +21,15 @@ from typing import Any
 from pdfminer.layout import LTChar, LTContainer
 from pdfplumber.page import fix_fontname_bytes
 
+from jixiao.core.vocabulary import join_title_lines
 from jixiao.extract.pdf_pages import squash
 from jixiao.extract.pdf_text import (
     Char,
     chars_to_lines,
-    chars_to_text,
     chars_without_fake_bold,
     line_to_text,
+    lines_to_runs_on,
+    lines_to_text,
 )
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-down
@@ -62,10 +64,16 @@ def values_to_centers(values: Iterable[float], tolerance: float = EDGE_TOLERANCE
 
 @dataclass(frozen=True, slots=True)
 class BoxCell:
-    """One ruled cell (a merged cell is one box) and its text."""
+    """One ruled cell (a merged cell is one box) and its text.
+
+    ``runs_on``: the text may go on past the box's bottom (its last line is full, as in a cell
+    cut by a page break); False when its last line stops short, as a finished paragraph does.
+    True when not known.
+    """
 
     bbox: BBox
     text: str
+    runs_on: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,20 +123,24 @@ def boxes_to_cells(boxes: Iterable[BBox], chars: Sequence[Char]) -> tuple[BoxCel
         lo, hi = bisect.bisect_left(ys, box[1]), bisect.bisect_right(ys, box[3])
         inside = [i for _, x, i in centers[lo:hi] if box[0] <= x <= box[2] and i not in taken]
         taken.update(inside)
-        cells.append(BoxCell(box, chars_to_text([chars[i] for i in inside], box)))
+        lines = chars_to_lines([chars[i] for i in inside])
+        cells.append(BoxCell(box, lines_to_text(lines, box), lines_to_runs_on(lines, box)))
     return tuple(cells)
 
 
 def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
-    """Pick the title (…表 with 自评/绩效) and the year line out of the lines above a table.
+    """Pick the title (…表 with 自评/绩效) and the year line out of the lines above a table; a
+    title wrapped over two or three lines is one line (:func:`join_title_lines`).
 
     >>> lines_to_heading(["说明", "财政项目支出绩效自评表", "(2024年度)"])
     ('财政项目支出绩效自评表', '(2024年度)', ('说明',))
+    >>> lines_to_heading(["某局 2023 年度部门整体绩效自评", "表"])
+    ('某局 2023 年度部门整体绩效自评表', None, ())
     """
     title: str | None = None
     year: str | None = None
     context: list[str] = []
-    for line in lines:
+    for line in join_title_lines(lines):
         match = _YEAR.search(line)
         rest = line.replace(match.group(), " ").strip() if match else line
         if match and year is None and (_is_title(rest) or len(squash(rest)) <= 20):

@@ -131,11 +131,71 @@ def lines_to_breaks(
     return breaks
 
 
+#: A last line that leaves room for this many more of its characters ended by choice (a
+#: wrapped line leaves up to about two: a word kept whole, punctuation kept off a line start).
+_ROOM_LEFT = 3.0
+
+
+def lines_to_runs_on(
+    lines: Sequence[Sequence[Char]], bbox: tuple[float, float, float, float]
+) -> bool:
+    """Could the text go on past the bottom of its box (a cell cut by a page break)?
+
+    Wrapped Chinese text fills its lines; a last line that stops with room for three more of its
+    characters ended its paragraph there. The padding on each side is taken to be the narrowest
+    on the left, so a line's room is the same whether the text is aligned left, centred or
+    right. A last line ending
+    in a Latin letter or digit may have been broken at a space before a long word: not known,
+    so it may run on, as may a box without text.
+
+    >>> full = [[_c("农", 0, 0), _c("村", 10, 0)], [_c("公", 0, 12), _c("路", 10, 12)]]
+    >>> lines_to_runs_on(full, (0, 0, 20, 30))
+    True
+    >>> lines_to_runs_on([*full, [_c("率", 0, 24)]], (0, 0, 20, 40))  # a narrow cell: not known
+    True
+    >>> wide = [[_c(ch, 10 * i, 0) for i, ch in enumerate("农村公路建设")], [_c("率", 0, 12)]]
+    >>> lines_to_runs_on(wide, (0, 0, 60, 30))
+    False
+    """
+    if not lines or not lines[-1]:
+        return True
+    last = lines[-1][-1]
+    if not is_wide(str(last["text"])[-1:]):
+        return True
+    extents = [(float(line[0]["x0"]), float(line[-1]["x1"])) for line in lines if line]
+    return extents_to_runs_on(extents, (bbox[0], bbox[2]), _size(last))
+
+
+def extents_to_runs_on(
+    lines: Sequence[tuple[float, float]], box: tuple[float, float], size: float
+) -> bool:
+    """:func:`lines_to_runs_on` from the left and right ends of a box's lines of Chinese text
+    (``lines``, top to bottom), the box's left and right sides and the characters' size, in
+    any one unit (points, or pixels of a scan).
+
+    >>> extents_to_runs_on([(2, 58), (2, 58), (25, 35)], (0, 60), 10)  # centred, one left
+    False
+    >>> extents_to_runs_on([(2, 58), (2, 48)], (0, 60), 10)  # the next character did not fit
+    True
+    """
+    if not lines:
+        return True
+    pad = max(min(x0 for x0, _ in lines) - box[0], 0.0)
+    x0, x1 = lines[-1]
+    return box[1] - box[0] - 2 * pad - (x1 - x0) < _ROOM_LEFT * size
+
+
 def chars_to_text(
     chars: Iterable[Char], bbox: tuple[float, float, float, float] | None = None
 ) -> str:
     """The text of a cell: its lines joined as wrapped text (``bbox``: the cell, for spaces)."""
-    lines = chars_to_lines(chars)
+    return lines_to_text(chars_to_lines(chars), bbox)
+
+
+def lines_to_text(
+    lines: Sequence[Sequence[Char]], bbox: tuple[float, float, float, float] | None = None
+) -> str:
+    """The lines of a cell joined as wrapped text (``bbox``: the cell, for spaces)."""
     breaks = lines_to_breaks(lines, bbox) if bbox is not None and lines else None
     return join_wrapped((line_to_text(line) for line in lines), breaks)
 

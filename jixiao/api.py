@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from jixiao.batch.progress import Progress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
 from jixiao.core.errors import NoInputsError
-from jixiao.export.write import DEFAULT_FORMATS, REPORT_NAME, write_frames
+from jixiao.export import DEFAULT_FORMATS, REPORT_NAME
+from jixiao.export.write import write_frames
 from jixiao.pipeline.discover import INPUT_SUFFIXES, Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process

@@ -46,13 +46,7 @@ _POINTS = regex.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
 _EMPTY = {"", "nan", "None", "<NA>"}
 
 #: Where a printed form loses what the truth has; each is an xfail that must keep failing.
-KNOWN_GAPS = {
-    # A row whose only cell (三级指标) starts a new page reads as the rest of the row above
-    # (a Word table row cut by the page break looks the same).
-    "word/real-022.pdf": "the first row of page 2 is read as a cut row of page 1",
-    # The title wraps onto a second line in the narrow print; the year is in the title only.
-    "narrow/real-017.pdf": "a title wrapped over two lines is not found, so no year",
-}
+KNOWN_GAPS: dict[str, str] = {}
 
 
 def _norm(value: object) -> str:

@@ -12,8 +12,11 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
 
+import markupsafe
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 from PIL import Image
 
 from jixiao.cli.main import main
@@ -22,7 +25,7 @@ from jixiao.pipeline.discover import discover
 from jixiao.pipeline.locate import ProblemRow, frame_to_problem_rows
 from jixiao.pipeline.runner import run
 from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, order_tables, write_report
-from jixiao.report.html import environment, report_to_html
+from jixiao.report.html import environment, escape_text, report_to_html
 from jixiao.score import Frames, load_policy
 from jixiao.score.disagreement import fmt
 from tests.conftest import ROOT, SEED
@@ -375,6 +378,13 @@ def test_hostile_text_from_an_input_is_escaped(tmp_path: Path) -> None:
     assert "onmouseover='alert(1)' \"onmouseover" in project
     facts = next(n for n in card.walk() if n.attrs.get("class") == "facts")
     assert f"项目名称：{project} · " in facts.all_text()
+
+
+@given(st.text())
+def test_cells_written_in_python_are_escaped_as_the_templates_escape(text: str) -> None:
+    """The grid's cells and the source lines are written by html.py, not a template: their
+    escaping must be Jinja's autoescaping (markupsafe) to the byte."""
+    assert escape_text(text) == str(markupsafe.escape(text))
 
 
 def test_every_template_compiles() -> None:

@@ -31,7 +31,7 @@ from jixiao.extract.pdf_plumber import (
     lines_to_heading,
     open_sides_to_lines,
 )
-from jixiao.extract.pdf_text import is_wide, join_wrapped
+from jixiao.extract.pdf_text import extents_to_runs_on, is_wide, join_wrapped
 from jixiao.extract.scan.cells import (
     PixelBox,
     TextLayer,
@@ -143,6 +143,16 @@ class _Job:
     joined: bool = True
     crops: list[Gray] = field(default_factory=list)
     readings: list[Reading] = field(default_factory=list)
+    box: PixelBox | None = None  # the cell the lines are in
+
+    def runs_on(self, text: str) -> bool:
+        """Whether the cell's text may go on past its bottom (see
+        :func:`~jixiao.extract.pdf_text.extents_to_runs_on`), judged from its lines' ink."""
+        if self.box is None or not self.lines or not is_wide(text[-1:]):
+            return True
+        size = max(y1 - y0 for _, y0, _, y1 in self.lines)
+        extents = [(float(x0), float(x1)) for x0, _, x1, _ in self.lines]
+        return extents_to_runs_on(extents, (self.box[0], self.box[2]), size)
 
     def cut(self, layer: TextLayer, line_height: float) -> list[Gray]:
         if not self.lines:
@@ -225,7 +235,7 @@ def _cell(job: _Job, box: BBox, number: int, line_height: float) -> tuple[BoxCel
     confidence = min((r.confidence for r in job.readings), default=1.0)
     if len(text) == 1 and is_dash(text) and job.width < HYPHEN_WIDTH * line_height:
         text = "-"  # a mark much narrower than a character: a hyphen, not 一 or a dash
-    return BoxCell(box, text), CellReading(number, box, text, confidence)
+    return BoxCell(box, text, job.runs_on(text)), CellReading(number, box, text, confidence)
 
 
 def _in_numeric_column(
@@ -320,7 +330,7 @@ def image_to_scan_page(image: PageImage) -> ScanPage:
     above = 0.0
     for boxes in page.tables:
         pixel_boxes = [_to_pixels(b, scale, shape) for b in boxes]
-        cells.append([_Job(box_to_lines(layer, b, line_height)) for b in pixel_boxes])
+        cells.append([_Job(box_to_lines(layer, b, line_height), box=b) for b in pixel_boxes])
         outline = _outline(boxes)
         region = (0.0, max(above, outline[1] - HEADING_WINDOW), image.size[0], outline[1])
         lines = box_to_lines(layer, _to_pixels(region, scale, shape), line_height)

@@ -15,7 +15,8 @@ from typing import Any
 
 from jixiao import __version__
 from jixiao.batch.parts import FileRecord
-from jixiao.export.write import FORMATS, REPORT_NAME, Totals, output_names
+from jixiao.export import FORMATS, REPORT_NAME
+from jixiao.export.write import Totals, output_names
 from jixiao.score import Policy
 
 _LIBRARIES = ("pandas", "pyarrow", "regex", "pdfplumber", "pypdfium2", "camelot-py", "click")

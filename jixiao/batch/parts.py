@@ -101,7 +101,7 @@ class FileRecord:
         return self.status != "ok"
 
     def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
+        data = {name: getattr(self, name) for name in self.__dataclass_fields__}
         data["parts"] = dict(self.parts)
         data["slices"] = {name: list(where) for name, where in self.slices.items()}
         data["seconds"] = round(self.seconds, 4)
@@ -261,8 +261,10 @@ class Journal:
         os.replace(temporary, path)
         self._handle: IO[str] = path.open("a", encoding="utf-8")
 
-    def append(self, record: FileRecord) -> None:
-        _write_line(self._handle, record.to_json())
+    def extend(self, records: Iterable[FileRecord]) -> None:
+        """Add ``records`` (the files whose parts were just written), flushed at once."""
+        for record in records:
+            _write_line(self._handle, record.to_json())
         self._handle.flush()
 
     def close(self) -> None:

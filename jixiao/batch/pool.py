@@ -121,9 +121,11 @@ def map_isolated(
                     yield from _died(worker, pool, selector, stopped, pending)
                     continue
                 worker.buffer += chunk
-                result = _take_result(worker)
-                if result is not None:
-                    yield cast(R, result)
+                message = _take_message(worker)
+                if message is not None:
+                    if pending and not worker.retiring:  # its next file first: it reads on
+                        _assign(worker, pending.popleft())  # while this result is handled
+                    yield cast(R, pickle.loads(message))
             for worker in list(pool.values()):
                 if worker.file is not None and _expired(worker, now, time_limit):
                     file, seconds = worker.file, now - worker.started
@@ -197,18 +199,19 @@ def _assign(worker: _Worker, file: InputFile) -> None:
         _write_all(worker.tasks, struct.pack("!Q", len(data)) + data)
 
 
-def _take_result(worker: _Worker) -> object | None:
-    """The result in the worker's buffer once it is whole (the worker is then idle again)."""
+def _take_message(worker: _Worker) -> bytes | None:
+    """The pickled result in the worker's buffer once it is whole (the worker is then idle
+    again)."""
     if len(worker.buffer) < _HEADER.size:
         return None
     length, retiring = _HEADER.unpack_from(worker.buffer)
     end = _HEADER.size + length
     if len(worker.buffer) < end:
         return None
-    result: object = pickle.loads(bytes(worker.buffer[_HEADER.size : end]))
+    message = bytes(worker.buffer[_HEADER.size : end])
     del worker.buffer[:end]
     worker.file, worker.retiring = None, bool(retiring)
-    return result
+    return message
 
 
 def _died(

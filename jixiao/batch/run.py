@@ -51,8 +51,8 @@ from jixiao.batch.parts import (
 from jixiao.batch.pool import Reader, hash_file, map_isolated, stopped_result
 from jixiao.batch.progress import NullProgress, Progress
 from jixiao.batch.warmup import warm_up
-from jixiao.export.labels_zh import LABEL_SETS
-from jixiao.export.write import DEFAULT_FORMATS, FORMATS, Totals, check_writable
+from jixiao.export import DEFAULT_FORMATS, FORMATS, LABEL_SETS
+from jixiao.export.write import Totals, check_writable
 from jixiao.pipeline.runner import FileResult, InputFile
 from jixiao.score import Policy
 
@@ -159,9 +159,8 @@ def run_batch(
     writer = PartWriter(out_dir)
 
     def saved(records: list[FileRecord]) -> None:
-        for record in records:
-            journal.append(record)
-            done.append(record)
+        journal.extend(records)
+        done.extend(records)
 
     try:
         ready = _Prepare(prepare)

@@ -21,10 +21,9 @@ from jixiao import __version__
 from jixiao.batch.progress import BarProgress, LogProgress, NullProgress, Progress, plural
 from jixiao.cli.parse import parse_actual_command, parse_target_command
 from jixiao.core.errors import ClusterError, InputError, NoInputsError, OutputError, PolicyError
-from jixiao.export.labels_zh import LABEL_SETS, sheet_name
-from jixiao.export.write import DEFAULT_FORMATS, FORMATS, REPORT_NAME, XLSX_NAME
+from jixiao.export import DEFAULT_FORMATS, FORMATS, LABEL_SETS, REPORT_NAME, XLSX_NAME
+from jixiao.pipeline import DEFAULT_DPI
 from jixiao.pipeline.discover import Filters
-from jixiao.pipeline.material import DEFAULT_DPI
 from jixiao.report import DEFAULT_LIMIT
 from jixiao.score.policy import Policy, builtin_policy_names, load_policy
 
@@ -265,6 +264,8 @@ def _problems_file(formats: tuple[str, ...], labels: str) -> str:
     for fmt, name in (("csv", "problems.csv"), ("parquet", "problems.parquet")):
         if fmt in formats:
             return name
+    from jixiao.export.labels_zh import sheet_name  # noqa: PLC0415 - regex and the registry
+
     return f"{XLSX_NAME} (sheet {sheet_name('problems', labels)})"
 
 

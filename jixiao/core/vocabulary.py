@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
 import opencc
@@ -391,33 +391,74 @@ def self_evaluation_title(line: str) -> str | None:
     return _TITLE_NOTE.sub("", printed) if printed.endswith(")") else printed
 
 
-#: A title wrapped over two lines keeps at most this many characters on the second.
-_MAX_TITLE_TAIL = 10
+#: A title wraps over at most this many lines.
+_MAX_TITLE_LINES = 3
+# A year in a line (``2023年度``, ``2023 年``), and a line that is only a year (``（2023年度）``).
+_YEAR_WORD = regex.compile(r"\d{4}\s*年")
+_YEAR_ONLY = regex.compile(r"^[(（]?\s*\d{4}\s*年度?\s*[)）]?$")
+
+
+def _title_head(line: str) -> bool:
+    """A line that can begin a wrapped title: text that is no title, year line, field
+    (``主管部门：…``) or attachment label (``附件3``) of its own."""
+    key = label_key(line)
+    return bool(
+        key
+        and self_evaluation_title(line) is None
+        and _YEAR_ONLY.match(line) is None
+        and ":" not in key
+        and not key.startswith(SECTION_PREFIXES)
+    )
+
+
+def _wrapped_title(lines: Sequence[str]) -> bool:
+    """``lines`` (two or three) are one title wrapped: joined they name a 自评表, no line
+    before the last is a title, year line or field of its own, and the last is no title of its
+    own unless the lines before it carry the year (``某局2023年度`` over ``部门整体绩效自评表``).
+    """
+    *head, tail = lines
+    if not tail or not all(_title_head(line) for line in head):
+        return False
+    if self_evaluation_title("".join(lines)) is None:
+        return False
+    return self_evaluation_title(tail) is None or any(_YEAR_WORD.search(h) for h in head)
+
+
+def join_title_lines(lines: Iterable[str]) -> list[str]:
+    """The lines (stripped), with a 自评表 title wrapped over two or three lines joined into one
+    (the longest run of lines that makes the title: the year may stand on its first line).
+
+    >>> join_title_lines(["附件3", "某局2023年度部门整体绩效自评", "表", "单位：万元"])
+    ['附件3', '某局2023年度部门整体绩效自评表', '单位：万元']
+    >>> join_title_lines(["某县农业农村局2023年度农村公路", "建设养护项目支出绩效自", "评表"])
+    ['某县农业农村局2023年度农村公路建设养护项目支出绩效自评表']
+    >>> join_title_lines(["某县农业农村局2023年度", "农村公路建设养护项目", "支出绩效自评表"])
+    ['某县农业农村局2023年度农村公路建设养护项目支出绩效自评表']
+    >>> join_title_lines(["主管部门", "项目支出绩效自评表", "（2023年度）"])
+    ['主管部门', '项目支出绩效自评表', '（2023年度）']
+    """
+    stripped = [line.strip() for line in lines]
+    joined: list[str] = []
+    index = 0
+    while index < len(stripped):
+        for end in range(min(index + _MAX_TITLE_LINES, len(stripped)), index + 1, -1):
+            if _wrapped_title(stripped[index:end]):
+                joined.append("".join(stripped[index:end]))
+                index = end
+                break
+        else:
+            joined.append(stripped[index])
+            index += 1
+    return joined
 
 
 def lines_to_titles(lines: Iterable[str]) -> list[str]:
-    """The lines that title a 自评表, a title wrapped onto a short second line joined.
+    """The lines that title a 自评表, a title wrapped over two or three lines joined
+    (:func:`join_title_lines`).
 
     >>> lines_to_titles(["某局2023年度部门整体绩效自评", "表", "主管部门", "项目支出绩效自评表"])
     ['某局2023年度部门整体绩效自评表', '项目支出绩效自评表']
     >>> lines_to_titles([])
     []
     """
-    stripped = [line.strip() for line in lines]
-    titles = []
-    skip = False
-    for index, line in enumerate(stripped):
-        after = stripped[index + 1] if index + 1 < len(stripped) else ""
-        if skip:
-            skip = False
-        elif self_evaluation_title(line):
-            titles.append(line)
-        elif (
-            after
-            and len(after) <= _MAX_TITLE_TAIL
-            and not self_evaluation_title(after)
-            and self_evaluation_title(line + after)
-        ):
-            titles.append(line + after)
-            skip = True
-    return titles
+    return [line for line in join_title_lines(lines) if self_evaluation_title(line)]

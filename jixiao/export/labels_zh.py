@@ -23,7 +23,6 @@ from jixiao.score import SCHEMA
 if TYPE_CHECKING:  # pandas loads with the first frame written, not with the command line
     import pandas as pd
 
-LABEL_SETS = ("en", "zh")
 
 SHEETS_ZH: Mapping[str, str] = {
     "departments": "部门汇总",

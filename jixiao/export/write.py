@@ -28,6 +28,7 @@ from typing import IO, TYPE_CHECKING, Protocol
 import regex
 
 from jixiao.core.errors import OutputError
+from jixiao.export import XLSX_NAME
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
 from jixiao.score import FRAME_NAMES, Frames, empty_frame
 
@@ -37,10 +38,6 @@ if TYPE_CHECKING:  # pandas, pyarrow and xlsxwriter load when an output is writt
     from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
 
 
-FORMATS = ("csv", "parquet", "xlsx")
-DEFAULT_FORMATS = ("csv", "parquet")
-XLSX_NAME = "results.xlsx"
-REPORT_NAME = "report.html"  # written by jixiao.report after the frames
 #: What a CSV text cell must not begin with (OWASP, CSV injection), and the quote that makes
 #: it text; a cell that begins with the quote is quoted too, so unquoting is exact.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

@@ -13,10 +13,10 @@ A reader of a new kind of source adds its pane here (a field of :class:`TableMat
 where the runner reads that kind) and a template in the report (``jixiao.report.html``).
 
 Page images are rendered with PDFium straight into the table's region (not the whole page) at
-:data:`DEFAULT_DPI` and stored as 2-bit grayscale PNG: 110 dpi draws 9-point text about 14 px
-high, readable at 100% zoom; four gray levels keep the anti-aliased edges of the glyphs; PNG
-keeps the strokes sharp (JPEG rings around text and is 4x larger at this quality), and zlib at
-level 1 keeps the encoding to a few milliseconds (~20 kB a table).
+:data:`~jixiao.pipeline.DEFAULT_DPI` and stored as 2-bit grayscale PNG: 110 dpi draws 9-point
+text about 14 px high, readable at 100% zoom; four gray levels keep the anti-aliased edges of
+the glyphs; PNG keeps the strokes sharp (JPEG rings around text and is 4x larger at this
+quality), and zlib at level 1 keeps the encoding to a few milliseconds (~20 kB a table).
 """
 
 from __future__ import annotations
@@ -28,13 +28,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from jixiao.pipeline import DEFAULT_DPI
+
 if TYPE_CHECKING:  # only in annotations: this module loads with the command line's options
     import pypdfium2 as pdfium
 
     from jixiao.extract.grid import Grid
 
 BBox = tuple[float, float, float, float]
-DEFAULT_DPI = 110
 MAX_WIDTH_PX = 1100
 PAD_POINTS = 4.0
 _LEVELS = 4  # gray levels of a page image (2 bits a pixel)

@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.parts import GRIDS_PART, FileRecord
-from jixiao.export.write import REPORT_NAME
+from jixiao.export import REPORT_NAME
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.scan.check import with_ocr_problems
+from jixiao.pipeline import DEFAULT_DPI
 from jixiao.pipeline.discover import InputFile
 from jixiao.pipeline.locate import (
     CellRef,
@@ -33,7 +34,6 @@ from jixiao.pipeline.locate import (
     record_to_problem_row,
 )
 from jixiao.pipeline.material import (
-    DEFAULT_DPI,
     FileMaterial,
     TableMaterial,
     grid_to_lines,

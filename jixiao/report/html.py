@@ -26,6 +26,7 @@ from importlib import resources
 from typing import Any, ClassVar
 
 import jinja2
+from markupsafe import Markup
 
 from jixiao import __version__
 from jixiao.core.problems import CODES, KINDS
@@ -122,27 +123,13 @@ class Omitted:
 
 
 @dataclass(frozen=True, slots=True)
-class GridCell:
-    """A cell of the grid as shown; ``rc`` its ``row,col`` and ``title`` its tooltip."""
-
-    text: str
-    classes: str
-    problems: str
-    rowspan: int
-    colspan: int
-    page: int | None
-    line: int | None
-    rc: str
-    title: str
-
-
-@dataclass(frozen=True, slots=True)
 class GridRow:
-    """A row of the grid; ``None`` where no cell covers a position."""
+    """A row of the grid: its number, where it was read, and its ``<td>`` elements
+    (:func:`grid_cell_to_html`, an empty one where no cell covers a position)."""
 
     number: int
     where: str
-    cells: tuple[GridCell | None, ...]
+    cells_html: Markup
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,23 +152,6 @@ class Figure:
 
 
 @dataclass(frozen=True, slots=True)
-class LineField:
-    """A tab-separated field of a source line, marked when a problem is about its cell."""
-
-    text: str
-    mark: Mark
-
-
-@dataclass(frozen=True, slots=True)
-class SourceLine:
-    """A numbered source line; ``mark`` for a problem about its whole row."""
-
-    number: int
-    mark: Mark
-    fields: tuple[LineField, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class PdfPane:
     """The page images of the table's region."""
 
@@ -195,7 +165,7 @@ class LinesPane:
     """The source lines of a text input the table was read from."""
 
     template: ClassVar[str] = "panes/lines.html.j2"
-    lines: tuple[SourceLine, ...]
+    lines: tuple[Markup, ...]  # one <div> a line (:func:`source_line_to_html`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -418,10 +388,30 @@ def _marks_of(
     return [*marks.get((row, col), []), *marks.get((row, None), [])]
 
 
+# The cells of the grid and the fields of the source lines are written here rather than by a
+# template macro: a card has hundreds of them, and a macro call per cell cost ~3 ms a card (a
+# third of a run over small text files). The markup is what the templates wrote, escaped as
+# Jinja's autoescaping does (markupsafe: & < > ' " — a test holds the two equal).
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "'": "&#39;", '"': "&#34;"})
+_NO_CELL = "<td class='nocell' title='无单元格'></td>\n"
+
+
+def escape_text(text: str) -> str:
+    """``text`` safe inside an element or a quoted attribute.
+
+    >>> escape_text("<b class='x'>A&B</b>")
+    '&lt;b class=&#39;x&#39;&gt;A&amp;B&lt;/b&gt;'
+    """
+    return text.translate(_ESCAPES)
+
+
+_NO_MARK = Mark()
+
+
 def problems_to_mark(problems: Sequence[ProblemRow]) -> Mark:
     """The mark of an element about ``problems``: the worst severity decides the colour."""
     if not problems:
-        return Mark()
+        return _NO_MARK
     return Mark(
         severity=_worst(p.severity for p in problems),
         problems=" ".join(str(p.index) for p in problems),
@@ -430,7 +420,7 @@ def problems_to_mark(problems: Sequence[ProblemRow]) -> Mark:
 
 
 def grid_to_rows(grid: Grid, card: TableCard) -> tuple[GridRow, ...]:
-    """The grid row by row: merged cells once at their anchor, ``None`` where no cell is."""
+    """The grid row by row: merged cells once at their anchor, an empty cell where none is."""
     marks = _cell_marks(card)
     anchors = {(c.row, c.col): c for c in grid.cells}
     covered = {
@@ -445,15 +435,15 @@ def grid_to_rows(grid: Grid, card: TableCard) -> tuple[GridRow, ...]:
         firsts.setdefault(anchor.row, anchor)
     rows = []
     for r in range(grid.n_rows):
-        first = firsts.get(r)
-        cells: list[GridCell | None] = []
+        parts = []
         for c in range(grid.n_cols):
             cell = anchors.get((r, c))
             if cell is not None:
-                cells.append(_grid_cell(cell, card, _marks_of(marks, r, c)))
+                problems = _marks_of(marks, r, c) if marks else ()
+                parts.append(grid_cell_to_html(cell, card.fields.get((r, c), ""), problems))
             elif (r, c) not in covered:
-                cells.append(None)
-        rows.append(GridRow(r, _row_label(first), tuple(cells)))
+                parts.append(_NO_CELL)
+        rows.append(GridRow(r, _row_label(firsts.get(r)), Markup("".join(parts))))
     return tuple(rows)
 
 
@@ -467,24 +457,31 @@ def _row_label(cell: Cell | None) -> str:
     return cell.source.locator or ""
 
 
-def _grid_cell(cell: Cell, card: TableCard, problems: Sequence[ProblemRow]) -> GridCell:
+def grid_cell_to_html(cell: Cell, field: str, problems: Sequence[ProblemRow] = ()) -> str:
+    """One ``<td>`` of the grid jixiao read: its spans, the problems about it (marked, and
+    listed in its tooltip with its place and the field it was read as), its text escaped."""
     mark = problems_to_mark(problems)
     merged = cell.rowspan > 1 or cell.colspan > 1
-    field = card.fields.get((cell.row, cell.col), "")
     title = f"r{cell.row} c{cell.col}" + (f" {cell.rowspan}×{cell.colspan}" if merged else "")
     title += f" · 字段 {field}" if field else ""
     title += "".join(f"\n{t}" for t in mark.titles)
-    return GridCell(
-        text=cell.text,
-        classes=f"{mark.classes} merged".strip() if merged else mark.classes,
-        problems=mark.problems,
-        rowspan=cell.rowspan,
-        colspan=cell.colspan,
-        page=cell.source.page,
-        line=cell.source.line,
-        rc=f"{cell.row},{cell.col}",
-        title=title,
-    )
+    classes = f"{mark.classes} merged".strip() if merged else mark.classes
+    parts = ["<td"]
+    if classes:
+        parts.append(f" class='{escape_text(classes)}'")
+    if cell.rowspan > 1:
+        parts.append(f" rowspan='{cell.rowspan}'")
+    if cell.colspan > 1:
+        parts.append(f" colspan='{cell.colspan}'")
+    if mark.problems:
+        parts.append(f" data-problems='{mark.problems}'")
+    if cell.source.page is not None:
+        parts.append(f" data-page='{cell.source.page}'")
+    if cell.source.line is not None:
+        parts.append(f" data-line='{cell.source.line}'")
+    parts.append(f" data-rc='{cell.row},{cell.col}' title='{escape_text(title)}'>")
+    parts.append(f"{escape_text(cell.text)}</td>\n")
+    return "".join(parts)
 
 
 def card_to_pdf_pane(card: TableCard) -> PdfPane:
@@ -542,13 +539,46 @@ def card_to_lines_pane(card: TableCard) -> LinesPane:
     lines = []
     for number, text in card.lines:
         row = row_of_line.get(number)
-        whole = marks.get((row, None), []) if row is not None else []
-        fields = tuple(
-            LineField(part, problems_to_mark(marks.get((row, col), []) if row is not None else []))
-            for col, part in enumerate(text.split("\t"))
-        )
-        lines.append(SourceLine(number, problems_to_mark(whole), fields))
+        if row is None or not marks:
+            lines.append(source_line_to_html(number, text))
+        else:
+            lines.append(source_line_to_html(number, text, marks.get((row, None), ()), row, marks))
     return LinesPane(tuple(lines))
+
+
+def source_line_to_html(
+    number: int,
+    text: str,
+    whole: Sequence[ProblemRow] = (),
+    row: int | None = None,
+    marks: Mapping[tuple[int, int | None], Sequence[ProblemRow]] | None = None,
+) -> Markup:
+    """A numbered source line of a text file as one ``<div>``: its tab-separated fields apart
+    (→ for a tab), marked with the problems about the whole row (``whole``) and about each
+    field's cell (``marks`` by (row, col) of the grid row ``row``).
+
+    >>> source_line_to_html(3, "分值\\t<5>").count("<span class='tab'>→</span>&lt;5&gt;")
+    1
+    """
+    mark = problems_to_mark(whole)
+    parts = [f"<div class='line {mark.classes}'" if mark.classes else "<div class='line'"]
+    if mark.problems:
+        parts.append(f" data-problems='{mark.problems}'")
+    parts.append(f" data-line='{number}'><span class='ln'>{number}</span>")
+    for col, field in enumerate(text.split("\t")):
+        if col:
+            parts.append("<span class='tab'>→</span>")
+        problems = marks.get((row, col), ()) if marks is not None and row is not None else ()
+        if problems:
+            fmark = problems_to_mark(problems)
+            parts.append(
+                f"<mark class='{fmark.classes}' data-problems='{fmark.problems}'>"
+                f"{escape_text(field)}</mark>"
+            )
+        else:
+            parts.append(escape_text(field))
+    parts.append("</div>")
+    return Markup("".join(parts))
 
 
 _SCOPE_NAMES = {"html": "网页", "docx": "Word 文档"}

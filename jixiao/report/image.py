@@ -16,8 +16,8 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
+from jixiao.pipeline import DEFAULT_DPI
 from jixiao.pipeline.material import (
-    DEFAULT_DPI,
     MAX_WIDTH_PX,
     PAD_POINTS,
     BBox,
