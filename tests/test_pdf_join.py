@@ -23,6 +23,7 @@ from jixiao.extract.pdf import pdf_to_extraction
 from jixiao.extract.pdf_join import chain_to_grid, parts_to_chains
 from jixiao.extract.pdf_plumber import BoxCell, TablePart
 from jixiao.extract.pdf_text import extents_to_runs_on, lines_to_runs_on
+from tests.test_pdf_extract import HEADER  # the 自评表 header row of the hand-made parts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -86,16 +87,6 @@ def test_whether_scanned_lines_run_on(lines: list[tuple[float, float]], runs_on:
 
 # -- hand-made parts --------------------------------------------------------------------------
 
-HEADER = (
-    "一级指标",
-    "二级指标",
-    "三级指标",
-    "年度指标值",
-    "实际完成值",
-    "分值",
-    "得分",
-    "偏差原因",
-)
 LAST = ("产出指标", "质量指标", "验收合格率", "100%", "100%", "10", "10", "部分工作有调整")
 Row = tuple[str, ...]
 
