@@ -21,6 +21,8 @@ from jixiao.extract import pdf as pdf_module
 from jixiao.extract.grid import Grid
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
+from jixiao.extract.scan import cells as cells_module
+from jixiao.extract.scan import lines as lines_module
 from jixiao.extract.scan import ocr
 from jixiao.extract.scan.check import (
     CODE,
@@ -102,6 +104,43 @@ def test_a_page_without_rulings_has_no_table() -> None:
     page = np.full((1400, 1000), 255, dtype=np.uint8)
     cv2.putText(page, "no table here", (100, 300), cv2.FONT_HERSHEY_SIMPLEX, 2, 0, 3)
     assert image_to_tables(PageImage(page, SCALE, 1)).tables == ()
+
+
+def _labelled(mask: np.ndarray) -> tuple[list[tuple[int, ...]], np.ndarray]:
+    """What a labelling of 8-connected components gives: the boxes, and the pixels of the
+    pieces smaller than three pixels."""
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8) * 255)
+    boxes = sorted(tuple(int(v) for v in stats[k, :4]) for k in range(1, count))
+    small = [k for k in range(1, count) if stats[k, cv2.CC_STAT_AREA] < 3]
+    return boxes, np.isin(labels, small) & mask
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        pytest.param(["#.", ".."], id="one-pixel"),
+        pytest.param(["#.#", "#.."], id="a-pair-and-a-pixel"),
+        pytest.param(["#..", ".#.", "..#"], id="a-diagonal-of-three"),
+        pytest.param(["###", "#.#", "###", "..."], id="a-ring"),
+        pytest.param(["#####", "#...#", "#.#.#", "#...#", "#####"], id="a-pixel-in-a-ring"),
+        pytest.param(["##", "##"], id="touching-every-edge"),
+        pytest.param(["#.#.#", ".....", "##.##"], id="pieces-on-the-border"),
+    ],
+)
+def test_boxes_and_specks_are_those_of_connected_components(rows: list[str]) -> None:
+    mask = np.array([[ch == "#" for ch in row] for row in rows])
+    boxes, small = _labelled(mask)
+    assert sorted(lines_module._boxes(mask.astype(np.uint8) * 255)) == boxes
+    assert (cells_module.specks(mask) == small).all()
+
+
+def test_boxes_and_specks_agree_with_labelling_on_noise() -> None:
+    rng = np.random.default_rng(17)
+    for density in (0.05, 0.2, 0.45, 0.7):
+        mask = rng.random((60, 90)) < density
+        boxes, small = _labelled(mask)
+        assert sorted(lines_module._boxes(mask.astype(np.uint8) * 255)) == boxes
+        assert (cells_module.specks(mask) == small).all()
 
 
 # -- the text of a cell -------------------------------------------------------------------
@@ -392,17 +431,39 @@ def test_the_recognizer_runs_with_the_network_cut_off() -> None:
     assert done.stdout.strip() == "“一网通办”工作经费"
 
 
+OCR_MODULES = "('cv2', 'onnxruntime', 'rapidocr')"
+
+
 def test_the_recognizer_is_not_loaded_for_text() -> None:
     script = (
         "import sys; from jixiao.api import read;"
         "read('fixtures/pdf/lo_seed.pdf');"
-        "print(sorted(m for m in ('cv2', 'onnxruntime') if m in sys.modules))"
+        f"print(sorted(m for m in {OCR_MODULES} if m in sys.modules))"
     )
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+@pytest.mark.slow
+def test_a_whole_run_of_a_text_pdf_never_loads_the_recognizer(tmp_path: Path) -> None:
+    """``jixiao run`` with its report, the file read in the same process (no worker to hide
+    what the reading imported)."""
+    script = (
+        "import sys; import jixiao.batch.pool as pool; pool.CAN_ISOLATE = False;"
+        "from jixiao.cli.main import main;"
+        f"main(['run', 'fixtures/pdf/lo_seed.pdf', '-o', {str(tmp_path)!r}, '-j', '1', '-q'],"
+        " standalone_mode=False);"
+        f"print(sorted(m for m in {OCR_MODULES} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"
+    assert (tmp_path / "report.html").is_file()
 
 
 def test_decimal_fields_of_an_ocr_table_parse_like_text() -> None:

@@ -19,7 +19,7 @@ from jixiao.extract.scan.deskew import Gray
 
 PixelBox = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, x1/y1 exclusive
 
-_SPECK_AREA = 3  # ink components smaller than this (pixels) are JPEG noise
+_SPECK_AREA = 3  # ink components smaller than this (pixels) are JPEG noise (:func:`specks`)
 _SIDE_MARGIN = 0.2  # paper added left and right
 _MARGIN = 0.45  # paper added around a line, as a share of its height
 _JOIN_GAP = 0.15  # paper between the lines of a cell put side by side, as a share of height
@@ -42,15 +42,33 @@ def text_layer(gray: Gray, ink: NDArray[np.uint8], rulings: NDArray[np.uint8]) -
     """
     grown = cv2.dilate(rulings, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
     text = cv2.bitwise_and(ink, cv2.bitwise_not(grown))
-    _count, labels, stats, _ = cv2.connectedComponentsWithStats(text, connectivity=8)
-    small = np.flatnonzero(stats[:, cv2.CC_STAT_AREA] < _SPECK_AREA)
-    small = small[small > 0]
     mask = text > 0
-    if len(small):
-        mask &= ~np.isin(labels, small)
+    mask[specks(mask)] = False
     clean = gray.copy()
     clean[grown > 0] = 255
     return TextLayer(clean, mask)
+
+
+def _neighbours(mask: NDArray[np.uint8]) -> NDArray[np.uint8]:
+    """How many of each pixel's eight neighbours are set in a 0/1 mask (outside: none)."""
+    around = cv2.boxFilter(mask, -1, (3, 3), normalize=False, borderType=cv2.BORDER_CONSTANT)
+    return np.asarray(cv2.subtract(around, mask), dtype=np.uint8)
+
+
+def specks(ink: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """The pixels of the 8-connected pieces of ink smaller than ``_SPECK_AREA`` pixels (three):
+    a pixel without set neighbours, and two pixels that are each other's only neighbour.
+
+    The same pixels a labelling of connected components finds by area, without labelling a
+    page of text (under half the cost).
+    """
+    ones = ink.view(np.uint8)
+    around = _neighbours(ones)
+    paired = ones & (around == 1)
+    found: NDArray[np.bool_] = (ink & (around == 0)) | (
+        paired.view(np.bool_) & (_neighbours(paired) == 1)
+    )
+    return found
 
 
 def _bands(profile: NDArray[np.int64], min_gap: int) -> list[tuple[int, int]]:

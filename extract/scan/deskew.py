@@ -36,18 +36,24 @@ def faint_threshold(gray: Gray, threshold: int) -> int:
     return max(threshold, (threshold + paper) // 2)
 
 
-def _profile_score(ys: NDArray[np.int64], xs: NDArray[np.int64], degrees: float) -> float:
+def _profile_score(ys: NDArray[np.float64], xs: NDArray[np.float64], degrees: float) -> int:
+    """The sum of squared counts of ink pixels per row, the pixels sheared by ``degrees``."""
     shift = np.rint(ys - xs * math.tan(math.radians(degrees))).astype(np.int64)
-    counts = np.bincount(shift - shift.min()).astype(np.float64)
-    return float(np.dot(counts, counts))
+    counts = np.bincount(shift - shift.min())
+    return int(np.dot(counts, counts))
 
 
 def _best_angle(
-    ys: NDArray[np.int64], xs: NDArray[np.int64], center: float, span: float, step: float
+    ys: NDArray[np.float64], xs: NDArray[np.float64], center: float, span: float, step: float
 ) -> float:
     angles = np.arange(center - span, center + span + step / 2, step)
     scores = [_profile_score(ys, xs, float(a)) for a in angles]
     return float(angles[int(np.argmax(scores))])
+
+
+def _ink_at(ink: NDArray[np.bool_]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    ys, xs = np.nonzero(ink)
+    return ys.astype(np.float64), xs.astype(np.float64)
 
 
 def image_to_skew(gray: Gray, max_degrees: float = MAX_DEGREES) -> float:
@@ -56,12 +62,11 @@ def image_to_skew(gray: Gray, max_degrees: float = MAX_DEGREES) -> float:
     Turning the page by :func:`rotate` with this angle makes them horizontal.
     """
     ink = gray <= ink_threshold(gray)
-    small = ink[::2, ::2]
-    ys, xs = np.nonzero(small)
+    ys, xs = _ink_at(ink[::2, ::2])
     if len(ys) < 100:
         return 0.0
     coarse = _best_angle(ys, xs, 0.0, max_degrees, _COARSE_STEP)
-    ys, xs = np.nonzero(ink)
+    ys, xs = _ink_at(ink)
     fine = _best_angle(ys, xs, coarse, _COARSE_STEP, _FINE_STEP)
     return round(fine, 2)
 
