@@ -159,8 +159,10 @@ def run_batch(
     writer = PartWriter(out_dir)
 
     def saved(records: list[FileRecord]) -> None:
-        journal.extend(records)
+        # done first: a Ctrl-C between the two leaves a file in the manifest (its parts are
+        # written) but not in the journal, which a resume reads again; never the other way
         done.extend(records)
+        journal.extend(records)
 
     try:
         ready = _Prepare(prepare)
