@@ -7,8 +7,11 @@ row in the problems frame) inside its table's card; every cell it is about carri
 so a test can check both. Highlighted cells use the ``hl`` class and a severity class.
 
 The markup is in ``templates/`` (Jinja2, autoescaping on, so no text from an input file can
-become markup), the style and script in ``static/``, inlined at render time. This module only
+become markup), the style and script in ``static/``, inlined at render time. This module
 prepares the values the templates show: what goes on each card, which cells are marked and how.
+Two pieces of markup are written here, because a card has hundreds of them: the cells of the
+grid (:func:`grid_cell_to_html`) and the lines of a text source (:func:`source_line_to_html`),
+every value escaped as the templates escape it (:func:`escape_text`).
 
 A card shows the grid jixiao read beside a *source pane*: the page images of a PDF
 (``panes/pdf.html.j2``), the numbered lines of a text file (``panes/lines.html.j2``), or the
@@ -474,7 +477,7 @@ def grid_cell_to_html(cell: Cell, field: str, problems: Sequence[ProblemRow] = (
     if cell.colspan > 1:
         parts.append(f" colspan='{cell.colspan}'")
     if mark.problems:
-        parts.append(f" data-problems='{mark.problems}'")
+        parts.append(f" data-problems='{escape_text(mark.problems)}'")
     if cell.source.page is not None:
         parts.append(f" data-page='{cell.source.page}'")
     if cell.source.line is not None:
@@ -561,9 +564,10 @@ def source_line_to_html(
     1
     """
     mark = problems_to_mark(whole)
-    parts = [f"<div class='line {mark.classes}'" if mark.classes else "<div class='line'"]
+    classes = f"line {mark.classes}" if mark.classes else "line"
+    parts = [f"<div class='{escape_text(classes)}'"]
     if mark.problems:
-        parts.append(f" data-problems='{mark.problems}'")
+        parts.append(f" data-problems='{escape_text(mark.problems)}'")
     parts.append(f" data-line='{number}'><span class='ln'>{number}</span>")
     for col, field in enumerate(text.split("\t")):
         if col:
@@ -572,7 +576,8 @@ def source_line_to_html(
         if problems:
             fmark = problems_to_mark(problems)
             parts.append(
-                f"<mark class='{fmark.classes}' data-problems='{fmark.problems}'>"
+                f"<mark class='{escape_text(fmark.classes)}'"
+                f" data-problems='{escape_text(fmark.problems)}'>"
                 f"{escape_text(field)}</mark>"
             )
         else:
