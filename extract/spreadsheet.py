@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import openpyxl
@@ -123,6 +123,37 @@ def _every_cell(
     }
 
 
+def _sheet_to_table(
+    file: str,
+    sheet_name: str,
+    filled: set[tuple[int, int]],
+    spans: dict[tuple[int, int], tuple[int, int]],
+    covered: set[tuple[int, int]],
+    value_at: Callable[[int, int], tuple[object, str]],
+) -> SourceTable:
+    """A sheet's cells as a table, whichever library read it: ``filled`` the positions holding
+    a value, ``spans`` the merged ranges at their anchors, ``covered`` every position inside
+    one, ``value_at`` a position's stored value and number format."""
+    positions = filled | set(spans)
+    n_rows, n_cols = _used_range(positions, spans)
+    cells: list[Cell] = []
+    for r, c in sorted(_every_cell(positions, covered, n_rows, n_cols)):
+        if (r, c) in covered and (r, c) not in spans:
+            continue  # a value hidden under a merged range: the anchor's text is shown
+        value, number_format = value_at(r, c)
+        text = value_to_text(value, number_format)
+        rowspan, colspan = spans.get((r, c), (1, 1))
+        source = Source(
+            file,
+            row=r,
+            col=c,
+            locator=sheet_locator(sheet_name, r, c),
+            stored=stored_text(value, number_format, text),
+        )
+        cells.append(Cell(r, c, text, source, rowspan, colspan))
+    return SourceTable(tuple(cells), n_rows, n_cols, Source(file, locator=sheet_name))
+
+
 # -- .xlsx ------------------------------------------------------------------------------------
 
 
@@ -145,26 +176,12 @@ def _xlsx_sheet_to_table(sheet: Any, file: str) -> SourceTable:
         for (r, c), cell in sheet._cells.items()  # the cells the file holds, not the whole range
         if cell.value is not None
     }
-    cells: list[Cell] = []
-    positions = set(values) | set(spans)
-    n_rows, n_cols = _used_range(positions, spans)
-    for r, c in sorted(_every_cell(positions, covered, n_rows, n_cols)):
-        if (r, c) in covered and (r, c) not in spans:
-            continue  # a value hidden under a merged range: the anchor's text is shown
+
+    def value_at(r: int, c: int) -> tuple[object, str]:
         cell = values.get((r, c))
-        value = cell.value if cell is not None else None
-        number_format = _xlsx_format(cell) if cell is not None else "General"
-        text = value_to_text(value, number_format)
-        rowspan, colspan = spans.get((r, c), (1, 1))
-        source = Source(
-            file,
-            row=r,
-            col=c,
-            locator=sheet_locator(sheet.title, r, c),
-            stored=stored_text(value, number_format, text),
-        )
-        cells.append(Cell(r, c, text, source, rowspan, colspan))
-    return SourceTable(tuple(cells), n_rows, n_cols, Source(file, locator=sheet.title))
+        return (None, "General") if cell is None else (cell.value, _xlsx_format(cell))
+
+    return _sheet_to_table(file, sheet.title, set(values), spans, covered, value_at)
 
 
 def _xlsx_format(cell: Any) -> str:
@@ -184,24 +201,14 @@ def _xls_sheet_to_table(book: Any, sheet: Any, file: str) -> SourceTable:
     for rlo, rhi, clo, chi in sheet.merged_cells:
         spans[rlo, clo] = (rhi - rlo, chi - clo)
         covered.update((r, c) for r in range(rlo, rhi) for c in range(clo, chi))
-    cells: list[Cell] = []
-    positions = set(_xls_filled(sheet)) | set(spans)
-    n_rows, n_cols = _used_range(positions, spans)
-    for r, c in sorted(_every_cell(positions, covered, n_rows, n_cols)):
-        if (r, c) in covered and (r, c) not in spans:
-            continue
-        value, number_format = _xls_value(book, sheet, r, c)
-        text = value_to_text(value, number_format)
-        rowspan, colspan = spans.get((r, c), (1, 1))
-        source = Source(
-            file,
-            row=r,
-            col=c,
-            locator=sheet_locator(sheet.name, r, c),
-            stored=stored_text(value, number_format, text),
-        )
-        cells.append(Cell(r, c, text, source, rowspan, colspan))
-    return SourceTable(tuple(cells), n_rows, n_cols, Source(file, locator=sheet.name))
+    return _sheet_to_table(
+        file,
+        sheet.name,
+        set(_xls_filled(sheet)),
+        spans,
+        covered,
+        lambda r, c: _xls_value(book, sheet, r, c),
+    )
 
 
 def _xls_filled(sheet: Any) -> Iterator[tuple[int, int]]:
