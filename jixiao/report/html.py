@@ -425,6 +425,33 @@ def problems_to_mark(problems: Sequence[ProblemRow]) -> Mark:
 def grid_to_rows(grid: Grid, card: TableCard) -> tuple[GridRow, ...]:
     """The grid row by row: merged cells once at their anchor, an empty cell where none is."""
     marks = _cell_marks(card)
+    firsts: dict[int, Cell] = {}
+    for anchor in grid.cells:
+        firsts.setdefault(anchor.row, anchor)
+    rows = []
+    for r, slots in enumerate(grid_to_slots(grid)):
+        parts = []
+        for c, cell in slots:
+            if cell is None:
+                parts.append(_NO_CELL)
+            else:
+                problems = _marks_of(marks, r, c) if marks else ()
+                parts.append(grid_cell_to_html(cell, card.fields.get((r, c), ""), problems))
+        rows.append(GridRow(r, _row_label(firsts.get(r)), Markup("".join(parts))))
+    return tuple(rows)
+
+
+def grid_to_slots(grid: Grid) -> list[list[tuple[int, Cell | None]]]:
+    """What a table of the grid draws, row by row: ``(col, cell)`` at each merged or single
+    cell's anchor, ``(col, None)`` where no cell is; positions inside a merge are left out (the
+    anchor's spans cover them).
+
+    >>> from jixiao.core.model import Source
+    >>> wide = Cell(0, 0, "项目名称", Source("x"), colspan=2)
+    >>> slots = grid_to_slots(Grid("x", "tsv", (wide,), 2, 2))
+    >>> [[(c, cell.text if cell else None) for c, cell in row] for row in slots]
+    [[(0, '项目名称')], [(0, None), (1, None)]]
+    """
     anchors = {(c.row, c.col): c for c in grid.cells}
     covered = {
         (c.row + dr, c.col + dc)
@@ -433,21 +460,14 @@ def grid_to_rows(grid: Grid, card: TableCard) -> tuple[GridRow, ...]:
         for dc in range(c.colspan)
         if dr or dc
     }
-    firsts: dict[int, Cell] = {}
-    for anchor in grid.cells:
-        firsts.setdefault(anchor.row, anchor)
-    rows = []
-    for r in range(grid.n_rows):
-        parts = []
-        for c in range(grid.n_cols):
-            cell = anchors.get((r, c))
-            if cell is not None:
-                problems = _marks_of(marks, r, c) if marks else ()
-                parts.append(grid_cell_to_html(cell, card.fields.get((r, c), ""), problems))
-            elif (r, c) not in covered:
-                parts.append(_NO_CELL)
-        rows.append(GridRow(r, _row_label(firsts.get(r)), Markup("".join(parts))))
-    return tuple(rows)
+    return [
+        [
+            (c, anchors.get((r, c)))
+            for c in range(grid.n_cols)
+            if (r, c) in anchors or (r, c) not in covered
+        ]
+        for r in range(grid.n_rows)
+    ]
 
 
 def _row_label(cell: Cell | None) -> str:
@@ -609,28 +629,17 @@ def card_to_sheet_pane(card: TableCard) -> SheetPane:
         column_letters(c + offset) if sheet else str(c + offset + 1) for c in range(grid.n_cols)
     )
     marks = _cell_marks(card)
-    anchors = {(c.row, c.col): c for c in grid.cells}
-    covered = {
-        (c.row + dr, c.col + dc)
-        for c in grid.cells
-        for dr in range(c.rowspan)
-        for dc in range(c.colspan)
-        if dr or dc
-    }
     rows = []
-    for r in range(grid.n_rows):
+    for r, slots in enumerate(grid_to_slots(grid)):
         row_place = next((p for (pr, _), p in places.items() if pr == r and p is not None), None)
         label = "" if row_place is None else str(row_place.row + 1)
         if row_place is not None and len(scopes) > 1:
             label = f"{_scope_name(row_place.scope)} {label}"
-        cells: list[SourceCell | None] = []
-        for c in range(grid.n_cols):
-            anchor = anchors.get((r, c))
-            if anchor is not None:
-                cells.append(_source_cell(anchor, _marks_of(marks, r, c)))
-            elif (r, c) not in covered:
-                cells.append(None)
-        rows.append(SourceRow(label, tuple(cells)))
+        cells = tuple(
+            None if anchor is None else _source_cell(anchor, _marks_of(marks, r, c))
+            for c, anchor in slots
+        )
+        rows.append(SourceRow(label, cells))
     heading = tuple(t for t in (grid.title, grid.year_text) if t)
     return SheetPane(_sheet_caption(card.kind, scopes), heading, columns, tuple(rows))
 
