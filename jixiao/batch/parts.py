@@ -168,17 +168,16 @@ class PartWriter:
         parts: dict[int, dict[str, str]] = {}
         slices: dict[int, dict[str, tuple[int, int]]] = {}
         for name in FRAME_NAMES:
+            part = f"{stem}.{name}.parquet"  # one string, shared by the records of the chunk
             records: list[Any] = []
             for i, (result, _) in enumerate(waiting):
                 rows = getattr(result.rows, name)
                 if rows:
-                    parts.setdefault(i, {})[name] = f"{stem}.{name}.parquet"
+                    parts.setdefault(i, {})[name] = part
                     slices.setdefault(i, {})[name] = (len(records), len(rows))
                     records += rows
             if records:
-                _write_part(
-                    records_to_arrow(name, records), self.out_dir / f"{stem}.{name}.parquet"
-                )
+                _write_part(records_to_arrow(name, records), self.out_dir / part)
         for i, (result, _) in enumerate(waiting):
             if result.scanned:
                 parts.setdefault(i, {})[GRIDS_PART] = _write_grids(result, self.out_dir)
