@@ -10,80 +10,36 @@ problems.
 from __future__ import annotations
 
 import json
-from collections import Counter
-from functools import cache
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
-from jixiao.pipeline.runner import InputFile, file_to_result, run
-from jixiao.score import Frames, load_policy
+from jixiao.pipeline.runner import InputFile, run
+from tests.frames_compare import FIXTURES, POLICY, assert_table_equals_text, fixture_frames
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 MANIFEST = json.loads((FIXTURES / "office" / "MANIFEST.json").read_text(encoding="utf-8"))
-POLICY = (load_policy("national"),)
-PROVENANCE = {
-    "tables": [
-        "table_id",
-        "source_file",
-        "source_kind",
-        "reader",
-        "page_start",
-        "page_end",
-        "line_start",
-    ],
-    "funds": ["table_id"],
-    "indicators": ["table_id", "source_file", "page", "line"],
-}
 #: Problems only a text export can have (a row shifted by a column).
 SOURCE_ONLY = {"row_realigned"}
 READABLE = sorted(name for name, entry in MANIFEST.items() if entry["tables"])
 BROKEN = sorted(name for name, entry in MANIFEST.items() if not entry["tables"])
 
 
-@cache
-def _frames(relative: str) -> Frames:
-    path = FIXTURES / relative
-    return file_to_result(InputFile(path, path.name), POLICY).frames
-
-
-def _table(frames: Frames, name: str, table_id: str) -> pd.DataFrame:
-    frame = getattr(frames, name)
-    return frame[frame["table_id"] == table_id].drop(columns=PROVENANCE[name])
-
-
-def _problems(frames: Frames, table_id: str) -> Counter[tuple[str, str, str, str]]:
-    p = frames.problems[frames.problems["table_id"] == table_id]
-    return Counter(
-        (code, field, expected, found)
-        for code, field, expected, found in p[["code", "field", "expected", "found"]].itertuples(
-            index=False
-        )
-        if code not in SOURCE_ONLY
-    )
-
-
 @pytest.mark.parametrize("name", READABLE)
 def test_document_frames_equal_text_frames(name: str) -> None:
-    frames = _frames(f"office/{name}")
+    frames = fixture_frames(f"office/{name}")
     expected = MANIFEST[name]["tables"]
     assert list(frames.problems.loc[frames.problems["table_id"] == "", "code"]) == []
     assert len(frames.tables) == len(expected)
     for number, entry in enumerate(expected, start=1):
-        text_frames = _frames(entry["text"])
         doc_id = f"{name}#{number}"
         text_id = f"{Path(entry['text']).name}#{entry['table']}"
-        for frame in PROVENANCE:
-            got = _table(frames, frame, doc_id).reset_index(drop=True)
-            want = _table(text_frames, frame, text_id).reset_index(drop=True)
-            pd.testing.assert_frame_equal(got, want, check_exact=True, obj=f"{doc_id} {frame}")
-        assert _problems(frames, doc_id) == _problems(text_frames, text_id), doc_id
+        text_frames = fixture_frames(entry["text"])
+        assert_table_equals_text(frames, doc_id, text_frames, text_id, SOURCE_ONLY)
 
 
 @pytest.mark.parametrize("name", BROKEN)
 def test_broken_file_is_one_problem_row(name: str) -> None:
-    frames = _frames(f"office/{name}")
+    frames = fixture_frames(f"office/{name}")
     assert frames.tables.empty
     assert list(frames.problems["code"]) == MANIFEST[name]["problems"]
     assert list(frames.problems["source_file"]) == [name]
@@ -110,6 +66,6 @@ def test_run_goes_on_after_broken_files() -> None:
     ids=str,
 )
 def test_source_kind_is_what_the_file_is(name: str, kind: str, reader: str) -> None:
-    tables = _frames(f"office/{name}").tables
+    tables = fixture_frames(f"office/{name}").tables
     assert set(tables["source_kind"]) == {kind}
     assert set(tables["reader"]) == {reader}

@@ -34,9 +34,10 @@ import pytest
 
 from jixiao.score import Frames
 from tests.conftest import ROOT
+from tests.frames_compare import fixture_frames
 from tests.test_pdf_fonts import FONTS
 from tests.test_pdf_fonts import MANIFEST as FONTS_MANIFEST
-from tests.test_pdf_frames import MANIFEST, _frames
+from tests.test_pdf_frames import MANIFEST
 
 #: Where PDFium (``/usr/share/fonts``, ``/usr/share/X11/fonts``, ``/usr/local/share/fonts``)
 #: and fontconfig (those, and the user's) look for fonts.
@@ -107,7 +108,7 @@ def hidden_run(tmp_path_factory: pytest.TempPathFactory) -> str:
         pytest.skip(why_not)
     out = tmp_path_factory.mktemp("fonts-hidden")
     for pdf in PDFS:
-        (out / _dump_name(pdf)).write_bytes(pickle.dumps(_frames(pdf), protocol=5))
+        (out / _dump_name(pdf)).write_bytes(pickle.dumps(fixture_frames(pdf), protocol=5))
     config = out / "fonts.conf"
     config.write_text(EMPTY_FONTCONFIG, encoding="utf-8")
     env = {
@@ -184,7 +185,7 @@ if INSIDE in os.environ:  # defined only there: nothing to skip outside
         """The frames read without fonts equal those read outside, with the machine's fonts."""
         written = Path(os.environ[INSIDE]) / _dump_name(pdf)
         outside: Frames = pickle.loads(written.read_bytes())  # written by the test outside
-        here = _frames(pdf)
+        here = fixture_frames(pdf)
         for name in ("tables", "funds", "indicators", "problems"):
             pd.testing.assert_frame_equal(
                 getattr(here, name), getattr(outside, name), check_exact=True, obj=f"{pdf} {name}"

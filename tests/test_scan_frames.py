@@ -27,26 +27,16 @@ from jixiao.extract.pdf import pdf_to_extraction
 from jixiao.extract.scan.check import CODE
 from jixiao.extract.scan.files import image_to_extraction
 from jixiao.extract.table import SelfEvalTable
-from jixiao.pipeline.runner import InputFile, file_to_result
-from jixiao.score import Frames, load_policy
+from jixiao.score import Frames
+from tests import frames_compare
+from tests.frames_compare import FIXTURES, fixture_frames
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SCANS = FIXTURES / "scan"
 MANIFEST = json.loads((SCANS / "MANIFEST.json").read_text(encoding="utf-8"))
-POLICY = (load_policy("national"),)
 PROVENANCE = {
-    "tables": [
-        "table_id",
-        "source_file",
-        "source_kind",
-        "reader",
-        "page_start",
-        "page_end",
-        "line_start",
-        "problem_count",  # the scan's own ocr_low_confidence rows count too
-    ],
-    "funds": ["table_id"],
-    "indicators": ["table_id", "source_file", "page", "line"],
+    **frames_compare.PROVENANCE,
+    # the scan's own ocr_low_confidence rows count too
+    "tables": [*frames_compare.PROVENANCE["tables"], "problem_count"],
 }
 MIN_EXACT = 0.97
 
@@ -56,12 +46,6 @@ def norm(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return ""
     return "".join(unicodedata.normalize("NFKC", str(value)).split())
-
-
-@cache
-def frames(relative: str) -> Frames:
-    path = FIXTURES / relative
-    return file_to_result(InputFile(path, path.name), POLICY).frames
 
 
 @cache
@@ -130,7 +114,7 @@ CASES = [
 @pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(MANIFEST))
 def test_every_table_of_a_scan_is_found(name: str) -> None:
-    found = frames(f"scan/{name}").tables
+    found = fixture_frames(f"scan/{name}").tables
     assert len(found) == len(MANIFEST[name]["tables"])
     for number, entry in enumerate(MANIFEST[name]["tables"], start=1):
         row = found.set_index("table_id").loc[f"{name}#{number}"]
@@ -142,7 +126,7 @@ def test_every_table_of_a_scan_is_found(name: str) -> None:
 def test_scan_frames_equal_text_frames_or_are_flagged(
     name: str, number: int, entry: dict[str, Any]
 ) -> None:
-    scan, text = frames(f"scan/{name}"), frames(entry["text"])
+    scan, text = fixture_frames(f"scan/{name}"), fixture_frames(entry["text"])
     scan_id, text_id = f"{name}#{number}", f"{Path(entry['text']).name}#{entry['table']}"
     differences = _differences(scan, text, scan_id, text_id)
     table = tables(f"scan/{name}")[number - 1]
@@ -155,7 +139,7 @@ def test_scan_frames_equal_text_frames_or_are_flagged(
 
 
 def test_the_mixed_pdf_reads_its_text_page_as_text() -> None:
-    readers = frames("scan/lo_synthetic_mixed.pdf").tables.set_index("page_start")["reader"]
+    readers = fixture_frames("scan/lo_synthetic_mixed.pdf").tables.set_index("page_start")["reader"]
     assert readers.to_dict() == {1: "pdfium", 2: "ocr"}
 
 
@@ -210,7 +194,7 @@ def same(truth: str | None, got: Any, column: str = "") -> bool:
 def _real_misses(name: str) -> tuple[list[str], int, SelfEvalTable, set[int]]:
     """The fields of a real scan that differ from its truth, and how many there are."""
     truth = json.loads((SCANS / "real" / name.replace(".pdf", ".json")).read_text("utf-8"))
-    scan = frames(f"scan/real/{name}")
+    scan = fixture_frames(f"scan/real/{name}")
     (row,) = scan.tables.to_dict("records")
     fund = (truth.get("funds") or [{}])[0]
     expected = {c: truth.get(k) for c, k in TABLE_FIELDS.items()}
