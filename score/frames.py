@@ -9,7 +9,9 @@ of their own (keyed by the printed header), or ``<NA>`` when there are none.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import io
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -184,10 +186,46 @@ def arrow_schema(name: str) -> pa.Schema:
 
 def records_to_arrow(name: str, records: Iterable[Record]) -> pa.Table:
     """An Arrow table of a frame's records, typed by its schema (a column a record lacks is
-    null)."""
+    null; keys outside the schema are left out)."""
+    return pylist_to_arrow(list(records), arrow_schema(name))
+
+
+def pylist_to_arrow(records: Sequence[Record], schema: pa.Schema) -> pa.Table:
+    """``pa.Table.from_pylist(records, schema=schema)``, the same table, without loading pandas.
+
+    pyarrow's converters from Python objects (``pa.array``, ``from_pylist``) import pandas to
+    ask whether an object is a pandas one: 0.4 s of CPU for a run that never uses it. The
+    records go through pyarrow's JSON reader instead (floats are written by ``repr`` and read
+    back exactly). A record it cannot take that way (a NaN or an infinity, which JSON lacks, a
+    value of another type, text that is not valid Unicode) sends the whole list to
+    ``from_pylist``, which converts, or raises, as before.
+    """
+    import pyarrow as pa  # noqa: PLC0415 - loaded with the first frame, not with score
+    import pyarrow.json as pa_json  # type: ignore[import-untyped]  # noqa: PLC0415
+
+    if not records:
+        return schema.empty_table()
+    try:
+        lines = "\n".join([json.dumps(r, ensure_ascii=False, allow_nan=False) for r in records])
+        table = pa_json.read_json(
+            io.BytesIO(lines.encode("utf-8")),
+            read_options=pa_json.ReadOptions(use_threads=False),
+            parse_options=pa_json.ParseOptions(
+                explicit_schema=schema, unexpected_field_behavior="ignore"
+            ),
+        )
+        return table.select(schema.names).cast(schema)
+    except (TypeError, ValueError, pa.ArrowException):
+        return pa.Table.from_pylist(list(records), schema=schema)
+
+
+def values_to_arrow(values: list[Any], type_: pa.DataType) -> pa.ChunkedArray:
+    """``pa.array(values, type_)`` (as a chunked array), without loading pandas
+    (:func:`pylist_to_arrow`)."""
     import pyarrow as pa  # noqa: PLC0415 - loaded with the first frame, not with score
 
-    return pa.Table.from_pylist(list(records), schema=arrow_schema(name))
+    table = pylist_to_arrow([{"v": v} for v in values], pa.schema([("v", type_)]))
+    return table.column(0)
 
 
 def arrow_to_frame(name: str, table: pa.Table) -> pd.DataFrame:
@@ -203,6 +241,15 @@ def arrow_to_frame(name: str, table: pa.Table) -> pd.DataFrame:
     }
     frame: pd.DataFrame = table.select(list(SCHEMA[name])).to_pandas(types_mapper=mapping.get)
     return frame
+
+
+def frame_to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
+    """An Arrow table of a frame's contract columns, typed by its schema (the reverse of
+    :func:`arrow_to_frame`; NaN and ``<NA>`` become null)."""
+    import pyarrow as pa  # noqa: PLC0415 - loaded with the first frame, not with score
+
+    columns = list(SCHEMA[name])
+    return pa.Table.from_pandas(frame[columns], schema=arrow_schema(name), preserve_index=False)
 
 
 def records_to_frame(name: str, records: Iterable[Record]) -> pd.DataFrame:

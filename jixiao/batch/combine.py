@@ -1,21 +1,25 @@
 """A batch run's combined outputs, rebuilt from its per-file parts.
 
 Streaming: :func:`write_combined` reads the parts in chunks of about :data:`CHUNK_ROWS` rows
-and passes them to the writers, so memory holds one chunk, not the whole run.
+and passes them to the writers as Arrow tables, so memory holds one chunk, not the whole run
+(and pandas is not loaded: :mod:`jixiao.export.write`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from jixiao.batch.parts import FileRecord
 from jixiao.export.write import Totals, write_chunks
-from jixiao.score import FRAME_NAMES, Frames, arrow_to_frame, empty_frame
+from jixiao.score import FRAME_NAMES, SCHEMA, Frames, arrow_to_frame, empty_frame
+
+if TYPE_CHECKING:  # pandas only for frames in memory (concat_parts), not for the outputs
+    import pandas as pd
 
 CHUNK_ROWS = 50_000
 
@@ -25,19 +29,24 @@ def write_combined(
 ) -> tuple[list[Path], Totals]:
     """Rebuild the combined outputs from the parts of ``records``, in the records' order."""
 
-    def chunks(name: str) -> Iterator[pd.DataFrame]:
+    def chunks(name: str) -> Iterator[pa.Table]:
         pending: list[pa.Table] = []
         rows = 0
         for part in _rows(out_dir, records, name):
             pending.append(part)
             rows += part.num_rows
             if rows >= CHUNK_ROWS:
-                yield _stack(name, pending)
+                yield _concat(name, pending)
                 pending, rows = [], 0
         if pending:
-            yield _stack(name, pending)
+            yield _concat(name, pending)
 
     return write_chunks(out_dir, formats, labels, chunks)
+
+
+def _concat(name: str, parts: list[pa.Table]) -> pa.Table:
+    """One table of many parts, the contract's columns in order."""
+    return pa.concat_tables(parts).select(list(SCHEMA[name]))
 
 
 def _stack(name: str, parts: list[pa.Table]) -> pd.DataFrame:
@@ -70,7 +79,8 @@ def _rows(out_dir: Path, records: Iterable[FileRecord], name: str) -> Iterator[p
             if run is not None and table is not None:
                 yield table.slice(run[1], run[2])
                 run = None
-            table, path = pq.read_table(out_dir / relative), relative
+            with pq.ParquetFile(out_dir / relative) as part:  # read_table would load pandas
+                table, path = part.read(), relative
         first, count = record.slices.get(name, (0, table.num_rows))
         if run is not None and run[1] + run[2] == first:
             run = (relative, run[1], run[2] + count)

@@ -242,7 +242,7 @@ def _reusable(record: FileRecord, file: InputFile, out_dir: Path, time_limit: fl
 
 @dataclass(slots=True)
 class _Prepare:
-    """Loads what the outputs need (pandas and pyarrow, then ``then``: the report) once,
+    """Loads what the outputs need (pyarrow, then ``then``: the report) once,
     while the workers read the first files."""
 
     then: Callable[[], None] | None
@@ -252,7 +252,7 @@ class _Prepare:
         if self.done:
             return
         self.done = True
-        import jixiao.batch.combine  # noqa: F401, PLC0415 - pandas and pyarrow, for the outputs
+        import jixiao.batch.combine  # noqa: F401, PLC0415 - pyarrow, for the outputs
 
         if self.then is not None:
             self.then()

@@ -9,11 +9,13 @@ a batch run gathers it while it streams the tables (:class:`DepartmentTally`).
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
-
-import pandas as pd
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from jixiao.export.labels_zh import READ_STATUS_ZH
+
+if TYPE_CHECKING:  # pandas only for the summary as a frame
+    import pandas as pd
 
 NO_DEPARTMENT = "（未注明主管部门）"
 NO_GRADE = "ungraded"
@@ -34,49 +36,67 @@ COLUMNS_ZH: Mapping[str, str] = {
 }
 
 
+#: What the summary needs of each table: the ``tables`` columns :meth:`DepartmentTally.add`
+#: takes, in this order.
+TALLY_COLUMNS = (
+    "department",
+    "read_status",
+    "grade",
+    "problem_count",
+    "error_count",
+    "warning_count",
+)
+
+
 class DepartmentTally:
-    """Counts per department, added to chunk by chunk from the ``tables`` frame."""
+    """Counts per department, added to table by table (:data:`TALLY_COLUMNS` of each)."""
 
     def __init__(self) -> None:
         self._counts: dict[str, Counter[str]] = {}
 
-    def add(self, tables: pd.DataFrame) -> None:
-        departments = tables["department"].astype("string").fillna(NO_DEPARTMENT)
-        departments = departments.where(departments.str.strip() != "", NO_DEPARTMENT)
-        statuses = tables["read_status"].astype("string").fillna("")
-        grades = tables["grade"].astype("string").fillna(NO_GRADE)
-        problems = tables["problem_count"].fillna(0).astype(int)
-        errors = tables["error_count"].fillna(0).astype(int)
-        warnings = tables["warning_count"].fillna(0).astype(int)
-        rows = zip(departments, statuses, grades, problems, errors, warnings, strict=True)
+    def add(self, rows: Iterable[Sequence[Any]]) -> None:
+        """Count tables given as :data:`TALLY_COLUMNS` values (``None`` where missing)."""
         for department, status, grade, total, error, warning in rows:
-            counts = self._counts.setdefault(str(department), Counter())
+            name = NO_DEPARTMENT if department is None else str(department)
+            counts = self._counts.setdefault(name if name.strip() else NO_DEPARTMENT, Counter())
             counts["tables"] += 1
-            counts[str(status)] += 1
-            counts[f"grade:{grade}"] += 1
-            counts["errors"] += error
-            counts["warnings"] += warning
-            counts["infos"] += total - error - warning
+            counts["" if status is None else str(status)] += 1
+            counts[f"grade:{NO_GRADE if grade is None else grade}"] += 1
+            errors, warnings = int(error or 0), int(warning or 0)
+            counts["errors"] += errors
+            counts["warnings"] += warnings
+            counts["infos"] += int(total or 0) - errors - warnings
 
-    def frame(self) -> pd.DataFrame:
-        """One row per department (most tables first, then by name)."""
+    def columns(self) -> list[str]:
+        """The summary's columns: the fixed ones, then the grades met (:func:`_grade_order`)."""
         grades = sorted(
             {key[6:] for counts in self._counts.values() for key in counts if key[:6] == "grade:"},
             key=_grade_order,
         )
-        columns = ["department", "tables", *STATUSES, "errors", "warnings", "infos", *grades]
-        records = [
-            {
-                "department": department,
-                **{c: counts[c] for c in ("tables", *STATUSES, "errors", "warnings", "infos")},
-                **{grade: counts[f"grade:{grade}"] for grade in grades},
-            }
+        return ["department", "tables", *STATUSES, "errors", "warnings", "infos", *grades]
+
+    def rows(self) -> list[list[Any]]:
+        """One row per department (most tables first, then by name), in :meth:`columns`."""
+        columns = self.columns()
+        return [
+            [department, *(counts[_key(c)] for c in columns[1:])]
             for department, counts in sorted(
                 self._counts.items(), key=lambda item: (-item[1]["tables"], item[0])
             )
         ]
-        frame = pd.DataFrame.from_records(records, columns=columns)
+
+    def frame(self) -> pd.DataFrame:
+        """:meth:`rows` as a frame (``Int64`` counts)."""
+        import pandas as pd  # noqa: PLC0415 - only for a frame
+
+        columns = self.columns()
+        frame = pd.DataFrame.from_records(self.rows(), columns=columns)
         return frame.astype(dict.fromkeys(columns[1:], "Int64") | {"department": "string"})
+
+
+def _key(column: str) -> str:
+    fixed = column in ("tables", *STATUSES, "errors", "warnings", "infos")
+    return column if fixed else f"grade:{column}"
 
 
 def _grade_order(grade: str) -> tuple[int, str]:
@@ -88,6 +108,7 @@ def _grade_order(grade: str) -> tuple[int, str]:
 def tables_to_departments(tables: pd.DataFrame) -> pd.DataFrame:
     """The per-department summary of a ``tables`` frame.
 
+    >>> import pandas as pd
     >>> tables = pd.DataFrame({"department": ["甲局", "甲局", None], "read_status":
     ...     ["complete", "partial", "complete"], "grade": ["优", None, "良"],
     ...     "problem_count": [3, 1, 0], "error_count": [1, 0, 0], "warning_count": [1, 1, 0]})
@@ -95,9 +116,11 @@ def tables_to_departments(tables: pd.DataFrame) -> pd.DataFrame:
     {'department': '甲局', 'tables': 2, 'complete': 1, 'partial': 1, 'unscored': 0,
      'errors': 1, 'warnings': 2, 'infos': 1, '优': 1, '良': 0, 'ungraded': 1}
     """
+    import pandas as pd  # noqa: PLC0415 - the argument is a frame
+
     tally = DepartmentTally()
-    if len(tables):
-        tally.add(tables)
+    columns = [tables[c].tolist() for c in TALLY_COLUMNS]
+    tally.add([None if pd.isna(v) else v for v in row] for row in zip(*columns, strict=True))
     return tally.frame()
 
 

@@ -19,9 +19,10 @@ import regex
 
 from jixiao.core.problems import CODES, KINDS, SEVERITY_ZH
 from jixiao.score import SCHEMA
+from jixiao.score.frames import values_to_arrow
 
-if TYPE_CHECKING:  # pandas loads with the first frame written, not with the command line
-    import pandas as pd
+if TYPE_CHECKING:  # pyarrow loads with the first frame written, not with the command line
+    import pyarrow as pa  # type: ignore[import-untyped]
 
 
 SHEETS_ZH: Mapping[str, str] = {
@@ -194,28 +195,33 @@ def frame_columns(frame: str, labels: str) -> list[str]:
     return columns
 
 
-def localize(frame: str, chunk: pd.DataFrame, labels: str) -> pd.DataFrame:
-    """A chunk as written under a label set: ``zh`` says the vocabulary values in Chinese and
-    adds the columns of :func:`frame_columns` (English column names still)."""
+def localize(frame: str, table: pa.Table, labels: str) -> pa.Table:
+    """Some rows of a frame (an Arrow table of the contract's columns) as written under a
+    label set: ``zh`` says the vocabulary values in Chinese and adds the columns of
+    :func:`frame_columns` (English column names still)."""
     if labels == "en":
-        return chunk
-    out = chunk.copy()
+        return table
+    import pyarrow as pa  # noqa: PLC0415 - loaded when a frame is written
+
+    columns = {name: table.column(name) for name in table.column_names}
     for column, words in VALUES_ZH.items():
-        if column in out:
-            out[column] = _mapped(out[column], words.get)
-    if "policy" in out:
-        out["policy"] = _mapped(out["policy"], policy_label)
+        if column in columns:
+            columns[column] = _mapped(columns[column], words.get)
+    if "policy" in columns:
+        columns["policy"] = _mapped(columns["policy"], policy_label)
     if frame == "problems":
         descriptions = {code: spec.description for code, spec in CODES.items()}
-        out["code_description"] = _mapped(out["code"], descriptions.get)
-    return out[frame_columns(frame, labels)]
+        columns["code_description"] = _mapped(columns["code"], descriptions.get)
+    names = frame_columns(frame, labels)
+    return pa.Table.from_arrays([columns[name] for name in names], names=names)
 
 
-def _mapped(values: pd.Series, word: Callable[[str], str | None]) -> pd.Series:
-    """Each value through ``word`` (a value it does not know stays as it is; NA stays NA)."""
-    import pandas as pd  # noqa: PLC0415 - loaded when a frame is written
+def _mapped(values: pa.ChunkedArray, word: Callable[[str], str | None]) -> pa.ChunkedArray:
+    """Each value through ``word`` (a value it does not know stays as it is; null stays null)."""
+    import pyarrow as pa  # noqa: PLC0415 - loaded when a frame is written
 
-    return values.map(lambda v: v if pd.isna(v) else (word(v) or v)).astype("string")
+    said = [None if v is None else (word(v) or v) for v in values.to_pylist()]
+    return values_to_arrow(said, pa.large_string())
 
 
 def column_labels(frame: str, columns: list[str], labels: str) -> list[str]:

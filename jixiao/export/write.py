@@ -11,29 +11,41 @@ Parquet files keep the contract's dtypes and the values unchanged; the XLSX work
 contract's English names, or the Chinese labels of :mod:`jixiao.export.labels_zh` with
 ``labels="zh"``.
 
-:func:`write_chunks` writes frames that arrive in chunks (a batch run streams its per-file
-parts through it, :mod:`jixiao.batch.combine`), so memory holds one chunk, not the whole run.
+:func:`write_chunks` writes frames that arrive in chunks of Arrow tables (a batch run streams
+its per-file parts through it, :mod:`jixiao.batch.combine`), so memory holds one chunk, not the
+whole run. The CSV and Parquet files are written without pandas (a command-line run then never
+loads it: about 0.4 s of CPU): the CSV cells are formatted as pandas' ``to_csv`` formats them
+(the same bytes; a test holds the two equal), and the Parquet schema carries the pandas
+metadata ``DataFrame.to_parquet`` would write, so ``pandas.read_parquet`` gives the contract's
+dtypes back (:func:`pandas_metadata`). Only the XLSX workbook loads pandas, for
+:mod:`jixiao.export.xlsx`.
 """
 
 from __future__ import annotations
 
+import csv
+import json
+import math
 import os
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import regex
 
 from jixiao.core.errors import OutputError
 from jixiao.export import XLSX_NAME
+from jixiao.export.departments import TALLY_COLUMNS, DepartmentTally
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
-from jixiao.score import FRAME_NAMES, Frames, empty_frame
+from jixiao.score import FRAME_NAMES, SCHEMA, Frames
+from jixiao.score.frames import values_to_arrow
 
-if TYPE_CHECKING:  # pandas, pyarrow and xlsxwriter load when an output is written
-    import pandas as pd
+if TYPE_CHECKING:  # pyarrow and xlsxwriter load when an output is written
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
 
@@ -66,16 +78,66 @@ def write_frames(
     frames: Frames, out_dir: Path, formats: Sequence[str], labels: str = "en"
 ) -> list[Path]:
     """Write in-memory frames in each format; return the paths written."""
-    written, _ = write_chunks(out_dir, formats, labels, lambda name: iter([getattr(frames, name)]))
+    from jixiao.score.frames import frame_to_arrow  # noqa: PLC0415 - pyarrow, when writing
+
+    def chunks(name: str) -> Iterator[pa.Table]:
+        yield frame_to_arrow(name, getattr(frames, name))
+
+    written, _ = write_chunks(out_dir, formats, labels, chunks)
     return written
+
+
+class Chunk:
+    """Some rows of one frame as written: an Arrow table, and its columns as Python values
+    (each converted once, when a writer first asks for it; ``None`` where a value is missing,
+    a float NaN included, as pandas writes both)."""
+
+    __slots__ = ("_nan", "_values", "table")
+
+    def __init__(self, table: pa.Table) -> None:
+        self.table = table
+        self._values: dict[str, list[Any]] = {}
+        self._nan: set[str] = set()
+
+    def __len__(self) -> int:
+        return int(self.table.num_rows)
+
+    def values(self, column: str) -> list[Any]:
+        found = self._values.get(column)
+        if found is None:
+            found = self.table.column(column).to_pylist()
+            is_float = self.table.schema.field(column).type == _float64()
+            if is_float and any(v is not None and math.isnan(v) for v in found):
+                self._nan.add(column)
+                found = [None if v is not None and math.isnan(v) else v for v in found]
+            self._values[column] = found
+        return found
+
+    def with_nan(self) -> set[str]:
+        """The float columns that hold a NaN (every float column is converted to know)."""
+        for field in self.table.schema:
+            if field.type == _float64():
+                self.values(field.name)
+        return self._nan
+
+    def rows(self, columns: Sequence[str]) -> list[tuple[Any, ...]]:
+        return list(zip(*(self.values(c) for c in columns), strict=True))
+
+
+def _float64() -> pa.DataType:
+    import pyarrow as pa  # noqa: PLC0415 - loaded when an output is written
+
+    return pa.float64()
 
 
 def write_chunks(
     out_dir: Path,
     formats: Sequence[str],
     labels: str,
-    chunks: Callable[[str], Iterator[pd.DataFrame]],
+    chunks: Callable[[str], Iterator[pa.Table]],
 ) -> tuple[list[Path], Totals]:
+    """Write the frames that ``chunks(name)`` gives as Arrow tables of the contract's columns,
+    a chunk at a time, in each format; return the paths written and the counts."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     counter = _Counter()
@@ -87,20 +149,20 @@ def write_chunks(
         book = XlsxWorkbook(xlsx, _temporary(xlsx), labels)
     for name in FRAME_NAMES:
         sinks = _sinks(name, out_dir, formats, labels, book)
-        for chunk in chunks(name):
+        for table in chunks(name):
+            chunk = Chunk(table)
             counter.add(name, chunk)
-            written_chunk = localize(name, chunk, labels)
+            written_chunk = Chunk(localize(name, table, labels)) if labels != "en" else chunk
             for sink in sinks:
                 sink.write(written_chunk)
         for sink in sinks:
             written.extend(sink.close())
     if book is not None:
-        departments = counter.departments.frame()
-        columns = [str(c) for c in departments.columns]
-        from jixiao.export.departments import department_labels  # noqa: PLC0415 - pandas
+        from jixiao.export.departments import department_labels  # noqa: PLC0415
 
+        columns = counter.departments.columns()
         sheet = book.sheet("departments", columns, department_labels(columns, labels))
-        sheet.write(departments)
+        sheet.write_rows(counter.departments.rows())
         sheet.close()
         book.close()
         os.replace(_temporary(book.path), book.path)
@@ -109,7 +171,7 @@ def write_chunks(
 
 
 class _Sink(Protocol):
-    def write(self, chunk: pd.DataFrame) -> None: ...
+    def write(self, chunk: Chunk) -> None: ...
     def close(self) -> list[Path]: ...
 
 
@@ -122,7 +184,8 @@ def _sinks(
     if "parquet" in formats:
         sinks.append(_ParquetSink(out_dir / f"{name}.parquet", name, labels))
     if book is not None:
-        sinks.append(_XlsxSink(book.sheet(name, frame_columns(name, labels))))
+        columns = frame_columns(name, labels)
+        sinks.append(_XlsxSink(book.sheet(name, columns), columns))
     return sinks
 
 
@@ -174,41 +237,44 @@ def uncsv_cell(text: str) -> str:
     return text.removeprefix(CSV_QUOTE)
 
 
-def _csv_safe(chunk: pd.DataFrame, text_columns: Sequence[str]) -> pd.DataFrame:
-    """The chunk with :func:`csv_cell` applied to its text columns (copied only if needed)."""
-    safe = chunk
-    for column in text_columns:
-        values = chunk[column]
-        starts = values.str[:1].isin([*FORMULA_STARTS, CSV_QUOTE]).fillna(False)
-        if starts.any():
-            quote = values[starts].map(_needs_quote).astype(bool)
-            if quote.any():
-                if safe is chunk:
-                    safe = chunk.copy()
-                index = quote[quote].index
-                safe.loc[index, column] = CSV_QUOTE + values[index]
-    return safe
-
-
 #: Records end in CRLF (RFC 4180), so a cell holding a CR or an LF is quoted, never a row break.
 _CRLF = "\r\n"
 
 
+def _csv_text(value: Any) -> str:
+    """A text cell: :func:`csv_cell`, and nothing for a missing value."""
+    return "" if value is None else csv_cell(value)
+
+
+def _csv_value(value: Any) -> str:
+    """A number or a truth value as pandas' ``to_csv`` writes it: ``repr`` of a float
+    (``100.0``, ``1e-05``), the integer, ``True``/``False``; nothing for a missing value."""
+    return "" if value is None else repr(value)
+
+
 class _CsvSink:
-    """UTF-8 with BOM, header once, chunks appended; renamed into place when closed."""
+    """UTF-8 with BOM, header once, chunks appended; renamed into place when closed.
+
+    Written with :mod:`csv` as pandas' ``to_csv`` writes (minimal quoting, ``"`` doubled, CRLF),
+    each column formatted by its Arrow type (:func:`_csv_text`, :func:`_csv_value`)."""
 
     def __init__(self, path: Path, name: str, labels: str) -> None:
         self.path = path
         self._handle: IO[str] = _temporary(path).open("w", encoding="utf-8-sig", newline="")
-        empty = localize(name, empty_frame(name), labels)
-        header = column_labels(name, list(empty.columns), labels)
-        empty.to_csv(self._handle, index=False, header=header, lineterminator=_CRLF)
-        self._text = [str(column) for column, dtype in empty.dtypes.items() if dtype == "string"]
+        self._writer = csv.writer(self._handle, lineterminator=_CRLF, quoting=csv.QUOTE_MINIMAL)
+        self._columns = frame_columns(name, labels)
+        self._writer.writerow(column_labels(name, self._columns, labels))
+        text = {c for c, dtype in SCHEMA[name].items() if dtype == "string"}
+        self._formats = [
+            _csv_text if c in text or c not in SCHEMA[name] else _csv_value for c in self._columns
+        ]
 
-    def write(self, chunk: pd.DataFrame) -> None:
-        _csv_safe(chunk, self._text).to_csv(
-            self._handle, index=False, header=False, lineterminator=_CRLF
-        )
+    def write(self, chunk: Chunk) -> None:
+        columns = [
+            list(map(form, chunk.values(c)))
+            for c, form in zip(self._columns, self._formats, strict=True)
+        ]
+        self._writer.writerows(zip(*columns, strict=True))
 
     def close(self) -> list[Path]:
         self._handle.close()
@@ -216,26 +282,77 @@ class _CsvSink:
         return [self.path]
 
 
+#: The pandas dtype each Arrow type of the frames stands for: (pandas_type, numpy_type) in the
+#: pandas metadata of a Parquet file.
+_PANDAS_TYPES = {
+    "large_string": ("object", "string"),
+    "int64": ("int64", "Int64"),
+    "double": ("float64", "float64"),
+    "bool": ("bool", "boolean"),
+}
+
+
+def pandas_metadata(schema: pa.Schema) -> bytes:
+    """The ``pandas`` schema metadata ``DataFrame.to_parquet`` writes for a frame of the
+    contract's dtypes with these columns (no index), so that ``pandas.read_parquet`` gives the
+    dtypes back; made without loading pandas (a test holds it equal to pyarrow's own).
+    """
+    import pyarrow as pa  # noqa: PLC0415 - loaded when an output is written
+
+    columns = []
+    for field in schema:
+        pandas_type, numpy_type = _PANDAS_TYPES[str(field.type)]
+        columns.append(
+            {
+                "name": field.name,
+                "field_name": field.name,
+                "pandas_type": pandas_type,
+                "numpy_type": numpy_type,
+                "metadata": None,
+            }
+        )
+    return json.dumps(
+        {
+            "index_columns": [],
+            "column_indexes": [],
+            "columns": columns,
+            "attributes": {},
+            "creator": {"library": "pyarrow", "version": pa.__version__},
+            "pandas_version": metadata.version("pandas"),
+        }
+    ).encode("utf-8")
+
+
 class _ParquetSink:
     """One row group per chunk, typed by the contract's dtypes (pandas metadata included)."""
 
     def __init__(self, path: Path, name: str, labels: str) -> None:
         self.path = path
-        import pyarrow as pa  # type: ignore[import-untyped]  # noqa: PLC0415 - loaded when used
+        import pyarrow as pa  # noqa: PLC0415 - loaded when used
         import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
 
-        empty = localize(name, empty_frame(name), labels)
-        self._header = column_labels(name, list(empty.columns), labels)
-        empty = empty.set_axis(self._header, axis=1)
-        self._schema = pa.Schema.from_pandas(empty, preserve_index=False)
+        from jixiao.score.frames import arrow_schema  # noqa: PLC0415
+
+        contract = arrow_schema(name)
+        columns = frame_columns(name, labels)
+        header = column_labels(name, columns, labels)
+        types = [
+            contract.field(c).type if c in SCHEMA[name] else pa.large_string() for c in columns
+        ]
+        schema = pa.schema(list(zip(header, types, strict=True)))
+        self._schema = schema.with_metadata({b"pandas": pandas_metadata(schema)})
         self._writer = pq.ParquetWriter(_temporary(path), self._schema)
 
-    def write(self, chunk: pd.DataFrame) -> None:
+    def write(self, chunk: Chunk) -> None:
         import pyarrow as pa  # noqa: PLC0415 - loaded when used
 
-        table = pa.Table.from_pandas(
-            chunk.set_axis(self._header, axis=1), schema=self._schema, preserve_index=False
-        )
+        columns = []
+        for field, name in zip(self._schema, chunk.table.column_names, strict=True):
+            column = chunk.table.column(name)
+            if field.type == pa.float64() and name in chunk.with_nan():
+                column = values_to_arrow(chunk.values(name), field.type)  # NaN: missing
+            columns.append(column)
+        table = pa.Table.from_arrays(columns, schema=self._schema).combine_chunks()
         self._writer.write_table(table)
 
     def close(self) -> list[Path]:
@@ -250,11 +367,12 @@ def _temporary(path: Path) -> Path:
 
 
 class _XlsxSink:
-    def __init__(self, sheet: XlsxSheet) -> None:
+    def __init__(self, sheet: XlsxSheet, columns: list[str]) -> None:
         self._sheet = sheet
+        self._columns = columns
 
-    def write(self, chunk: pd.DataFrame) -> None:
-        self._sheet.write(chunk)
+    def write(self, chunk: Chunk) -> None:
+        self._sheet.write_rows(chunk.rows(self._columns))
 
     def close(self) -> list[Path]:
         self._sheet.close()
@@ -267,18 +385,16 @@ class _Counter:
         self.severities: Counter[str] = Counter(dict.fromkeys(("error", "warning", "info"), 0))
         self.policies: Counter[str] = Counter()
         self.not_read = 0
-        from jixiao.export.departments import DepartmentTally  # noqa: PLC0415 - pandas
-
         self.departments = DepartmentTally()
 
-    def add(self, name: str, chunk: pd.DataFrame) -> None:
+    def add(self, name: str, chunk: Chunk) -> None:
         self.rows[name] += len(chunk)
         if name == "problems":
-            self.severities.update(chunk["severity"].dropna().astype(str))
-            self.not_read += int((chunk["code"] == "table_not_read").sum())
+            self.severities.update(str(v) for v in chunk.values("severity") if v is not None)
+            self.not_read += sum(v == "table_not_read" for v in chunk.values("code"))
         elif name == "tables":
-            self.policies.update(chunk["policy"].dropna().astype(str))
-            self.departments.add(chunk)
+            self.policies.update(str(v) for v in chunk.values("policy") if v is not None)
+            self.departments.add(chunk.rows(TALLY_COLUMNS))
 
     def totals(self) -> Totals:
         rows, severities = dict(self.rows), dict(self.severities)

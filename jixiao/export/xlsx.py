@@ -20,10 +20,10 @@ Rows are streamed to disk (xlsxwriter's constant-memory mode). A sheet holds at 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import xlsxwriter  # type: ignore[import-untyped]
 from xlsxwriter.worksheet import Worksheet  # type: ignore[import-untyped]
 
@@ -91,11 +91,11 @@ class XlsxSheet:
         self._sheets: list[tuple[Worksheet, int]] = []  # (sheet, data rows written)
         self._new_sheet()
 
-    def write(self, chunk: pd.DataFrame) -> None:
+    def write_rows(self, rows: Sequence[Sequence[Any]]) -> None:
+        """Append rows of the sheet's columns (``None`` for an empty cell)."""
         if not self._sized:
-            self._fit_widths(chunk.head(200))
-        cells = chunk.astype(object).where(chunk.notna(), None).to_numpy().tolist()
-        for row in cells:
+            self._fit_widths(rows[:200])
+        for row in rows:
             sheet, written = self._sheets[-1]
             if written == MAX_ROWS:
                 self._new_sheet()
@@ -136,9 +136,9 @@ class XlsxSheet:
         sheet.freeze_panes(1, 0)
         self._sheets.append((sheet, 0))
 
-    def _fit_widths(self, sample: pd.DataFrame) -> None:
-        for col, column in enumerate(self._columns):
-            texts = sample[column].dropna().astype(str)
+    def _fit_widths(self, sample: Sequence[Sequence[Any]]) -> None:
+        for col in range(len(self._columns)):
+            texts = [str(row[col]) for row in sample if row[col] is not None]
             longest = max((_width(t) for t in texts), default=0)
             self._widths[col] = max(self._widths[col], longest)
         self._widths = [min(max(w + 2, _MIN_WIDTH), _MAX_WIDTH) for w in self._widths]

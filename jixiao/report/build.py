@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.parts import GRIDS_PART, FileRecord
 from jixiao.export import REPORT_NAME
+from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN
+from jixiao.export.departments import STATUSES, TALLY_COLUMNS, DepartmentTally
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.pipeline import DEFAULT_DPI
@@ -99,20 +101,17 @@ def order_tables(
     return sorted(table_ids, key=key)
 
 
-def tables_to_department_rows(tables: pd.DataFrame) -> tuple[DepartmentRow, ...]:
-    """The per-department summary (:func:`jixiao.export.departments.tables_to_departments`)."""
-    from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN  # noqa: PLC0415 - pandas
-    from jixiao.export.departments import STATUSES, tables_to_departments  # noqa: PLC0415
-
-    frame = tables_to_departments(tables)
+def tally_to_department_rows(tally: DepartmentTally) -> tuple[DepartmentRow, ...]:
+    """The per-department summary of the tables counted (:mod:`jixiao.export.departments`)."""
+    columns = tally.columns()
     fixed = {"department", "tables", *STATUSES, "errors", "warnings", "infos"}
-    grade_columns = [str(c) for c in frame.columns if c not in fixed]
     rows = []
-    for record in frame.to_dict("records"):
+    for values in tally.rows():
+        record = dict(zip(columns, values, strict=True))
         grades = {
             NO_GRADE if g == NO_GRADE_COLUMN else g: int(record[g])
-            for g in grade_columns
-            if record[g]
+            for g in columns
+            if g not in fixed and record[g]
         }
         rows.append(
             DepartmentRow(
@@ -215,15 +214,6 @@ class _FileSeen:
 
 
 _SLACK = 32  # tables kept beyond the limit before the worst are dropped
-#: What the per-department summary needs of each table (a few values a table, not its rows).
-_DEPARTMENT_COLUMNS = (
-    "department",
-    "read_status",
-    "grade",
-    "problem_count",
-    "error_count",
-    "warning_count",
-)
 
 
 class ReportCollector:
@@ -247,7 +237,7 @@ class ReportCollector:
         self._codes: Counter[tuple[str, str]] = Counter()
         self._grades: Counter[str] = Counter()
         self._read_status: Counter[str] = Counter()
-        self._departments: list[tuple[Any, ...]] = []  # per table: _DEPARTMENT_COLUMNS
+        self._departments = DepartmentTally()
 
     def add_result(self, result: FileResult) -> None:
         self.add_rows(result.file.name, result.file.kind, result.rows, result.material)
@@ -284,7 +274,7 @@ class ReportCollector:
             self._grades[str(grade) if isinstance(grade, str) and grade else NO_GRADE] += 1
             if record.get("read_status"):
                 self._read_status[str(record["read_status"])] += 1
-            self._departments.append(tuple(record.get(c) for c in _DEPARTMENT_COLUMNS))
+            self._departments.add([tuple(record.get(c) for c in TALLY_COLUMNS)])
             table_id = str(record["table_id"])
             problems = by_table.get(table_id, [])
             worst = min((_severity_rank(str(p["severity"])) for *_, p in problems), default=None)
@@ -315,12 +305,7 @@ class ReportCollector:
             del self._kept[self.limit :]
 
     def _department_rows(self) -> tuple[DepartmentRow, ...]:
-        if not self._departments:
-            return ()
-        import pandas as pd  # noqa: PLC0415 - the summary's one small frame
-
-        tables = pd.DataFrame(self._departments, columns=list(_DEPARTMENT_COLUMNS))
-        return tables_to_department_rows(tables)
+        return tally_to_department_rows(self._departments)
 
     def report(
         self,
