@@ -214,7 +214,8 @@ def pylist_to_arrow(records: Sequence[Record], schema: pa.Schema) -> pa.Table:
                 explicit_schema=schema, unexpected_field_behavior="ignore"
             ),
         )
-        return table.select(schema.names).cast(schema)
+        table = table.select(schema.names)
+        return table if table.schema == schema else table.cast(schema)  # cast loads compute
     except (TypeError, ValueError, pa.ArrowException):
         return pa.Table.from_pylist(list(records), schema=schema)
 

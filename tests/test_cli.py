@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import click
@@ -142,3 +145,26 @@ def test_rerun_with_resume_reads_nothing_unchanged(runner: CliRunner, tmp_path: 
     assert "reading 0 of 1 file, 1 unchanged since the last run" in again.output
     assert "files:      1 (0 failed, 1 unchanged)" in again.output
     assert (tmp_path / "indicators.csv").read_bytes() == before
+
+
+_BLAS_THREADS = "import os, sys; {imports}; print(os.environ.get('OPENBLAS_NUM_THREADS'))"
+
+
+@pytest.mark.parametrize(
+    ("imports", "preset", "expected"),
+    [
+        ("import jixiao.cli.main", None, "1"),  # the command line: one OpenBLAS thread
+        ("import jixiao.cli.main", "4", "4"),  # a user's own setting wins
+        ("import jixiao, jixiao.api", None, "None"),  # the library leaves the environment alone
+    ],
+    ids=["command-line", "user-setting", "library"],
+)
+def test_the_command_line_asks_openblas_for_one_thread(
+    imports: str, preset: str | None, expected: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "OPENBLAS_NUM_THREADS"}
+    if preset is not None:
+        env["OPENBLAS_NUM_THREADS"] = preset
+    command = [sys.executable, "-c", _BLAS_THREADS.format(imports=imports)]
+    found = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+    assert found.stdout.strip() == expected
