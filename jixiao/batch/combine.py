@@ -21,7 +21,7 @@ from jixiao.score import FRAME_NAMES, SCHEMA, Frames, arrow_to_frame, empty_fram
 if TYPE_CHECKING:  # pandas only for frames in memory (concat_parts), not for the outputs
     import pandas as pd
 
-CHUNK_ROWS = 50_000
+CHUNK_ROWS = 10_000  # rows a writer holds as Python values at a time (~20 MB)
 
 
 def write_combined(
