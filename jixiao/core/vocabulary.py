@@ -416,6 +416,8 @@ def _wrapped_title(lines: Sequence[str]) -> bool:
     before the last is a title, year line or field of its own, and the last is no title of its
     own unless the lines before it carry the year (``某局2023年度`` over ``部门整体绩效自评表``).
     """
+    if not any("表" in line or "錶" in line for line in lines):
+        return False  # every title ends in 表 (錶 is 表 in simplified): most lines stop here
     *head, tail = lines
     if not tail or not all(_title_head(line) for line in head):
         return False
