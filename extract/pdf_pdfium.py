@@ -19,7 +19,7 @@ for cross-checking (``PdfSettings(reader="pdfplumber")``) and as the fallback.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +28,6 @@ from pdfplumber.table import (
     TableSettings,
     cells_to_tables,
     edges_to_intersections,
-    intersections_to_cells,
     merge_edges,
 )
 from pdfplumber.utils.geometry import filter_edges
@@ -44,6 +43,7 @@ from jixiao.extract.pdf_text import Char, chars_without_fake_bold
 from jixiao.extract.pdfium_objects import Record, page_to_edges, page_to_frame, textpage_to_chars
 
 READER = "pdfium"
+Point = tuple[Any, Any]  # an intersection of the ruling: (x, top)
 #: The reader of a page whose characters are pdfminer's (a font not embedded), ruling PDFium's.
 MINER_READER = "pdfium+pdfminer"
 
@@ -93,6 +93,15 @@ def edges_to_tables(
     ``explicit`` edges are added after the length pre-filter, as pdfplumber adds
     ``explicit_vertical_lines``/``explicit_horizontal_lines``.
     """
+    cells = points_to_cells(edges_to_points(edges, explicit, settings))
+    return [[_bbox(cell) for cell in table] for table in cells_to_tables(cells)]
+
+
+def edges_to_points(
+    edges: Sequence[Record], explicit: Sequence[Record] = (), settings: dict[str, Any] | None = None
+) -> dict[Point, dict[str, list[Record]]]:
+    """The intersections of the ruling (pdfplumber's ``edges_to_intersections`` of the edges
+    its finder keeps: filtered, snapped and joined), with the edges that meet at each."""
     s = TableSettings.resolve(settings or TABLE_SETTINGS)
     base = filter_edges(list(edges), min_length=s.edge_min_length_prefilter)
     vertical = [e for e in base if e["orientation"] == "v"]
@@ -107,11 +116,76 @@ def edges_to_tables(
         join_y_tolerance=s.join_y_tolerance,
     )
     kept = filter_edges(merged, min_length=s.edge_min_length)
-    intersections = edges_to_intersections(
+    points: dict[Point, dict[str, list[Record]]] = edges_to_intersections(
         kept, s.intersection_x_tolerance, s.intersection_y_tolerance
     )
-    cells = intersections_to_cells(intersections)
-    return [[_bbox(cell) for cell in table] for table in cells_to_tables(cells)]
+    return points
+
+
+def points_to_cells(intersections: Mapping[Point, Mapping[str, Sequence[Record]]]) -> list[BBox]:
+    """``pdfplumber.table.intersections_to_cells``: each intersection's smallest cell, the
+    same cells in the same order, found in linear rather than quadratic time.
+
+    pdfplumber scans every later point for the ones below and to the right of a corner and
+    rebuilds the edge sets of both points at each comparison; here the points of each column
+    and row are listed once and each point's edge boxes made once. Two points are joined when
+    they share a column and an edge of it, or a row and an edge of it, as there.
+
+    >>> e = lambda x0, top, x1, bottom: {"x0": x0, "top": top, "x1": x1, "bottom": bottom}
+    >>> h0, h1, v0, v1 = e(0, 0, 10, 0), e(0, 5, 10, 5), e(0, 0, 0, 5), e(10, 0, 10, 5)
+    >>> points_to_cells({(0, 0): {"v": [v0], "h": [h0]}, (10, 0): {"v": [v1], "h": [h0]},
+    ...                  (0, 5): {"v": [v0], "h": [h1]}, (10, 5): {"v": [v1], "h": [h1]}})
+    [(0, 0, 10, 5)]
+    """
+    vertical = {p: {_edge_box(e) for e in edges["v"]} for p, edges in intersections.items()}
+    horizontal = {p: {_edge_box(e) for e in edges["h"]} for p, edges in intersections.items()}
+
+    def connects(p1: Point, p2: Point) -> bool:
+        if p1[0] == p2[0] and not vertical[p1].isdisjoint(vertical[p2]):
+            return True
+        return p1[1] == p2[1] and not horizontal[p1].isdisjoint(horizontal[p2])
+
+    points = sorted(intersections)
+    columns: dict[Any, list[Point]] = {}
+    rows: dict[Any, list[Point]] = {}
+    place: dict[Point, tuple[int, int]] = {}
+    for point in points:  # sorted: a column top to bottom, a row left to right
+        column, row = columns.setdefault(point[0], []), rows.setdefault(point[1], [])
+        place[point] = (len(column), len(row))
+        column.append(point)
+        row.append(point)
+    cells: list[BBox] = []
+    for point in points:
+        down, across = place[point]
+        below = columns[point[0]][down + 1 :]
+        right = rows[point[1]][across + 1 :]
+        cell = _smallest_cell(point, below, right, intersections, connects)
+        if cell is not None:
+            cells.append(cell)
+    return cells
+
+
+def _smallest_cell(
+    corner: Point,
+    below: Sequence[Point],
+    right: Sequence[Point],
+    intersections: Mapping[Point, Any],
+    connects: Callable[[Point, Point], bool],
+) -> BBox | None:
+    for down in below:
+        if not connects(corner, down):
+            continue
+        for across in right:
+            if not connects(corner, across):
+                continue
+            far = (across[0], down[1])
+            if far in intersections and connects(far, across) and connects(far, down):
+                return (corner[0], corner[1], far[0], far[1])
+    return None
+
+
+def _edge_box(edge: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+    return (edge["x0"], edge["top"], edge["x1"], edge["bottom"])
 
 
 def _bbox(values: Sequence[Any]) -> BBox:
