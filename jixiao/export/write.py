@@ -13,12 +13,11 @@ contract's English names, or the Chinese labels of :mod:`jixiao.export.labels_zh
 
 :func:`write_chunks` writes frames that arrive in chunks of Arrow tables (a batch run streams
 its per-file parts through it, :mod:`jixiao.batch.combine`), so memory holds one chunk, not the
-whole run. The CSV and Parquet files are written without pandas (a command-line run then never
-loads it: about 0.4 s of CPU): the CSV cells are formatted as pandas' ``to_csv`` formats them
-(the same bytes; a test holds the two equal), and the Parquet schema carries the pandas
-metadata ``DataFrame.to_parquet`` would write, so ``pandas.read_parquet`` gives the contract's
-dtypes back (:func:`pandas_metadata`). Only the XLSX workbook loads pandas, for
-:mod:`jixiao.export.xlsx`.
+whole run. No writer loads pandas (a command-line run then never does: about 0.4 s of CPU):
+the CSV cells are formatted as pandas' ``to_csv`` formats them (the same bytes; a test holds the
+two equal), the Parquet schema carries the pandas metadata ``DataFrame.to_parquet`` would write,
+so ``pandas.read_parquet`` gives the contract's dtypes back (:func:`pandas_metadata`), and the
+XLSX sheets take rows of Python values.
 """
 
 from __future__ import annotations
