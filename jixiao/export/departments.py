@@ -48,6 +48,10 @@ TALLY_COLUMNS = (
 )
 
 
+#: The count columns of the summary, after ``department`` and before the grades met.
+COUNT_COLUMNS = ("tables", *STATUSES, "errors", "warnings", "infos")
+
+
 class DepartmentTally:
     """Counts per department, added to table by table (:data:`TALLY_COLUMNS` of each)."""
 
@@ -73,7 +77,7 @@ class DepartmentTally:
             {key[6:] for counts in self._counts.values() for key in counts if key[:6] == "grade:"},
             key=_grade_order,
         )
-        return ["department", "tables", *STATUSES, "errors", "warnings", "infos", *grades]
+        return ["department", *COUNT_COLUMNS, *grades]
 
     def rows(self) -> list[list[Any]]:
         """One row per department (most tables first, then by name), in :meth:`columns`."""
@@ -95,8 +99,7 @@ class DepartmentTally:
 
 
 def _key(column: str) -> str:
-    fixed = column in ("tables", *STATUSES, "errors", "warnings", "infos")
-    return column if fixed else f"grade:{column}"
+    return column if column in COUNT_COLUMNS else f"grade:{column}"
 
 
 def _grade_order(grade: str) -> tuple[int, str]:

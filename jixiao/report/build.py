@@ -23,8 +23,13 @@ from typing import TYPE_CHECKING, Any
 
 from jixiao.batch.parts import GRIDS_PART, FileRecord
 from jixiao.export import REPORT_NAME
+from jixiao.export.departments import (
+    COUNT_COLUMNS,
+    STATUSES,
+    TALLY_COLUMNS,
+    DepartmentTally,
+)
 from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN
-from jixiao.export.departments import STATUSES, TALLY_COLUMNS, DepartmentTally
 from jixiao.extract.layout import grid_to_table
 from jixiao.extract.scan.check import with_ocr_problems
 from jixiao.pipeline import DEFAULT_DPI
@@ -104,7 +109,7 @@ def order_tables(
 def tally_to_department_rows(tally: DepartmentTally) -> tuple[DepartmentRow, ...]:
     """The per-department summary of the tables counted (:mod:`jixiao.export.departments`)."""
     columns = tally.columns()
-    fixed = {"department", "tables", *STATUSES, "errors", "warnings", "infos"}
+    fixed = {"department", *COUNT_COLUMNS}
     rows = []
     for values in tally.rows():
         record = dict(zip(columns, values, strict=True))
