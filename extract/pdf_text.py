@@ -7,12 +7,12 @@ lines are joined without a space, except between Latin letters/digits when the l
 at a space (it stops well short of the cell's right edge).
 
 >>> chars = [_c("偏", 0, 0), _c("差", 10, 0), _c("分", 0, 12), _c("析", 10, 12)]
->>> chars_to_text(chars)
+>>> lines_to_text(chars_to_lines(chars))
 '偏差分析'
->>> digits = [_c("1", 0, 0, 5), _c("2", 5, 0, 5), _c("3", 0, 12, 5)]
->>> chars_to_text(digits, (0, 0, 10, 20))  # the line fills the cell: a number broken in two
+>>> digits = chars_to_lines([_c("1", 0, 0, 5), _c("2", 5, 0, 5), _c("3", 0, 12, 5)])
+>>> lines_to_text(digits, (0, 0, 10, 20))  # the line fills the cell: a number broken in two
 '123'
->>> chars_to_text(digits, (0, 0, 40, 20))  # room left on the line: broken at a space
+>>> lines_to_text(digits, (0, 0, 40, 20))  # room left on the line: broken at a space
 '12 3'
 """
 
@@ -183,13 +183,6 @@ def extents_to_runs_on(
     pad = max(min(x0 for x0, _ in lines) - box[0], 0.0)
     x0, x1 = lines[-1]
     return box[1] - box[0] - 2 * pad - (x1 - x0) < _ROOM_LEFT * size
-
-
-def chars_to_text(
-    chars: Iterable[Char], bbox: tuple[float, float, float, float] | None = None
-) -> str:
-    """The text of a cell: its lines joined as wrapped text (``bbox``: the cell, for spaces)."""
-    return lines_to_text(chars_to_lines(chars), bbox)
 
 
 def lines_to_text(
