@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -41,10 +42,10 @@ def _module_name(path: Path) -> str:
 
 
 def _modules() -> dict[str, Path]:
-    """Every module of the package, by its import name (the stage folders through their links)."""
+    """Every module of the package, by its import name."""
     paths = [
         Path(folder, name)
-        for folder, _, names in os.walk(PACKAGE, followlinks=True)
+        for folder, _, names in os.walk(PACKAGE)
         for name in names
         if name.endswith(".py")
     ]
@@ -84,11 +85,33 @@ def test_module_imports_only_its_layer_and_below(module: str) -> None:
 
 
 @pytest.mark.parametrize("folder", STAGE_FOLDERS)
-def test_stage_folders_are_the_package_stages(folder: str) -> None:
-    """The top-level stage folders are what the package installs as jixiao.<stage>."""
-    link = PACKAGE / folder
-    assert link.is_symlink(), f"jixiao/{folder} should link to the top-level {folder}/"
-    assert link.resolve() == (ROOT / folder).resolve()
+def test_stage_folders_are_real_folders_of_the_package(folder: str) -> None:
+    """The stages are ordinary folders inside the package: a clone without symlinks (Windows),
+    the sdist and the wheel all hold the same tree."""
+    stage = PACKAGE / folder
+    assert stage.is_dir()
+    assert not stage.is_symlink()
+    assert (stage / "__init__.py").is_file()
+    assert not (ROOT / folder).exists(), f"a second {folder}/ at the top of the repository"
+
+
+def _links_on_disk(root: Path) -> list[str]:
+    links = []
+    for folder, dirs, names in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]  # .git, .venv
+        links += [str(Path(folder, n)) for n in [*dirs, *names] if Path(folder, n).is_symlink()]
+    return links
+
+
+def test_no_symlink_in_the_repository() -> None:
+    tracked = subprocess.run(
+        ["git", "ls-files", "-s"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    if tracked.returncode != 0:  # an unpacked sdist: no git, look at the files themselves
+        assert not _links_on_disk(ROOT)
+        return
+    modes = [line.split(maxsplit=1)[0] for line in tracked.stdout.splitlines()]
+    assert "120000" not in modes
 
 
 @pytest.mark.parametrize("folder", STAGE_FOLDERS)
