@@ -114,8 +114,8 @@ def small_files_bench(counts: list[int], repeat: int) -> str:
 def per_table_bench(count: int, repeat: int) -> str:
     """Milliseconds per one-table file by stage, in this process."""
     from jixiao.core.vocabulary import is_self_evaluation  # noqa: PLC0415
-    from jixiao.extract.layout import grid_to_table  # noqa: PLC0415
-    from jixiao.extract.tsv import bytes_to_text, text_to_grids  # noqa: PLC0415
+    from jixiao.extract.layout.table import grid_to_table  # noqa: PLC0415
+    from jixiao.extract.readers.text import bytes_to_text, text_to_grids  # noqa: PLC0415
     from jixiao.pipeline.runner import ReadTable, read_to_material  # noqa: PLC0415
     from jixiao.score import (  # noqa: PLC0415
         Rows,

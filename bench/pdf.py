@@ -12,7 +12,7 @@ the run-by-run ratios). ``--by-producer`` adds the same for each producer's two 
 **Readers** (``--readers [PDF ...]``), in the same process and on the same file (default: the
 two 40+ page annual-report fixtures, made by LibreOffice and by reportlab):
 
-* ``jixiao``: :func:`jixiao.extract.pdf.pdf_to_extraction` as shipped
+* ``jixiao``: :func:`jixiao.extract.readers.pdf.reader.pdf_to_extraction` as shipped
   (``reader="auto"``: PDFium page
   finding, PDFium objects through pdfplumber's table finder on candidate pages);
 * ``jixiao-plumb``: the same with ``reader="pdfplumber"`` (pdfminer parses candidate pages);
@@ -59,8 +59,8 @@ import pdfplumber  # noqa: E402 - after the sys.path line, so the repo's package
 import pypdfium2 as pdfium  # noqa: E402
 
 from bench.whole import compare, load_average, median, ratio  # noqa: E402
-from jixiao.extract.pdf import PdfSettings, pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
-from jixiao.extract.pdf_pages import PageKind  # noqa: E402
+from jixiao.extract.readers.pdf.pages import PageKind  # noqa: E402
+from jixiao.extract.readers.pdf.reader import PdfSettings, pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
 
 DEFAULT_PDFS = [ROOT / "fixtures" / "pdf" / f"{p}_annual_report.pdf" for p in ("lo", "rl")]
 

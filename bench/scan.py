@@ -105,9 +105,9 @@ def _whole_page_reader() -> None:
     import numpy as np  # noqa: PLC0415
     from rapidocr import RapidOCR  # noqa: PLC0415
 
-    from jixiao.extract.pdf_plumber import BoxCell, TablePart, lines_to_heading  # noqa: PLC0415
-    from jixiao.extract.pdf_text import join_wrapped  # noqa: PLC0415
-    from jixiao.extract.scan import page as scan_page  # noqa: PLC0415
+    from jixiao.extract.readers.pdf.plumber_tables import BoxCell, TablePart, lines_to_heading  # noqa: PLC0415
+    from jixiao.extract.readers.pdf.text import join_wrapped  # noqa: PLC0415
+    from jixiao.extract.readers.scan import page as scan_page  # noqa: PLC0415
 
     engine = RapidOCR(
         params={
@@ -170,11 +170,11 @@ def _whole_page_reader() -> None:
     scan_page.image_to_scan_page = image_to_scan_page  # type: ignore[assignment]
 
     def pdf_page_to_scan(page: object, number: int) -> scan_page.ScanPage:
-        from jixiao.extract.scan.image import pdf_page_to_image  # noqa: PLC0415
+        from jixiao.extract.readers.scan.image import pdf_page_to_image  # noqa: PLC0415
 
         return image_to_scan_page(pdf_page_to_image(page, number))  # type: ignore[arg-type]
 
-    from jixiao.extract import pdf as pdf_module  # noqa: PLC0415
+    from jixiao.extract.readers.pdf import reader as pdf_module  # noqa: PLC0415
 
     pdf_module.pdf_page_to_scan = pdf_page_to_scan  # type: ignore[assignment]
 

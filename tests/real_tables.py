@@ -11,8 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from jixiao.core.model import Source
-from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable, TotalRow
+from jixiao.model.source import Source
+from jixiao.model.table import CellText, FundRow, IndicatorRow, SelfEvalTable, TotalRow
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 

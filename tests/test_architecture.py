@@ -2,7 +2,7 @@
 
 Layers, bottom to top (a module imports its own layer and the layers below it, never above):
 
-    jixiao.core  →  jixiao.normalize  →  jixiao.extract  →  jixiao.score
+    jixiao.model  →  jixiao.core  →  jixiao.normalize  →  jixiao.extract  →  jixiao.score
     →  jixiao.pipeline  →  jixiao.export  →  jixiao.batch  →  jixiao.report  →  jixiao.api
     →  jixiao.cli
 
@@ -22,6 +22,7 @@ import regex
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "jixiao"
 LAYERS = (
+    "jixiao.model",
     "jixiao.core",
     "jixiao.normalize",
     "jixiao.extract",
@@ -125,6 +126,16 @@ def test_no_module_imports_a_stage_by_its_folder_name(folder: str) -> None:
         if not name.startswith("tests")
     }
     assert folder not in roots
+
+
+@pytest.mark.parametrize("folder", STAGE_FOLDERS)
+def test_no_example_imports_a_stage_by_its_folder_name(folder: str) -> None:
+    """Doctests too: they ran only because the old top-level folders sat on sys.path."""
+    texts = [path.read_text(encoding="utf-8") for path in _modules().values()]
+    texts.append((ROOT / "README.md").read_text(encoding="utf-8"))
+    texts += [path.read_text(encoding="utf-8") for path in (ROOT / "docs").glob("*.md")]
+    bare = regex.compile(rf"^\s*>>> (?:from|import) {folder}\b", regex.MULTILINE)
+    assert not [m.group(0) for text in texts for m in bare.finditer(text)]
 
 
 #: Modules that print the Chinese names of output columns (not words a table is read by).

@@ -13,9 +13,9 @@ import regex
 
 import jixiao
 import jixiao.api
-from jixiao.core.model import Source
 from jixiao.core.vocabulary import lines_to_titles, self_evaluation_title
-from jixiao.extract.grid import Cell, Grid
+from jixiao.model.grid import Cell, Grid
+from jixiao.model.source import Source
 from jixiao.pipeline.census import SeenGrid, Title, titles_to_problems
 from jixiao.pipeline.discover import INPUT_SUFFIXES
 from tests.conftest import FIXTURES

@@ -12,13 +12,13 @@ import docx
 import openpyxl
 import pytest
 
-from jixiao.extract.blocks import lines_to_heading
-from jixiao.extract.documents import bytes_to_kind, document_to_extraction
-from jixiao.extract.grid import Grid
-from jixiao.extract.number_format import value_to_text
-from jixiao.extract.spreadsheet import xlsx_to_extraction
-from jixiao.extract.webpage import bytes_to_markup, webpage_to_extraction
-from jixiao.extract.word import docx_to_extraction
+from jixiao.extract.readers.blocks import lines_to_heading
+from jixiao.extract.readers.documents import bytes_to_kind, document_to_extraction
+from jixiao.extract.readers.html import bytes_to_markup, webpage_to_extraction
+from jixiao.extract.readers.number_format import value_to_text
+from jixiao.extract.readers.spreadsheet import xlsx_to_extraction
+from jixiao.extract.readers.word import docx_to_extraction
+from jixiao.model.grid import Grid
 from jixiao.pipeline.discover import discover
 
 # --- number formats ---------------------------------------------------------------------------

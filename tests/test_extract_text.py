@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 
 from jixiao.core.errors import InputError
-from jixiao.core.model import Source
 from jixiao.core.vocabulary import is_self_evaluation
-from jixiao.extract import Cell, Grid, grid_to_table, text_to_grids
-from jixiao.extract.tsv import bytes_to_text, text_to_records
+from jixiao.extract import grid_to_table, text_to_grids
+from jixiao.extract.readers.text import bytes_to_text, text_to_records
+from jixiao.model import Cell, Grid
+from jixiao.model.source import Source
 
 TABLE = "\n".join(
     [

@@ -10,7 +10,8 @@ import pandas as pd
 import pytest
 
 from jixiao.core import vocabulary
-from jixiao.extract import SelfEvalTable, grid_to_table, text_to_grids
+from jixiao.extract import grid_to_table, text_to_grids
+from jixiao.model import SelfEvalTable
 from jixiao.score import load_policy, score_table
 
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from jixiao.core.errors import NumberParseError
-from jixiao.core.model import Source
+from jixiao.model.source import Source
 from jixiao.normalize import Unit, parse_amount, parse_chinese_number, parse_decimal
 
 DECIMALS = [

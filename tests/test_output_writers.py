@@ -28,8 +28,8 @@ from jixiao.batch import combine, parts
 from jixiao.cli.main import main
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
 from jixiao.export.write import csv_cell, pandas_metadata, write_chunks
+from jixiao.model.frames import arrow_schema, pylist_to_arrow
 from jixiao.score import FRAME_NAMES, SCHEMA
-from jixiao.score.frames import arrow_schema, pylist_to_arrow
 from tests.conftest import SEED
 
 LABELS = ("en", "zh")

@@ -15,19 +15,24 @@ from typing import Any
 
 import pytest
 
-from jixiao.core.model import Severity
-from jixiao.extract.grid import Grid
-from jixiao.extract.pdf import (
+from jixiao.extract.readers.pdf.join import chain_to_grid, completes_label, parts_to_chains
+from jixiao.extract.readers.pdf.pages import PageKind, text_to_kind
+from jixiao.extract.readers.pdf.plumber_tables import (
+    BoxCell,
+    TablePart,
+    lines_to_heading,
+    values_to_centers,
+)
+from jixiao.extract.readers.pdf.reader import (
     PdfExtraction,
     PdfSettings,
     pdf_to_extraction,
     pdf_to_grids,
     pdf_to_page_kinds,
 )
-from jixiao.extract.pdf_join import chain_to_grid, completes_label, parts_to_chains
-from jixiao.extract.pdf_pages import PageKind, text_to_kind
-from jixiao.extract.pdf_plumber import BoxCell, TablePart, lines_to_heading, values_to_centers
-from jixiao.extract.pdf_text import is_unreadable, join_wrapped
+from jixiao.extract.readers.pdf.text import is_unreadable, join_wrapped
+from jixiao.model.grid import Grid
+from jixiao.model.source import Severity
 from tests.fixture_generator import generator
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -165,15 +170,15 @@ def test_grid_metadata(name: str, index: int) -> None:
 @pytest.mark.parametrize(("name", "index"), pairs())
 def test_layout_reads_pdf_and_text_alike(name: str, index: int) -> None:
     """The layout reader gives the same fields (and problems) for the PDF and the text grid."""
-    layout = pytest.importorskip("jixiao.extract.layout")
-    tsv = pytest.importorskip("jixiao.extract.tsv")
+    layout = pytest.importorskip("jixiao.extract.layout.table")
+    tsv = pytest.importorskip("jixiao.extract.readers.text")
     entry = placed(name)[index]
     text = (FIXTURES / entry["text"]).read_text(encoding="utf-8")
     text_grid = tsv.text_to_grids(text, file=entry["text"])[entry["table"] - 1]
     try:
         text_table_ = layout.grid_to_table(text_grid)
     except Exception as error:  # the layout reader is being written alongside
-        pytest.skip(f"jixiao.extract.layout cannot read the text table yet: {error!r}")
+        pytest.skip(f"jixiao.extract.layout.table cannot read the text table yet: {error!r}")
     pdf_table = layout.grid_to_table(extraction(name).grids[index])
     assert table_view(pdf_table) == table_view(text_table_)
     assert sorted(p.code for p in pdf_table.problems) == sorted(

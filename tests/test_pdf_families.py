@@ -19,8 +19,8 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from jixiao.extract.grid import Grid
-from jixiao.extract.pdf import PdfExtraction, pdf_to_extraction
+from jixiao.extract.readers.pdf.reader import PdfExtraction, pdf_to_extraction
+from jixiao.model.grid import Grid
 from jixiao.pipeline.runner import InputFile, file_to_result
 from jixiao.score import Frames, load_policy
 from tests.fixture_generator import generator

@@ -21,17 +21,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pdfplumber.table import cells_to_tables, intersections_to_cells
 
-from jixiao.extract.grid import Grid
-from jixiao.extract.pdf import PdfExtraction, PdfSettings, pdf_to_extraction
-from jixiao.extract.pdf_pdfium import (
+from jixiao.extract.readers.pdf.pdfium_records import Record, box_to_frame
+from jixiao.extract.readers.pdf.pdfium_tables import (
     edges_to_points,
     edges_to_tables,
     page_to_records,
     points_to_cells,
 )
-from jixiao.extract.pdf_plumber import curves_to_lines, open_sides_to_lines, page_without_fake_bold
-from jixiao.extract.pdf_text import chars_without_fake_bold
-from jixiao.extract.pdfium_objects import Record, box_to_frame
+from jixiao.extract.readers.pdf.plumber_tables import (
+    curves_to_lines,
+    open_sides_to_lines,
+    page_without_fake_bold,
+)
+from jixiao.extract.readers.pdf.reader import PdfExtraction, PdfSettings, pdf_to_extraction
+from jixiao.extract.readers.pdf.text import chars_without_fake_bold
+from jixiao.model.grid import Grid
 
 PDF = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 NAMES = sorted(

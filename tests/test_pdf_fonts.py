@@ -4,7 +4,7 @@ fixtures/pdf/fonts/ holds PDFs whose fonts are named but not embedded (SimSun wi
 and /ToUnicode, SimHei with GBK-EUC-H, MingLiU and MSung in traditional characters, Times New
 Roman and Arial for Latin runs); their MANIFEST.json records what each page draws. Whatever
 fonts this machine has, a page with such a font must read exactly that (the rule:
-:mod:`jixiao.extract.pdf_pages`); tests/test_pdf_fonts_hidden.py runs this file again with
+:mod:`jixiao.extract.readers.pdf.pages`); tests/test_pdf_fonts_hidden.py runs this file again with
 every system font hidden.
 """
 
@@ -18,11 +18,15 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
-from jixiao.extract.pdf import pdf_to_extraction, pdf_to_scans
-from jixiao.extract.pdf_pages import PageScan, TextSource, squash
-from jixiao.extract.pdf_pdfium import MINER_READER, PageRecords, page_to_records
-from jixiao.extract.pdf_plumber import CHAR_FIELDS, layout_to_chars, plumber_page_to_chars
-from jixiao.extract.pdfium_objects import page_fonts_embedded, page_to_fonts
+from jixiao.extract.readers.pdf.pages import PageScan, TextSource, squash
+from jixiao.extract.readers.pdf.pdfium_records import page_fonts_embedded, page_to_fonts
+from jixiao.extract.readers.pdf.pdfium_tables import MINER_READER, PageRecords, page_to_records
+from jixiao.extract.readers.pdf.plumber_tables import (
+    CHAR_FIELDS,
+    layout_to_chars,
+    plumber_page_to_chars,
+)
+from jixiao.extract.readers.pdf.reader import pdf_to_extraction, pdf_to_scans
 
 PDF = Path(__file__).resolve().parents[1] / "fixtures" / "pdf"
 FONTS = PDF / "fonts"
@@ -164,7 +168,7 @@ def test_layout_characters_are_pdfplumbers(path: Path, number: int) -> None:
 def test_a_page_pdfminer_cannot_parse_is_one_failed_page(monkeypatch: pytest.MonkeyPatch) -> None:
     """A page with a font not embedded that pdfminer fails on becomes one ``unreadable_pdf``
     problem for that page; the other pages' tables are still read."""
-    import jixiao.extract.pdf as pdf_module  # noqa: PLC0415 - patched for this test only
+    import jixiao.extract.readers.pdf.reader as pdf_module  # noqa: PLC0415 - patched for this test only
 
     real = pdf_module.plumber_page_to_chars
 

@@ -18,11 +18,11 @@ from typing import Any
 
 import pytest
 
-from jixiao.extract.grid import Grid
-from jixiao.extract.pdf import pdf_to_extraction
-from jixiao.extract.pdf_join import chain_to_grid, parts_to_chains
-from jixiao.extract.pdf_plumber import BoxCell, TablePart
-from jixiao.extract.pdf_text import extents_to_runs_on, lines_to_runs_on
+from jixiao.extract.readers.pdf.join import chain_to_grid, parts_to_chains
+from jixiao.extract.readers.pdf.plumber_tables import BoxCell, TablePart
+from jixiao.extract.readers.pdf.reader import pdf_to_extraction
+from jixiao.extract.readers.pdf.text import extents_to_runs_on, lines_to_runs_on
+from jixiao.model.grid import Grid
 from tests.test_pdf_extract import HEADER  # the 自评表 header row of the hand-made parts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"

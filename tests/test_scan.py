@@ -16,15 +16,13 @@ import pytest
 from PIL import Image
 
 from jixiao.core.errors import OcrUnavailableError
-from jixiao.core.model import Severity
-from jixiao.extract import pdf as pdf_module
-from jixiao.extract.grid import Grid
-from jixiao.extract.layout import grid_to_table
-from jixiao.extract.pdf import PdfSettings, pdf_to_extraction
-from jixiao.extract.scan import cells as cells_module
-from jixiao.extract.scan import lines as lines_module
-from jixiao.extract.scan import ocr
-from jixiao.extract.scan.check import (
+from jixiao.extract.layout.table import grid_to_table
+from jixiao.extract.readers.pdf import reader as pdf_module
+from jixiao.extract.readers.pdf.reader import PdfSettings, pdf_to_extraction
+from jixiao.extract.readers.scan import cells as cells_module
+from jixiao.extract.readers.scan import lines as lines_module
+from jixiao.extract.readers.scan import ocr
+from jixiao.extract.readers.scan.check import (
     CODE,
     LOW_CONFIDENCE,
     is_amount,
@@ -32,12 +30,14 @@ from jixiao.extract.scan.check import (
     table_to_ocr_problems,
     with_ocr_problems,
 )
-from jixiao.extract.scan.deskew import image_to_skew, rotate
-from jixiao.extract.scan.files import image_to_extraction
-from jixiao.extract.scan.image import PageImage, image_file_to_pages
-from jixiao.extract.scan.page import ScanPage, image_to_tables
-from jixiao.extract.scan.text import clean_cell_text
-from jixiao.extract.tsv import text_to_grids
+from jixiao.extract.readers.scan.deskew import image_to_skew, rotate
+from jixiao.extract.readers.scan.files import image_to_extraction
+from jixiao.extract.readers.scan.image import PageImage, image_file_to_pages
+from jixiao.extract.readers.scan.page import ScanPage, image_to_tables
+from jixiao.extract.readers.scan.text import clean_cell_text
+from jixiao.extract.readers.text import text_to_grids
+from jixiao.model.grid import Grid
+from jixiao.model.source import Severity
 from jixiao.pipeline.discover import InputFile, discover
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -415,7 +415,7 @@ def _network_is_blocked() -> bool:
 @pytest.mark.skipif(not _network_is_blocked(), reason="needs unshare -rn (a network namespace)")
 def test_the_recognizer_runs_with_the_network_cut_off() -> None:
     script = (
-        "from jixiao.extract.scan.files import image_to_extraction;"
+        "from jixiao.extract.readers.scan.files import image_to_extraction;"
         "g = image_to_extraction('fixtures/scan/lo_seed_p3.jpg').grids[0];"
         "print(next(c.text for c in g.cells if c.row == 0 and c.col == 1))"
     )

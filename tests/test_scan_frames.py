@@ -22,11 +22,11 @@ import pandas as pd
 import pytest
 import regex
 
-from jixiao.extract.layout import grid_to_table
-from jixiao.extract.pdf import pdf_to_extraction
-from jixiao.extract.scan.check import CODE
-from jixiao.extract.scan.files import image_to_extraction
-from jixiao.extract.table import SelfEvalTable
+from jixiao.extract.layout.table import grid_to_table
+from jixiao.extract.readers.pdf.reader import pdf_to_extraction
+from jixiao.extract.readers.scan.check import CODE
+from jixiao.extract.readers.scan.files import image_to_extraction
+from jixiao.model.table import SelfEvalTable
 from jixiao.score import Frames
 from tests import frames_compare
 from tests.frames_compare import FIXTURES, fixture_frames

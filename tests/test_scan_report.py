@@ -13,8 +13,8 @@ from jixiao.api import run
 from jixiao.batch.parts import grids_to_json, json_to_grids
 from jixiao.batch.run import BatchSettings
 from jixiao.core.errors import OcrUnavailableError
-from jixiao.extract.scan import ocr
-from jixiao.extract.scan.files import image_to_extraction
+from jixiao.extract.readers.scan import ocr
+from jixiao.extract.readers.scan.files import image_to_extraction
 from jixiao.report.image import grid_to_regions, image_to_crops
 from jixiao.report.source import read_source
 

@@ -8,8 +8,8 @@ import pytest
 from PIL import Image
 
 from jixiao.core.errors import InputError
-from jixiao.core.model import Source
-from jixiao.extract.grid import Cell, Grid
+from jixiao.model.grid import Cell, Grid
+from jixiao.model.source import Source
 from jixiao.report.show import COLOURS, Selection, grid_to_text, select, show_file
 from tests.conftest import ROOT, SEED
 

@@ -53,7 +53,7 @@ def test_wheel_holds_one_top_level_package(wheel: Path) -> None:
     assert tops == {"jixiao"}
     for expected in (
         "jixiao/py.typed",
-        "jixiao/extract/layout.py",
+        "jixiao/extract/layout/table.py",
         "jixiao/normalize/target.py",
         "jixiao/score/scoring.py",
         "jixiao/score/policies/national.toml",

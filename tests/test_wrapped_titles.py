@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from jixiao.core.vocabulary import join_title_lines, lines_to_titles
-from jixiao.extract import blocks, pdf_plumber
-from jixiao.extract.pdf import pdf_to_extraction
+from jixiao.extract.readers import blocks
+from jixiao.extract.readers.pdf import plumber_tables as pdf_plumber
+from jixiao.extract.readers.pdf.reader import pdf_to_extraction
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -30,8 +30,8 @@ from pathlib import Path
 from typing import IO, Any
 
 import jixiao
-from jixiao.core.model import Problem, Severity, Source
-from jixiao.extract.grid import Cell, Grid
+from jixiao.model.grid import Cell, Grid
+from jixiao.model.source import Problem, Severity, Source
 from jixiao.pipeline.runner import FileResult
 from jixiao.score import FRAME_NAMES, SCHEMA, records_to_arrow
 
@@ -40,7 +40,7 @@ JOURNAL = "journal.jsonl"
 _JOURNAL_VERSION = 1
 _UNSAFE = re.compile(r"[^\w.\-]+")
 #: The packages whose code turns a file into its parts (imports of jixiao.pipeline.runner).
-READING_PACKAGES = ("core", "normalize", "extract", "score", "pipeline")
+READING_PACKAGES = ("model", "core", "normalize", "extract", "score", "pipeline")
 
 
 @functools.cache

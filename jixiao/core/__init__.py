@@ -1,6 +1,5 @@
-"""What every stage shares, at the bottom of the import layers.
+"""What every stage shares, just above the data model (:mod:`jixiao.model`).
 
-- :mod:`jixiao.core.model`: where a value came from (``Source``) and what went wrong (``Problem``);
 - :mod:`jixiao.core.errors`: the exceptions jixiao raises, in one tree;
 - :mod:`jixiao.core.vocabulary`: the label words a 自评表 is recognised and read by.
 

@@ -13,14 +13,14 @@
     └── ClusterError                 a Dask scheduler cannot be used (absent, unreachable,
                                      another jixiao version on its workers)
 
-Every error carries the raw text and, when known, the :class:`~jixiao.core.model.Source` it came
+Every error carries the raw text and, when known, the :class:`~jixiao.model.source.Source` it came
 from, so a message reads like ``cannot parse number '12.3.4' (seed.txt line 17, col 7)``.
 Inside a batch run these errors never escape: the runner turns them into ``problems`` rows.
 """
 
 from __future__ import annotations
 
-from jixiao.core.model import Source
+from jixiao.model.source import Source
 
 
 class JixiaoError(Exception):

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from jixiao.core.model import Problem, Severity, Source
+from jixiao.model.source import Problem, Severity, Source
 
 __all__ = [
     "BY_KIND",

@@ -1,6 +1,6 @@
 """Chinese headers and values for analysts (``--labels zh``).
 
-The English names are the contract (README, score/frames.py); with ``zh`` the combined CSV /
+The English names are the contract (README, jixiao/model/frames.py); with ``zh`` the combined CSV /
 Parquet / XLSX outputs get Chinese column headers and sheet names, and the values of the
 vocabulary columns are said in Chinese too: ``severity`` (错误/警告/提示), ``kind`` (舍入差异 …),
 ``read_status`` (完整读取 …), ``policy`` (全国默认 …); the problems get a 问题类型 column with
@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import regex
 
 from jixiao.core.problems import CODES, KINDS, SEVERITY_ZH
+from jixiao.model.frames import values_to_arrow
 from jixiao.score import SCHEMA
-from jixiao.score.frames import values_to_arrow
 
 if TYPE_CHECKING:  # pyarrow loads with the first frame written, not with the command line
     import pyarrow as pa  # type: ignore[import-untyped]

@@ -40,8 +40,8 @@ from jixiao.core.errors import OutputError
 from jixiao.export import XLSX_NAME
 from jixiao.export.departments import TALLY_COLUMNS, DepartmentTally
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
+from jixiao.model.frames import values_to_arrow
 from jixiao.score import FRAME_NAMES, SCHEMA, Frames
-from jixiao.score.frames import values_to_arrow
 
 if TYPE_CHECKING:  # pyarrow and xlsxwriter load when an output is written
     import pyarrow as pa  # type: ignore[import-untyped]
@@ -77,7 +77,7 @@ def write_frames(
     frames: Frames, out_dir: Path, formats: Sequence[str], labels: str = "en"
 ) -> list[Path]:
     """Write in-memory frames in each format; return the paths written."""
-    from jixiao.score.frames import frame_to_arrow  # noqa: PLC0415 - pyarrow, when writing
+    from jixiao.model.frames import frame_to_arrow  # noqa: PLC0415 - pyarrow, when writing
 
     def chunks(name: str) -> Iterator[pa.Table]:
         yield frame_to_arrow(name, getattr(frames, name))
@@ -330,7 +330,7 @@ class _ParquetSink:
         import pyarrow as pa  # noqa: PLC0415 - loaded when used
         import pyarrow.parquet as pq  # type: ignore[import-untyped]  # noqa: PLC0415
 
-        from jixiao.score.frames import arrow_schema  # noqa: PLC0415
+        from jixiao.model.frames import arrow_schema  # noqa: PLC0415
 
         contract = arrow_schema(name)
         columns = frame_columns(name, labels)

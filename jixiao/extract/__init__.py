@@ -1,27 +1,16 @@
 """extract: find 自评表 in source files and read them as tables, by their labels.
 
-Two steps, each a pure function:
+Two steps:
 
-- a *source reader* turns a file's content into :class:`~extract.grid.Grid` values
-  (cells with row/col spans and provenance): :func:`jixiao.extract.tsv.text_to_grids` for
-  tab-separated text;
-- the *layout reader* :func:`jixiao.extract.layout.grid_to_table` turns one grid into a
-  :class:`~extract.table.SelfEvalTable` by finding its labels, never by fixed positions.
+- :mod:`jixiao.extract.readers`: one reader per form of document (text, PDF, scan, web page,
+  workbook, Word file) turns a file into :class:`~jixiao.model.grid.Grid` values (cells with
+  row/col spans and provenance), e.g. :func:`~jixiao.extract.readers.text.text_to_grids`;
+- :mod:`jixiao.extract.layout`: one layout reader, :func:`grid_to_table`, turns any grid into a
+  :class:`~jixiao.model.table.SelfEvalTable` by finding its labels, never by fixed positions,
+  whatever form the grid came from.
 """
 
-from jixiao.extract.grid import Cell, Grid
-from jixiao.extract.layout import grid_to_table
-from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable, TotalRow
-from jixiao.extract.tsv import text_to_grids
+from jixiao.extract.layout.table import grid_to_table
+from jixiao.extract.readers.text import text_to_grids
 
-__all__ = [
-    "Cell",
-    "CellText",
-    "FundRow",
-    "Grid",
-    "IndicatorRow",
-    "SelfEvalTable",
-    "TotalRow",
-    "grid_to_table",
-    "text_to_grids",
-]
+__all__ = ["grid_to_table", "text_to_grids"]

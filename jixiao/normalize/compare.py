@@ -127,8 +127,8 @@ def _rank(target: Target, actual: Measurement) -> Comparison:
 def compare(target: Target, actual: Measurement) -> Comparison:
     """Whether ``actual`` meets ``target``, with the completion ratio used by scoring rules.
 
-    >>> from normalize.target import parse_target
-    >>> from normalize.actual import parse_actual
+    >>> from jixiao.normalize.target import parse_target
+    >>> from jixiao.normalize.actual import parse_actual
     >>> compare(parse_target("≥50%"), parse_actual("40%"))
     Comparison(met=False, ratio=Decimal('0.8'), reason='40 ≥ 50: False', comparable=True)
     >>> compare(parse_target("≥90%"), parse_actual("30件")).reason

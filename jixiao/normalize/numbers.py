@@ -13,7 +13,7 @@ from typing import Final
 import regex
 
 from jixiao.core.errors import NumberParseError
-from jixiao.core.model import Source
+from jixiao.model.source import Source
 from jixiao.normalize.model import Unit
 from jixiao.normalize.text import clean_text
 from jixiao.normalize.units import make_unit

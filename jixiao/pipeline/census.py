@@ -22,7 +22,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from jixiao.core.model import Problem, Source
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import (
     SECTION_PREFIXES,
@@ -30,8 +29,9 @@ from jixiao.core.vocabulary import (
     label_key,
     self_evaluation_title,
 )
-from jixiao.extract.grid import Grid
-from jixiao.extract.tsv import text_to_records
+from jixiao.extract.readers.text import text_to_records
+from jixiao.model.grid import Grid
+from jixiao.model.source import Problem, Source
 
 __all__ = [
     "SeenGrid",

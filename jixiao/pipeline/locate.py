@@ -25,9 +25,9 @@ if TYPE_CHECKING:
     import pandas as pd
 
 from jixiao.core.errors import NumberParseError
-from jixiao.core.model import Source
 from jixiao.core.vocabulary import FUND_TOTAL_WORDS
-from jixiao.extract.table import CellText, FundRow, SelfEvalTable
+from jixiao.model.source import Source
+from jixiao.model.table import CellText, FundRow, SelfEvalTable
 from jixiao.normalize import clean_text, parse_decimal
 from jixiao.score.disagreement import fmt
 

@@ -33,7 +33,7 @@ from jixiao.pipeline import DEFAULT_DPI
 if TYPE_CHECKING:  # only in annotations: this module loads with the command line's options
     import pypdfium2 as pdfium
 
-    from jixiao.extract.grid import Grid
+    from jixiao.model.grid import Grid
 
 BBox = tuple[float, float, float, float]
 MAX_WIDTH_PX = 1100
@@ -107,8 +107,8 @@ class TableMaterial:
 
     def grid(self) -> Grid:
         """The grid, as the reader made it (the cells and their places)."""
-        from jixiao.core.model import Source  # noqa: PLC0415 - see the TYPE_CHECKING note
-        from jixiao.extract.grid import Cell, Grid  # noqa: PLC0415
+        from jixiao.model.grid import Cell, Grid  # noqa: PLC0415
+        from jixiao.model.source import Source  # noqa: PLC0415 - see the TYPE_CHECKING note
 
         cells = tuple(
             Cell(
@@ -198,8 +198,8 @@ def grid_to_regions(grid: Grid) -> list[Region]:
 def grid_to_lines(grid: Grid, lines: Sequence[str]) -> tuple[tuple[int, str], ...]:
     r"""The numbered source lines a text table was read from (first to last line of its cells).
 
-    >>> from jixiao.core.model import Source
-    >>> from jixiao.extract.grid import Cell, Grid
+    >>> from jixiao.model.source import Source
+    >>> from jixiao.model.grid import Cell, Grid
     >>> cell = Cell(0, 0, "项目名称", Source("a.txt", line=2))
     >>> grid_to_lines(Grid("a.txt", "tsv", (cell,), 1, 1), ["# 标题", "项目名称\t某项目"])
     ((2, '项目名称\t某项目'),)
@@ -261,7 +261,7 @@ def image_file_to_crops(
     them) of a scanned image file's pages; a page that is not there is left out."""
     from PIL import Image  # noqa: PLC0415 - loaded for an image file only
 
-    from jixiao.extract.scan.image import image_file_to_pages  # noqa: PLC0415 - OpenCV
+    from jixiao.extract.readers.scan.image import image_file_to_pages  # noqa: PLC0415 - OpenCV
 
     wanted = {region.page for region in regions}
     pages = {page.number: page for page in image_file_to_pages(path) if page.number in wanted}

@@ -24,14 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.core.errors import InputError
-from jixiao.core.model import Problem, Severity, Source
 from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
-from jixiao.extract.grid import Grid
-from jixiao.extract.layout import grid_to_table
-from jixiao.extract.scan.check import with_ocr_problems
-from jixiao.extract.table import SelfEvalTable
-from jixiao.extract.tsv import bytes_to_text, text_to_grids
+from jixiao.extract.layout.table import grid_to_table
+from jixiao.extract.readers.scan.check import with_ocr_problems
+from jixiao.extract.readers.text import bytes_to_text, text_to_grids
+from jixiao.model.grid import Grid
+from jixiao.model.source import Problem, Severity, Source
+from jixiao.model.table import SelfEvalTable
 from jixiao.pipeline.census import (
     SeenGrid,
     Title,
@@ -256,7 +256,7 @@ def read_to_material(
 
 def _scanned(grids: Sequence[Grid]) -> tuple[Grid, ...]:
     """The grids of a PDF when OCR read some of them (kept with the parts), else none."""
-    from jixiao.extract.scan.read import OCR_READER  # noqa: PLC0415 - with the PDF stack
+    from jixiao.extract.readers.scan.read import OCR_READER  # noqa: PLC0415 - with the PDF stack
 
     return tuple(grids) if any(grid.reader == OCR_READER for grid in grids) else ()
 
@@ -267,7 +267,7 @@ def _file_to_grids(data: bytes, file: InputFile) -> Opened:
     if file.kind == "pdf":
         import pypdfium2 as pdfium  # noqa: PLC0415 - the PDF stack loads when a PDF is read
 
-        from jixiao.extract.pdf import pdf_to_extraction  # noqa: PLC0415
+        from jixiao.extract.readers.pdf.reader import pdf_to_extraction  # noqa: PLC0415
 
         try:
             document = pdfium.PdfDocument(data)
@@ -286,13 +286,13 @@ def _file_to_grids(data: bytes, file: InputFile) -> Opened:
             titles=pages_to_titles(extraction.titles, file=file.name),
         )
     if file.kind == "image":  # a scan: no text layer to find titles in
-        from jixiao.extract.scan.files import image_to_extraction  # noqa: PLC0415 - OCR
+        from jixiao.extract.readers.scan.files import image_to_extraction  # noqa: PLC0415 - OCR
 
         extraction = image_to_extraction(file.path, display_name=file.name)
         grids, problems = list(extraction.grids), list(extraction.problems)
         return Opened(grids, problems, extraction.pages, image=file.path, scanned=tuple(grids))
     if file.kind != "tsv":  # web pages, workbooks, Word files: the tables' own titles only
-        from jixiao.extract.documents import document_to_extraction  # noqa: PLC0415 - when read
+        from jixiao.extract.readers.documents import document_to_extraction  # noqa: PLC0415 - when read
 
         extracted = document_to_extraction(data, file=file.name, claimed=file.kind)
         return Opened(list(extracted.grids), list(extracted.problems), 0)

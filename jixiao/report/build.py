@@ -30,8 +30,8 @@ from jixiao.export.departments import (
     DepartmentTally,
 )
 from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN
-from jixiao.extract.layout import grid_to_table
-from jixiao.extract.scan.check import with_ocr_problems
+from jixiao.extract.layout.table import grid_to_table
+from jixiao.extract.readers.scan.check import with_ocr_problems
 from jixiao.pipeline import DEFAULT_DPI
 from jixiao.pipeline.discover import InputFile
 from jixiao.pipeline.locate import (
@@ -64,7 +64,7 @@ from jixiao.score import Frames, Rows
 if TYPE_CHECKING:
     import pandas as pd
 
-    from jixiao.extract.pdf import PdfSettings
+    from jixiao.extract.readers.pdf.reader import PdfSettings
 
 
 _FIELD_RULES = {

@@ -35,9 +35,9 @@ from markupsafe import Markup
 from jixiao import __version__
 from jixiao.core.problems import CODES, KINDS
 from jixiao.export.labels_zh import READ_STATUS_ZH
-from jixiao.extract.blocks import column_letters, locator_to_place
-from jixiao.extract.grid import Cell, Grid
-from jixiao.extract.scan.read import OCR_READER
+from jixiao.extract.readers.blocks import column_letters, locator_to_place
+from jixiao.extract.readers.scan.read import OCR_READER
+from jixiao.model.grid import Cell, Grid
 from jixiao.pipeline.locate import ProblemRow, is_missing
 from jixiao.pipeline.material import Crop, union_bbox
 from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
@@ -448,7 +448,7 @@ def grid_to_slots(grid: Grid) -> list[list[tuple[int, Cell | None]]]:
     cell's anchor, ``(col, None)`` where no cell is; positions inside a merge are left out (the
     anchor's spans cover them).
 
-    >>> from jixiao.core.model import Source
+    >>> from jixiao.model.source import Source
     >>> wide = Cell(0, 0, "项目名称", Source("x"), colspan=2)
     >>> slots = grid_to_slots(Grid("x", "tsv", (wide,), 2, 2))
     >>> [[(c, cell.text if cell else None) for c, cell in row] for row in slots]

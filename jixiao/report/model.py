@@ -10,7 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from jixiao.extract.grid import Grid
+from jixiao.model.grid import Grid
 from jixiao.pipeline.locate import CellRef, ProblemRow
 from jixiao.pipeline.material import Crop
 

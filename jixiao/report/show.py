@@ -18,7 +18,7 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 from jixiao.core.errors import InputError
-from jixiao.extract.grid import Grid
+from jixiao.model.grid import Grid
 from jixiao.report.image import DEFAULT_DPI
 from jixiao.report.source import SourceFile, read_source
 
@@ -38,7 +38,7 @@ class Selection:
 def grid_summary(number: int, grid: Grid) -> str:
     """One line about a grid: number, reader, size, where.
 
-    >>> from extract.grid import Grid
+    >>> from jixiao.model.grid import Grid
     >>> grid_summary(2, Grid("a.txt", "tsv", (), 0, 0, line_start=5, reader="tsv"))
     'table #2: reader=tsv, 0 rows x 0 cols, 0 cells, line 5'
     """

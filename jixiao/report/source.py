@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING
 
 from jixiao.batch.parts import json_to_grids
 from jixiao.core.errors import InputError
-from jixiao.core.model import Problem
 from jixiao.core.vocabulary import is_self_evaluation
-from jixiao.extract.grid import Grid
-from jixiao.extract.tsv import bytes_to_text, text_to_grids
+from jixiao.extract.readers.text import bytes_to_text, text_to_grids
+from jixiao.model.grid import Grid
+from jixiao.model.source import Problem
 from jixiao.pipeline.discover import InputFile
 
 if TYPE_CHECKING:  # the readers of PDFs, scans and documents load when such a file is read
-    from jixiao.extract.pdf import PdfSettings
+    from jixiao.extract.readers.pdf.reader import PdfSettings
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,19 +79,19 @@ def read_source(
             grids = json_to_grids(scanned.read_text(encoding="utf-8"))
             return SourceFile(name, path, kind, tuple(self_eval_grids(grids)))
         if kind == "image":
-            from jixiao.extract.scan.files import image_to_extraction  # noqa: PLC0415
+            from jixiao.extract.readers.scan.files import image_to_extraction  # noqa: PLC0415
 
             extraction = image_to_extraction(path, display_name=name)
             grids = tuple(self_eval_grids(extraction.grids))
             return SourceFile(name, path, kind, grids, problems=extraction.problems)
         if kind == "pdf":
-            from jixiao.extract.pdf import pdf_to_extraction  # noqa: PLC0415 - the PDF stack
+            from jixiao.extract.readers.pdf.reader import pdf_to_extraction  # noqa: PLC0415 - the PDF stack
 
             extraction = pdf_to_extraction(path, display_name=name, settings=settings)
             grids = tuple(self_eval_grids(extraction.grids))
             return SourceFile(name, path, kind, grids, problems=extraction.problems)
         if kind != "tsv":
-            from jixiao.extract.documents import document_to_extraction  # noqa: PLC0415
+            from jixiao.extract.readers.documents import document_to_extraction  # noqa: PLC0415
 
             document = document_to_extraction(path.read_bytes(), file=name, claimed=kind)
             grids = tuple(self_eval_grids(document.grids))

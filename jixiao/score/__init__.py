@@ -1,9 +1,9 @@
 """score: recompute every 自评表 under a named policy and check it against the printed values.
 
 ``score_table(table, table_id=…, policy=…)`` returns the table's rows of the four output frames
-(:class:`~score.frames.Frames`): tables, funds, indicators, problems; ``score_table_rows`` the
-same rows as plain records (:class:`~score.frames.Rows`), which a run keeps until it builds each
-frame once;
+(:class:`~jixiao.model.frames.Frames`): tables, funds, indicators, problems; ``score_table_rows``
+the same rows as plain records (:class:`~jixiao.model.frames.Rows`), which a run keeps until it
+builds each frame once;
 ``score_table_best(table, table_id=…, policies=…)`` picks the policy that explains the most
 printed numbers (``--policy auto``: the built-in policies and, around the best of them, the rule
 variants publishers use; see :mod:`jixiao.score.choice`).
@@ -15,8 +15,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from jixiao.score.choice import AUTO, auto_candidates, score_table_best, score_table_best_rows
-    from jixiao.score.frames import (
+    from jixiao.model.frames import (
         FRAME_NAMES,
         SCHEMA,
         Frames,
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
         records_to_frame,
         rows_to_frames,
     )
+    from jixiao.score.choice import AUTO, auto_candidates, score_table_best, score_table_best_rows
     from jixiao.score.policy import Policy, builtin_policy_names, load_policy
     from jixiao.score.scoring import problems_to_records, score_table, score_table_rows
 
@@ -39,17 +39,17 @@ _HOME = {
     "auto_candidates": "jixiao.score.choice",
     "score_table_best": "jixiao.score.choice",
     "score_table_best_rows": "jixiao.score.choice",
-    "FRAME_NAMES": "jixiao.score.frames",
-    "SCHEMA": "jixiao.score.frames",
-    "Frames": "jixiao.score.frames",
-    "Rows": "jixiao.score.frames",
-    "arrow_to_frame": "jixiao.score.frames",
-    "concat_frames": "jixiao.score.frames",
-    "concat_rows": "jixiao.score.frames",
-    "empty_frame": "jixiao.score.frames",
-    "records_to_arrow": "jixiao.score.frames",
-    "records_to_frame": "jixiao.score.frames",
-    "rows_to_frames": "jixiao.score.frames",
+    "FRAME_NAMES": "jixiao.model.frames",
+    "SCHEMA": "jixiao.model.frames",
+    "Frames": "jixiao.model.frames",
+    "Rows": "jixiao.model.frames",
+    "arrow_to_frame": "jixiao.model.frames",
+    "concat_frames": "jixiao.model.frames",
+    "concat_rows": "jixiao.model.frames",
+    "empty_frame": "jixiao.model.frames",
+    "records_to_arrow": "jixiao.model.frames",
+    "records_to_frame": "jixiao.model.frames",
+    "rows_to_frames": "jixiao.model.frames",
     "Policy": "jixiao.score.policy",
     "builtin_policy_names": "jixiao.score.policy",
     "load_policy": "jixiao.score.policy",

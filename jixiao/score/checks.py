@@ -1,6 +1,6 @@
 """Checks of one table's printed numbers against the recomputed ones.
 
-Each check appends :class:`~jixiao.core.model.Problem` rows to a :class:`Checks` collector; a
+Each check appends :class:`~jixiao.model.source.Problem` rows to a :class:`Checks` collector; a
 disagreement with a printed value is classified (see :mod:`jixiao.score.disagreement`).
 """
 
@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 import regex
 
 from jixiao.core.errors import NumberParseError
-from jixiao.core.model import Severity, Source
 from jixiao.core.problems import ProblemLog, indicator_label, reason_to_chinese
 from jixiao.core.vocabulary import MONEY_UNITS
-from jixiao.extract.table import CellText, FundRow, IndicatorRow, SelfEvalTable
+from jixiao.model.source import Severity, Source
+from jixiao.model.table import CellText, FundRow, IndicatorRow, SelfEvalTable
 from jixiao.normalize import (
     Comparison,
     Measurement,

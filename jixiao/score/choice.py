@@ -22,8 +22,8 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from jixiao.extract.table import SelfEvalTable
-from jixiao.score.frames import Frames, Rows
+from jixiao.model.frames import Frames, Rows
+from jixiao.model.table import SelfEvalTable
 from jixiao.score.parsed import ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy, builtin_policy_names, load_policy
 from jixiao.score.scoring import Scored, score_parsed, scored_to_frames, scored_to_rows

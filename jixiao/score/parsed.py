@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.core.model import Problem
 from jixiao.core.problems import ProblemLog, indicator_label
 from jixiao.core.vocabulary import (
     FUND_TOTAL_WORDS,
@@ -19,7 +18,8 @@ from jixiao.core.vocabulary import (
     money_unit,
     to_simplified,
 )
-from jixiao.extract.table import FundRow, IndicatorRow, SelfEvalTable
+from jixiao.model.source import Problem
+from jixiao.model.table import FundRow, IndicatorRow, SelfEvalTable
 from jixiao.normalize import Comparison, Measurement, Target, compare, parse_actual, parse_target
 from jixiao.score.checks import (
     Checks,

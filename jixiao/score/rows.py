@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.core.vocabulary import LEVEL1_OF_LEVEL2, POINTS_SUFFIX, points_of
-from jixiao.extract.table import CellText, IndicatorRow
+from jixiao.model.table import CellText, IndicatorRow
 from jixiao.normalize import clean_text, parts_to_text
 
 _EXTRA_FIELDS = {

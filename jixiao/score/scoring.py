@@ -1,4 +1,5 @@
-"""One :class:`~extract.table.SelfEvalTable` to its rows of the four frames, recomputed and checked.
+"""One :class:`~jixiao.model.table.SelfEvalTable` to its rows of the four frames, recomputed and
+checked.
 
 Every printed number is parsed (Decimal), every indicator's target and actual normalized
 (:mod:`jixiao.score.parsed`, once per table), then under a policy the execution rate and score,
@@ -17,10 +18,11 @@ from typing import Any
 
 import regex
 
-from jixiao.core.model import Problem, Severity
 from jixiao.core.problems import ProblemLog
 from jixiao.core.vocabulary import points_of
-from jixiao.extract.table import CellText, SelfEvalTable
+from jixiao.model.frames import Frames, Rows, rows_to_frames
+from jixiao.model.source import Problem, Severity
+from jixiao.model.table import CellText, SelfEvalTable
 from jixiao.normalize import clean_text
 from jixiao.score.checks import (
     Checks,
@@ -34,7 +36,6 @@ from jixiao.score.checks import (
 )
 from jixiao.score.disagreement import SEVERITY_OF_KIND, fmt
 from jixiao.score.execution import Execution, execution_of
-from jixiao.score.frames import Frames, Rows, rows_to_frames
 from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from jixiao.core.model import Problem
 from jixiao.core.problems import with_kind
-from jixiao.extract.table import SelfEvalTable
+from jixiao.model.source import Problem
+from jixiao.model.table import SelfEvalTable
 
 COMPLETE, PARTIAL, UNSCORED = "complete", "partial", "unscored"
 READ_STATUSES = (COMPLETE, PARTIAL, UNSCORED)

@@ -22,8 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.core.model import Severity, Source
 from jixiao.core.problems import ProblemLog
+from jixiao.model.source import Severity, Source
 from jixiao.score.disagreement import KIND_ORDER, SEVERITY_OF_KIND, fmt, rounded_kind
 from jixiao.score.explain import approx, rounding_text
 from jixiao.score.policy import Policy

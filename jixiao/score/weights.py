@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from jixiao.core.model import Source
 from jixiao.core.problems import ProblemLog
+from jixiao.model.source import Source
 from jixiao.score.disagreement import fmt
 from jixiao.score.indicators import met_fraction, rate_scored
 from jixiao.score.parsed import ParsedRow

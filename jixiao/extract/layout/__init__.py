@@ -1,0 +1,1 @@
+"""Grid → 自评表: the layout reader."""

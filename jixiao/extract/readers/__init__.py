@@ -1,0 +1,1 @@
+"""Source files → grids: one reader per form of document."""

@@ -1,0 +1,498 @@
+"""PDF → :class:`~jixiao.model.grid.Grid` values, one per 项目支出绩效自评表.
+
+The pipeline, each step a small function whose result can be inspected:
+
+1. ``page_to_scan`` (:mod:`jixiao.extract.readers.pdf.pages`, the one place pages are classified):
+   the text of each page, and ``text_to_kind`` tells 自评表 candidates from prose and other
+   financial tables, scans and garbled pages. The text is PDFium's where every font of the
+   page is embedded, pdfminer's where one is not: PDFium needs the font program to place a
+   character and drops what it cannot place, pdfminer reads codes, Unicode and widths from the
+   PDF alone, so a page reads the same on any machine, whatever fonts it has installed (the
+   rule and why: :mod:`jixiao.extract.readers.pdf.pages`);
+2. on candidate pages and the pages their tables run onto, while the page is open (one pass,
+   each page closed before the next: memory does not grow with pages):
+   ``page_to_records`` + ``records_to_parts`` (those characters and PDFium's ruling through
+   pdfplumber's table finder, ~15 ms a page): ruled cells with their text, title and year
+   line; ``plumber_page_to_parts`` (pdfplumber, ~80 ms a page) where PDFium finds no ruled
+   table, and ``camelot_page_to_parts`` where neither does;
+3. ``parts_to_chains``: a table that has not reached its 总分 row continues on the next page;
+4. ``chain_to_grid``: row/column boundaries by clustering, exact spans, one :class:`Grid`.
+
+Bad files never raise: they come back as problems: ``unreadable_pdf`` (damaged, not a PDF,
+password; or one page that fails to parse), ``scanned_page`` (image only), ``unreadable_text``
+(``(cid:…)``, U+FFFD, control characters; per page, and per cell on the grid) and
+``table_not_found`` (a page with 自评表 labels but no ruled table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pdfplumber
+import pypdfium2 as pdfium
+
+from jixiao.core.problems import error_to_chinese, make_problem
+from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.readers.pdf.join import (
+    chain_to_grid,
+    chain_to_texts,
+    is_closed,
+    looks_continued,
+    parts_to_chains,
+)
+from jixiao.extract.readers.pdf.pages import (
+    PageKind,
+    PageScan,
+    TextSource,
+    page_to_scan,
+    page_to_source,
+)
+from jixiao.extract.readers.pdf.pdfium_tables import PageRecords, page_to_records, records_to_parts
+from jixiao.extract.readers.pdf.plumber_tables import (
+    TablePart,
+    camelot_page_to_parts,
+    plumber_page_to_chars,
+    plumber_page_to_parts,
+)
+from jixiao.extract.readers.pdf.text import Char, is_unreadable
+from jixiao.extract.readers.scan.read import (
+    OcrUnavailableError,
+    grid_with_readings,
+    pdf_page_to_scan,
+)
+from jixiao.model.grid import Grid
+from jixiao.model.source import Problem, Source
+
+if TYPE_CHECKING:
+    from jixiao.extract.readers.scan.page import ScanPage
+
+READERS = ("auto", "pdfium", "pdfplumber", "camelot")
+
+
+@dataclass(frozen=True, slots=True)
+class PdfSettings:
+    """How PDFs are read.
+
+    ``reader``: ``auto`` (PDFium's ruling; pdfplumber on a page where PDFium finds no ruled
+    table, camelot where neither does), or one reader only: ``pdfium``, ``pdfplumber`` (the
+    pure pdfplumber path, for cross-checking) or ``camelot``. Whichever finds the cells, their
+    characters are PDFium's only on pages whose fonts are all embedded. ``max_continuation``:
+    how many pages after a candidate page a table may run onto. ``ocr``: read the ruled tables
+    of scanned pages (images without text) by OCR (:mod:`jixiao.extract.readers.scan`); off,
+    such pages are only reported.
+    """
+
+    reader: str = "auto"
+    max_continuation: int = 8  # a narrow print of a long table runs over five pages
+    ocr: bool = True
+
+    def __post_init__(self) -> None:
+        if self.reader not in READERS:
+            raise ValueError(f"PdfSettings.reader must be one of {READERS}, got {self.reader!r}")
+        if self.max_continuation < 0:
+            raise ValueError(
+                f"PdfSettings.max_continuation must be >= 0, got {self.max_continuation}"
+            )
+
+
+@dataclass(frozen=True, slots=True)
+class PdfExtraction:
+    """What one PDF gave: its 自评表 grids, the file- and page-level problems, its page count,
+    and the lines of its pages that title a 自评表 (page, text), for the census of tables."""
+
+    grids: tuple[Grid, ...]
+    problems: tuple[Problem, ...]
+    pages: int
+    titles: tuple[tuple[int, str], ...] = ()
+
+
+@dataclass(slots=True)
+class _Pass:
+    """What the pdfplumber pass collects (internal)."""
+
+    parts: list[TablePart] = field(default_factory=list)
+    unreadable: list[int] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
+    titles: list[tuple[int, str]] = field(default_factory=list)
+    scans: list[ScanPage] = field(default_factory=list)  # scanned pages read by OCR
+    ocr_error: str = ""  # why the OCR engine could not be loaded
+
+
+def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[Grid]:
+    """The 自评表 grids of a PDF (see :func:`pdf_to_extraction` for the problems too)."""
+    return list(pdf_to_extraction(path, display_name=display_name).grids)
+
+
+def pdf_to_page_kinds(path: str | Path) -> list[PageKind]:
+    """What each page looks like to the page finder (for inspection; raises on bad files)."""
+    return [scan.kind for scan in pdf_to_scans(path)]
+
+
+def pdf_to_scans(path: str | Path) -> list[PageScan]:
+    """Each page's text as the page finder sees it, and whose characters it is (raises on bad
+    files)."""
+    sources = _Sources(Path(path), pdfium.PdfDocument(str(path)), PdfSettings())
+    try:
+        scans: list[PageScan] = []
+        for number in range(1, len(sources.doc) + 1):
+            opened = _Open.of(sources, number)
+            try:
+                scans.append(opened.scan())
+            finally:
+                opened.close()
+        return scans
+    finally:
+        sources.close()
+
+
+def pdf_to_extraction(
+    path: str | Path,
+    *,
+    display_name: str | None = None,
+    settings: PdfSettings | None = None,
+    document: pdfium.PdfDocument | None = None,
+) -> PdfExtraction:
+    """Read every 自评表 of a PDF; never raises for a bad file.
+
+    ``document``: the file already open in PDFium; it is read from and left open (the caller
+    renders from it while it is open: one pass per file)."""
+    path = Path(path)
+    name = display_name or path.name
+    settings = settings or PdfSettings()
+    try:
+        doc = document if document is not None else pdfium.PdfDocument(str(path))
+    except (pdfium.PdfiumError, OSError) as error:
+        return PdfExtraction((), (unreadable_pdf_problem(name, error),), 0)
+    sources = _Sources(path, doc, settings, owns_doc=document is None)
+    kinds: list[PageKind] = []
+    n_pages = len(doc)
+    try:
+        found = _read_pass(sources, kinds)
+    except Exception as error:  # pdfminer raises many kinds of errors on damaged files
+        problems = kinds_to_problems(kinds, name)
+        return PdfExtraction((), (*problems, unreadable_pdf_problem(name, error)), n_pages)
+    finally:
+        sources.close()
+    candidates = [i + 1 for i, kind in enumerate(kinds) if kind is PageKind.TABLE]
+    problems = kinds_to_problems(kinds, name, found.scans, found.ocr_error)
+    problems += pass_to_problems(found, name)
+    problems += missing_tables_to_problems(candidates, found, name)
+    chains = [
+        chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain_to_texts(chain))
+    ]
+    grids = tuple(grid_with_readings(chain_to_grid(chain, name), found.scans) for chain in chains)
+    return PdfExtraction(grids, tuple(problems), n_pages, tuple(found.titles))
+
+
+@dataclass(slots=True)
+class _Sources:
+    """The open documents of one file: PDFium's, and pdfplumber's once a page needs it."""
+
+    path: Path
+    doc: pdfium.PdfDocument
+    settings: PdfSettings
+    plumber: Any = None
+    owns_doc: bool = True  # False: the caller opened ``doc`` and closes it
+    plumber_error: Exception | None = None
+
+    def plumber_page(self, number: int) -> Any:
+        if self.plumber_error is not None:
+            raise self.plumber_error
+        if self.plumber is None:
+            try:
+                self.plumber = pdfplumber.open(str(self.path))
+            except Exception as error:  # pdfminer raises many kinds of errors on damaged files
+                self.plumber_error = error
+                raise
+        return self.plumber.pages[number - 1]
+
+    def release(self, number: int) -> None:
+        """Drop what pdfplumber cached for a page (memory must not grow with pages)."""
+        if self.plumber is not None:
+            self.plumber.pages[number - 1].close()
+
+    def close(self) -> None:
+        if self.plumber is not None:
+            self.plumber.close()
+        if self.owns_doc:
+            self.doc.close()
+
+
+@dataclass(slots=True)
+class _Open:
+    """One page open in PDFium, whose characters it is read with, and pdfminer's characters
+    once they are needed (internal)."""
+
+    sources: _Sources
+    number: int
+    page: pdfium.PdfPage
+    textpage: pdfium.PdfTextPage
+    source: TextSource
+    miner: list[Char] | None = None
+
+    @classmethod
+    def of(cls, sources: _Sources, number: int) -> _Open:
+        page = sources.doc[number - 1]
+        try:
+            textpage = page.get_textpage()
+        except Exception:
+            page.close()
+            raise
+        return cls(sources, number, page, textpage, page_to_source(page))
+
+    def miner_chars(self) -> list[Char]:
+        """pdfminer's characters of the page, fake bold removed (read once)."""
+        if self.miner is None:
+            self.miner = plumber_page_to_chars(self.sources.plumber_page(self.number))
+        return self.miner
+
+    def scan(self) -> PageScan:
+        return page_to_scan(self.page, self.textpage, self.number, self.miner_chars, self.source)
+
+    def records(self) -> PageRecords:
+        """Characters and ruling, the characters from :attr:`source`."""
+        chars = self.miner_chars() if self.source is TextSource.PDFMINER else None
+        return page_to_records(self.page, self.textpage, chars)
+
+    def close(self) -> None:
+        self.textpage.close()
+        self.page.close()
+        if self.miner is not None:
+            self.sources.release(self.number)
+
+
+def _pdfium_parts(opened: _Open) -> tuple[list[TablePart], bool]:
+    """Parts of one page found by PDFium's ruling, and whether its text is unreadable."""
+    records = opened.records()
+    if is_unreadable("".join(str(c["text"]) for c in records.chars)):
+        return [], True
+    return records_to_parts(records, opened.number), False
+
+
+def _plumber_parts(
+    sources: _Sources, number: int, *, check_text: bool
+) -> tuple[list[TablePart], bool]:
+    """Parts of one page read with pdfplumber (camelot where allowed and needed)."""
+    page = sources.plumber_page(number)
+    reader = sources.settings.reader
+    try:
+        if check_text and is_unreadable("".join(str(c["text"]) for c in page.chars)):
+            return [], True
+        parts: list[TablePart] = []
+        if reader in ("auto", "pdfplumber"):
+            parts = plumber_page_to_parts(page, number)
+        if not parts and reader in ("auto", "camelot"):
+            try:
+                parts = camelot_page_to_parts(sources.path, page, number)
+            except Exception:  # camelot's own failures: the page is reported as table_not_found
+                parts = []
+        return parts, False
+    finally:
+        page.close()
+
+
+def _page_parts(opened: _Open) -> tuple[list[TablePart], bool]:
+    """Parts on one page, and whether its text is unreadable.
+
+    ``auto``: PDFium's ruling first; pdfplumber, then camelot, only on a page where it finds
+    no table.
+    """
+    sources, number = opened.sources, opened.number
+    reader = sources.settings.reader
+    if reader in ("auto", "pdfium"):
+        parts, unreadable = _pdfium_parts(opened)
+        if parts or unreadable or reader == "pdfium":
+            return parts, unreadable
+        return _plumber_parts(sources, number, check_text=False)
+    return _plumber_parts(sources, number, check_text=True)
+
+
+def _read_page(
+    sources: _Sources, number: int, found: _Pass, opened: _Open | None = None
+) -> list[TablePart]:
+    """Read one page into ``found`` (opened here unless the caller has it open)."""
+    try:
+        if opened is not None:
+            parts, unreadable = _page_parts(opened)
+        else:
+            own = _Open.of(sources, number)
+            try:
+                parts, unreadable = _page_parts(own)
+            finally:
+                own.close()
+    except Exception as error:  # one bad page must not lose the others
+        found.failed.append((number, f"{type(error).__name__}: {error}"))
+        return []
+    if unreadable:
+        found.unreadable.append(number)
+    found.parts += parts
+    return parts
+
+
+def _read_scanned(page: pdfium.PdfPage, number: int, found: _Pass) -> list[TablePart]:
+    """The OCR hook: read a scanned page's ruled tables into ``found``; returns its parts."""
+    if found.ocr_error:
+        return []
+    try:
+        scan = pdf_page_to_scan(page, number)
+    except OcrUnavailableError as error:
+        found.ocr_error = str(error)
+        return []
+    except Exception as error:  # one bad page must not lose the others
+        found.failed.append((number, f"{type(error).__name__}: {error}"))
+        return []
+    found.scans.append(scan)
+    found.parts += scan.parts
+    return list(scan.parts)
+
+
+def _scan(opened: _Open, found: _Pass) -> PageKind | None:
+    """Classify one page; ``None`` for a page pdfminer cannot parse (a failed page)."""
+    try:
+        scan = opened.scan()
+        found.titles += [(opened.number, title) for title in scan.titles]
+        return scan.kind
+    except Exception as error:  # pdfminer raises many kinds of errors on damaged pages
+        found.failed.append((opened.number, f"{type(error).__name__}: {error}"))
+        return None
+
+
+def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
+    """One pass over the pages: classify each, and read it while it is open when it is a
+    candidate or an open table runs onto it; every page is closed before the next is opened.
+
+    A table that has not reached its 总分 row continues on the next page (at most
+    ``max_continuation`` pages). A candidate page whose first table looks like a continuation
+    makes the page before it read too (a table that starts at the bottom of a page, below
+    prose): that page is opened again.
+    """
+    found = _Pass()
+    done: set[int] = set()
+    follow: int | None = None  # pages the open table has run onto so far; None: no open table
+    for number in range(1, len(sources.doc) + 1):
+        opened = _Open.of(sources, number)
+        try:
+            kind = _scan(opened, found)
+            kinds.append(kind or PageKind.OTHER)
+            if kind is None:  # not read: an open table cannot run on over it
+                follow = None
+                continue
+            scanned = kind is PageKind.SCANNED and sources.settings.ocr
+            if kind is not PageKind.TABLE and follow is None and not scanned:
+                continue
+            continuing, run = follow is not None, follow or 0
+            done.add(number)
+            if scanned:
+                parts = _read_scanned(opened.page, number, found)
+            else:
+                parts = _read_page(sources, number, found, opened)
+        finally:
+            opened.close()
+        if (
+            not continuing
+            and parts
+            and looks_continued(parts[0])
+            and number - 1 not in done
+            and number > 1
+        ):
+            done.add(number - 1)
+            _read_page(sources, number - 1, found)
+        closed = not parts or is_closed(parts[-1])
+        follow = None if closed or run >= sources.settings.max_continuation else run + 1
+    found.parts.sort(key=lambda p: (p.page, p.bbox[1]))
+    return found
+
+
+# -- problems ---------------------------------------------------------------------------------
+
+
+def unreadable_pdf_problem(name: str, error: BaseException) -> Problem:
+    """The whole file could not be opened (the library's error, in English, in ``found``)."""
+    text = str(error) or type(error).__name__
+    reason = error_to_chinese(f"{type(error).__name__}: {text}")
+    if reason.startswith("未预期的错误"):
+        reason = "文件已损坏或不是PDF文件"
+    return make_problem(
+        "unreadable_pdf", f"无法读取PDF文件 {name}：{reason}", Source(name), found=text
+    )
+
+
+def _pages_text(pages: Sequence[int]) -> str:
+    return "、".join(f"第{p}页" for p in pages)
+
+
+def kinds_to_problems(
+    kinds: Sequence[PageKind], name: str, scans: Sequence[ScanPage] = (), ocr_error: str = ""
+) -> list[Problem]:
+    """Scanned pages (a note when OCR read a table on it, else a warning) and pages whose text
+    does not decode (one problem)."""
+    read = {scan.number for scan in scans if scan.parts}
+    looked = {scan.number for scan in scans}
+    problems = [
+        scanned_page_problem(name, i + 1, read=i + 1 in read, looked=i + 1 in looked, why=ocr_error)
+        for i, kind in enumerate(kinds)
+        if kind is PageKind.SCANNED
+    ]
+    garbled = [i + 1 for i, kind in enumerate(kinds) if kind is PageKind.UNREADABLE]
+    if garbled:
+        problems.append(unreadable_text_problem(name, garbled))
+    return problems
+
+
+def scanned_page_problem(name: str, page: int, *, read: bool, looked: bool, why: str) -> Problem:
+    """A page that is an image: read by OCR (``ocr_page``, a note), or why its table was not
+    read (``scanned_page``)."""
+    head = f"{name} 第{page}页只有图像、没有文字层（扫描页）"
+    if read:
+        return make_problem("ocr_page", f"{head}，已用文字识别（OCR）读取", Source(name, page=page))
+    if looked:
+        message = f"{head}，未找到带表格线的表格，未读取"
+    elif why:  # the recognizer's own (English) reason stays in found
+        message = f"{head}，文字识别（OCR）不可用，其中的表格未读取"
+    else:
+        message = f"{head}，其中的表格未读取"
+    return make_problem("scanned_page", message, Source(name, page=page), found=why)
+
+
+def unreadable_text_problem(name: str, pages: Sequence[int]) -> Problem:
+    return make_problem(
+        "unreadable_text",
+        f"{name} {_pages_text(pages)}的文字无法解码（字体缺少文字编码映射，或是乱码），"
+        "其中的表格未读取",
+        Source(name, page=pages[0]),
+        found=",".join(str(p) for p in pages),
+    )
+
+
+def missing_tables_to_problems(candidates: Sequence[int], found: _Pass, name: str) -> list[Problem]:
+    """Candidate pages on which no ruled table was found (a table drawn without lines)."""
+    read = {part.page for part in found.parts} | set(found.unreadable)
+    read |= {page for page, _ in found.failed}
+    return [
+        make_problem(
+            "table_not_found",
+            f"{name} 第{page}页有自评表的栏目名称，但没有找到带表格线的表格，未读取",
+            Source(name, page=page),
+        )
+        for page in candidates
+        if page not in read
+    ]
+
+
+def pass_to_problems(found: _Pass, name: str) -> list[Problem]:
+    problems: list[Problem] = []
+    if found.unreadable:
+        problems.append(unreadable_text_problem(name, found.unreadable))
+    problems += [
+        make_problem(
+            "unreadable_pdf",
+            f"{name} 第{page}页无法解析（{error_to_chinese(error)}）",
+            Source(name, page=page),
+            found=error,
+        )
+        for page, error in found.failed
+    ]
+    return problems
