@@ -60,7 +60,8 @@ import pypdfium2 as pdfium  # noqa: E402
 
 from bench.whole import compare, load_average, median, ratio  # noqa: E402
 from jixiao.extract.readers.pdf.pages import PageKind  # noqa: E402
-from jixiao.extract.readers.pdf.reader import PdfSettings, pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
+from jixiao.extract.readers.pdf.reader import pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
+from jixiao.extract.readers.pdf.settings import PdfSettings  # noqa: E402
 
 DEFAULT_PDFS = [ROOT / "fixtures" / "pdf" / f"{p}_annual_report.pdf" for p in ("lo", "rl")]
 

@@ -29,7 +29,8 @@ from jixiao.batch.run import BatchResult, BatchSettings, run_batch
 from jixiao.core.errors import NoInputsError
 from jixiao.export import DEFAULT_FORMATS, REPORT_NAME
 from jixiao.export.write import write_frames
-from jixiao.pipeline.discover import INPUT_SUFFIXES, Filters, InputFile, discover
+from jixiao.extract.readers import INPUT_SUFFIXES
+from jixiao.pipeline.discover import Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process
 from jixiao.report import DEFAULT_LIMIT

@@ -293,17 +293,17 @@ def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
 @pytest.fixture
 def misbehaving(monkeypatch: pytest.MonkeyPatch) -> None:
     """Files named *hang* never finish, files named *crash* kill their process."""
-    original = jixiao.pipeline.runner._file_to_grids
+    original = jixiao.pipeline.runner.read_file
 
-    def file_to_grids(data: bytes, file: InputFile):  # type: ignore[no-untyped-def]
-        if "hang" in file.name:
+    def read_file(data: bytes, *, name: str, **options):  # type: ignore[no-untyped-def]
+        if "hang" in name:
             time.sleep(60)
-        if "crash" in file.name:
+        if "crash" in name:
             faulthandler.disable()  # no traceback dump from the child
             os.kill(os.getpid(), signal.SIGSEGV)
-        return original(data, file)
+        return original(data, name=name, **options)
 
-    monkeypatch.setattr(jixiao.pipeline.runner, "_file_to_grids", file_to_grids)
+    monkeypatch.setattr(jixiao.pipeline.runner, "read_file", read_file)
 
 
 @pytest.mark.usefixtures("misbehaving")

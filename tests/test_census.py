@@ -14,10 +14,10 @@ import regex
 import jixiao
 import jixiao.api
 from jixiao.core.vocabulary import lines_to_titles, self_evaluation_title
+from jixiao.extract.readers import INPUT_SUFFIXES
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Source
 from jixiao.pipeline.census import SeenGrid, Title, titles_to_problems
-from jixiao.pipeline.discover import INPUT_SUFFIXES
 from tests.conftest import FIXTURES
 
 REAL = Path("/work/shared/real/inputs")

@@ -12,10 +12,11 @@ import docx
 import openpyxl
 import pytest
 
+from jixiao.extract.readers import read_file
 from jixiao.extract.readers.blocks import lines_to_heading
-from jixiao.extract.readers.documents import bytes_to_kind, document_to_extraction
 from jixiao.extract.readers.html import bytes_to_markup, webpage_to_extraction
 from jixiao.extract.readers.number_format import value_to_text
+from jixiao.extract.readers.sniff import bytes_to_kind
 from jixiao.extract.readers.spreadsheet import xlsx_to_extraction
 from jixiao.extract.readers.word import docx_to_extraction
 from jixiao.model.grid import Grid
@@ -404,13 +405,13 @@ BROKEN_CASES = [
     ids=[case[0] for case in BROKEN_CASES],
 )
 def test_broken_file_is_one_problem(data: bytes, claimed: str, code: str) -> None:
-    extraction = document_to_extraction(data, file="x", claimed=claimed)
+    extraction = read_file(data, path=Path("x"), name="x", claimed=claimed)
     assert extraction.grids == ()
     assert [p.code for p in extraction.problems] == [code]
 
 
 def test_unsupported_format_says_how_to_convert() -> None:
-    [problem] = document_to_extraction(b"\xd0\xcf\x11\xe0", file="a/旧.et", claimed="et").problems
+    [problem] = read_file(b"\xd0\xcf\x11\xe0", path=Path("旧.et"), name="a/旧.et").problems
     assert problem.code == "unsupported_format"
     assert "a/旧.et" in problem.message
     assert 'soffice --headless --convert-to xlsx "旧.et"' in problem.message

@@ -33,7 +33,8 @@ from jixiao.extract.readers.pdf.plumber_tables import (
     open_sides_to_lines,
     page_without_fake_bold,
 )
-from jixiao.extract.readers.pdf.reader import PdfExtraction, PdfSettings, pdf_to_extraction
+from jixiao.extract.readers.pdf.reader import PdfExtraction, pdf_to_extraction
+from jixiao.extract.readers.pdf.settings import PdfSettings
 from jixiao.extract.readers.pdf.text import chars_without_fake_bold
 from jixiao.model.grid import Grid
 

@@ -18,7 +18,8 @@ from PIL import Image
 from jixiao.core.errors import OcrUnavailableError
 from jixiao.extract.layout.table import grid_to_table
 from jixiao.extract.readers.pdf import reader as pdf_module
-from jixiao.extract.readers.pdf.reader import PdfSettings, pdf_to_extraction
+from jixiao.extract.readers.pdf.reader import pdf_to_extraction
+from jixiao.extract.readers.pdf.settings import PdfSettings
 from jixiao.extract.readers.scan import cells as cells_module
 from jixiao.extract.readers.scan import lines as lines_module
 from jixiao.extract.readers.scan import ocr

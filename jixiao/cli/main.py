@@ -28,7 +28,7 @@ from jixiao.batch.progress import BarProgress, LogProgress, NullProgress, Progre
 from jixiao.cli.parse import parse_actual_command, parse_target_command
 from jixiao.core.errors import ClusterError, InputError, NoInputsError, OutputError, PolicyError
 from jixiao.export import DEFAULT_FORMATS, FORMATS, LABEL_SETS, REPORT_NAME, XLSX_NAME
-from jixiao.pipeline import DEFAULT_DPI
+from jixiao.extract.readers.crops import DEFAULT_DPI
 from jixiao.pipeline.discover import Filters
 from jixiao.report import DEFAULT_LIMIT
 from jixiao.score.policy import Policy, builtin_policy_names, load_policy

@@ -1,4 +1,4 @@
-"""A table as a grid of cells, whatever it was read from.
+"""A table as a grid of cells, whatever it was read from, and the titles printed around it.
 
 Every source reader (text, PDF, web page, workbook, Word) produces :class:`Grid` values; the
 layout reader only ever sees grids. A merged cell is one :class:`Cell` with ``rowspan``/``colspan``
@@ -93,3 +93,13 @@ class Grid:
     def source(self) -> Source:
         """Where the table starts."""
         return Source(self.file, page=self.page_start, line=self.line_start)
+
+
+@dataclass(frozen=True, slots=True)
+class Title:
+    """A line a reader saw that titles a 自评表 (``…项目支出绩效自评表``), and where it is
+    (``page`` in a PDF, ``line`` in text): the census of tables counts titles against the
+    tables read (:mod:`jixiao.pipeline.census`)."""
+
+    text: str
+    source: Source

@@ -19,7 +19,7 @@ tables).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from jixiao.core.problems import make_problem
@@ -29,30 +29,14 @@ from jixiao.core.vocabulary import (
     label_key,
     self_evaluation_title,
 )
-from jixiao.extract.readers.text import text_to_records
-from jixiao.model.grid import Grid
+from jixiao.model.grid import Grid, Title
 from jixiao.model.source import Problem, Source
 
 __all__ = [
     "SeenGrid",
-    "Title",
-    "pages_to_titles",
-    "text_to_titles",
+    "is_section",
     "titles_to_problems",
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class Title:
-    """A line that titles a 自评表, and where it is (``page`` in a PDF, ``line`` in text)."""
-
-    text: str
-    source: Source
-
-    @property
-    def is_section(self) -> bool:
-        """A heading that may introduce several tables (``附件：…自评表``)."""
-        return label_key(self.text).startswith(SECTION_PREFIXES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,25 +47,9 @@ class SeenGrid:
     read: bool
 
 
-def text_to_titles(text: str, *, file: str) -> list[Title]:
-    """The titles in a text file: lines of one field that title a 自评表."""
-    titles = []
-    for line, fields in text_to_records(text):
-        if len(fields) != 1:
-            continue
-        title = self_evaluation_title(fields[0].strip().lstrip("#"))
-        if title is not None:
-            titles.append(Title(fields[0].strip().lstrip("# "), Source(file, line=line)))
-    return titles
-
-
-def pages_to_titles(pages: Iterable[tuple[int, str]], *, file: str) -> list[Title]:
-    """The titles of a PDF from (page number, text line) pairs."""
-    return [
-        Title(text.strip(), Source(file, page=page))
-        for page, text in pages
-        if self_evaluation_title(text) is not None
-    ]
+def is_section(title: Title) -> bool:
+    """A heading that may introduce several tables (``附件：…自评表``)."""
+    return label_key(title.text).startswith(SECTION_PREFIXES)
 
 
 def _looks_like_one(grid: Grid) -> bool:
@@ -105,7 +73,7 @@ class _Matching:
             if earlier not in self.taken:
                 self.taken.add(earlier)
                 followed = earlier + 1 < len(self.titles)
-                if not (self.titles[earlier].is_section and followed):
+                if not (is_section(self.titles[earlier]) and followed):
                     self.left.append(self.titles[earlier])
 
 

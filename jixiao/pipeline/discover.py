@@ -32,24 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-TEXT_SUFFIXES = frozenset({".txt", ".tsv"})
-PDF_SUFFIXES = frozenset({".pdf"})
-#: Suffixes of web pages, workbooks and Word files, with the kind each claims to be.
-DOCUMENT_KINDS = {
-    ".html": "html",
-    ".htm": "html",
-    ".shtml": "html",
-    ".xhtml": "html",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".xls": "xls",
-    ".docx": "docx",
-    ".doc": "doc",
-    ".wps": "wps",
-    ".et": "et",
-}
-IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".tif", ".tiff"})  # read by OCR
-INPUT_SUFFIXES = TEXT_SUFFIXES | PDF_SUFFIXES | frozenset(DOCUMENT_KINDS) | IMAGE_SUFFIXES
+from jixiao.extract.readers import INPUT_SUFFIXES, path_to_kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,14 +44,9 @@ class InputFile:
 
     @property
     def kind(self) -> str:
-        """``pdf``, ``image``, ``tsv``, or the kind of document the suffix claims (``html``,
-        ``xlsx`` …)."""
-        suffix = self.path.suffix.lower()
-        if suffix in PDF_SUFFIXES:
-            return "pdf"
-        if suffix in IMAGE_SUFFIXES:
-            return "image"
-        return DOCUMENT_KINDS.get(suffix, "tsv")
+        """The kind of document its suffix claims: ``pdf``, ``image``, ``html``, ``xlsx`` …,
+        ``tsv`` for text and for a suffix no reader claims (:mod:`jixiao.extract.readers`)."""
+        return path_to_kind(self.path)
 
 
 @dataclass(frozen=True, slots=True)

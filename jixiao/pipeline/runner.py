@@ -9,9 +9,9 @@ with a file becomes a ``problems`` row naming it, and the run goes on with the n
 the end (the library API, used by the golden tests); parallel, resumable runs are
 :func:`jixiao.batch.run.run_batch`.
 
-A reader of a new kind of file adds a branch to :func:`_file_to_grids`, returning an
-:class:`Opened` that stays open until the file's tables are scored (its ``pane`` makes the
-source pane of a table's report material).
+Every form of file is read through one interface (:func:`jixiao.extract.readers.read_file`):
+the reader gives a :class:`~jixiao.extract.readers.Reading` that stays open until the file's
+tables are scored, and whose ``pane`` makes the source pane of a table's report material.
 """
 
 from __future__ import annotations
@@ -19,38 +19,23 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
 from jixiao.core.errors import InputError
 from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.layout.table import grid_to_table
+from jixiao.extract.readers import read_file
 from jixiao.extract.readers.scan.check import with_ocr_problems
-from jixiao.extract.readers.text import bytes_to_text, text_to_grids
-from jixiao.model.grid import Grid
+from jixiao.model.grid import Grid, Title
+from jixiao.model.pane import SourcePane
 from jixiao.model.source import Problem, Severity, Source
 from jixiao.model.table import SelfEvalTable
-from jixiao.pipeline.census import (
-    SeenGrid,
-    Title,
-    pages_to_titles,
-    text_to_titles,
-    titles_to_problems,
-)
-from jixiao.pipeline.discover import INPUT_SUFFIXES, InputFile, discover
+from jixiao.pipeline.census import SeenGrid, titles_to_problems
+from jixiao.pipeline.discover import InputFile, discover
 from jixiao.pipeline.locate import CellRef, locate_problems, record_to_problem_row, table_to_slots
-from jixiao.pipeline.material import (
-    Crop,
-    FileMaterial,
-    TableMaterial,
-    document_to_crops,
-    grid_to_cell_values,
-    grid_to_lines,
-    grid_to_regions,
-    image_file_to_crops,
-)
+from jixiao.pipeline.material import FileMaterial, TableMaterial, grid_to_cell_values
 from jixiao.score import (
     Frames,
     Policy,
@@ -62,7 +47,6 @@ from jixiao.score import (
 )
 
 __all__ = [
-    "INPUT_SUFFIXES",
     "FileResult",
     "InputFile",
     "RunResult",
@@ -119,20 +103,17 @@ def file_to_result(
     scanned: tuple[Grid, ...] = ()
     try:
         data = file.path.read_bytes()
-        opened = _file_to_grids(data, file)
-        try:
-            pages, scanned = opened.pages, opened.scanned
+        with read_file(data, path=file.path, name=file.name, claimed=file.kind) as reading:
+            pages, scanned = reading.pages, reading.scanned
             rows, tables = _grids_to_rows(
-                opened.grids, opened.problems, file, policies, opened.titles
+                reading.grids, list(reading.problems), file, policies, reading.titles
             )
             if material:
                 made = FileMaterial(
                     file.name,
                     file.kind,
-                    tuple(read_to_material(t, rows, *opened.pane(t.grid)) for t in tables),
+                    tuple(read_to_material(t, rows, reading.pane(t.grid)) for t in tables),
                 )
-        finally:
-            opened.close()
     except InputError as error:
         reason = problem_code(error.code).description
         rows = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
@@ -165,38 +146,6 @@ class ReadTable:
     table: SelfEvalTable
 
 
-@dataclass(frozen=True, slots=True)
-class Opened:
-    """A file read into grids and still open: ``material`` makes a table's report material
-    from it (page images from the open PDF, source lines of a text), ``close`` closes it."""
-
-    grids: list[Grid]
-    problems: list[Problem]
-    pages: int  # 0 for a text file
-    lines: tuple[str, ...] = ()
-    document: Any = None  # the open pypdfium2 document of a PDF
-    closers: tuple[Callable[[], None], ...] = field(default=())
-    image: Path | None = None  # a scanned image file
-    scanned: tuple[Grid, ...] = ()  # the grids, when some were read by OCR
-    titles: list[Title] = field(default_factory=list)  # of 自评表 (jixiao.pipeline.census)
-
-    def pane(self, grid: Grid) -> tuple[tuple[Crop, ...], tuple[tuple[int, str], ...], str]:
-        """A table's source pane: (page images, source lines, why neither could be made)."""
-        if self.document is not None or self.image is not None:
-            regions = grid_to_regions(grid)
-            try:
-                if self.image is not None:
-                    return tuple(image_file_to_crops(self.image, regions)), (), ""
-                return tuple(document_to_crops(self.document, regions)), (), ""
-            except Exception as error:  # a page that cannot be rendered must not lose the file
-                return (), (), f"无法渲染原页面：{type(error).__name__}: {error}"
-        return (), grid_to_lines(grid, self.lines), ""
-
-    def close(self) -> None:
-        for close in self.closers:
-            close()
-
-
 def indicator_rule_text(indicator: Mapping[str, Any]) -> str:
     """An indicator's rule and its evidence: ``higher_ratio：未达标，按实际值/目标值×分值…``."""
     rule = str(indicator.get("rule") or "")
@@ -204,13 +153,7 @@ def indicator_rule_text(indicator: Mapping[str, Any]) -> str:
     return f"{rule}：{explanation}" if explanation else rule
 
 
-def read_to_material(
-    read: ReadTable,
-    rows: Rows,
-    crops: tuple[Crop, ...] = (),
-    lines: tuple[tuple[int, str], ...] = (),
-    note: str = "",
-) -> TableMaterial:
+def read_to_material(read: ReadTable, rows: Rows, pane: SourcePane) -> TableMaterial:
     """A table's report material: its grid, the field read from each cell, the rule of each
     indicator row and the cell each of its problems (in ``rows``) is about."""
     table_id, table = read.table_id, read.table
@@ -248,58 +191,10 @@ def read_to_material(
         fields=tuple((r, c, f) for (r, c), f in fields.items()),
         rules=rules,
         located=located,
-        crops=crops,
-        lines=lines,
-        note=note,
+        crops=pane.crops,
+        lines=pane.lines,
+        note=pane.note,
     )
-
-
-def _scanned(grids: Sequence[Grid]) -> tuple[Grid, ...]:
-    """The grids of a PDF when OCR read some of them (kept with the parts), else none."""
-    from jixiao.extract.readers.scan.read import OCR_READER  # noqa: PLC0415 - with the PDF stack
-
-    return tuple(grids) if any(grid.reader == OCR_READER for grid in grids) else ()
-
-
-def _file_to_grids(data: bytes, file: InputFile) -> Opened:
-    """The grids of a file, the problems met reading it, and its page count (0 for text),
-    with the file left open for its report material."""
-    if file.kind == "pdf":
-        import pypdfium2 as pdfium  # noqa: PLC0415 - the PDF stack loads when a PDF is read
-
-        from jixiao.extract.readers.pdf.reader import pdf_to_extraction  # noqa: PLC0415
-
-        try:
-            document = pdfium.PdfDocument(data)
-        except (pdfium.PdfiumError, OSError):
-            document = None  # pdf_to_extraction says why, as a problem
-        extraction = pdf_to_extraction(file.path, display_name=file.name, document=document)
-        closers = (document.close,) if document is not None else ()
-        grids, problems = list(extraction.grids), list(extraction.problems)
-        return Opened(
-            grids,
-            problems,
-            extraction.pages,
-            document=document,
-            closers=closers,
-            scanned=_scanned(grids),
-            titles=pages_to_titles(extraction.titles, file=file.name),
-        )
-    if file.kind == "image":  # a scan: no text layer to find titles in
-        from jixiao.extract.readers.scan.files import image_to_extraction  # noqa: PLC0415 - OCR
-
-        extraction = image_to_extraction(file.path, display_name=file.name)
-        grids, problems = list(extraction.grids), list(extraction.problems)
-        return Opened(grids, problems, extraction.pages, image=file.path, scanned=tuple(grids))
-    if file.kind != "tsv":  # web pages, workbooks, Word files: the tables' own titles only
-        from jixiao.extract.readers.documents import document_to_extraction  # noqa: PLC0415 - when read
-
-        extracted = document_to_extraction(data, file=file.name, claimed=file.kind)
-        return Opened(list(extracted.grids), list(extracted.problems), 0)
-    text = bytes_to_text(data, file=file.name)
-    grids = text_to_grids(text, file=file.name)
-    titles = text_to_titles(text, file=file.name)
-    return Opened(grids, [], 0, lines=tuple(text.splitlines()), titles=titles)
 
 
 def _grids_to_rows(

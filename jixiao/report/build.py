@@ -31,8 +31,9 @@ from jixiao.export.departments import (
 )
 from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN
 from jixiao.extract.layout.table import grid_to_table
+from jixiao.extract.readers import path_to_kind
+from jixiao.extract.readers.crops import DEFAULT_DPI
 from jixiao.extract.readers.scan.check import with_ocr_problems
-from jixiao.pipeline import DEFAULT_DPI
 from jixiao.pipeline.discover import InputFile
 from jixiao.pipeline.locate import (
     CellRef,
@@ -40,12 +41,7 @@ from jixiao.pipeline.locate import (
     is_missing,
     record_to_problem_row,
 )
-from jixiao.pipeline.material import (
-    FileMaterial,
-    TableMaterial,
-    grid_to_lines,
-    grid_to_regions,
-)
+from jixiao.pipeline.material import FileMaterial, TableMaterial
 from jixiao.pipeline.runner import FileResult, ReadTable, read_to_material
 from jixiao.report import DEFAULT_LIMIT
 from jixiao.report.model import (
@@ -58,13 +54,13 @@ from jixiao.report.model import (
     Summary,
     TableCard,
 )
-from jixiao.report.source import SourceFile, file_kind, pdf_page_count, read_source
+from jixiao.report.source import SourceFile, pdf_page_count, read_source
 from jixiao.score import Frames, Rows
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from jixiao.extract.readers.pdf.reader import PdfSettings
+    from jixiao.extract.readers.pdf.settings import PdfSettings
 
 
 _FIELD_RULES = {
@@ -341,16 +337,23 @@ class ReportCollector:
         shown = sorted(self._kept, key=lambda kept: kept[0])[: self.limit]
         read: dict[str, SourceFile | None] = {}
         cards = []
-        for _, table in shown:
-            name = str(table.record["source_file"])
-            problems = [
-                record_to_problem_row(offsets.get(name, 0) + local if index is None else index, p)
-                for index, local, p in table.problems
-            ]
-            material, note = table.material, ""
-            if material is None:
-                material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
-            cards.append(table_to_card(table.record, problems, material, table.kind, note))
+        try:
+            for _, table in shown:
+                name = str(table.record["source_file"])
+                problems = [
+                    record_to_problem_row(
+                        offsets.get(name, 0) + local if index is None else index, p
+                    )
+                    for index, local, p in table.problems
+                ]
+                material, note = table.material, ""
+                if material is None:
+                    material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
+                cards.append(table_to_card(table.record, problems, material, table.kind, note))
+        finally:
+            for source in read.values():
+                if source is not None:
+                    source.close()
         ordered = [tid for _, tid in sorted(self._keys)]
         failed = tuple(
             FailedFile(name, tuple(p.message for p in file_problems if p.source_file == name))
@@ -406,17 +409,7 @@ def _read_again(
         return None, f"无法重新读取源文件：{source.error or '重新读取时未找到该表'}"
     read_table = ReadTable(table_id, grid, with_ocr_problems(grid_to_table(grid), grid))
     rows = Rows(indicators=tuple(table.indicators), problems=tuple(p for _, _, p in table.problems))
-    if source.kind not in ("pdf", "image"):
-        return read_to_material(read_table, rows, lines=grid_to_lines(grid, source.lines)), ""
-    from jixiao.report.image import image_to_crops, pdf_to_crops  # noqa: PLC0415 - PDF, OCR
-
-    to_crops = pdf_to_crops if source.kind == "pdf" else image_to_crops
-    try:
-        crops = tuple(to_crops(source.path, grid_to_regions(grid), dpi=dpi))
-    except Exception as error:  # a page that cannot be rendered must not stop the report
-        note = f"无法渲染原页面：{type(error).__name__}: {error}"
-        return read_to_material(read_table, rows, note=note), ""
-    return read_to_material(read_table, rows, crops=crops), ""
+    return read_to_material(read_table, rows, source.pane(grid, dpi)), ""
 
 
 def frames_to_report(
@@ -441,7 +434,7 @@ def frames_to_report(
         kind = by_name[name].kind if name in by_name else ""
         collector.add_rows(name, kind, rows, by_name.get(name), indexes)
     if pages is None:
-        pages = sum(pdf_page_count(p) for p in sources.values() if file_kind(p) == "pdf")
+        pages = sum(pdf_page_count(p) for p in sources.values() if path_to_kind(p) == "pdf")
     return collector.report(
         sources, pages=pages, generated=generated, settings=settings, dpi=dpi, scanned=scanned
     )

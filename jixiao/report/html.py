@@ -36,10 +36,11 @@ from jixiao import __version__
 from jixiao.core.problems import CODES, KINDS
 from jixiao.export.labels_zh import READ_STATUS_ZH
 from jixiao.extract.readers.blocks import column_letters, locator_to_place
+from jixiao.extract.readers.crops import union_bbox
 from jixiao.extract.readers.scan.read import OCR_READER
 from jixiao.model.grid import Cell, Grid
+from jixiao.model.pane import Crop
 from jixiao.pipeline.locate import ProblemRow, is_missing
-from jixiao.pipeline.material import Crop, union_bbox
 from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}

@@ -2,7 +2,7 @@
 each page it spans.
 
 The page images a run shows are made by the worker that reads the PDF, while the file is open
-(:mod:`jixiao.pipeline.material`, which says what format and why); this module renders them
+(:mod:`jixiao.extract.readers.crops` says what format and why); this module renders them
 from a path, for a file the run did not read (the report of a ``--resume`` run) and for
 ``jixiao show``. Coordinates are the ones pdfplumber reports: points from the top-left of the
 page as displayed, rotation applied.
@@ -16,19 +16,18 @@ from pathlib import Path
 import pypdfium2 as pdfium
 from PIL import Image
 
-from jixiao.pipeline import DEFAULT_DPI
-from jixiao.pipeline.material import (
+from jixiao.extract.readers.crops import (
+    DEFAULT_DPI,
     MAX_WIDTH_PX,
     PAD_POINTS,
-    BBox,
-    Crop,
-    Region,
-    document_to_crops,
     grid_to_regions,
-    image_file_to_crops,
     image_to_png,
     union_bbox,
 )
+from jixiao.extract.readers.pdf.render import document_to_crops
+from jixiao.extract.readers.scan.files import image_file_to_crops
+from jixiao.model.grid import Grid
+from jixiao.model.pane import BBox, Crop, Region, SourcePane
 
 __all__ = [
     "DEFAULT_DPI",
@@ -67,3 +66,15 @@ def pdf_to_crops(
 
 
 image_to_crops = image_file_to_crops  # the crops of a scanned image file, from its path
+
+
+def path_to_pane(kind: str, path: Path, grid: Grid, dpi: float = DEFAULT_DPI) -> SourcePane:
+    """A table's source pane rendered from its file's path (``kind``: ``pdf`` or ``image``),
+    for a table whose grid the run kept (read by OCR) rather than read again."""
+    regions = grid_to_regions(grid)
+    try:
+        if kind == "pdf":
+            return SourcePane(crops=tuple(pdf_to_crops(path, regions, dpi=dpi)))
+        return SourcePane(crops=tuple(image_file_to_crops(path, regions, dpi=dpi)))
+    except Exception as error:  # a page that cannot be rendered must not stop the report
+        return SourcePane(note=f"无法渲染原页面：{type(error).__name__}: {error}")

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jixiao.model.grid import Grid
+from jixiao.model.pane import Crop
 from jixiao.pipeline.locate import CellRef, ProblemRow
-from jixiao.pipeline.material import Crop
 
 SEVERITIES = ("error", "warning", "info")
 GRADES = ("优", "良", "中", "差")

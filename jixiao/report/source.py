@@ -8,7 +8,8 @@ order: :func:`grids_to_table_ids` gives that numbering.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,31 +17,41 @@ from typing import TYPE_CHECKING
 from jixiao.batch.parts import json_to_grids
 from jixiao.core.errors import InputError
 from jixiao.core.vocabulary import is_self_evaluation
-from jixiao.extract.readers.text import bytes_to_text, text_to_grids
+from jixiao.extract.readers import PaneMaker, ReadSettings, path_to_kind, read_file
+from jixiao.extract.readers.crops import DEFAULT_DPI
 from jixiao.model.grid import Grid
+from jixiao.model.pane import SourcePane
 from jixiao.model.source import Problem
-from jixiao.pipeline.discover import InputFile
 
 if TYPE_CHECKING:  # the readers of PDFs, scans and documents load when such a file is read
-    from jixiao.extract.readers.pdf.reader import PdfSettings
+    from jixiao.extract.readers.pdf.settings import PdfSettings
+
+
+def _no_pane(grid: Grid, dpi: float = DEFAULT_DPI) -> SourcePane:
+    return SourcePane()
+
+
+def _nothing() -> None:
+    return None
 
 
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     """One input read again: its 自评表 grids in table-id order, and its text lines.
 
-    ``lines`` are the lines of a text input (empty for a PDF); ``error`` says why the file
-    could not be read again (the report then shows its tables without the source);
-    ``problems`` are what the PDF reader noticed (scanned or undecodable pages …).
+    ``error`` says why the file could not be read again (the report then shows its tables
+    without the source); ``problems`` are what the reader noticed (scanned or undecodable
+    pages …); ``pane`` makes a table's source pane while the file is open (``close``).
     """
 
     name: str
     path: Path
     kind: str  # "tsv", "pdf", "image", or the kind of document its suffix claims ("html" …)
     grids: tuple[Grid, ...]
-    lines: tuple[str, ...] = ()
     error: str = ""
     problems: tuple[Problem, ...] = ()
+    pane: PaneMaker = _no_pane
+    close: Callable[[], None] = _nothing
 
     def grid_of(self, table_id: str) -> Grid | None:
         """The grid of one table id of this file, if it is there."""
@@ -61,10 +72,6 @@ def grids_to_table_ids(name: str, grids: Iterable[Grid]) -> dict[str, Grid]:
     return {f"{name}#{n}": grid for n, grid in enumerate(self_eval_grids(grids), start=1)}
 
 
-def file_kind(path: Path) -> str:
-    return InputFile(path, path.name).kind
-
-
 def read_source(
     path: Path, name: str, settings: PdfSettings | None = None, scanned: Path | None = None
 ) -> SourceFile:
@@ -73,34 +80,22 @@ def read_source(
     ``scanned``: the grids part the run wrote for a file it read by OCR; they are taken from
     there rather than read by OCR a second time.
     """
-    kind = file_kind(path)
+    kind = path_to_kind(path)
     try:
         if scanned is not None and scanned.is_file():
             grids = json_to_grids(scanned.read_text(encoding="utf-8"))
-            return SourceFile(name, path, kind, tuple(self_eval_grids(grids)))
-        if kind == "image":
-            from jixiao.extract.readers.scan.files import image_to_extraction  # noqa: PLC0415
+            from jixiao.report.image import path_to_pane  # noqa: PLC0415 - PDFium, OpenCV
 
-            extraction = image_to_extraction(path, display_name=name)
-            grids = tuple(self_eval_grids(extraction.grids))
-            return SourceFile(name, path, kind, grids, problems=extraction.problems)
-        if kind == "pdf":
-            from jixiao.extract.readers.pdf.reader import pdf_to_extraction  # noqa: PLC0415 - the PDF stack
-
-            extraction = pdf_to_extraction(path, display_name=name, settings=settings)
-            grids = tuple(self_eval_grids(extraction.grids))
-            return SourceFile(name, path, kind, grids, problems=extraction.problems)
-        if kind != "tsv":
-            from jixiao.extract.readers.documents import document_to_extraction  # noqa: PLC0415
-
-            document = document_to_extraction(path.read_bytes(), file=name, claimed=kind)
-            grids = tuple(self_eval_grids(document.grids))
-            return SourceFile(name, path, kind, grids, problems=document.problems)
-        text = bytes_to_text(path.read_bytes(), file=name)
+            pane = functools.partial(path_to_pane, kind, path)
+            return SourceFile(name, path, kind, tuple(self_eval_grids(grids)), pane=pane)
+        options = ReadSettings(settings) if settings is not None else ReadSettings()
+        reading = read_file(path.read_bytes(), path=path, name=name, settings=options)
     except (InputError, OSError) as error:
         return SourceFile(name, path, kind, (), error=str(error))
-    found = tuple(self_eval_grids(text_to_grids(text, file=name)))
-    return SourceFile(name, path, kind, found, lines=tuple(text.splitlines()))
+    found = tuple(self_eval_grids(reading.grids))
+    return SourceFile(
+        name, path, kind, found, problems=reading.problems, pane=reading.pane, close=reading.close
+    )
 
 
 def pdf_page_count(path: Path) -> int:

@@ -144,14 +144,6 @@ Block = Paragraph | SourceTable
 
 
 @dataclass(frozen=True, slots=True)
-class DocumentExtraction:
-    """What one web page, workbook or Word file gave: its grids and the problems met."""
-
-    grids: tuple[Grid, ...]
-    problems: tuple[Problem, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
 class _Segment:
     """Rows ``rows`` of one source table that form one grid."""
 

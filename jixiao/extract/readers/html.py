@@ -36,9 +36,9 @@ import regex
 
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.readers import Reading, ReadSettings, SourceFile
 from jixiao.extract.readers.blocks import (
     Block,
-    DocumentExtraction,
     Paragraph,
     SourceTable,
     blocks_to_grids,
@@ -75,26 +75,31 @@ _GB_FAMILY: Final = frozenset({"gb2312", "gbk", "gb18030", "cp936", "x-gbk", "eu
 _SINGLE_BYTE: Final = frozenset({"latin-1", "iso8859-1", "cp1252", "ascii"})
 
 
-def webpage_to_extraction(data: bytes, *, file: str) -> DocumentExtraction:
+def webpage_to_extraction(data: bytes, *, file: str) -> Reading:
     """Read every table of a web page; never raises for a bad page."""
     if not data.strip():
-        return DocumentExtraction((), (_problem(file, "empty_file", "文件为空"),))
+        return Reading((), (_problem(file, "empty_file", "文件为空"),))
     text, _ = bytes_to_markup(data)
     if "\x00" in text[:8192]:
-        return DocumentExtraction((), (unreadable_problem(file, "网页", "不是文本（二进制数据）"),))
+        return Reading((), (unreadable_problem(file, "网页", "不是文本（二进制数据）"),))
     try:
         root = lxml.html.document_fromstring(
             text.encode("utf-8"), parser=lxml.html.HTMLParser(encoding="utf-8")
         )
     except (lxml.etree.ParserError, ValueError) as error:
-        return DocumentExtraction((), (unreadable_problem(file, "网页", str(error)),))
+        return Reading((), (unreadable_problem(file, "网页", str(error)),))
     blocks = markup_to_blocks(root, file=file)
     grids = [
         grid
         for grid in blocks_to_grids(blocks, file=file, source_kind="html", reader=READER)
         if grid.n_rows >= 2 and grid.n_cols >= 2
     ]
-    return DocumentExtraction(tuple(grids))
+    return Reading(tuple(grids))
+
+
+def read_html_file(source: SourceFile, settings: ReadSettings) -> Reading:
+    """A web page read into grids (the reader registered for ``html``)."""
+    return webpage_to_extraction(source.data, file=source.name)
 
 
 def _problem(file: str, code: str, message: str) -> Problem:

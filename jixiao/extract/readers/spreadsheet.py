@@ -30,8 +30,8 @@ from openpyxl.utils.exceptions import InvalidFileException
 from xlrd.biffh import XLRDError
 from xlrd.compdoc import CompDocError
 
+from jixiao.extract.readers import Reading, ReadSettings, SourceFile
 from jixiao.extract.readers.blocks import (
-    DocumentExtraction,
     SourceTable,
     blocks_to_grids,
     sheet_locator,
@@ -47,34 +47,44 @@ _WHAT = "Excel 工作簿"
 _MAX_FILLED = 200_000  # cells; a larger used range keeps only the cells the file holds
 
 
-def xlsx_to_extraction(data: bytes, *, file: str) -> DocumentExtraction:
+def xlsx_to_extraction(data: bytes, *, file: str) -> Reading:
     """Read every visible sheet of an ``.xlsx`` workbook; never raises for a bad file."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
-        return DocumentExtraction((), (unreadable_problem(file, _WHAT, _reason(error)),))
+        return Reading((), (unreadable_problem(file, _WHAT, _reason(error)),))
     tables = [
         _xlsx_sheet_to_table(sheet, file)
         for sheet in book.worksheets
         if sheet.sheet_state == "visible"
     ]
     grids = blocks_to_grids(tables, file=file, source_kind="xlsx", reader=XLSX_READER)
-    return DocumentExtraction(tuple(grids))
+    return Reading(tuple(grids))
 
 
-def xls_to_extraction(data: bytes, *, file: str) -> DocumentExtraction:
+def read_xlsx_file(source: SourceFile, settings: ReadSettings) -> Reading:
+    """An ``.xlsx`` workbook read into grids (the reader registered for ``xlsx``)."""
+    return xlsx_to_extraction(source.data, file=source.name)
+
+
+def xls_to_extraction(data: bytes, *, file: str) -> Reading:
     """Read every visible sheet of an ``.xls`` (BIFF) workbook; never raises for a bad file."""
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True)
     except (XLRDError, CompDocError, AssertionError, IndexError) as error:
-        return DocumentExtraction((), (unreadable_problem(file, _WHAT, _reason(error)),))
+        return Reading((), (unreadable_problem(file, _WHAT, _reason(error)),))
     except (ValueError, KeyError, TypeError) as error:  # xlrd on truncated records
-        return DocumentExtraction((), (unreadable_problem(file, _WHAT, _reason(error)),))
+        return Reading((), (unreadable_problem(file, _WHAT, _reason(error)),))
     tables = [
         _xls_sheet_to_table(book, sheet, file) for sheet in book.sheets() if sheet.visibility == 0
     ]
     grids = blocks_to_grids(tables, file=file, source_kind="xls", reader=XLS_READER)
-    return DocumentExtraction(tuple(grids))
+    return Reading(tuple(grids))
+
+
+def read_xls_file(source: SourceFile, settings: ReadSettings) -> Reading:
+    """An ``.xls`` workbook read into grids (the reader registered for ``xls``)."""
+    return xls_to_extraction(source.data, file=source.name)
 
 
 def _reason(error: BaseException) -> str:

@@ -11,13 +11,24 @@ in traditional characters too (``…績效自評表``); the text is kept as prin
 from __future__ import annotations
 
 import codecs
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import regex
 
 from jixiao.core.errors import InputError
-from jixiao.core.vocabulary import DEPARTMENT, PROJECT_NAME, TITLE_WORD, label_key, to_simplified
-from jixiao.model.grid import Cell, Grid
+from jixiao.core.vocabulary import (
+    DEPARTMENT,
+    PROJECT_NAME,
+    TITLE_WORD,
+    label_key,
+    self_evaluation_title,
+    to_simplified,
+)
+from jixiao.extract.readers import Reading, ReadSettings, SourceFile
+from jixiao.extract.readers.crops import DEFAULT_DPI
+from jixiao.model.grid import Cell, Grid, Title
+from jixiao.model.pane import SourcePane
 from jixiao.model.source import Source
 
 # A heading line: an optional Markdown '#', then a title that names a 自评表 (TITLE_WORD).
@@ -55,6 +66,26 @@ class _Block:
 
 #: Labels of which a table has one row: a second one starts the next table.
 _STARTS = (PROJECT_NAME, DEPARTMENT)
+
+
+def read_text_file(source: SourceFile, settings: ReadSettings) -> Reading:
+    """A text file read into grids, with its 自评表 titles; a table's source pane is its lines
+    (the reader registered for ``tsv``)."""
+    text = bytes_to_text(source.data, file=source.name)
+    grids = tuple(text_to_grids(text, file=source.name))
+    lines = tuple(text.splitlines())
+    titles = tuple(text_to_titles(text, file=source.name))
+    return Reading(grids, titles=titles, pane=LinesPane(lines))
+
+
+@dataclass(frozen=True, slots=True)
+class LinesPane:
+    """A text table's source pane: the lines of the file it was read from (no images)."""
+
+    lines: tuple[str, ...]
+
+    def __call__(self, grid: Grid, dpi: float = DEFAULT_DPI) -> SourcePane:
+        return SourcePane(lines=grid_to_lines(grid, self.lines))
 
 
 def bytes_to_text(data: bytes, *, file: str) -> str:
@@ -191,3 +222,29 @@ def _block_to_grid(block: _Block, file: str) -> Grid:
         reader="tsv",
         context=tuple(block.pending.context),
     )
+
+
+def text_to_titles(text: str, *, file: str) -> list[Title]:
+    """The titles in a text file: lines of one field that title a 自评表."""
+    titles = []
+    for line, fields in text_to_records(text):
+        if len(fields) != 1:
+            continue
+        title = self_evaluation_title(fields[0].strip().lstrip("#"))
+        if title is not None:
+            titles.append(Title(fields[0].strip().lstrip("# "), Source(file, line=line)))
+    return titles
+
+
+def grid_to_lines(grid: Grid, lines: Sequence[str]) -> tuple[tuple[int, str], ...]:
+    r"""The numbered source lines a text table was read from (first to last line of its cells).
+
+    >>> cell = Cell(0, 0, "项目名称", Source("a.txt", line=2))
+    >>> grid_to_lines(Grid("a.txt", "tsv", (cell,), 1, 1), ["# 标题", "项目名称\t某项目"])
+    ((2, '项目名称\t某项目'),)
+    """
+    numbers = [c.source.line for c in grid.cells if c.source.line is not None]
+    if not numbers:
+        return ()
+    last = min(max(numbers), len(lines))
+    return tuple((n, lines[n - 1]) for n in range(min(numbers), last + 1))

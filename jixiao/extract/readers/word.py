@@ -28,9 +28,9 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph as DocxParagraph
 
+from jixiao.extract.readers import Reading, ReadSettings, SourceFile
 from jixiao.extract.readers.blocks import (
     Block,
-    DocumentExtraction,
     Paragraph,
     SourceTable,
     blocks_to_grids,
@@ -46,7 +46,7 @@ _P, _TBL, _SDT, _SDT_CONTENT = qn("w:p"), qn("w:tbl"), qn("w:sdt"), qn("w:sdtCon
 _TR, _TC, _VAL = qn("w:tr"), qn("w:tc"), qn("w:val")
 
 
-def docx_to_extraction(data: bytes, *, file: str) -> DocumentExtraction:
+def docx_to_extraction(data: bytes, *, file: str) -> Reading:
     """Read every table of a ``.docx``; never raises for a bad file."""
     try:
         document = docx.Document(io.BytesIO(data))
@@ -58,10 +58,15 @@ def docx_to_extraction(data: bytes, *, file: str) -> DocumentExtraction:
         lxml.etree.XMLSyntaxError,
     ) as error:
         reason = f"文件已损坏或不是 .docx 文档（{error or type(error).__name__}）"
-        return DocumentExtraction((), (unreadable_problem(file, _WHAT, reason),))
+        return Reading((), (unreadable_problem(file, _WHAT, reason),))
     blocks = body_to_blocks(document.element.body, file=file)
     grids = blocks_to_grids(blocks, file=file, source_kind="docx", reader=READER)
-    return DocumentExtraction(tuple(grids))
+    return Reading(tuple(grids))
+
+
+def read_docx_file(source: SourceFile, settings: ReadSettings) -> Reading:
+    """A Word file read into grids (the reader registered for ``docx``)."""
+    return docx_to_extraction(source.data, file=source.name)
 
 
 def body_to_blocks(body: Any, *, file: str) -> list[Block]:

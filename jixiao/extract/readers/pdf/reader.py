@@ -26,6 +26,7 @@ password; or one page that fails to parse), ``scanned_page`` (image only), ``unr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +36,9 @@ import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.core.problems import error_to_chinese, make_problem
-from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.core.vocabulary import is_self_evaluation, self_evaluation_title
+from jixiao.extract.readers import Reading, ReadSettings, SourceFile
+from jixiao.extract.readers.crops import DEFAULT_DPI, grid_to_regions
 from jixiao.extract.readers.pdf.join import (
     chain_to_grid,
     chain_to_texts,
@@ -57,45 +60,21 @@ from jixiao.extract.readers.pdf.plumber_tables import (
     plumber_page_to_chars,
     plumber_page_to_parts,
 )
+from jixiao.extract.readers.pdf.render import document_to_crops
+from jixiao.extract.readers.pdf.settings import PdfSettings
 from jixiao.extract.readers.pdf.text import Char, is_unreadable
 from jixiao.extract.readers.scan.read import (
+    OCR_READER,
     OcrUnavailableError,
     grid_with_readings,
     pdf_page_to_scan,
 )
-from jixiao.model.grid import Grid
+from jixiao.model.grid import Grid, Title
+from jixiao.model.pane import SourcePane
 from jixiao.model.source import Problem, Source
 
 if TYPE_CHECKING:
     from jixiao.extract.readers.scan.page import ScanPage
-
-READERS = ("auto", "pdfium", "pdfplumber", "camelot")
-
-
-@dataclass(frozen=True, slots=True)
-class PdfSettings:
-    """How PDFs are read.
-
-    ``reader``: ``auto`` (PDFium's ruling; pdfplumber on a page where PDFium finds no ruled
-    table, camelot where neither does), or one reader only: ``pdfium``, ``pdfplumber`` (the
-    pure pdfplumber path, for cross-checking) or ``camelot``. Whichever finds the cells, their
-    characters are PDFium's only on pages whose fonts are all embedded. ``max_continuation``:
-    how many pages after a candidate page a table may run onto. ``ocr``: read the ruled tables
-    of scanned pages (images without text) by OCR (:mod:`jixiao.extract.readers.scan`); off,
-    such pages are only reported.
-    """
-
-    reader: str = "auto"
-    max_continuation: int = 8  # a narrow print of a long table runs over five pages
-    ocr: bool = True
-
-    def __post_init__(self) -> None:
-        if self.reader not in READERS:
-            raise ValueError(f"PdfSettings.reader must be one of {READERS}, got {self.reader!r}")
-        if self.max_continuation < 0:
-            raise ValueError(
-                f"PdfSettings.max_continuation must be >= 0, got {self.max_continuation}"
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +98,46 @@ class _Pass:
     titles: list[tuple[int, str]] = field(default_factory=list)
     scans: list[ScanPage] = field(default_factory=list)  # scanned pages read by OCR
     ocr_error: str = ""  # why the OCR engine could not be loaded
+
+
+def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
+    """A PDF read into grids, with its 自评表 titles, left open so that a table's source pane
+    renders the pages it spans (the reader registered for ``pdf``)."""
+    try:
+        document = pdfium.PdfDocument(source.data)
+    except (pdfium.PdfiumError, OSError):
+        document = None  # pdf_to_extraction says why, as a problem
+    extraction = pdf_to_extraction(
+        source.path, display_name=source.name, settings=settings.pdf, document=document
+    )
+    titles = tuple(
+        Title(text.strip(), Source(source.name, page=page))
+        for page, text in extraction.titles
+        if self_evaluation_title(text) is not None
+    )
+    grids = extraction.grids
+    scanned = grids if any(grid.reader == OCR_READER for grid in grids) else ()
+    if document is None:
+        return Reading(grids, extraction.problems, extraction.pages, titles, scanned)
+    return Reading(
+        grids,
+        extraction.problems,
+        extraction.pages,
+        titles,
+        scanned,
+        pane=functools.partial(document_to_pane, document),
+        close=document.close,
+    )
+
+
+def document_to_pane(
+    document: pdfium.PdfDocument, grid: Grid, dpi: float = DEFAULT_DPI
+) -> SourcePane:
+    """A table's source pane: the region of each page it spans, rendered from the open PDF."""
+    try:
+        return SourcePane(crops=tuple(document_to_crops(document, grid_to_regions(grid), dpi)))
+    except Exception as error:  # a page that cannot be rendered must not lose the file
+        return SourcePane(note=f"无法渲染原页面：{type(error).__name__}: {error}")
 
 
 def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[Grid]:

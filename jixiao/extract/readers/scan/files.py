@@ -3,20 +3,26 @@ them, read by OCR the way a scanned PDF page is."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+from PIL import Image
 
 from jixiao.core.errors import OcrUnavailableError
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import is_self_evaluation
+from jixiao.extract.readers import Reading, ReadSettings, SourceFile
+from jixiao.extract.readers.crops import DEFAULT_DPI, MAX_WIDTH_PX, grid_to_regions, image_to_png
 from jixiao.extract.readers.pdf.join import chain_to_grid, chain_to_texts, parts_to_chains
 from jixiao.extract.readers.pdf.reader import PdfExtraction
+from jixiao.extract.readers.scan.image import image_file_to_pages
+from jixiao.extract.readers.scan.page import ScanPage, image_to_scan_page
 from jixiao.extract.readers.scan.read import grid_with_readings
+from jixiao.model.grid import Grid
+from jixiao.model.pane import Crop, Region, SourcePane
 from jixiao.model.source import Problem, Source
-
-if TYPE_CHECKING:
-    from jixiao.extract.readers.scan.page import ScanPage
 
 SOURCE_KIND = "image"
 
@@ -40,10 +46,30 @@ def _no_table_problem(name: str, page: int) -> Problem:
     )
 
 
+def read_image_file(source: SourceFile, settings: ReadSettings) -> Reading:
+    """An image file read into grids by OCR; a table's source pane is its region of each page
+    (the reader registered for ``image``)."""
+    extraction = image_to_extraction(source.path, display_name=source.name)
+    grids = extraction.grids
+    return Reading(
+        grids,
+        extraction.problems,
+        extraction.pages,
+        scanned=grids,
+        pane=functools.partial(image_file_to_pane, source.path),
+    )
+
+
+def image_file_to_pane(path: Path, grid: Grid, dpi: float = DEFAULT_DPI) -> SourcePane:
+    """A table's source pane: its region of each page of the image file."""
+    try:
+        return SourcePane(crops=tuple(image_file_to_crops(path, grid_to_regions(grid), dpi)))
+    except Exception as error:  # a page that cannot be rendered must not lose the file
+        return SourcePane(note=f"无法渲染原页面：{type(error).__name__}: {error}")
+
+
 def image_to_extraction(path: str | Path, *, display_name: str | None = None) -> PdfExtraction:
     """Read every 自评表 of an image file; never raises for a bad file."""
-    from jixiao.extract.readers.scan.image import image_file_to_pages  # noqa: PLC0415 - OpenCV: lazily
-    from jixiao.extract.readers.scan.page import image_to_scan_page  # noqa: PLC0415
 
     name = display_name or Path(path).name
     scans: list[ScanPage] = []
@@ -67,3 +93,31 @@ def image_to_extraction(path: str | Path, *, display_name: str | None = None) ->
     )
     problems = tuple(_no_table_problem(name, scan.number) for scan in scans if not scan.parts)
     return PdfExtraction(grids, problems, len(scans))
+
+
+def image_file_to_crops(
+    path: Path, regions: Sequence[Region], dpi: float = DEFAULT_DPI, max_width: int = MAX_WIDTH_PX
+) -> list[Crop]:
+    """Crop each region (in points at the image's own resolution, as the scan reader gives
+    them) of a scanned image file's pages; a page that is not there is left out."""
+
+    wanted = {region.page for region in regions}
+    pages = {page.number: page for page in image_file_to_pages(path) if page.number in wanted}
+    crops: list[Crop] = []
+    for region in regions:
+        page = pages.get(region.page)
+        if page is None:
+            continue
+        width, height = page.size
+        x0, top, x1, bottom = region.bbox
+        box = (max(0.0, x0), max(0.0, top), min(width, x1), min(height, bottom))
+        left, top_px, right, bottom_px = (round(v * page.scale) for v in box)
+        image = Image.fromarray(page.gray).crop((left, top_px, right, bottom_px))
+        region_dpi = min(dpi, max_width * 72 / max(box[2] - box[0], 1.0))
+        size = (
+            round((box[2] - box[0]) * region_dpi / 72),
+            round((box[3] - box[1]) * region_dpi / 72),
+        )
+        image = image.resize((max(size[0], 1), max(size[1], 1)), Image.Resampling.LANCZOS)
+        crops.append(Crop(Region(region.page, box), image_to_png(image), image.width, image.height))
+    return crops

@@ -1,0 +1,45 @@
+"""Page images of a PDF table, rendered with PDFium from the open document (the report's
+source pane; the format is :mod:`jixiao.extract.readers.crops`')."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pypdfium2 as pdfium
+
+from jixiao.extract.readers.crops import DEFAULT_DPI, MAX_WIDTH_PX, image_to_png
+from jixiao.model.pane import Crop, Region
+
+
+def document_to_crops(
+    doc: pdfium.PdfDocument,
+    regions: Sequence[Region],
+    dpi: float = DEFAULT_DPI,
+    max_width: int = MAX_WIDTH_PX,
+) -> list[Crop]:
+    """Render each region of an open PDF; a region on a page the PDF does not have is left
+    out."""
+    crops: list[Crop] = []
+    for region in regions:
+        if not 1 <= region.page <= len(doc):
+            continue
+        page = doc[region.page - 1]
+        try:
+            crops.append(page_to_crop(page, region, dpi, max_width))
+        finally:
+            page.close()
+    return crops
+
+
+def page_to_crop(
+    page: pdfium.PdfPage, region: Region, dpi: float = DEFAULT_DPI, max_width: int = MAX_WIDTH_PX
+) -> Crop:
+    """One region of a page, rendered alone (the rest of the page is never drawn)."""
+    width, height = page.get_size()
+    x0, top, x1, bottom = region.bbox
+    box = (max(0.0, x0), max(0.0, top), min(width, x1), min(height, bottom))
+    dpi = min(dpi, max_width * 72 / max(box[2] - box[0], 1.0))
+    # PDFium crops in points from each edge of the page, bottom-up
+    crop = (box[0], height - box[3], width - box[2], box[1])
+    image = page.render(scale=dpi / 72, crop=crop, grayscale=True).to_pil()
+    return Crop(Region(region.page, box), image_to_png(image), image.width, image.height)
