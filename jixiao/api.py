@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 from jixiao.batch.progress import Progress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
 from jixiao.core.errors import NoInputsError
+from jixiao.document import Document, open_document
 from jixiao.export import DEFAULT_FORMATS, REPORT_NAME
 from jixiao.export.write import write_frames
 from jixiao.extract.readers import INPUT_SUFFIXES
@@ -39,7 +40,7 @@ from jixiao.score import AUTO, Frames, Policy, auto_candidates, load_policy
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Result", "policies_for", "read", "run"]
+__all__ = ["Document", "Result", "open", "policies_for", "read", "run"]
 
 PathArg = str | PathLike[str]
 PolicyArg = str | PathLike[str] | Policy | Sequence[Policy]
@@ -152,6 +153,23 @@ def read(
     ran = run_in_process(files, policies_for(policy))
     frames = ran.frames
     return Result(frames.tables, frames.funds, frames.indicators, frames.problems, ran.files)
+
+
+def open(path: PathArg, policy: PolicyArg = "national") -> Document:  # noqa: A001 - as pdfplumber.open
+    """Open one file to look into, as ``pdfplumber.open`` does: its grids, its 自评表 as read,
+    their rows and problems (scored under ``policy``, as :func:`read` scores), and a page
+    drawing as ``jixiao show`` makes. Use it in a ``with`` block, or call ``close()``.
+
+    >>> import jixiao
+    >>> with jixiao.open("fixtures/pdf/lo_seed.pdf") as doc:
+    ...     doc
+    ...     doc.tables[0].title, doc.tables[0].indicators[0].target.raw
+    ...     doc.show(page=1).size, len(doc.pane(1).crops)
+    <Document lo_seed.pdf: pdf, 6 pages, 6 grids, 6 自评表, 9 problems>
+    ('财政项目支出绩效自评表', '≥200(次)')
+    ((910, 1287), 1)
+    """
+    return open_document(path, policies_for(policy))
 
 
 def run(

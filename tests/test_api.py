@@ -88,3 +88,75 @@ def test_importing_jixiao_loads_no_stage() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# --- jixiao.open: one file to look into -----------------------------------------------------------
+
+PDF = ROOT / "fixtures" / "pdf"
+SEED_FILE = SEED / "000_a203d4b834672a09.txt"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["seed/000_a203d4b834672a09.txt", "pdf/lo_seed.pdf", "office/seed.xlsx", "office/seed.docx"],
+)
+def test_open_gives_the_rows_that_read_gives(name: str) -> None:
+    path = ROOT / "fixtures" / name
+    result = jixiao.read(path)
+    with jixiao.open(path) as doc:
+        for frame in FRAME_NAMES:
+            pd.testing.assert_frame_equal(getattr(doc.frames, frame), getattr(result, frame))
+        assert len(doc.tables) == len(result.tables)
+        assert doc.table_ids == tuple(result.tables["table_id"])
+        assert doc.problems is doc.frames.problems
+
+
+def test_open_keeps_every_grid_and_the_tables_read_from_them() -> None:
+    with jixiao.open(SEED_FILE) as doc:
+        assert len(doc.grids) == len(doc.tables) == 6
+        first = doc.tables[0]
+        assert first.project_name is not None
+        assert first.project_name.source.line is not None
+        assert doc.pane(1).lines  # a text table's source pane: its lines
+
+
+def test_open_a_pdf_renders_while_open_and_not_after() -> None:
+    doc = jixiao.open(PDF / "lo_seed.pdf")
+    assert doc.pages == 6
+    [crop] = doc.pane(1).crops
+    assert crop.png.startswith(b"\x89PNG")
+    image = doc.show(table=2)
+    assert not isinstance(image, str)
+    assert image.width > 500
+    doc.close()
+    assert "无法渲染" in doc.pane(1).note
+
+
+def test_open_shows_a_text_table_as_text() -> None:
+    with jixiao.open(SEED_FILE) as doc:
+        text = doc.show(table=2)
+    assert isinstance(text, str)
+    assert text.startswith("table #2: reader=tsv")
+    with jixiao.open(SEED_FILE) as doc, pytest.raises(IndexError, match="has 6 自评表"):
+        doc.show(table=7)
+
+
+def test_open_a_missing_file_is_file_not_found(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError):
+        jixiao.open(tmp_path / "nothing.pdf")
+
+
+def test_open_a_damaged_pdf_is_a_document_with_its_problem() -> None:
+    with jixiao.open(PDF / "damaged.pdf") as doc:
+        assert doc.grids == ()
+        assert doc.tables == ()
+        assert list(doc.problems["code"]) == ["unreadable_pdf"]
+        assert repr(doc) == "<Document damaged.pdf: pdf, 0 grids, 0 自评表, 1 problems>"
+
+
+def test_the_package_exports_the_api() -> None:
+    import jixiao.api  # noqa: PLC0415 - the package loads it lazily; compare with it
+
+    assert jixiao.run is jixiao.api.run
+    assert jixiao.open is jixiao.api.open
+    assert jixiao.Document is jixiao.api.Document

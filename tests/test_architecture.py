@@ -3,8 +3,8 @@
 Layers, bottom to top (a module imports its own layer and the layers below it, never above):
 
     jixiao.model  →  jixiao.core  →  jixiao.normalize  →  jixiao.extract  →  jixiao.score
-    →  jixiao.pipeline  →  jixiao.export  →  jixiao.batch  →  jixiao.report  →  jixiao.api
-    →  jixiao.cli
+    →  jixiao.pipeline  →  jixiao.export  →  jixiao.batch  →  jixiao.report
+    →  jixiao.document  →  jixiao.api  →  jixiao.cli
 
 ``jixiao`` itself (``__version__``) may be imported from anywhere.
 """
@@ -31,6 +31,7 @@ LAYERS = (
     "jixiao.export",
     "jixiao.batch",
     "jixiao.report",
+    "jixiao.document",
     "jixiao.api",
     "jixiao.cli",
 )

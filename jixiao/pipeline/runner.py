@@ -26,9 +26,9 @@ from jixiao.core.errors import InputError
 from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.layout.table import grid_to_table
-from jixiao.extract.readers import read_file
+from jixiao.extract.readers import Reading, read_file
 from jixiao.extract.readers.scan.check import with_ocr_problems
-from jixiao.model.grid import Grid, Title
+from jixiao.model.grid import Grid
 from jixiao.model.pane import SourcePane
 from jixiao.model.source import Problem, Severity, Source
 from jixiao.model.table import SelfEvalTable
@@ -105,9 +105,7 @@ def file_to_result(
         data = file.path.read_bytes()
         with read_file(data, path=file.path, name=file.name, claimed=file.kind) as reading:
             pages, scanned = reading.pages, reading.scanned
-            rows, tables = _grids_to_rows(
-                reading.grids, list(reading.problems), file, policies, reading.titles
-            )
+            rows, tables = reading_to_rows(reading, file, policies)
             if material:
                 made = FileMaterial(
                     file.name,
@@ -197,17 +195,16 @@ def read_to_material(read: ReadTable, rows: Rows, pane: SourcePane) -> TableMate
     )
 
 
-def _grids_to_rows(
-    grids: Iterable[Grid],
-    problems: list[Problem],
-    file: InputFile,
-    policies: Sequence[Policy],
-    titles: Sequence[Title] = (),
+def reading_to_rows(
+    reading: Reading, file: InputFile, policies: Sequence[Policy]
 ) -> tuple[Rows, list[ReadTable]]:
+    """The rows of every 自评表 a reader found in a file, read by the layout reader and scored,
+    and the file's problems: the reader's, titles no table was read under, ``no_tables``."""
+    problems = list(reading.problems)
     parts: list[Rows] = []
     tables: list[ReadTable] = []
     seen = []
-    for grid in grids:
+    for grid in reading.grids:
         read = is_self_evaluation(grid.texts())
         seen.append(SeenGrid(grid, read))
         if not read:
@@ -216,7 +213,7 @@ def _grids_to_rows(
         table_id = f"{file.name}#{len(parts) + 1}"
         parts.append(score_table_best_rows(table, table_id=table_id, policies=policies))
         tables.append(ReadTable(table_id, grid, table))
-    skipped = [*problems, *titles_to_problems(titles, seen, problems)]
+    skipped = [*problems, *titles_to_problems(reading.titles, seen, problems)]
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(
             make_problem(

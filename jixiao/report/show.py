@@ -222,6 +222,7 @@ def show_file(
     ``output`` when given). Raises ``ValueError`` for a bad choice (no such table or page, no
     output for a PDF) and :class:`~jixiao.core.errors.InputError` for a file that cannot be read."""
     source = read_source(path, path.name)
+    source.close()  # the grids are all that is needed: a PDF page is drawn from its path
     if source.error:
         raise InputError(source.error, file=path.name, code="file_error")
     if source.kind != "pdf":
