@@ -95,7 +95,7 @@ def test_department_whole_table_names_its_department_and_no_project() -> None:
     assert [_raw(f.weight) for f in table.funds] == ["", "10"]
     assert [_raw(f.score) for f in table.funds] == ["", "7.93"]
     assert [_raw(r.level3) for r in table.indicators] == ["任务完成率", "公益林管护面积"]
-    assert [_raw(r.unit) for r in table.indicators] == ["%", "万亩"]
+    assert [_raw(r.cell("unit")) for r in table.indicators] == ["%", "万亩"]
     assert "missing_field" not in _codes(table)
 
 
@@ -123,7 +123,12 @@ def test_split_operator_under_a_merged_target_header() -> None:
         ]
     )
     (row,) = table.indicators
-    assert (_raw(row.nature), _raw(row.target), _raw(row.unit), _raw(row.actual)) == (
+    assert (
+        _raw(row.cell("nature")),
+        _raw(row.target),
+        _raw(row.cell("unit")),
+        _raw(row.actual),
+    ) == (
         "≧",
         "735",
         "人次",
@@ -149,7 +154,11 @@ def test_a_points_column_of_words_is_kept_as_an_extra_column() -> None:
     )
     (row,) = table.indicators
     assert row.weight is None
-    assert (_raw(row.score), _raw(row.share), _raw(row.converted)) == ("25.00", "25.00", "6.25")
+    assert (_raw(row.score), _raw(row.cell("share")), _raw(row.cell("converted"))) == (
+        "25.00",
+        "25.00",
+        "6.25",
+    )
     assert [(name, cell.raw) for name, cell in row.extra] == [("指标分值", "享受补贴人数占比")]
     frames = score_table(table, table_id="t#1", policy=load_policy("national"))
     first = frames.indicators.iloc[0]

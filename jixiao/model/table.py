@@ -43,18 +43,49 @@ class FundRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Role:
+    """What a column of the 绩效指标 block holds, beyond the roles every layout has.
+
+    ``name`` is how code asks for the cell (:meth:`IndicatorRow.cell`); ``label`` the header
+    the cell is kept under in the outputs' ``extra`` (the usual printed wording).
+    """
+
+    name: str
+    label: str
+    meaning: str
+
+
+#: The roles an indicator row's cells take besides level1 … note, each printed by some layouts:
+#: the layout reader gives a row's cell for each role its header names, and scoring asks for
+#: them by name. A role a new layout needs is a line here (and its label words in
+#: :data:`jixiao.core.vocabulary.INDICATOR_COLUMNS`), not a field of :class:`IndicatorRow`.
+INDICATOR_ROLES: tuple[Role, ...] = (
+    Role("target_adjusted", "调整指标值", "the target as adjusted in the year; scored instead"),
+    Role("nature", "指标性质", "an operator printed apart (≧), or 定量/定性"),
+    Role("unit", "度量单位", "the unit printed apart from the target"),
+    Role("coefficient", "得分系数", "a factor the weight is multiplied by to give the score"),
+    Role("share", "权重占比", "the weight as a share of the table's points"),
+    Role("converted", "折算得分", "the score converted to the table's points"),
+    Role("core", "是否核心指标", "whether the indicator is a core one"),
+)
+ROLE_NAMES = frozenset(role.name for role in INDICATOR_ROLES)
+
+#: The roles every layout has: the row's own fields.
+CORE_ROLES = ("level1", "level2", "level3", "target", "actual", "weight", "score", "note")
+
+
+@dataclass(frozen=True, slots=True)
 class IndicatorRow:
     """One 三级指标 row. ``level1``/``level2`` are filled down from the rows above when their
     cells are blank or merged; ``inherited`` names the levels that were filled down.
 
     ``weight`` is the indicator's printed points (分值 / 指标权重, only a column that holds
-    points) and ``score`` its own printed score (得分 / 指标得分 / 单项指标得分). The optional
-    columns of other layout families: ``target_adjusted`` (调整指标值), ``nature`` (指标性质 /
-    符号: an operator such as ``≧``, or 定量/定性), ``unit`` (度量单位 / 计量单位 /
-    单位(文字描述)), and the derived figures ``coefficient`` (得分系数), ``share`` (权重占比),
-    ``converted`` (折算得分), and ``core`` (是否核心指标). ``block`` is the cell left of the 一级
-    column (年度绩效目标1(40分) in some layouts), filled down. ``placeholder`` marks template
-    rows (``指标1:``, ``……``) and ``sub_row`` the ``其中…`` rows that carry no score.
+    points) and ``score`` its own printed score (得分 / 指标得分 / 单项指标得分). ``cells``
+    holds the cells of the other roles the layout prints (:data:`INDICATOR_ROLES`: 调整指标值,
+    指标性质, 度量单位, 得分系数 …) by role name; :meth:`cell` gives any role's cell. ``block`` is
+    the cell left of the 一级 column (年度绩效目标1(40分) in some layouts), filled down.
+    ``placeholder`` marks template rows (``指标1:``, ``……``) and ``sub_row`` the ``其中…`` rows
+    that carry no score.
     """
 
     level1: CellText | None
@@ -67,17 +98,24 @@ class IndicatorRow:
     note: CellText | None
     source: Source
     inherited: tuple[str, ...] = ()
-    target_adjusted: CellText | None = None
-    nature: CellText | None = None
-    unit: CellText | None = None
-    coefficient: CellText | None = None
-    share: CellText | None = None
-    converted: CellText | None = None
-    core: CellText | None = None
+    cells: tuple[tuple[str, CellText], ...] = ()
     block: CellText | None = None
     placeholder: bool = False
     sub_row: bool = False
     extra: Extra = ()
+
+    def __post_init__(self) -> None:
+        unknown = [name for name, _ in self.cells if name not in ROLE_NAMES]
+        if unknown:
+            raise ValueError(f"IndicatorRow.cells: unknown roles {unknown} (see INDICATOR_ROLES)")
+
+    def cell(self, role: str) -> CellText | None:
+        """The row's cell of a role (a core one, or one of :data:`INDICATOR_ROLES`), ``None``
+        when the table has no such column."""
+        if role in CORE_ROLES:
+            value: CellText | None = getattr(self, role)
+            return value
+        return next((cell for name, cell in self.cells if name == role), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,16 +32,15 @@ from jixiao.normalize import clean_text, parse_decimal
 from jixiao.score.disagreement import fmt
 
 _FUND_FIELDS = ("budget_initial", "budget_adjusted", "spent", "weight", "rate", "score")
-# Problem field → the IndicatorRow attributes that can hold it, in the order score/ reads them
+# Problem field → the IndicatorRow roles that can hold it, in the order score/ reads them
 # (a 折算得分 counts before 得分; 权重占比 stands in for a missing 分值).
 _INDICATOR_FIELDS = {
     "target_text": ("target", "target_adjusted"),
     "actual_text": ("actual",),
     "weight": ("weight", "share"),
-    "score_reported": ("converted", "score", "item_score"),
+    "score_reported": ("converted", "score"),
     "deviation_note": ("note",),
     "coefficient": ("coefficient",),
-    "item_score": ("item_score",),
 }
 # Layout problems about a whole row (realigned, only group labels): the row is highlighted.
 _ROW_FIELDS = frozenset({"indicator"})
@@ -170,7 +169,7 @@ def table_to_slots(table: SelfEvalTable) -> list[Slot]:
     for indicator in table.indicators:
         name = clean_text(indicator.level3.raw) if indicator.level3 else ""
         for field_name, attrs in _INDICATOR_FIELDS.items():
-            cells = [c for a in attrs if (c := getattr(indicator, a, None)) is not None]
+            cells = [c for role in attrs if (c := indicator.cell(role)) is not None]
             for cell in cells:
                 slots += _cell_slot(field_name, cell, name)
             if not cells and indicator.source.row is not None:

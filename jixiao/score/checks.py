@@ -497,8 +497,9 @@ def check_family_arithmetic(
     """Arithmetic a layout prints: 指标得分 = 指标权重 × 得分系数 (部门整体), and
     折算得分 = 单项指标得分 × 权重占比 (河北); both in percent, rounded to 0.01."""
     name = indicator_label(_clean(row.level3), row.source)
-    if row.coefficient is not None and weight is not None and printed is not None:
-        factor = checks.number(row.coefficient, "coefficient")
+    coefficient = row.cell("coefficient")
+    if coefficient is not None and weight is not None and printed is not None:
+        factor = checks.number(coefficient, "coefficient")
         _check_product(
             checks,
             row,
@@ -508,9 +509,10 @@ def check_family_arithmetic(
             factor,
             printed,
         )
-    if row.share is not None and row.converted is not None and printed is not None:
-        share = checks.number(row.share, "share")
-        converted = checks.number(row.converted, "converted")
+    share_cell, converted_cell = row.cell("share"), row.cell("converted")
+    if share_cell is not None and converted_cell is not None and printed is not None:
+        share = checks.number(share_cell, "share")
+        converted = checks.number(converted_cell, "converted")
         if share is not None and converted is not None:
             _check_product(
                 checks,

@@ -150,12 +150,8 @@ def _row(row: IndicatorRow, seq: int) -> ParsedRow:
         comparison=comparison,
         satisfaction=_is_satisfaction(texts),
         problems=tuple(log.problems),
-        share=parse_number_cell(log, row.share, "share") if row.share is not None else None,
-        converted=(
-            parse_number_cell(log, row.converted, "converted")
-            if row.converted is not None
-            else None
-        ),
+        share=_number_of_role(log, row, "share"),
+        converted=_number_of_role(log, row, "converted"),
     )
 
 
@@ -163,3 +159,9 @@ def _is_satisfaction(texts: IndicatorTexts) -> bool:
     """A 满意度 indicator (by its 一级, 二级 or 三级 label, traditional characters too)."""
     labels = (texts.level1, texts.level2, texts.level3)
     return any(SATISFACTION_WORD in to_simplified(label) for label in labels if label)
+
+
+def _number_of_role(log: ProblemLog, row: IndicatorRow, role: str) -> Decimal | None:
+    """The number in a row's cell of ``role`` (``share``, ``converted``), None without one."""
+    cell = row.cell(role)
+    return parse_number_cell(log, cell, role) if cell is not None else None

@@ -14,18 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from jixiao.core.vocabulary import LEVEL1_OF_LEVEL2, POINTS_SUFFIX, points_of
-from jixiao.model.table import CellText, IndicatorRow
+from jixiao.model.table import INDICATOR_ROLES, CellText, IndicatorRow
 from jixiao.normalize import clean_text, parts_to_text
 
-_EXTRA_FIELDS = {
-    "target_adjusted": "调整指标值",
-    "nature": "指标性质",
-    "unit": "度量单位",
-    "coefficient": "得分系数",
-    "share": "权重占比",
-    "converted": "折算得分",
-    "core": "是否核心指标",
-}
+_ROLE_LABELS = {role.name: role.label for role in INDICATOR_ROLES}
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,11 +39,7 @@ def row_to_texts(row: IndicatorRow) -> IndicatorTexts:
     """Clean and assemble one indicator row's texts."""
     extra = {label: clean_text(cell.raw) for label, cell in row.extra}
     extra.update(
-        {
-            label: clean_text(cell.raw)
-            for name, label in _EXTRA_FIELDS.items()
-            if (cell := getattr(row, name)) is not None and not cell.blank
-        }
+        {_ROLE_LABELS[name]: clean_text(cell.raw) for name, cell in row.cells if not cell.blank}
     )
     level1_raw = _clean(row.level1)
     level2 = _clean(row.level2)
@@ -69,11 +57,12 @@ def row_to_texts(row: IndicatorRow) -> IndicatorTexts:
     if block:
         extra["绩效目标"] = block
     group = block if block is not None and points_of(block) is not None else (level1_raw or "")
-    target = _clean(row.target_adjusted) or _clean(row.target) or ""
-    if _clean(row.target_adjusted) and _clean(row.target):
+    adjusted = _clean(row.cell("target_adjusted"))
+    target = adjusted or _clean(row.target) or ""
+    if adjusted and _clean(row.target):
         extra["年初指标值"] = _clean(row.target) or ""
-    unit = _clean(row.unit) or ""
-    nature = _clean(row.nature) or ""
+    unit = _clean(row.cell("unit")) or ""
+    nature = _clean(row.cell("nature")) or ""
     return IndicatorTexts(
         level1=level1,
         level2=level2,

@@ -340,7 +340,7 @@ def _indicator(
         return record, None
     exact = result.score_exact if parsed.weight is not None else None
     counted, recomputed = printed, score
-    if row.converted is not None:
+    if row.cell("converted") is not None:
         # 河北 折算: the 折算得分 counts toward the total, recomputed as score × 权重占比
         counted, exact = parsed.converted, None
         base = score if score is not None else printed
@@ -362,7 +362,7 @@ def _indicator(
 
 
 def _has_target(parsed: ParsedRow) -> bool:
-    return parsed.row.target is not None or parsed.row.target_adjusted is not None
+    return parsed.row.target is not None or parsed.row.cell("target_adjusted") is not None
 
 
 def _json(values: dict[str, str]) -> str | None:

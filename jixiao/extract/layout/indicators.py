@@ -43,7 +43,7 @@ from jixiao.extract.layout.cells import (
 )
 from jixiao.model.grid import Cell
 from jixiao.model.source import Source
-from jixiao.model.table import CellText, Extra, IndicatorRow, TotalRow
+from jixiao.model.table import INDICATOR_ROLES, CellText, Extra, IndicatorRow, TotalRow
 
 _PLAIN_NUMBER = regex.compile(r"^\d+(?:\.\d+)?$")
 _MIN_SHIFT_GAIN = 3
@@ -52,17 +52,11 @@ _TARGETISH = regex.compile(r"\d|[≥≤><=＝═≧≦]|前|第|名")
 VALUE_FIELDS = (
     "level3",
     "target",
-    "target_adjusted",
     "actual",
     "weight",
     "score",
     "note",
-    "nature",
-    "unit",
-    "coefficient",
-    "share",
-    "converted",
-    "core",
+    *(r.name for r in INDICATOR_ROLES),
 )
 # Template rows left unfilled: '指标1:', '指标2：', '……', '...'.
 _PLACEHOLDER = regex.compile(r"^(?:指标\d*[:：]?|[.…。·、]+)$")
@@ -398,13 +392,21 @@ def _indicator(
     return IndicatorRow(
         level1=level1,
         level2=level2,
+        level3=values["level3"],
+        target=values["target"],
+        actual=values["actual"],
+        weight=values["weight"],
+        score=values["score"],
+        note=values["note"],
         source=source,
         inherited=tuple(inherited),
+        cells=tuple(
+            (role.name, cell) for role in INDICATOR_ROLES if (cell := values[role.name]) is not None
+        ),
         block=block,
         placeholder=placeholder,
         sub_row=level3.startswith("其中"),
         extra=extra,
-        **values,
     )
 
 

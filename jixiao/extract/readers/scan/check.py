@@ -105,9 +105,7 @@ def table_to_fields(table: SelfEvalTable) -> Iterator[tuple[str, CellText, Gramm
             ("weight", row.weight, is_number),
             ("score", row.score, is_number),
             ("deviation_note", row.note, _anything),
-            ("coefficient", row.coefficient, is_number),
-            ("share", row.share, is_number),
-            ("converted", row.converted, is_number),
+            *((name, row.cell(name), is_number) for name in sorted(_NUMBER_ROLES)),
         )
         for name, cell, grammar in indicators:
             if cell is not None and not (name.startswith("level") and row.inherited):
@@ -171,8 +169,16 @@ def table_to_ocr_problems(table: SelfEvalTable, grid: Grid) -> tuple[Problem, ..
     return tuple(problems)
 
 
+#: The roles of an indicator row besides weight and score that hold numbers.
+_NUMBER_ROLES = frozenset({"coefficient", "share", "converted"})
+
+
 def _dash(text: CellText | None, recognized: set[tuple[int, int]]) -> CellText | None:
-    if text is None or _key(text) not in recognized or not is_dash(text.raw):
+    return None if text is None else _dash_cell(text, recognized)
+
+
+def _dash_cell(text: CellText, recognized: set[tuple[int, int]]) -> CellText:
+    if _key(text) not in recognized or not is_dash(text.raw):
         return text
     return replace(text, raw=DASH * len("".join(text.raw.split())))
 
@@ -200,9 +206,10 @@ def table_with_dashes(table: SelfEvalTable, grid: Grid) -> SelfEvalTable:
             r,
             weight=_dash(r.weight, recognized),
             score=_dash(r.score, recognized),
-            coefficient=_dash(r.coefficient, recognized),
-            share=_dash(r.share, recognized),
-            converted=_dash(r.converted, recognized),
+            cells=tuple(
+                (name, _dash_cell(cell, recognized) if name in _NUMBER_ROLES else cell)
+                for name, cell in r.cells
+            ),
         )
         for r in table.indicators
     )
