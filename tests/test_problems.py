@@ -1,4 +1,4 @@
-"""The problem-code registry: one severity rule per code, Chinese words, the README in step."""
+"""The problem-code registry: one severity rule per code, Chinese words, docs/problems.md."""
 
 from __future__ import annotations
 
@@ -24,15 +24,15 @@ from jixiao.core.problems import (
     with_kind,
 )
 from jixiao.model.source import Severity, Source
-from tests.readme_problems import README, readme_tables
+from tests.docs_problems import PAGE, page_tables
 
 _CJK = regex.compile(r"\p{Han}")
 
 
-def test_readme_problem_tables_are_the_registry() -> None:
-    assert readme_tables(README.read_text(encoding="utf-8")) == codes_to_markdown(), (
-        "README's problem tables differ from jixiao/core/problems.py: "
-        "run `python -m tests.readme_problems`"
+def test_docs_problem_tables_are_the_registry() -> None:
+    assert page_tables(PAGE.read_text(encoding="utf-8")) == codes_to_markdown(), (
+        "docs/problems.md's tables differ from jixiao/core/problems.py: "
+        "run `python -m tests.docs_problems`"
     )
 
 
