@@ -89,6 +89,7 @@ TEST_STAGES = {
     "test_parse_commands.py": "cli",
     "test_architecture.py": "architecture",
     "test_markers.py": "architecture",
+    "test_sdist.py": "packaging",
     "test_wheel.py": "packaging",
 }
 
