@@ -6,8 +6,8 @@ file by :data:`TEST_STAGES`, a doctest by the folder or module of the package it
 that is not in :data:`TEST_STAGES` stops the collection with a message saying where to add it:
 a default stage would put a slow new file into the fast loop, or a fast one out of it, unseen.
 
-A test that uses one of :data:`SLOW_FIXTURES` is marked ``slow``. The quick stages
-(:data:`FAST_STAGES`) and every doctest also get ``fast``, unless marked ``slow``:
+A test that uses one of :data:`SLOW_FIXTURES` is marked ``slow``. The quick
+stages (:data:`FAST_STAGES`) and every doctest also get ``fast``, unless marked ``slow``:
 ``pytest -m fast`` is the loop to run while working (under a minute on two cores).
 """
 
@@ -119,8 +119,10 @@ MODULE_STAGES = {
 #: Stages quick enough for the loop run while working (``pytest -m fast``).
 FAST_STAGES = frozenset({"core", "normalize", "layout", "score", "real", "architecture", "docs"})
 
-#: Fixtures that make a test slow whatever its stage: every bundled fixture read (about 50 s).
-SLOW_FIXTURES = frozenset({"fixtures_read"})
+#: Fixtures that take tens of seconds to make, shared by many tests: every bundled fixture read
+#: (conftest), every real input read (test_census), the fixtures' report (test_report). A test
+#: that uses one is slow, whatever its stage.
+SLOW_FIXTURES = ("fixtures_read", "real_read", "fixture_run")
 
 
 def stage_of(path: Path) -> str | None:
@@ -146,7 +148,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             unclassified.add(item.path)
             continue
         item.add_marker(stage)
-        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        if any(name in getattr(item, "fixturenames", ()) for name in SLOW_FIXTURES):
             item.add_marker("slow")
         quick = stage in FAST_STAGES or isinstance(item, pytest.DoctestItem)
         if quick and item.get_closest_marker("slow") is None:

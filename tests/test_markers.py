@@ -85,17 +85,19 @@ class _Item(SimpleNamespace):
         return name if name in self.marks else None
 
 
+def _item(file: str, *fixtures: str) -> _Item:
+    return _Item(path=ROOT / "tests" / file, marks=[], fixturenames=list(fixtures))
+
+
 def test_a_test_file_of_no_stage_stops_the_collection() -> None:
-    known = _Item(path=ROOT / "tests" / "test_layout.py", marks=[], fixturenames=[])
-    new = _Item(path=ROOT / "tests" / "test_new_thing.py", marks=[], fixturenames=[])
+    known, new = _item("test_layout.py"), _item("test_new_thing.py")
     with pytest.raises(pytest.UsageError, match=r"test_new_thing\.py.*TEST_STAGES"):
         pytest_collection_modifyitems([known, new])  # type: ignore[list-item]
 
 
-def test_a_slow_fixture_makes_a_quick_stage_slow() -> None:
-    quick = _Item(path=ROOT / "tests" / "test_problems.py", marks=[], fixturenames=[])
-    slow = _Item(path=ROOT / "tests" / "test_problems.py", marks=[], fixturenames=["x"])
-    slow.fixturenames.extend(SLOW_FIXTURES)
+@pytest.mark.parametrize("fixture", SLOW_FIXTURES)
+def test_a_slow_fixture_makes_a_quick_stage_slow(fixture: str) -> None:
+    quick, slow = _item("test_problems.py", "tmp_path"), _item("test_problems.py", fixture)
     pytest_collection_modifyitems([quick, slow])  # type: ignore[list-item]
     assert quick.marks == ["core", "fast"]
     assert slow.marks == ["core", "slow"]
