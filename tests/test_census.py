@@ -15,12 +15,14 @@ import jixiao
 import jixiao.api
 from jixiao.core.vocabulary import lines_to_titles, self_evaluation_title
 from jixiao.extract.readers import INPUT_SUFFIXES
-from jixiao.model.grid import Cell, Grid
+from jixiao.model.grid import Cell, Grid, Title
 from jixiao.model.source import Source
-from jixiao.pipeline.census import SeenGrid, Title, titles_to_problems
-from tests.conftest import FIXTURES
+from jixiao.pipeline.census import SeenGrid, titles_to_problems
+from tests.conftest import FIXTURES, ROOT
 
-REAL = Path("/work/shared/real/inputs")
+#: The shared real inputs: beside the clone (as CI lays them out), else the workplace's.
+_BESIDE = ROOT.parent / "shared" / "real" / "inputs"
+REAL = _BESIDE if _BESIDE.is_dir() else Path("/work/shared/real/inputs")
 
 
 @pytest.mark.parametrize(
@@ -198,6 +200,19 @@ def test_every_fixture_text_heading_is_read_or_not_read(
     assert len(headings) > 0 or path.name.startswith("0")  # the seed and synthetic have titles
 
 
+_FRAGMENT_IN_PDF = (
+    "#24: an indicators-only fragment (no title, no 项目名称) is read from text, web pages, "
+    "workbooks and Word files, but its PDF forms give no_tables and no table_not_read"
+)
+#: Real files whose 自评表 are neither read nor named yet: strict, so they fail once fixed.
+REAL_GAPS = {
+    "word/real-012a.pdf": _FRAGMENT_IN_PDF,
+    "calc/real-012a.pdf": _FRAGMENT_IN_PDF,
+    "narrow/real-012a.pdf": _FRAGMENT_IN_PDF,
+    "nofont/word-real-012a.pdf": _FRAGMENT_IN_PDF,
+}
+
+
 def _real_cases() -> list[object]:
     if not (REAL / "MANIFEST.json").is_file():
         return [pytest.param("", id="no-real-inputs", marks=pytest.mark.skip("no real inputs"))]
@@ -206,7 +221,9 @@ def _real_cases() -> list[object]:
     for name in sorted(manifest):
         if Path(name).suffix.lower() not in INPUT_SUFFIXES:
             continue  # a format jixiao does not read yet
-        cases.append(pytest.param(name, id=name))
+        gap = REAL_GAPS.get(name)
+        marks = [pytest.mark.xfail(strict=True, reason=gap)] if gap else []
+        cases.append(pytest.param(name, id=name, marks=marks))
     return cases
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from jixiao.extract.layout.table import grid_to_table
 from jixiao.extract.readers.pdf.join import chain_to_grid, completes_label, parts_to_chains
 from jixiao.extract.readers.pdf.pages import PageKind, text_to_kind
 from jixiao.extract.readers.pdf.plumber_tables import (
@@ -31,6 +32,7 @@ from jixiao.extract.readers.pdf.reader import (
     pdf_to_page_kinds,
 )
 from jixiao.extract.readers.pdf.text import is_unreadable, join_wrapped
+from jixiao.extract.readers.text import text_to_grids
 from jixiao.model.grid import Grid
 from jixiao.model.source import Severity
 from tests.fixture_generator import generator
@@ -170,20 +172,12 @@ def test_grid_metadata(name: str, index: int) -> None:
 @pytest.mark.parametrize(("name", "index"), pairs())
 def test_layout_reads_pdf_and_text_alike(name: str, index: int) -> None:
     """The layout reader gives the same fields (and problems) for the PDF and the text grid."""
-    layout = pytest.importorskip("jixiao.extract.layout.table")
-    tsv = pytest.importorskip("jixiao.extract.readers.text")
     entry = placed(name)[index]
     text = (FIXTURES / entry["text"]).read_text(encoding="utf-8")
-    text_grid = tsv.text_to_grids(text, file=entry["text"])[entry["table"] - 1]
-    try:
-        text_table_ = layout.grid_to_table(text_grid)
-    except Exception as error:  # the layout reader is being written alongside
-        pytest.skip(f"jixiao.extract.layout.table cannot read the text table yet: {error!r}")
-    pdf_table = layout.grid_to_table(extraction(name).grids[index])
-    assert table_view(pdf_table) == table_view(text_table_)
-    assert sorted(p.code for p in pdf_table.problems) == sorted(
-        p.code for p in text_table_.problems
-    )
+    from_text = grid_to_table(text_to_grids(text, file=entry["text"])[entry["table"] - 1])
+    from_pdf = grid_to_table(extraction(name).grids[index])
+    assert table_view(from_pdf) == table_view(from_text)
+    assert sorted(p.code for p in from_pdf.problems) == sorted(p.code for p in from_text.problems)
 
 
 _NOT_COMPARED = {"source", "problems", "file", "source_kind", "page_start", "page_end"}
