@@ -8,6 +8,7 @@
     ├── ParseError(ValueError)       a piece of text cannot be understood
     │   └── NumberParseError         '12.3.4' is not a number
     ├── PolicyError(ValueError)      a scoring policy file is missing or invalid
+    ├── ColumnWordsError(ValueError) a column words file ($JIXIAO_COLUMN_WORDS) is invalid
     ├── OutputError                  the output directory cannot be written
     ├── OcrUnavailableError          the text recognizer for scanned pages cannot be loaded
     └── ClusterError                 a Dask scheduler cannot be used (absent, unreachable,
@@ -71,6 +72,11 @@ class NumberParseError(ParseError):
 
 class PolicyError(JixiaoError, ValueError):
     """A scoring policy that cannot be found or does not validate."""
+
+
+class ColumnWordsError(JixiaoError, ValueError):
+    """A file of column words (``JIXIAO_COLUMN_WORDS``) that cannot be read or has a block, role
+    or key jixiao does not know; the message names the file and the entry."""
 
 
 class OutputError(JixiaoError):

@@ -317,6 +317,29 @@ CODES: Mapping[str, ProblemCode] = {
             "把该表报告给维护者，以便支持这种表样。",
         ),
         ProblemCode(
+            "missing_column",
+            _W,
+            "no header column could be read as a column every table prints (三级指标, 年度指标值, "
+            "实际完成值): the table is read partially",
+            "未识别出必需的列",
+            "对照原件找到该列的表头；若是新的写法，把它加入列名词表（JIXIAO_COLUMN_WORDS）。",
+        ),
+        ProblemCode(
+            "doubtful_column",
+            _W,
+            "a column's role was read from its place and cells, not its label: the table is "
+            "read partially",
+            "列的含义由位置推断",
+            "对照原件确认该列；若表头是新的写法，把它加入列名词表（JIXIAO_COLUMN_WORDS）。",
+        ),
+        ProblemCode(
+            "unknown_column",
+            _I,
+            "a header no column words explain; its cells are kept in `extra` under it",
+            "无法识别的列",
+            "通常无需处理；若该列有意义，把表头加入列名词表（JIXIAO_COLUMN_WORDS）。",
+        ),
+        ProblemCode(
             "unread_cell",
             _W,
             "a non-empty cell no field took; its text is in `found`",

@@ -22,6 +22,8 @@ from decimal import Decimal
 import opencc
 import regex
 
+from jixiao.core.columns import labels_of
+
 _TAG = regex.compile(r"<[^>]*>")
 _SPACE = regex.compile(r"\s+")
 _PAREN_SUFFIX = regex.compile(r"\([^()]*\)$")
@@ -91,83 +93,18 @@ MONEY_LABEL_PREFIXES = ("项目资金", "预算执行情况", "预算执行", "�
 #: Money units of a 项目资金 label, with their value in 元.
 MONEY_UNITS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
-#: 项目资金 block columns: base key → FundRow field. A header names a field when its key (with a
-#: trailing ``(…)`` note removed: ``预算安排情况(调整后)`` → ``预算安排情况``) is listed here.
-FUND_COLUMNS: dict[str, str] = {
-    "年初预算数": "budget_initial",
-    "年初预算": "budget_initial",
-    "全年预算数": "budget_adjusted",
-    "全年(调整)预算数": "budget_adjusted",
-    "调整后预算数": "budget_adjusted",
-    "调整后预算": "budget_adjusted",
-    "预算数": "budget_adjusted",
-    "预算安排情况": "budget_adjusted",
-    "转移支付预算数": "budget_adjusted",
-    "全年执行数": "spent",
-    "执行数": "spent",
-    "预算执行数": "spent",
-    "资金执行情况": "spent",
-    "实际支出数": "spent",
-    "分值": "weight",
-    "权重": "weight",
-    "执行率权重": "weight",
-    "执行率": "rate",
-    "预算执行率": "rate",
-    "预算执行进度": "rate",
-    "得分": "score",
-    "执行率得分": "score",
-}
+#: 项目资金 block columns: whole label (a trailing ``(…)`` note removed: ``预算安排情况(调整后)`` →
+#: ``预算安排情况``) → FundRow field, from the column words (``jixiao/core/columns.toml``).
+FUND_COLUMNS: dict[str, str] = labels_of("funds")
 
 GOAL_PREFIXES = ("年度总体目标", "总体目标", "年度目标", "当年绩效目标")
 GOAL_PLANNED = frozenset({"预期目标", "年度预期目标", "年初绩效目标", "全年(调整)绩效目标"})
 GOAL_ACHIEVED = frozenset({"实际完成情况", "实际完成", "全年目标实际完成情况"})
 
-#: 绩效指标 block columns: base key → IndicatorRow field. ``weight`` is the printed points of
-#: an indicator, ``score`` its own printed score; derived figures (得分系数, 权重占比, 折算得分)
-#: have fields of their own and are kept apart from them.
-INDICATOR_COLUMNS: dict[str, str] = {
-    "一级指标": "level1",
-    "二级指标": "level2",
-    "三级指标": "level3",
-    "指标名称": "level3",
-    "评价内容": "level3",
-    "年度指标值": "target",
-    "年度目标值": "target",
-    "指标值": "target",
-    "预期指标值": "target",
-    "年初目标值": "target",
-    "年初指标值": "target",
-    "目标值": "target",
-    "实际完成值": "actual",
-    "实际完成指标值": "actual",
-    "单项指标实际完成值": "actual",
-    "全年实际值": "actual",
-    "全年完成值": "actual",
-    "年终完成值": "actual",
-    "完成值": "actual",
-    "实际值": "actual",
-    "调整指标值": "target_adjusted",
-    "调整后指标值": "target_adjusted",
-    "指标性质": "nature",
-    "符号": "nature",
-    "度量单位": "unit",
-    "计量单位": "unit",
-    "单位(文字描述)": "unit",
-    "得分系数": "coefficient",
-    "是否核心指标": "core",
-    "权重占比": "share",
-    "折算得分": "converted",
-    "单项指标折算得分": "converted",
-    "分值": "weight",
-    "权重": "weight",
-    "指标分值": "weight",
-    "指标权重": "weight",
-    "得分": "score",
-    "指标得分": "score",
-    "自评得分": "score",
-    "自评分": "score",
-    "单项指标得分": "score",
-}
+#: 绩效指标 block columns: whole label → IndicatorRow role, from the column words
+#: (``jixiao/core/columns.toml``). ``weight`` is the printed points of an indicator, ``score`` its
+#: own printed score; derived figures (得分系数, 权重占比, 折算得分) have roles of their own.
+INDICATOR_COLUMNS: dict[str, str] = labels_of("indicators")
 #: The fields that name an indicator or its group: an indicator header shows at least one.
 LEVEL_FIELDS = ("level1", "level2", "level3")
 NOTE_PREFIXES = ("偏差原因", "未完成原因", "原因")

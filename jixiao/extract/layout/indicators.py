@@ -26,21 +26,19 @@ import regex
 
 from jixiao.core import vocabulary
 from jixiao.extract.layout.cells import (
-    NOT_APPLICABLE,
     NUMBER,
     Reading,
     Row,
     at,
     blank,
-    columns_of,
     extra_cells,
-    extra_columns,
     fields_of,
     first_cell,
     is_number,
     key,
     nonblank,
 )
+from jixiao.extract.layout.columns import ROLE_NAMES, Header, header_to_roles
 from jixiao.model.grid import Cell
 from jixiao.model.source import Source
 from jixiao.model.table import INDICATOR_ROLES, CellText, Extra, IndicatorRow, TotalRow
@@ -108,16 +106,12 @@ def read_indicators(state: Reading, header: int | None, after: int) -> Indicator
         total = _read_total(state, total_row, {}) if total_row is not None else None
         return Indicators(total=total, end=len(state.rows) if total_row is None else total_row + 1)
     names, body = _header_names(state, header)
-    columns = columns_of(names, vocabulary.indicator_field)
-    _infer_level1(names, columns)
     total_row = _find_total(state.rows, body)
     end = total_row if total_row is not None else len(state.rows)
+    read = header_to_roles(names, state.rows[body:end])
+    columns, extras = read.columns, read.extras
+    _report_columns(state, read, state.rows[header])
     first = min(columns.values())
-    extras = extra_columns(names, columns, vocabulary.indicator_field, first)
-    if "weight" in columns and not _holds_points(state.rows[body:end], columns["weight"]):
-        col = columns.pop("weight")
-        extras[col] = vocabulary.printed_key(names[col].text)  # type: ignore[union-attr]
-        extras = dict(sorted(extras.items()))
     for row in state.rows[header:body]:
         for col in (*columns.values(), *extras):
             state.take(at(row, col))
@@ -185,32 +179,6 @@ def _header_names(state: Reading, header: int) -> tuple[Row, int]:
         names[cell.col] = cell
         state.take(cell)
     return names, below + 1
-
-
-def _infer_level1(names: Row, columns: dict[str, int]) -> None:
-    """A 一级 column printed under another header (项目权重): the named column left of 二级."""
-    if "level1" in columns or "level2" not in columns:
-        return
-    col = columns["level2"] - 1
-    cell = at(names, col)
-    if (
-        cell is None
-        or blank(cell)
-        or col in columns.values()
-        or vocabulary.base_key(cell.text) in vocabulary.INDICATOR_BLOCK
-    ):
-        return
-    columns["level1"] = col
-
-
-def _holds_points(rows: Sequence[Row], col: int) -> bool:
-    """Whether a column's printed cells are mostly numbers (points), not words."""
-    texts = [key(cell) for row in rows if (cell := at(row, col)) is not None]
-    printed = [t for t in texts if t not in NOT_APPLICABLE]
-    if not printed:
-        return True
-    numbers = sum(1 for t in printed if NUMBER.match(t))
-    return numbers >= _POINTS_SHARE * len(printed)
 
 
 def notes_cell(row: Row) -> Cell | None:
@@ -440,3 +408,39 @@ def _read_total(state: Reading, index: int, columns: dict[str, int]) -> TotalRow
         source=label.source,
         grade=state.take(grade),
     )
+
+
+def _report_columns(state: Reading, read: Header, header: Row) -> None:
+    """The header's doubts as problems: a required role no column takes, a role read from a
+    column's place and cells alone, a column whose label no class explains."""
+    anchor = next((c for c in header if c is not None), None)
+    source = anchor.source if anchor is not None else state.grid.source
+    for role in read.missing:
+        state.log.add(
+            "missing_column",
+            f"未找到“{ROLE_NAMES[role]}”列：表头中没有能识别为该列的标签",
+            source,
+            role,
+        )
+    for column in read.doubtful:
+        state.log.add(
+            "doubtful_column",
+            f"“{column.header or '（无标签）'}”列按位置和内容推断为"
+            f"“{ROLE_NAMES[column.role or '']}”（{column.evidence}），请核对",
+            column_source(header, column.col, source),
+            column.role or "",
+            found=column.header,
+        )
+    for column in read.unknown:
+        state.log.add(
+            "unknown_column",
+            f"无法识别的表头“{column.header}”：该列内容保留在 extra 中",
+            column_source(header, column.col, source),
+            "extra",
+            found=column.header,
+        )
+
+
+def column_source(header: Row, col: int, default: Source) -> Source:
+    cell = at(header, col)
+    return cell.source if cell is not None else default

@@ -127,6 +127,8 @@ def _read_gaps(
     section not found, an unknown layout, a number between the first block's header and the
     总分 row that no field took."""
     gaps = [p.field for p in state.log.problems if p.code == "missing_section"]
+    columns = {"missing_column", "doubtful_column"}
+    gaps += ["columns"] if any(p.code in columns for p in state.log.problems) else []
     gaps += ["total"] if total is None else []
     gaps += ["layout"] if family == "unknown" else []
     last = total.source.row if total is not None and total.source.row is not None else None
