@@ -55,11 +55,8 @@ _POINTS_IN_LABEL = regex.compile(r"\d+\s*分")  # a label that carries points: �
 
 
 def label_key(text: str) -> str:
-    """A header label as compared: width-folded, simplified, without spaces.
-
-    >>> label_key("年度 指標值（A）")
-    '年度指标值(A)'
-    """
+    """A header label as compared: width-folded, simplified, without spaces
+    (``年度 指標值（A）`` → ``年度指标值(A)``)."""
     return str(_T2S.convert(_SPACE.sub("", unicodedata.normalize("NFKC", text))))
 
 
