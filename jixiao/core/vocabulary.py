@@ -22,7 +22,7 @@ from decimal import Decimal
 import opencc
 import regex
 
-from jixiao.core.columns import labels_of
+from jixiao.core.columns import label_to_evidence, labels_of
 
 _TAG = regex.compile(r"<[^>]*>")
 _SPACE = regex.compile(r"\s+")
@@ -262,6 +262,9 @@ def fund_field(text: str) -> str | None:
     found = FUND_COLUMNS.get(key) or FUND_COLUMNS.get(base)
     if found is None and base.startswith("执行率"):
         return "rate"
+    if found is None:  # no whole label: the words it contains (调整后的预算, 累计支出 …)
+        evidence = label_to_evidence("funds", text)
+        found = evidence[0].role if evidence else None
     return found
 
 

@@ -119,12 +119,20 @@ def read_indicators(state: Reading, header: int | None, after: int) -> Indicator
     block = _goal_block(state, state.rows[header], first)
     indicators: list[IndicatorRow] = []
     previous: IndicatorRow | None = None
+    header_block = block  # the first header's own label: printed again on later pages
+    repeated = False  # the row before was a header printed again (a page break)
     for row in state.rows[body:end]:
         if _is_header(row):
             for cell in row:
                 state.take(cell)
-            block = _goal_block(state, row, first) or block
+            block = _repeated_block(_goal_block(state, row, first), block, header_block)
+            repeated = True
             continue
+        if repeated and _is_sub_header(row):
+            for cell in row:
+                state.take(cell)
+            continue
+        repeated = False
         if all(blank(c) for c in row):
             continue
         notes = notes_cell(row)
@@ -172,10 +180,9 @@ def _header_names(state: Reading, header: int) -> tuple[Row, int]:
     if below >= len(state.rows):
         return names, below
     sub = state.rows[below]
-    labelled = [c for c in nonblank(sub) if vocabulary.indicator_field(c.text) is not None]
-    if len(labelled) < 2 or len(labelled) != len(nonblank(sub)) or _is_header(sub):
+    if not _is_sub_header(sub) or _is_header(sub):
         return names, below
-    for cell in labelled:
+    for cell in nonblank(sub):
         names[cell.col] = cell
         state.take(cell)
     return names, below + 1
@@ -222,6 +229,25 @@ def _indicator_block_label(state: Reading, header: int, first: int) -> CellText 
             if cell is not None and vocabulary.base_key(cell.text) in vocabulary.INDICATOR_BLOCK:
                 return state.take(cell)
     return None
+
+
+def _repeated_block(
+    label: CellText | None, block: CellText | None, first: CellText | None
+) -> CellText | None:
+    """The goal block after a header printed again: a new label starts a new block (湖北); no
+    label, the block's own, or the first header's (a header row repeated on every page)
+    continues it."""
+    same = {c.raw.strip() for c in (block, first) if c is not None}
+    if label is None or label.raw.strip() in same:
+        return block
+    return label
+
+
+def _is_sub_header(row: Row) -> bool:
+    """A second header row: only indicator field names (指标性质 | 指标值 | 度量单位)."""
+    cells = nonblank(row)
+    named = [c for c in cells if vocabulary.indicator_field(c.text) is not None]
+    return len(named) >= 2 and len(named) == len(cells)
 
 
 def _goal_block(state: Reading, row: Row, first: int) -> CellText | None:
