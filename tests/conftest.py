@@ -51,6 +51,7 @@ TEST_STAGES = {
     "test_normalize_target.py": "normalize",
     "test_normalize_text.py": "normalize",
     "test_layout.py": "layout",
+    "test_columns.py": "layout",
     "test_extract_text.py": "layout",
     "test_families.py": "layout",
     "test_pdf_extract.py": "pdf",
