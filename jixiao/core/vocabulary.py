@@ -109,7 +109,9 @@ INDICATOR_COLUMNS: dict[str, str] = labels_of("indicators")
 LEVEL_FIELDS = ("level1", "level2", "level3")
 NOTE_PREFIXES = ("偏差原因", "未完成原因", "原因")
 INDICATOR_BLOCK = frozenset({"绩效指标", "绩效指标完成情况"})
-TOTAL = frozenset({"总分", "合计", "总计", "自评总分"})
+TOTAL = frozenset(
+    {"总分", "合计", "总计", "自评总分", "总得分", "综合得分", "自评总得分", "合计得分"}
+)
 #: Words of the 项目资金 row that carries the table's funds (the others are its sub-rows).
 FUND_TOTAL_WORDS = ("资金总额", "总金额", "合计", "总计")
 #: How a notes row starts (填报说明, 注：, 备注：, or a numbered rule ``1.预算执行率=…``).
@@ -243,7 +245,7 @@ def is_self_evaluation(texts: Iterable[str], *, loosely: bool = False) -> bool:
     keys = {label_key(text) for text in texts}
     headers = len({field for key in keys if (field := indicator_field(key)) is not None})
     named = bool(keys & PROJECT_NAME)
-    summary = any(key.startswith(GOAL_PREFIXES) or key in TOTAL for key in keys)
+    summary = any(key.startswith(GOAL_PREFIXES) or is_total_label(key) for key in keys)
     if headers >= MIN_INDICATOR_HEADERS or (named and (headers >= 1 or summary)):
         return True
     return loosely and any(word in key for key in keys for word in SELF_EVALUATION_WORDS)
@@ -404,3 +406,12 @@ def lines_to_titles(lines: Iterable[str]) -> list[str]:
     []
     """
     return [line for line in join_title_lines(lines) if self_evaluation_title(line)]
+
+
+def is_total_label(text: str) -> bool:
+    """Whether a cell labels the 总分 row, however worded: 总分, 合计, 自评总分(分), 综合得分 ….
+
+    >>> is_total_label("自评总分（分）"), is_total_label("总 分"), is_total_label("总分值")
+    (True, True, False)
+    """
+    return base_key(text) in TOTAL

@@ -218,7 +218,8 @@ def _find_total(rows: Sequence[Row], start: int) -> int | None:
 
 def _total_col(row: Row) -> int | None:
     return next(
-        (i for i, c in enumerate(row) if c is not None and key(c) in vocabulary.TOTAL), None
+        (i for i, c in enumerate(row) if c is not None and vocabulary.is_total_label(c.text)),
+        None,
     )
 
 

@@ -34,7 +34,13 @@ from dataclasses import dataclass
 import regex
 
 from jixiao.core.problems import make_problem
-from jixiao.core.vocabulary import PROJECT_NAME, TITLE_WORD, TOTAL, join_title_lines, label_key
+from jixiao.core.vocabulary import (
+    PROJECT_NAME,
+    TITLE_WORD,
+    is_total_label,
+    join_title_lines,
+    label_key,
+)
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Problem, Source
 
@@ -199,7 +205,7 @@ def _continues(table: Grid, part: Grid) -> bool:
         return False
     if any(label_key(c.text) in PROJECT_NAME for c in part.cells):
         return False
-    return not any(label_key(c.text) in TOTAL for c in table.cells)
+    return not any(is_total_label(c.text) for c in table.cells)
 
 
 def _joined(table: Grid, part: Grid) -> Grid:
