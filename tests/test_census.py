@@ -200,17 +200,8 @@ def test_every_fixture_text_heading_is_read_or_not_read(
     assert len(headings) > 0 or path.name.startswith("0")  # the seed and synthetic have titles
 
 
-_FRAGMENT_IN_PDF = (
-    "#24: an indicators-only fragment (no title, no 项目名称) is read from text, web pages, "
-    "workbooks and Word files, but its PDF forms give no_tables and no table_not_read"
-)
 #: Real files whose 自评表 are neither read nor named yet: strict, so they fail once fixed.
-REAL_GAPS = {
-    "word/real-012a.pdf": _FRAGMENT_IN_PDF,
-    "calc/real-012a.pdf": _FRAGMENT_IN_PDF,
-    "narrow/real-012a.pdf": _FRAGMENT_IN_PDF,
-    "nofont/word-real-012a.pdf": _FRAGMENT_IN_PDF,
-}
+REAL_GAPS: dict[str, str] = {}
 
 
 def _real_cases() -> list[object]:
