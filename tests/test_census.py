@@ -123,6 +123,28 @@ T = "财政项目支出绩效自评表"
         ),
         pytest.param([_title("附件：" + T, page=9)], [], [9], id="a-heading-with-nothing-after-it"),
         pytest.param(
+            [Title("某局2022年度" + T, Source("f", page=8), heading=True), _title(T, page=8)],
+            [SeenGrid(_grid(page=8, title=T), True)],
+            [],
+            id="annex-heading-over-a-titled-table",
+        ),
+        pytest.param(
+            [_title("某局2022年度" + T, line=1), _title(T, line=2), _title(T, line=30)],
+            [SeenGrid(_grid(line=4, title=T), True), SeenGrid(_grid(line=32, title=T), True)],
+            [],
+            id="text-annex-heading-over-titled-tables",
+        ),
+        pytest.param(
+            [_title("项目支出绩效自评表", page=11), _title(T, page=11), _title("X" + T, page=12)],
+            [
+                SeenGrid(_grid(page=11, title="项目支出绩效自评表"), True),
+                SeenGrid(_grid(page=12, title=T), True),  # its title ends page 11
+                SeenGrid(_grid(page=12, title="X" + T), True),
+            ],
+            [],
+            id="title-at-a-page-foot-before-another-title-on-the-next-page",
+        ),
+        pytest.param(
             [_title(T, line=1), _title(T, line=20)],
             [SeenGrid(_grid(line=3, title=T), True)],
             [20],

@@ -15,6 +15,7 @@ import pytest
 
 from jixiao.extract.readers.pdf.join import chain_to_grid, parts_to_chains
 from jixiao.extract.readers.pdf.plumber_tables import BoxCell, TablePart
+from jixiao.extract.readers.pdf.reader import parts_with_tails
 from jixiao.model.grid import Grid
 
 W, H = 40.0, 12.0  # a column's width and a row's height, in points
@@ -91,3 +92,12 @@ def test_table_split_at_any_row_boundary_is_the_unsplit_table(boundary: int) -> 
     whole = _joined([_piece(1, 0, N_ROWS, heading=True)])
     parts = [_piece(1, 0, boundary, heading=True), _piece(2, boundary, N_ROWS, heading=False)]
     assert _shape(_joined(parts)) == _shape(whole)
+
+
+def test_title_and_year_at_the_foot_of_a_page_head_the_table_on_the_next() -> None:
+    table = _piece(5, 0, N_ROWS, heading=False)
+    tails = {4: ("财政项目支出绩效自评表", "（2024年度）")}
+    (part,) = parts_with_tails([table], tails)
+    assert (part.title, part.year_text) == ("财政项目支出绩效自评表", "（2024年度）")
+    (kept,) = parts_with_tails([_piece(5, 0, N_ROWS, heading=True)], tails)
+    assert (kept.title, kept.year_text) == ("项目支出绩效自评表", None)  # its own heading

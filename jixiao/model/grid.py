@@ -99,7 +99,10 @@ class Grid:
 class Title:
     """A line a reader saw that titles a 自评表 (``…项目支出绩效自评表``), and where it is
     (``page`` in a PDF, ``line`` in text): the census of tables counts titles against the
-    tables read (:mod:`jixiao.pipeline.census`)."""
+    tables read (:mod:`jixiao.pipeline.census`). ``heading``: the line is followed by another
+    title with no table between them (``XX局2022年度项目支出绩效自评表`` over the titled tables
+    of an annex): it heads those tables rather than titling one."""
 
     text: str
     source: Source
+    heading: bool = False

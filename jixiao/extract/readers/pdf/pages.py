@@ -43,8 +43,10 @@ import pypdfium2.raw as pdfium_c
 
 from jixiao.core.vocabulary import (
     PROJECT_NAME,
+    SECTION_PREFIXES,
     TITLE_WORD,
-    lines_to_titles,
+    join_title_lines,
+    self_evaluation_title,
     text_may_be_self_evaluation,
     to_simplified,
 )
@@ -53,6 +55,11 @@ from jixiao.extract.readers.pdf.text import Char, is_unreadable
 
 # Sentence punctuation: a line that holds some is prose (or a cell of prose), never a label.
 _PROSE = re.compile(r"[。，、；！？]")
+# A line that is only a year: (2024年度), （2024 年度）.
+_YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
+_MAX_LABEL = 6  # characters of an attachment label (附件12, 附表3)
+# Page furniture at the foot of a page: a page number (— 8 —, -3-, 第3页, 3/40).
+_FOLIO = re.compile(r"^[-—–－第页共/\d]*$")
 
 
 class PageKind(enum.StrEnum):
@@ -76,7 +83,10 @@ class TextSource(enum.StrEnum):
 class PageScan:
     """One page's text (1-based ``number``; ``text`` without whitespace), where it came from,
     the lines that title a 自评表 (``titles``, for the census of tables), and the text of its
-    lines that are not prose (``labels``, :func:`lines_to_labels`; ``None``: all of ``text``)."""
+    lines that are not prose (``labels``, :func:`lines_to_labels`; ``None``: all of ``text``),
+    the titles that head other titles (``headings``, :func:`lines_to_titles_marked`), and the
+    title and year lines that end the page (``tail``, :func:`lines_to_tail`: the heading of a
+    table that starts on the next page)."""
 
     number: int
     text: str
@@ -84,6 +94,8 @@ class PageScan:
     source: TextSource = TextSource.PDFIUM
     titles: tuple[str, ...] = ()
     labels: str | None = None
+    headings: tuple[str, ...] = ()
+    tail: tuple[str, ...] = ()
 
     @property
     def kind(self) -> PageKind:
@@ -174,9 +186,58 @@ def page_to_scan(
     else:
         chars = miner_chars()
         text, lines = chars_to_page_text(chars), chars_to_lines(chars)
-    titles = tuple(lines_to_titles(lines))
+    marked = lines_to_titles_marked(lines)
+    titles = tuple(title for title, _ in marked)
+    headings = tuple(title for title, heads in marked if heads)
     has_images = not text and _page_has_images(page)
-    return PageScan(number, text, has_images, source, titles, lines_to_labels(lines))
+    labels = lines_to_labels(lines)
+    return PageScan(
+        number, text, has_images, source, titles, labels, headings, lines_to_tail(lines)
+    )
+
+
+def lines_to_titles_marked(lines: Iterable[str]) -> list[tuple[str, bool]]:
+    """The lines that title a 自评表 (a title wrapped over lines joined), each with whether it
+    heads other titles: the next line is a title too (an attachment label such as ``附件1``
+    aside), so no table stands under it.
+
+    >>> lines_to_titles_marked(["第五部分 附件", "某局2022年度项目支出绩效自评表", "附件1",
+    ...                         "财政项目支出绩效自评表", "（2024年度）", "项目名称"])
+    [('某局2022年度项目支出绩效自评表', True), ('财政项目支出绩效自评表', False)]
+    """
+    joined = [line for line in join_title_lines(lines) if squash(line) and not _is_label(line)]
+    is_title = [self_evaluation_title(line) is not None for line in joined]
+    return [
+        (line, k + 1 < len(joined) and is_title[k + 1])
+        for k, line in enumerate(joined)
+        if is_title[k]
+    ]
+
+
+def _is_label(line: str) -> bool:
+    """An attachment label standing between titles (``附件1``, ``附表2：``), no content."""
+    flat = squash(line).rstrip(":：")
+    return flat.startswith(SECTION_PREFIXES) and len(flat) <= _MAX_LABEL
+
+
+def lines_to_tail(lines: Iterable[str]) -> tuple[str, ...]:
+    """The title and year lines that end a page (a page number after them aside): the heading
+    of a table that starts on the next page. Empty when the page ends otherwise.
+
+    >>> lines_to_tail(["总分 100 95", "财政项目支出绩效自评表", "（2024年度）", "— 11 —"])
+    ('财政项目支出绩效自评表', '（2024年度）')
+    >>> lines_to_tail(["财政项目支出绩效自评表", "（2024年度）", "项目名称 某项目", "— 11 —"])
+    ()
+    """
+    joined = [line for line in join_title_lines(lines) if squash(line)]
+    while joined and _FOLIO.match(squash(joined[-1])):
+        joined.pop()
+    tail: list[str] = []
+    while joined and (
+        self_evaluation_title(joined[-1]) is not None or _YEAR_LINE.match(squash(joined[-1]))
+    ):
+        tail.insert(0, joined.pop())
+    return tuple(tail)
 
 
 def chars_to_lines(chars: Sequence[Char]) -> list[str]:
