@@ -44,7 +44,9 @@ class Grid:
     ``title`` and ``year_text`` come from the lines above the table (outside its ruling in a
     PDF, the ``# …自评表`` heading and ``(2024年度)`` line in text); ``context`` keeps any other
     lines read before the table so that nothing is lost. ``problems`` are what the source
-    reader noticed (e.g. unreadable text) and travel with the grid.
+    reader noticed (e.g. unreadable text) and travel with the grid. ``title_page``: the page
+    the title is printed on when that is not ``page_start`` (a title at the foot of the page
+    before the table's first row).
     """
 
     file: str
@@ -60,6 +62,7 @@ class Grid:
     reader: str = ""
     context: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    title_page: int | None = None
 
     def __post_init__(self) -> None:
         for cell in self.cells:

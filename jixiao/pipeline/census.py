@@ -132,7 +132,8 @@ def _title_of(matching: _Matching, grid: Grid) -> int | None:
         above = [i for i in free if (matching.titles[i].source.line or 0) < grid.line_start]
         return above[-1] if above else None
     page = grid.page_start or 0
-    for on in (page, page - 1):  # the title the table printed: on its page, or the page before
+    printed = (grid.title_page,) if grid.title_page is not None else (page, page - 1)
+    for on in printed:  # the title the table printed: on its page, or the page before
         same = [
             i
             for i in free

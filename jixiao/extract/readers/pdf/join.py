@@ -426,6 +426,7 @@ def chain_to_grid(chain: Sequence[TablePart], file: str) -> Grid:
         reader=first.reader,
         context=first.context,
         problems=problems,
+        title_page=first.title_page,
     )
 
 

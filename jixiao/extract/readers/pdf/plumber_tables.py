@@ -87,6 +87,7 @@ class TablePart:
     title: str | None = None
     year_text: str | None = None
     context: tuple[str, ...] = ()
+    title_page: int | None = None  # where the heading is printed, when not on ``page``
 
     @property
     def has_heading(self) -> bool:

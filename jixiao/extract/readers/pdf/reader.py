@@ -224,7 +224,7 @@ def parts_with_tails(
         first = not out or out[-1].page != part.page
         if first and tail and not part.has_heading:
             title, year, _ = lines_to_heading(list(tail))
-            out.append(replace(part, title=title, year_text=year))
+            out.append(replace(part, title=title, year_text=year, title_page=part.page - 1))
         else:
             out.append(part)
     return out
