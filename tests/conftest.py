@@ -61,6 +61,7 @@ TEST_STAGES = {
     "test_pdf_fonts_hidden.py": "pdf",
     "test_pdf_frames.py": "pdf",
     "test_pdf_join.py": "pdf",
+    "test_pdf_split_anywhere.py": "pdf",
     "test_wrapped_titles.py": "pdf",
     "test_scan.py": "scan",
     "test_scan_frames.py": "scan",

@@ -123,6 +123,28 @@ T = "财政项目支出绩效自评表"
         ),
         pytest.param([_title("附件：" + T, page=9)], [], [9], id="a-heading-with-nothing-after-it"),
         pytest.param(
+            [Title("某局2022年度" + T, Source("f", page=8), heading=True), _title(T, page=8)],
+            [SeenGrid(_grid(page=8, title=T), True)],
+            [],
+            id="annex-heading-over-a-titled-table",
+        ),
+        pytest.param(
+            [_title("某局2022年度" + T, line=1), _title(T, line=2), _title(T, line=30)],
+            [SeenGrid(_grid(line=4, title=T), True), SeenGrid(_grid(line=32, title=T), True)],
+            [],
+            id="text-annex-heading-over-titled-tables",
+        ),
+        pytest.param(
+            [_title("项目支出绩效自评表", page=11), _title(T, page=11), _title("X" + T, page=12)],
+            [
+                SeenGrid(_grid(page=11, title="项目支出绩效自评表"), True),
+                SeenGrid(_grid(page=12, title=T), True),  # its title ends page 11
+                SeenGrid(_grid(page=12, title="X" + T), True),
+            ],
+            [],
+            id="title-at-a-page-foot-before-another-title-on-the-next-page",
+        ),
+        pytest.param(
             [_title(T, line=1), _title(T, line=20)],
             [SeenGrid(_grid(line=3, title=T), True)],
             [20],
@@ -200,17 +222,8 @@ def test_every_fixture_text_heading_is_read_or_not_read(
     assert len(headings) > 0 or path.name.startswith("0")  # the seed and synthetic have titles
 
 
-_FRAGMENT_IN_PDF = (
-    "#24: an indicators-only fragment (no title, no 项目名称) is read from text, web pages, "
-    "workbooks and Word files, but its PDF forms give no_tables and no table_not_read"
-)
 #: Real files whose 自评表 are neither read nor named yet: strict, so they fail once fixed.
-REAL_GAPS = {
-    "word/real-012a.pdf": _FRAGMENT_IN_PDF,
-    "calc/real-012a.pdf": _FRAGMENT_IN_PDF,
-    "narrow/real-012a.pdf": _FRAGMENT_IN_PDF,
-    "nofont/word-real-012a.pdf": _FRAGMENT_IN_PDF,
-}
+REAL_GAPS: dict[str, str] = {}
 
 
 def _real_cases() -> list[object]:

@@ -17,7 +17,7 @@ import pytest
 
 from jixiao.extract.layout.table import grid_to_table
 from jixiao.extract.readers.pdf.join import chain_to_grid, completes_label, parts_to_chains
-from jixiao.extract.readers.pdf.pages import PageKind, text_to_kind
+from jixiao.extract.readers.pdf.pages import PageKind, lines_to_labels, text_to_kind
 from jixiao.extract.readers.pdf.plumber_tables import (
     BoxCell,
     TablePart,
@@ -498,12 +498,32 @@ def test_join_wrapped(parts: list[str], spaced: list[bool] | None, expected: str
         pytest.param("收入支出决算总表项目行次金额", PageKind.OTHER, id="other-table"),
         pytest.param("项目支出决算表项目名称科目编码决算数", PageKind.OTHER, id="project-list"),
         pytest.param("绩效指标、年度指标值和实际完成值", PageKind.OTHER, id="prose"),
+        pytest.param(
+            "绩效指标一级指标二级指标三级指标指标值完成值权重得分总分100",
+            PageKind.TABLE,
+            id="fragment-without-project-name",
+        ),
+        pytest.param(
+            "区域绩效目标自评表实施单位某局绩效指标二级指标三级指标指标值完成值",
+            PageKind.TABLE,
+            id="regional-table",
+        ),
         pytest.param("\x01\x02\x03\x04项目", PageKind.UNREADABLE, id="controls"),
         pytest.param("", PageKind.EMPTY, id="empty"),
     ],
 )
 def test_text_to_kind(text: str, kind: PageKind) -> None:
     assert text_to_kind(text) is kind
+
+
+def test_prose_that_names_the_labels_is_no_table() -> None:
+    lines = [
+        "项目支出绩效自评结果详见附表，自评表列示一级指标、二级指标、三级指标、年度指标值",
+        "和实际完成值。",
+    ]
+    text = "".join(lines)
+    assert text_to_kind(text) is PageKind.TABLE  # the words alone would do
+    assert text_to_kind(text, labels=lines_to_labels(lines)) is PageKind.OTHER
 
 
 def test_page_without_text_but_with_images_is_scanned() -> None:

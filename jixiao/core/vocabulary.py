@@ -246,9 +246,41 @@ def is_self_evaluation(texts: Iterable[str], *, loosely: bool = False) -> bool:
     headers = len({field for key in keys if (field := indicator_field(key)) is not None})
     named = bool(keys & PROJECT_NAME)
     summary = any(key.startswith(GOAL_PREFIXES) or is_total_label(key) for key in keys)
-    if headers >= MIN_INDICATOR_HEADERS or (named and (headers >= 1 or summary)):
+    if _enough_evidence(headers, named=named, summary=summary):
         return True
     return loosely and any(word in key for key in keys for word in SELF_EVALUATION_WORDS)
+
+
+def _enough_evidence(headers: int, *, named: bool, summary: bool) -> bool:
+    """The rule of :func:`is_self_evaluation` (and of :func:`text_may_be_self_evaluation`):
+    ``headers`` distinct indicator fields; ``named``: a 项目名称 (部门名称) label; ``summary``:
+    a 年度总体目标 block or a 总分 row."""
+    return headers >= MIN_INDICATOR_HEADERS or (named and (headers >= 1 or summary))
+
+
+def text_may_be_self_evaluation(text: str) -> bool:
+    """:func:`is_self_evaluation` for a page's text instead of a table's cells: the same rule,
+    with each label word found anywhere in the text rather than as a whole cell.
+
+    A page whose cells :func:`is_self_evaluation` accepts is accepted (a label that wraps
+    inside its cell stays whole in the text without white space); a page it accepts may still
+    hold no 自评表 (its cells are judged again once they are read). Prose that names the
+    labels (``自评表列示绩效指标、年度指标值和实际完成值``) should be left out by the caller.
+
+    >>> text_may_be_self_evaluation("绩效指标一级指标二级指标三级指标指标值完成值权重得分总分100")
+    True
+    >>> text_may_be_self_evaluation("实施单位某局绩效指标二级指标三级指标指标值完成值")
+    True
+    >>> text_may_be_self_evaluation("收入支出决算总表项目名称行次金额")
+    False
+    """
+    key = to_simplified(printed_key(text))  # not cached: a page's text is seen once
+    fields = {field for word, field in INDICATOR_COLUMNS.items() if word in key}
+    if any(prefix in key for prefix in NOTE_PREFIXES):
+        fields.add("note")
+    named = any(name in key for name in PROJECT_NAME)
+    summary = any(word in key for word in (*GOAL_PREFIXES, *TOTAL))
+    return _enough_evidence(len(fields), named=named, summary=summary)
 
 
 def fund_field(text: str) -> str | None:

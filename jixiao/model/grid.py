@@ -44,7 +44,9 @@ class Grid:
     ``title`` and ``year_text`` come from the lines above the table (outside its ruling in a
     PDF, the ``# …自评表`` heading and ``(2024年度)`` line in text); ``context`` keeps any other
     lines read before the table so that nothing is lost. ``problems`` are what the source
-    reader noticed (e.g. unreadable text) and travel with the grid.
+    reader noticed (e.g. unreadable text) and travel with the grid. ``title_page``: the page
+    the title is printed on when that is not ``page_start`` (a title at the foot of the page
+    before the table's first row).
     """
 
     file: str
@@ -60,6 +62,7 @@ class Grid:
     reader: str = ""
     context: tuple[str, ...] = ()
     problems: tuple[Problem, ...] = field(default=())
+    title_page: int | None = None
 
     def __post_init__(self) -> None:
         for cell in self.cells:
@@ -99,7 +102,10 @@ class Grid:
 class Title:
     """A line a reader saw that titles a 自评表 (``…项目支出绩效自评表``), and where it is
     (``page`` in a PDF, ``line`` in text): the census of tables counts titles against the
-    tables read (:mod:`jixiao.pipeline.census`)."""
+    tables read (:mod:`jixiao.pipeline.census`). ``heading``: the line is followed by another
+    title with no table between them (``XX局2022年度项目支出绩效自评表`` over the titled tables
+    of an annex): it heads those tables rather than titling one."""
 
     text: str
     source: Source
+    heading: bool = False

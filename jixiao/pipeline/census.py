@@ -14,7 +14,10 @@ PDF, a table takes a title on the page where it starts (in order: two tables on 
 two titles there), else one at the bottom of the page before; a title repeated on the pages a
 table runs onto is that table's. A title that no table took is not read — unless it is a
 heading that introduces the tables after it (``附件：项目支出绩效自评表`` followed by titled
-tables).
+tables; a title followed by another title with no table between them: ``XX局2022年度项目支出
+绩效自评表`` under ``第五部分 附件``). A title at the bottom of a page whose table starts on the
+next page is that table's (the PDF reader gives the table its title and year; here a table
+takes the title it printed before another free one).
 """
 
 from __future__ import annotations
@@ -48,8 +51,10 @@ class SeenGrid:
 
 
 def is_section(title: Title) -> bool:
-    """A heading that may introduce several tables (``附件：…自评表``)."""
-    return label_key(title.text).startswith(SECTION_PREFIXES)
+    """A heading that may introduce several tables: ``附件：…自评表``, or a title line that
+    another title follows with no table between them (:attr:`Title.heading`:
+    ``XX局2022年度项目支出绩效自评表`` over the titled tables of an annex)."""
+    return title.heading or label_key(title.text).startswith(SECTION_PREFIXES)
 
 
 def _looks_like_one(grid: Grid) -> bool:
@@ -65,6 +70,7 @@ class _Matching:
     titles: list[Title]
     taken: set[int]
     left: list[Title]
+    grid_lines: tuple[int, ...] = ()  # where the grids of a text file start
 
     def resolve_before(self, index: int) -> None:
         """Titles before ``index`` that no table took are left over, but for a heading that
@@ -73,8 +79,17 @@ class _Matching:
             if earlier not in self.taken:
                 self.taken.add(earlier)
                 followed = earlier + 1 < len(self.titles)
-                if not (is_section(self.titles[earlier]) and followed):
+                if not ((is_section(self.titles[earlier]) or self._heads(earlier)) and followed):
                     self.left.append(self.titles[earlier])
+
+    def _heads(self, index: int) -> bool:
+        """In a text file: no table starts between this title and the next (a heading over
+        titled tables; a PDF's reader marks those itself, :attr:`Title.heading`)."""
+        line, after = self.titles[index].source.line, index + 1
+        if line is None or after >= len(self.titles):
+            return False
+        end = self.titles[after].source.line
+        return end is not None and not any(line < start < end for start in self.grid_lines)
 
 
 def titles_to_problems(
@@ -84,7 +99,8 @@ def titles_to_problems(
     skipped grid that looks like a 自评表 (a skipped grid that does not is ``not_self_eval``).
     ``problems``: what the readers reported for the file (a page problem gives the reason a
     title's table was not read)."""
-    matching = _Matching(list(titles), set(), [])
+    lines = tuple(seen.grid.line_start for seen in grids if seen.grid.line_start is not None)
+    matching = _Matching(list(titles), set(), [], lines)
     found: list[Problem] = []
     for seen in sorted(grids, key=_grid_order):
         index = _title_of(matching, seen.grid)
@@ -116,11 +132,20 @@ def _title_of(matching: _Matching, grid: Grid) -> int | None:
         above = [i for i in free if (matching.titles[i].source.line or 0) < grid.line_start]
         return above[-1] if above else None
     page = grid.page_start or 0
+    printed = (grid.title_page,) if grid.title_page is not None else (page, page - 1)
+    for on in printed:  # the title the table printed: on its page, or the page before
+        same = [
+            i
+            for i in free
+            if matching.titles[i].source.page == on
+            and _same_title(matching.titles[i].text, grid.title)
+        ]
+        if same:
+            return same[0] if on == page else same[-1]
     for on in (page, page - 1):
         here = [i for i in free if matching.titles[i].source.page == on]
         if here:
-            same = [i for i in here if _same_title(matching.titles[i].text, grid.title)]
-            return (same or here)[0] if on == page else (same or here)[-1]
+            return here[0] if on == page else here[-1]
     return None
 
 

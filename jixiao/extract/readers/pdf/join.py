@@ -166,12 +166,19 @@ def _x_edges(parts: Iterable[TablePart]) -> list[float]:
 def columns_line_up(part: TablePart, chain: Sequence[TablePart], share: float = 0.8) -> bool:
     """Most vertical rulings of ``part`` continue rulings of the table so far, or most rulings
     of the table so far continue in ``part`` (a first page of merged header cells shows fewer
-    rulings than the indicator rows below it)."""
+    rulings than the indicator rows below it); or ``part`` has the table's frame (its left and
+    right rulings) and half the rulings of the one with fewer go on in the other: a
+    spreadsheet's page shows only the columns its merged cells leave, another set on each page.
+    """
     known = _x_edges(chain)
     edges = _x_edges([part])
-    return _continued(edges, known) >= share * len(edges) or _continued(
-        known, edges
-    ) >= share * len(known)
+    if not known or not edges:
+        return False
+    forward, backward = _continued(edges, known), _continued(known, edges)
+    if forward >= share * len(edges) or backward >= share * len(known):
+        return True
+    framed = _continued([edges[0], edges[-1]], [known[0], known[-1]]) == 2
+    return framed and 2 * min(forward, backward) >= min(len(edges), len(known))
 
 
 def _continued(edges: Sequence[float], others: Sequence[float]) -> int:
@@ -335,15 +342,16 @@ def _continues(cell: Placed, above: Placed, start: int, label_cols: set[int]) ->
         return completes_label(above.text, cell.text)
     if above.rowspan > 1 or cell.rowspan > 1:
         return True
-    return cell.col in label_cols and bool(above.text.strip())
+    return (cell.col in label_cols or is_level_label(above.text)) and bool(above.text.strip())
 
 
 def merge_cut_spans(cells: list[Placed], start: int) -> list[Placed]:
     """A cell at the top of a continuation joins the cell above it, cut by the page break.
 
     An empty cell: only under a cell of the same width that is tall itself, or that has text in
-    a column where cells merge downwards (一级/二级 labels) - never an empty note cell under a
-    note. A cell with text: only when it finishes the label above (``可持续影响`` + ``指标``).
+    a column where cells merge downwards, or that is a 一级/二级 label (a group cut after its
+    first row: ``数量指标`` over an empty box) - never an empty note cell under a note. A cell
+    with text: only when it finishes the label above (``可持续影响`` + ``指标``).
     """
     if start == 0:
         return cells
@@ -418,6 +426,7 @@ def chain_to_grid(chain: Sequence[TablePart], file: str) -> Grid:
         reader=first.reader,
         context=first.context,
         problems=problems,
+        title_page=first.title_page,
     )
 
 

@@ -34,24 +34,32 @@ order: ``改进措施`` can come out ``改指标性进措施``), would depend on
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from jixiao.core.vocabulary import (
-    INDICATOR_HEADERS,
-    PAGE_MARKERS,
     PROJECT_NAME,
+    SECTION_PREFIXES,
     TITLE_WORD,
-    lines_to_titles,
+    join_title_lines,
+    self_evaluation_title,
+    text_may_be_self_evaluation,
     to_simplified,
 )
 from jixiao.extract.readers.pdf.pdfium_records import page_fonts_embedded
 from jixiao.extract.readers.pdf.text import Char, is_unreadable
 
-_MARKERS = (*PAGE_MARKERS, *INDICATOR_HEADERS)
+# Sentence punctuation: a line that holds some is prose (or a cell of prose), never a label.
+_PROSE = re.compile(r"[。，、；！？]")
+# A line that is only a year: (2024年度), （2024 年度）.
+_YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
+_MAX_LABEL = 6  # characters of an attachment label (附件12, 附表3)
+# Page furniture at the foot of a page: a page number (— 8 —, -3-, 第3页, 3/40).
+_FOLIO = re.compile(r"^[-—–－第页共/\d]*$")
 
 
 class PageKind(enum.StrEnum):
@@ -74,17 +82,24 @@ class TextSource(enum.StrEnum):
 @dataclass(frozen=True, slots=True)
 class PageScan:
     """One page's text (1-based ``number``; ``text`` without whitespace), where it came from,
-    and the lines that title a 自评表 (``titles``, for the census of tables)."""
+    the lines that title a 自评表 (``titles``, for the census of tables), and the text of its
+    lines that are not prose (``labels``, :func:`lines_to_labels`; ``None``: all of ``text``),
+    the titles that head other titles (``headings``, :func:`lines_to_titles_marked`), and the
+    title and year lines that end the page (``tail``, :func:`lines_to_tail`: the heading of a
+    table that starts on the next page)."""
 
     number: int
     text: str
     has_images: bool
     source: TextSource = TextSource.PDFIUM
     titles: tuple[str, ...] = ()
+    labels: str | None = None
+    headings: tuple[str, ...] = ()
+    tail: tuple[str, ...] = ()
 
     @property
     def kind(self) -> PageKind:
-        return text_to_kind(self.text, has_images=self.has_images)
+        return text_to_kind(self.text, has_images=self.has_images, labels=self.labels)
 
 
 def squash(text: str) -> str:
@@ -93,11 +108,26 @@ def squash(text: str) -> str:
     return to_simplified("".join(text.split()))
 
 
-def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:
+def lines_to_labels(lines: Iterable[str]) -> str:
+    """The squashed text of the lines that may hold labels: prose (a line with sentence
+    punctuation) is left out, so a paragraph that names the labels of a 自评表 is no table.
+
+    >>> lines_to_labels(["自评表列示绩效指标、年度指标值", "一级指标 二级指标", "三级指", "标"])
+    '一级指标二级指标三级指标'
+    """
+    return squash("".join(line for line in lines if not _PROSE.search(line)))
+
+
+def text_to_kind(text: str, *, has_images: bool = False, labels: str | None = None) -> PageKind:
     """Classify a page by its squashed text: a cheap filter that decides where cells are read.
 
-    It may accept a page that holds no 自评表 (the cells are then judged by
-    :func:`jixiao.core.vocabulary.is_self_evaluation`), never the other way round.
+    The rule is the one the cells of a table are judged by, applied to the page's text
+    (:func:`jixiao.core.vocabulary.text_may_be_self_evaluation` on ``labels``, the text of
+    the page's lines that are not prose; ``None``: all of ``text``), so every page whose
+    table :func:`jixiao.core.vocabulary.is_self_evaluation` accepts is read: a fragment
+    (indicator block and 总分, no 项目名称), a 区域 table (实施单位, 指标值/完成值). It may
+    accept a page that holds no 自评表 (its cells are judged again), never the other way
+    round. A 项目名称 under a 自评表 title is a table that starts low on the page.
 
     >>> text_to_kind("项目名称某项目绩效指标一级指标二级指标")
     <PageKind.TABLE: 'table'>
@@ -105,16 +135,15 @@ def text_to_kind(text: str, *, has_images: bool = False) -> PageKind:
     <PageKind.OTHER: 'other'>
     >>> text_to_kind("部门整体支出绩效自评表部门名称某局年度总体目标一级指标")
     <PageKind.TABLE: 'table'>
+    >>> text_to_kind("绩效指标一级指标二级指标三级指标指标值完成值权重得分总分100")
+    <PageKind.TABLE: 'table'>
     """
     if not text:
         return PageKind.SCANNED if has_images else PageKind.EMPTY
     if is_unreadable(text):
         return PageKind.UNREADABLE
-    markers = sum(1 for word in _MARKERS if word in text)
-    headers = sum(1 for word in INDICATOR_HEADERS if word in text)
-    named = any(name in text for name in PROJECT_NAME)
-    titled = named and TITLE_WORD in text  # a table that starts low on the page
-    if (named and markers >= 2) or headers >= 4 or titled:
+    titled = TITLE_WORD in text and any(name in text for name in PROJECT_NAME)
+    if titled or text_may_be_self_evaluation(text if labels is None else labels):
         return PageKind.TABLE
     return PageKind.OTHER
 
@@ -157,8 +186,58 @@ def page_to_scan(
     else:
         chars = miner_chars()
         text, lines = chars_to_page_text(chars), chars_to_lines(chars)
-    titles = tuple(lines_to_titles(lines))
-    return PageScan(number, text, not text and _page_has_images(page), source, titles)
+    marked = lines_to_titles_marked(lines)
+    titles = tuple(title for title, _ in marked)
+    headings = tuple(title for title, heads in marked if heads)
+    has_images = not text and _page_has_images(page)
+    labels = lines_to_labels(lines)
+    return PageScan(
+        number, text, has_images, source, titles, labels, headings, lines_to_tail(lines)
+    )
+
+
+def lines_to_titles_marked(lines: Iterable[str]) -> list[tuple[str, bool]]:
+    """The lines that title a 自评表 (a title wrapped over lines joined), each with whether it
+    heads other titles: the next line is a title too (an attachment label such as ``附件1``
+    aside), so no table stands under it.
+
+    >>> lines_to_titles_marked(["第五部分 附件", "某局2022年度项目支出绩效自评表", "附件1",
+    ...                         "财政项目支出绩效自评表", "（2024年度）", "项目名称"])
+    [('某局2022年度项目支出绩效自评表', True), ('财政项目支出绩效自评表', False)]
+    """
+    joined = [line for line in join_title_lines(lines) if squash(line) and not _is_label(line)]
+    is_title = [self_evaluation_title(line) is not None for line in joined]
+    return [
+        (line, k + 1 < len(joined) and is_title[k + 1])
+        for k, line in enumerate(joined)
+        if is_title[k]
+    ]
+
+
+def _is_label(line: str) -> bool:
+    """An attachment label standing between titles (``附件1``, ``附表2：``), no content."""
+    flat = squash(line).rstrip(":：")
+    return flat.startswith(SECTION_PREFIXES) and len(flat) <= _MAX_LABEL
+
+
+def lines_to_tail(lines: Iterable[str]) -> tuple[str, ...]:
+    """The title and year lines that end a page (a page number after them aside): the heading
+    of a table that starts on the next page. Empty when the page ends otherwise.
+
+    >>> lines_to_tail(["总分 100 95", "财政项目支出绩效自评表", "（2024年度）", "— 11 —"])
+    ('财政项目支出绩效自评表', '（2024年度）')
+    >>> lines_to_tail(["财政项目支出绩效自评表", "（2024年度）", "项目名称 某项目", "— 11 —"])
+    ()
+    """
+    joined = [line for line in join_title_lines(lines) if squash(line)]
+    while joined and _FOLIO.match(squash(joined[-1])):
+        joined.pop()
+    tail: list[str] = []
+    while joined and (
+        self_evaluation_title(joined[-1]) is not None or _YEAR_LINE.match(squash(joined[-1]))
+    ):
+        tail.insert(0, joined.pop())
+    return tuple(tail)
 
 
 def chars_to_lines(chars: Sequence[Char]) -> list[str]:

@@ -87,6 +87,7 @@ class TablePart:
     title: str | None = None
     year_text: str | None = None
     context: tuple[str, ...] = ()
+    title_page: int | None = None  # where the heading is printed, when not on ``page``
 
     @property
     def has_heading(self) -> bool:
@@ -178,9 +179,16 @@ def part_with_heading(part: TablePart, chars: Sequence[Char], top_limit: float) 
 
 
 def _is_usable(boxes: Sequence[BBox]) -> bool:
+    """Boxes that can be (a piece of) a table: two side by side at least. One row is enough:
+    a table cut by a page break may leave only its 项目名称 row at the bottom of a page, or
+    its last row at the top of the next (whether a piece is a 自评表 is judged once the
+    pieces are joined). A lone box (a frame around text) is no table.
+
+    >>> _is_usable([(0, 0, 50, 10), (50, 0, 200, 10)]), _is_usable([(0, 0, 200, 10)])
+    (True, False)
+    """
     xs = {round(b[0]) for b in boxes}
-    ys = {round(b[1]) for b in boxes}
-    return len(boxes) >= 4 and len(xs) >= 2 and len(ys) >= 2
+    return len(boxes) >= 2 and len(xs) >= 2
 
 
 def boxes_to_parts(

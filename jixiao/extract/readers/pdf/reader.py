@@ -27,8 +27,8 @@ password; or one page that fails to parse), ``scanned_page`` (image only), ``unr
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +57,7 @@ from jixiao.extract.readers.pdf.pdfium_tables import PageRecords, page_to_record
 from jixiao.extract.readers.pdf.plumber_tables import (
     TablePart,
     camelot_page_to_parts,
+    lines_to_heading,
     plumber_page_to_chars,
     plumber_page_to_parts,
 )
@@ -86,6 +87,7 @@ class PdfExtraction:
     problems: tuple[Problem, ...]
     pages: int
     titles: tuple[tuple[int, str], ...] = ()
+    headings: frozenset[tuple[int, str]] = frozenset()  # titles that head other titles
 
 
 @dataclass(slots=True)
@@ -96,6 +98,8 @@ class _Pass:
     unreadable: list[int] = field(default_factory=list)
     failed: list[tuple[int, str]] = field(default_factory=list)
     titles: list[tuple[int, str]] = field(default_factory=list)
+    headings: set[tuple[int, str]] = field(default_factory=set)
+    tails: dict[int, tuple[str, ...]] = field(default_factory=dict)  # page → its last lines
     scans: list[ScanPage] = field(default_factory=list)  # scanned pages read by OCR
     ocr_error: str = ""  # why the OCR engine could not be loaded
 
@@ -111,7 +115,7 @@ def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
         source.path, display_name=source.name, settings=settings.pdf, document=document
     )
     titles = tuple(
-        Title(text.strip(), Source(source.name, page=page))
+        Title(text.strip(), Source(source.name, page=page), (page, text) in extraction.headings)
         for page, text in extraction.titles
         if self_evaluation_title(text) is not None
     )
@@ -199,11 +203,31 @@ def pdf_to_extraction(
     problems = kinds_to_problems(kinds, name, found.scans, found.ocr_error)
     problems += pass_to_problems(found, name)
     problems += missing_tables_to_problems(candidates, found, name)
+    parts = parts_with_tails(found.parts, found.tails)
     chains = [
-        chain for chain in parts_to_chains(found.parts) if is_self_evaluation(chain_to_texts(chain))
+        chain for chain in parts_to_chains(parts) if is_self_evaluation(chain_to_texts(chain))
     ]
     grids = tuple(grid_with_readings(chain_to_grid(chain, name), found.scans) for chain in chains)
-    return PdfExtraction(grids, tuple(problems), n_pages, tuple(found.titles))
+    headings = frozenset(found.headings)
+    return PdfExtraction(grids, tuple(problems), n_pages, tuple(found.titles), headings)
+
+
+def parts_with_tails(
+    parts: Sequence[TablePart], tails: Mapping[int, tuple[str, ...]]
+) -> list[TablePart]:
+    """The first table of a page takes the title and year lines that end the page before
+    (``tails``, :func:`~jixiao.extract.readers.pdf.pages.lines_to_tail`) when it has no heading
+    of its own: a title printed at the bottom of a page whose table starts on the next."""
+    out: list[TablePart] = []
+    for part in parts:
+        tail = tails.get(part.page - 1, ())
+        first = not out or out[-1].page != part.page
+        if first and tail and not part.has_heading:
+            title, year, _ = lines_to_heading(list(tail))
+            out.append(replace(part, title=title, year_text=year, title_page=part.page - 1))
+        else:
+            out.append(part)
+    return out
 
 
 @dataclass(slots=True)
@@ -373,6 +397,9 @@ def _scan(opened: _Open, found: _Pass) -> PageKind | None:
     try:
         scan = opened.scan()
         found.titles += [(opened.number, title) for title in scan.titles]
+        found.headings |= {(opened.number, title) for title in scan.headings}
+        if scan.tail:
+            found.tails[opened.number] = scan.tail
         return scan.kind
     except Exception as error:  # pdfminer raises many kinds of errors on damaged pages
         found.failed.append((opened.number, f"{type(error).__name__}: {error}"))
