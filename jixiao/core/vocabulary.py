@@ -447,3 +447,22 @@ def is_total_label(text: str) -> bool:
     (True, True, False)
     """
     return base_key(text) in TOTAL
+
+
+#: What a label of the table's subject may carry after its name: 主管部门及代码, 单位名称(盖章).
+SUBJECT_LABEL_SUFFIXES = ("及代码", "(代码)", "代码", "(盖章)", "(公章)")
+
+
+def label_subject(text: str) -> str:
+    """A subject label (项目名称, 主管部门, 实施单位 …) without what may follow its name.
+
+    >>> label_subject("主管部门及代码"), label_subject("实施单位（盖章）")
+    ('主管部门', '实施单位')
+    >>> label_subject("项目名称"), label_subject("代码")
+    ('项目名称', '代码')
+    """
+    key = label_key(text)
+    for suffix in SUBJECT_LABEL_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix):
+            return key.removesuffix(suffix)
+    return key

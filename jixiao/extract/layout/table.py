@@ -169,7 +169,7 @@ def _labelled(state: Reading, names: frozenset[str]) -> tuple[str, CellText | No
     non-blank one, else the adjacent empty one): (the label as printed, the value)."""
     for row in state.rows:
         for col, cell in enumerate(row):
-            if cell is None or key(cell) not in names:
+            if cell is None or vocabulary.label_subject(cell.text) not in names:
                 continue
             state.take(cell)
             right = [c for c in row[col + 1 :] if c is not None]
