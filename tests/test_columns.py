@@ -16,6 +16,7 @@ import jixiao
 from jixiao.core.columns import label_to_evidence
 from jixiao.core.vocabulary import label_key
 from tests.conftest import SEED
+from tests.variants import SHARED_REAL
 
 SEED_TEXT = SEED.read_text(encoding="utf-8")
 FIELDS = ["level1", "level2", "level3", "target_text", "actual_text", "weight", "score_reported"]
@@ -171,3 +172,25 @@ def test_a_broken_words_file_is_a_clear_error(tmp_path: Path) -> None:
     assert ran.returncode != 0
     assert "ColumnWordsError" in ran.stderr
     assert "words.toml: [indicators.level3] has unknown keys ['label']" in ran.stderr
+
+
+# -- rows: totals however worded, tables that print no scores ----------------------------------
+
+
+def test_a_total_row_worded_otherwise_is_the_total(seed: jixiao.Result, tmp_path: Path) -> None:
+    result = _read(_reword(SEED_TEXT, {"总分": "自评总分（分）"}), tmp_path)
+    assert list(result.tables["indicator_count"]) == list(seed.tables["indicator_count"])
+    assert list(result.tables["score_total_reported"]) == list(seed.tables["score_total_reported"])
+    assert list(result.tables["read_status"]) == list(seed.tables["read_status"])
+
+
+def test_a_table_that_prints_no_scores_is_unscored_without_total_or_grade(tmp_path: Path) -> None:
+    """The 区域 tables print targets and results only: nothing to add up, nothing to grade."""
+    path = SHARED_REAL / "inputs" / "tsv" / "real-025.txt"
+    if not path.is_file():
+        pytest.skip(f"the shared real tables are not on this machine ({SHARED_REAL})")
+    result = jixiao.read(path)
+    assert list(result.tables["read_status"]) == ["unscored"]
+    assert result.tables["score_total"].isna().all()
+    assert result.tables["grade"].isna().all()
+    assert result.problems.query("kind == 'rule'").empty

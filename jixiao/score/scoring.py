@@ -40,7 +40,7 @@ from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy
 from jixiao.score.rounding import decimals_step, round_to
-from jixiao.score.status import COMPLETE, doubt_disagreements, table_to_read_status
+from jixiao.score.status import COMPLETE, UNSCORED, doubt_disagreements, table_to_read_status
 from jixiao.score.totals import (
     Basis,
     Part,
@@ -142,9 +142,20 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
     rescored = execution.get("score_recomputed") is not None or any(
         r["score"] is not None for r in indicators
     )
-    record["read_status"] = table_to_read_status(table, rescored=rescored)
+    printed = (
+        execution.get("score") is not None
+        or any(r["score_reported"] is not None for r in indicators)
+        or (
+            table.total is not None
+            and table.total.score is not None
+            and not table.total.score.blank
+        )
+    )
+    record["read_status"] = table_to_read_status(table, rescored=rescored, printed=printed)
     if record["read_status"] != COMPLETE:
         record["grade"] = None  # a total jixiao may have misread is not graded
+    if record["read_status"] == UNSCORED:
+        record["score_total"] = None  # nothing printed to add up: no total of jixiao's either
     return Scored(
         table=record,
         funds=_fund_records(parsed, table_id),

@@ -2,8 +2,9 @@
 
 ``complete``: every section was found and every number of the 项目资金 and 绩效指标 blocks was
 placed. ``partial``: a section is missing, the layout is unknown, or a number no field took
-(``SelfEvalTable.read_gaps``). ``unscored``: read completely, but no printed score could be
-recomputed (no indicator rescored, no execution score), so nothing was checked against the rules.
+(``SelfEvalTable.read_gaps``). ``unscored``: read completely (a table that prints no score at
+all needs no 总分 row), but no printed score could be recomputed (no indicator rescored, no
+execution score), so nothing was checked against the rules; it has no score total, no grade.
 
 A table that is not ``complete`` is still exported, but jixiao does not blame the publisher for
 what may be its own misreading: every disagreement with a printed number becomes
@@ -28,10 +29,14 @@ _NOTES = {
 }
 
 
-def table_to_read_status(table: SelfEvalTable, *, rescored: bool) -> str:
+def table_to_read_status(table: SelfEvalTable, *, rescored: bool, printed: bool = True) -> str:
     """``complete``, ``partial`` or ``unscored`` (``rescored``: some printed score was
-    recomputed)."""
-    if table.read_gaps:
+    recomputed; ``printed``: the table prints a score at all). A table that prints no score
+    (a 区域 table of targets and results) has no 总分 row to miss: it is ``unscored``."""
+    gaps = set(table.read_gaps)
+    if not printed and gaps <= {"total"}:
+        return UNSCORED
+    if gaps:
         return PARTIAL
     return COMPLETE if rescored else UNSCORED
 
