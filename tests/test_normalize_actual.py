@@ -322,3 +322,19 @@ def test_every_measurement_class_is_covered():
         "numeric", "rank", "date", "qualitative", "empty", "unparsed"
     }  # fmt: skip
     assert {c.completion for c in CASES} == {"达成", "部分达成", "未达成", ""}
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("一", "empty"),  # a dash typed or recognised as 一: not applicable, never the number 1
+        ("一一", "empty"),
+        ("M.8万元", "unparsed"),  # OCR damage (14.8万元): never read as 0.8万元
+        ("1O0", "unparsed"),
+        ("一次", "numeric"),  # 一 with a unit is the numeral
+    ],
+)
+def test_dashes_and_damaged_numbers_are_never_read_as_numbers(text: str, kind: str) -> None:
+    measurement = parse_actual(text)
+    assert measurement.kind == kind
+    assert parse_target(text).kind == ("unparsed" if kind != "numeric" else "numeric")

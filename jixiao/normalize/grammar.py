@@ -155,7 +155,11 @@ _WORD: Final = regex.compile(r"[\p{L}]")
 # An unknown unit is accepted when it is a few Chinese characters (``个项目``, ``人/平方公里``).
 _UNKNOWN_UNIT: Final = regex.compile(r"[\p{Han}/、·]{1,6}")
 # A Latin letter touching a digit or a percent sign: OCR noise such as ``9O%`` or ``l00%``.
-_LETTER_NEXT_TO_DIGIT: Final = regex.compile(r"[A-Za-z]\d|\d[A-Za-z]|[A-Za-z]%")
+# 一 alone (or twice) in a value cell is a dash typed or recognised as the character: a target
+# or an actual is never the bare numeral 一.
+_LONE_DASH: Final = regex.compile(r"一{1,2}")
+# A Latin letter glued to a number (OCR noise: 9O%, M.8万元, 1O0): the number is not read.
+_LETTER_NEXT_TO_DIGIT: Final = regex.compile(r"[A-Za-z]\.?\d|\d\.?[A-Za-z]|[A-Za-z]%")
 # Full-width parentheses -> ASCII before the grammar reads (traditional characters are
 # converted by OpenCC, :func:`jixiao.core.vocabulary.to_simplified`).
 _PARENTHESES: Final = str.maketrans({"（": "(", "）": ")"})
@@ -332,7 +336,7 @@ def read_value(raw: str) -> Reading:
     text = prepare(raw)
     if not text:
         return Reading("blank", text=text, reason="empty")
-    if text in BLANK_MARKS:
+    if text in BLANK_MARKS or _LONE_DASH.fullmatch(text):
         return Reading("blank", text=text, reason="not applicable")
     for reader in (_read_rank, _read_range, _read_date, _read_bound, _read_words):
         reading = reader(text)

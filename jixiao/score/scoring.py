@@ -151,7 +151,10 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
             and not table.total.score.blank
         )
     )
-    record["read_status"] = table_to_read_status(table, rescored=rescored, printed=printed)
+    unreadable = any(p.code == "unparsed_number" for p in checks.log.problems)
+    record["read_status"] = table_to_read_status(
+        table, rescored=rescored, printed=printed, unreadable=unreadable
+    )
     if record["read_status"] != COMPLETE:
         record["grade"] = None  # a total jixiao may have misread is not graded
     if record["read_status"] == UNSCORED:
