@@ -8,14 +8,17 @@
 '显著'
 >>> parts_to_text("", "36公里", "公里")
 '36公里'
+>>> parts_to_text("", "95", "——"), parts_to_text("", "3", "一")
+('95', '3')
 """
 
 from __future__ import annotations
 
 import regex
 
+from jixiao.normalize.vocab import COLUMN_BLANKS
+
 _OPERATOR = regex.compile(r"^[≥≤><=＝═≧≦⩾⩽＞＜]{1,2}$")
-_NOT_APPLICABLE = frozenset({"", "—", "-", "--", "/", "无"})
 
 
 def parts_to_text(nature: str, value: str, unit: str) -> str:
@@ -23,6 +26,6 @@ def parts_to_text(nature: str, value: str, unit: str) -> str:
     unit is appended only to a value that ends in a digit."""
     nature, value, unit = nature.strip(), value.strip(), unit.strip()
     text = nature + value if _OPERATOR.match(nature) and not value.startswith(nature) else value
-    if unit not in _NOT_APPLICABLE and text[-1:].isdigit():
+    if unit not in COLUMN_BLANKS and text[-1:].isdigit():
         text += unit
     return text
