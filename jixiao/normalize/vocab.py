@@ -45,6 +45,9 @@ OPERATOR_SYMBOLS: Final[dict[str, OpText]] = {
     "＜": "<",
 }
 
+#: The characters the operator symbols are printed with.
+OPERATOR_CHARACTERS: Final[frozenset[str]] = frozenset("".join(OPERATOR_SYMBOLS))
+
 #: Operator words printed before the number (``不低于95%``, ``控制在5%以内``).
 PREFIX_OPERATOR_WORDS: Final[dict[str, OpText]] = {
     "大于或等于": ">=",
