@@ -248,18 +248,24 @@ LEVEL1_OF_LEVEL2 = {
     "满意度指标": "满意度指标",
 }
 
+# Points in parentheses: '(50分)', '（ 12.5 分）'.
+_POINTS_IN_PARENS = r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]"
+# Points written right after the label's words: '项目决策2分'.
+_POINTS_AFTER_WORDS = r"(?<=\p{Han})(\d+(?:\.\d+)?)分"
 # Points carried by a label: '产出指标(50分)', '(30分)', '年度绩效目标1(40分)',
 # '预算执行情况(10分)', a weight in a formula: '得分(20分*执行率)', and points written right
 # after the label's words: '项目决策2分', '项目绩效85分 / 项目年度目标1'.
 _POINTS = regex.compile(
-    r"""[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]   # (50分)
+    rf"""{_POINTS_IN_PARENS}                  # (50分)
       | (\d+(?:\.\d+)?)\s*分\s*\*            # 20分*执行率
-      | (?<=\p{Han})(\d+(?:\.\d+)?)分(?!\p{Han})  # 项目决策2分
+      | {_POINTS_AFTER_WORDS}(?!\p{{Han}})     # 项目决策2分
     """,
     regex.VERBOSE,
 )
 #: Points at the end of a label: '产出指标(50分)' → '产出指标'.
-POINTS_SUFFIX = regex.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+POINTS_SUFFIX = regex.compile(rf"\s*{_POINTS_IN_PARENS}\s*$")
+#: Points written at the end of a label's words: '质量指标12分' → '质量指标'.
+BARE_POINTS_SUFFIX = regex.compile(rf"{_POINTS_AFTER_WORDS}$")
 
 
 def points_of(text: str | None) -> Decimal | None:

@@ -11,18 +11,19 @@ becomes one cell again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import (
+    BARE_POINTS_SUFFIX,
     FUND_HEADERS,
     INDICATOR_BLOCK,
     INDICATOR_HEADERS,
     LEVEL1_GROUPS,
     LEVEL2_GROUPS,
     NOTE_HEADERS,
+    POINTS_SUFFIX,
     PROJECT_NAME,
     SECTION_LABELS,
 )
@@ -42,14 +43,10 @@ from jixiao.model.source import Problem, Source
 LEVEL_LABELS = frozenset((*SECTION_LABELS, *LEVEL1_GROUPS, *LEVEL2_GROUPS))
 # Labels whose two halves, one on each side of a page break, show that a row was cut.
 SPLIT_LABELS = LEVEL_LABELS | frozenset((*INDICATOR_HEADERS, *NOTE_HEADERS, *FUND_HEADERS))
-_POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # "(50分)" after a label
-
-
-_BARE_POINTS = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?分$")  # "质量指标12分"
 
 
 def _label_key(text: str) -> str:
-    return _POINTS.sub("", squash(text))
+    return POINTS_SUFFIX.sub("", squash(text))
 
 
 def is_level_label(text: str) -> bool:
@@ -58,7 +55,7 @@ def is_level_label(text: str) -> bool:
     >>> is_level_label("质量指标12分"), is_level_label("产出指标(50分)"), is_level_label("合格率")
     (True, True, False)
     """
-    return _BARE_POINTS.sub("", _label_key(text)) in LEVEL_LABELS
+    return BARE_POINTS_SUFFIX.sub("", _label_key(text)) in LEVEL_LABELS
 
 
 def completes_label(head: str, tail: str, labels: frozenset[str] = LEVEL_LABELS) -> bool:
