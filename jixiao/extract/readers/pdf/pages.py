@@ -88,8 +88,10 @@ class PageScan:
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace (labels wrap anywhere), in simplified characters: the form
-    labels are compared in (a table printed in traditional characters reads the same)."""
+    """Text without any whitespace (labels wrap anywhere), in simplified characters (a table
+    printed in traditional characters reads the same): the form a page's text and the lines
+    above a table are searched in for label words. Not width-folded, unlike
+    :func:`~jixiao.core.vocabulary.label_key`, which a cell's label is compared through."""
     return to_simplified("".join(text.split()))
 
 
