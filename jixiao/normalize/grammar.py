@@ -32,6 +32,9 @@ from jixiao.normalize.text import clean_text
 from jixiao.normalize.units import is_known_unit, make_unit
 from jixiao.normalize.vocab import (
     BLANK_MARKS,
+    CHINESE_BIG_UNITS,
+    CHINESE_DIGITS,
+    CHINESE_SMALL_UNITS,
     DATE_WORDS,
     OPERATOR_SYMBOLS,
     PERCENT_PREFIX,
@@ -73,8 +76,10 @@ _FILLER: Final = _alternation(TRAILING_FILLERS)
 _JOIN: Final = _alternation(RANGE_JOINERS)
 _LEADS: Final = _alternation(RANK_LEADS)
 
-_CN_DIGIT: Final = "零〇○一壹二贰两三叁四肆五伍六陆七柒八捌九玖"
-_CN_ANY: Final = _CN_DIGIT + "十拾百佰千仟万亿"
+_CN_DIGIT: Final = "".join(CHINESE_DIGITS)  # 零〇○一壹二贰两三叁 …
+_CN_ANY: Final = _CN_DIGIT + "".join(CHINESE_SMALL_UNITS) + "".join(CHINESE_BIG_UNITS)
+# The characters of the range joiners, for a character class (``-`` escaped).
+_JOIN_CHARS: Final = regex.escape("".join(RANGE_JOINERS))
 
 # A number: arabic with optional thousands separators and decimals, or a Chinese numeral that
 # starts with a digit or 十 (so that a lone 万 or 百 is never a number).
@@ -115,7 +120,7 @@ _RANGE: Final = regex.compile(
     ^
     (?P<label> [\p{{Han}}A-Za-z]+? )??           # indicator words before the range
     (?: 在 )?                                    # 在90%-95%之间
-    (?P<lo> {_NUMBER} ) (?P<u1> [^\d()~～〜至到\-－—–]{{0,6}}? )  # lower end and its unit
+    (?P<lo> {_NUMBER} ) (?P<u1> [^\d(){_JOIN_CHARS}]{{0,6}}? )  # lower end and its unit
     (?: {_JOIN} )                                # - ~ 至 到
     (?P<hi> {_NUMBER} ) (?P<u2> [^\d()]{{0,6}}? )  # upper end and its unit
     (?: 之间 | 区间 | 范围内 | 内 )?              # trailing words
