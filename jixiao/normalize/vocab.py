@@ -111,6 +111,12 @@ COLUMN_BLANKS: Final[frozenset[str]] = BLANK_MARKS | {"", "一"}
 #: column of numbers are the "not applicable" dash.
 DASH_CHARACTERS: Final[frozenset[str]] = frozenset("一-－—―─–_ー")
 
+# --- numbers as printed ---------------------------------------------------------------------
+
+#: A number as printed in a cell, without its sign (a pattern piece): ``25.00``, ``1,500``,
+#: ``100%``. The layout reader, the scan reader and the CSV writer build their patterns on it.
+PRINTED_NUMBER: Final[str] = r"\d[\d,]*(?:\.\d+)?%?"
+
 # --- units ----------------------------------------------------------------------------------
 
 #: Base units (the thing counted or measured): printed text -> (base, scale).

@@ -8,7 +8,7 @@ import regex
 
 from jixiao.core.vocabulary import to_simplified
 from jixiao.extract.readers.pdf.text import is_wide
-from jixiao.normalize.vocab import DASH_CHARACTERS
+from jixiao.normalize.vocab import DASH_CHARACTERS, PRINTED_NUMBER
 
 # Alone in a cell of a column of numbers, any dash character is the em dash (in a column of
 # text 一 may be what is printed).
@@ -16,7 +16,7 @@ DASH = "—"
 # Latin letters and marks the recognizer reads for a lone digit without context
 DIGIT_LOOKALIKES = frozenset("OoDQIl|iJZzSsBbGgqT")
 
-_NUMBER = regex.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?|[+-]?\.\d+%?")  # a number as printed
+_NUMBER = regex.compile(rf"[+-]?{PRINTED_NUMBER}|[+-]?\.\d+%?")  # a number as printed, or .5
 _SPACE = regex.compile(r"(?<=(?P<before>.))\s+(?=(?P<after>.))")
 
 
