@@ -27,7 +27,7 @@ import regex
 
 from jixiao.core.vocabulary import to_simplified
 from jixiao.normalize.model import Op, Unit
-from jixiao.normalize.numbers import parse_chinese_number
+from jixiao.normalize.numbers import ARABIC_NUMBER, parse_chinese_number
 from jixiao.normalize.text import clean_text
 from jixiao.normalize.units import is_known_unit, make_unit
 from jixiao.normalize.vocab import (
@@ -84,7 +84,7 @@ _JOIN_CHARS: Final = regex.escape("".join(RANGE_JOINERS))
 # A number: arabic with optional thousands separators and decimals, or a Chinese numeral that
 # starts with a digit or 十 (so that a lone 万 or 百 is never a number).
 _NUMBER: Final = rf"""
-    (?: [+-]? (?: \d{{1,3}} (?: ,\d{{3}} )+ | \d+ ) (?: \.\d+ )?   # 1,234.5  12  0.5
+    (?: {ARABIC_NUMBER}                                           # 1,234.5  12  0.5
       | \.\d+                                                     # .5
       | (?: {PERCENT_PREFIX} [{_CN_ANY}]+                          # 百分之九十  百分之百
           | [{_CN_DIGIT}十拾] [{_CN_ANY}]*                         # 三  十二  两千
