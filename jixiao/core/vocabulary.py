@@ -399,9 +399,19 @@ def self_evaluation_title(line: str) -> str | None:
 
 #: A title wraps over at most this many lines.
 _MAX_TITLE_LINES = 3
-# A year in a line (``2023年度``, ``2023 年``), and a line that is only a year (``（2023年度）``).
+# A year in a line (``2023年度``, ``2023 年``).
 _YEAR_WORD = regex.compile(r"\d{4}\s*年")
-_YEAR_ONLY = regex.compile(r"^[(（]?\s*\d{4}\s*年度?\s*[)）]?$")
+# A line that is only a year: '(2024年度)', '（2024 年度）', '2024年度', '2024年 度'.
+_YEAR_LINE = regex.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年\s*度?\s*[)）]?$")
+
+
+def is_year_line(line: str) -> bool:
+    """A line that is only a year: ``(2024年度)``, ``（2024 年度）``, ``2024年度``.
+
+    >>> is_year_line("（2024 年度）"), is_year_line(" 2024年 度"), is_year_line("2024年度自评表")
+    (True, True, False)
+    """
+    return _YEAR_LINE.match(line.strip()) is not None
 
 
 def _title_head(line: str) -> bool:
@@ -411,7 +421,7 @@ def _title_head(line: str) -> bool:
     return bool(
         key
         and self_evaluation_title(line) is None
-        and _YEAR_ONLY.match(line) is None
+        and not is_year_line(line)
         and ":" not in key
         and not key.startswith(SECTION_PREFIXES)
     )

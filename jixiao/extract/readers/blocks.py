@@ -34,7 +34,14 @@ from dataclasses import dataclass
 import regex
 
 from jixiao.core.problems import make_problem
-from jixiao.core.vocabulary import PROJECT_NAME, TITLE_WORD, TOTAL, join_title_lines, label_key
+from jixiao.core.vocabulary import (
+    PROJECT_NAME,
+    TITLE_WORD,
+    TOTAL,
+    is_year_line,
+    join_title_lines,
+    label_key,
+)
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Problem, Source
 
@@ -43,7 +50,6 @@ HEADING_LINES = 4
 _MAX_TITLE_CHARS = 60
 
 # A line that is only a year: '(2024年度)', '（2024 年度）', '2024年度'.
-_YEAR_LINE = regex.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年\s*度?\s*[)）]?$")
 # A year in parentheses inside a longer line: '某项目绩效自评表(2024年度)'.
 _YEAR_IN_LINE = regex.compile(r"[(（]\s*(?:19|20)\d{2}\s*年\s*度?\s*[)）]")
 
@@ -298,15 +304,6 @@ def is_title(line: str) -> bool:
     """
     key = label_key(line)
     return len(key) <= _MAX_TITLE_CHARS and (TITLE_WORD in key or key.endswith("表"))
-
-
-def is_year_line(line: str) -> bool:
-    """A line that is only a year: ``(2024年度)``, ``（2024 年度）``, ``2024年度``.
-
-    >>> is_year_line("（2024 年度）"), is_year_line("2024年度项目支出绩效自评表")
-    (True, False)
-    """
-    return _YEAR_LINE.match(line.strip()) is not None
 
 
 def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tuple[str, ...]]:

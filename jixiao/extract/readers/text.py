@@ -16,14 +16,19 @@ from dataclasses import dataclass, field
 import regex
 
 from jixiao.core.errors import InputError
-from jixiao.core.vocabulary import DEPARTMENT, PROJECT_NAME, TITLE_WORD, label_key, to_simplified
+from jixiao.core.vocabulary import (
+    DEPARTMENT,
+    PROJECT_NAME,
+    TITLE_WORD,
+    is_year_line,
+    label_key,
+    to_simplified,
+)
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Source
 
 # A heading line: an optional Markdown '#', then a title that names a 自评表 (TITLE_WORD).
 _HEADING = regex.compile(r"^\s*\#*\s*(?P<title>\S.*?)\s*$")
-# A year line: '(2024年度)', '（2024 年度）', '2024年度'.
-_YEAR_LINE = regex.compile(r"^\s*[(（]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]?\s*$")
 _MAX_HEADING_CHARS = 60
 
 
@@ -98,7 +103,7 @@ def text_to_grids(text: str, *, file: str) -> list[Grid]:
                 pending = _Pending(title=_HEADING.match(stripped)["title"])  # type: ignore[index]
                 continue
             if current is None:
-                if _YEAR_LINE.match(stripped) and pending.year_text is None:
+                if is_year_line(stripped) and pending.year_text is None:
                     pending.year_text = stripped
                 else:
                     pending.context.append(stripped)
