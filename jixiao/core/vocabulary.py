@@ -401,8 +401,12 @@ def self_evaluation_title(line: str) -> str | None:
 _MAX_TITLE_LINES = 3
 # A year in a line (``2023年度``, ``2023 年``).
 _YEAR_WORD = regex.compile(r"\d{4}\s*年")
+# A year as a heading prints it: '2024年度', '2024 年', '2024年 度'.
+_YEAR = r"(?:19|20)\d{2}\s*年\s*度?"
 # A line that is only a year: '(2024年度)', '（2024 年度）', '2024年度', '2024年 度'.
-_YEAR_LINE = regex.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年\s*度?\s*[)）]?$")
+_YEAR_LINE = regex.compile(rf"^[(（]?\s*{_YEAR}\s*[)）]?$")
+#: A year in parentheses, alone or at the end of a title line: '某项目绩效自评表(2024年度)'.
+YEAR_IN_PARENS = regex.compile(rf"[(（]\s*{_YEAR}\s*[)）]")
 
 
 def is_year_line(line: str) -> bool:
