@@ -183,7 +183,3 @@ def chars_to_lines(chars: Sequence[Char]) -> list[str]:
         "".join(str(c["text"]) for c in sorted(line, key=lambda c: float(c["x0"])))
         for line in lines
     ]
-
-
-def scans_to_kinds(scans: Sequence[PageScan]) -> list[PageKind]:
-    return [scan.kind for scan in scans]
