@@ -12,6 +12,7 @@ Layers, bottom to top (a module imports its own layer and the layers below it, n
 from __future__ import annotations
 
 import ast
+import difflib
 import os
 import subprocess
 from pathlib import Path
@@ -177,6 +178,179 @@ def test_one_copy_of_the_label_words() -> None:
         if (found := _word_collections(path, words))
     }
     assert not copies
+
+
+#: Value words and marks of jixiao.normalize.vocab, by kind. The operator codes the parsers
+#: return (``>=``, ``<`` …) are values of these tables, not printed words, and stay out.
+def _value_word_kinds() -> dict[str, frozenset[str]]:
+    from jixiao.normalize import vocab  # noqa: PLC0415 - imported for its data only
+
+    codes = set(vocab.OPERATOR_SYMBOLS.values())
+    operators = {
+        *vocab.OPERATOR_SYMBOLS,
+        *vocab.PREFIX_OPERATOR_WORDS,
+        *vocab.SUFFIX_OPERATOR_WORDS,
+    }
+    kinds = {
+        "operators": operators - codes,
+        "not-applicable marks": {*vocab.COLUMN_BLANKS, *vocab.DASH_CHARACTERS},
+        "range joiners": set(vocab.RANGE_JOINERS),
+        "units": {*vocab.UNITS, *vocab.COUNT_UNITS, *vocab.SCALE_WORDS},
+    }
+    return {kind: frozenset(words - {""}) for kind, words in kinds.items()}
+
+
+#: A regex character class: ``[≥≤＞]``, ``[^\d()－—]``.
+_CHARACTER_CLASS = regex.compile(r"\[\^?((?:\\.|[^\]\\])+)\]")
+
+
+def _marks(text: str, words: frozenset[str]) -> set[str]:
+    """The non-ASCII marks (not letters: 一 and 米 are words of their own) of ``words`` that
+    ``text`` holds."""
+    return {ch for ch in text if ch in words and not ch.isascii() and not ch.isalpha()}
+
+
+def _value_copies(path: Path, kinds: dict[str, frozenset[str]]) -> list[str]:
+    """Where a module lists two or more value words of one kind: a literal tuple, list, set or
+    dict, a regex character class, or a string made only of the marks (``frozenset("－—")``)."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        items = node.keys if isinstance(node, ast.Dict) else getattr(node, "elts", None)
+        if isinstance(node, ast.Tuple | ast.List | ast.Set | ast.Dict) and items is not None:
+            constants = [i.value for i in items if isinstance(i, ast.Constant)]
+            found += [
+                f"line {node.lineno}: {kind} {held}"
+                for kind, words in kinds.items()
+                if len(held := [c for c in constants if c in words]) >= 2
+            ]
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+            found += [
+                f"line {node.lineno}: {kind} {held} in {piece!r}"
+                for kind, words in kinds.items()
+                for piece in _CHARACTER_CLASS.findall(text) + ([text] if set(text) <= words else [])
+                if len(held := sorted(_marks(piece, words))) >= 2
+            ]
+    return found
+
+
+#: Copies in modules being changed by their owner; each entry must still be a copy (strict, so
+#: a fixed copy announces itself and its entry is removed).
+KNOWN_VALUE_COPIES = {
+    # _TARGETISH's [≥≤><=＝═≧≦] and a startswith(("≥", "≤", …)): both want OPERATOR_CHARACTERS
+    "jixiao.extract.layout.indicators": 2,
+}
+
+
+def test_one_copy_of_the_value_words() -> None:
+    """Operators, "not applicable" marks, range joiners and units are listed in
+    jixiao.normalize.vocab only: every other module imports them (or builds a pattern from
+    them) instead of spelling them again."""
+    kinds = _value_word_kinds()
+    copies = {
+        name: found
+        for name, path in _modules().items()
+        if name != "jixiao.normalize.vocab"
+        if (found := _value_copies(path, kinds))
+    }
+    known = {name: found for name, found in copies.items() if name in KNOWN_VALUE_COPIES}
+    assert {name: len(found) for name, found in known.items()} == KNOWN_VALUE_COPIES
+    assert {name: found for name, found in copies.items() if name not in known} == {}
+
+
+#: Two patterns share a piece of this many characters or more (groups removed): one is a copy
+#: of the other. Idioms are shorter: ``\d+(?:\.\d+)?`` is 10 characters without its group,
+#: ``(?:19|20)\d{2}\s*年`` 14; the printed number ``\d[\d,]*(?:\.\d+)?%?`` is 16.
+SHARED_PATTERN_CHARS = 16
+_PATTERN_CALLS = {"compile", "search", "match", "fullmatch", "sub", "subn", "findall", "finditer"}
+_GROUP_OPENER = regex.compile(r"\((?:\?(?:P?<\w+>|:))?")  # (  (?:  (?P<name>  (?<name>
+_PATTERN_PIECE = regex.compile(r"\\[dswp]|\\p\{")  # \d \s \w \p{…}: a string written as a regex
+
+
+def _pattern_texts(path: Path) -> list[tuple[int, str]]:
+    """The regex texts of a module: the pattern of each ``re``/``regex`` call and every other
+    string written like a pattern piece, with groups removed (:func:`_without_groups`) and the
+    spaces and comments of a multi-line (VERBOSE) pattern. An f-string counts by its literal
+    parts; docstrings do not count."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skipped = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    called = {
+        id(node.args[0])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in _PATTERN_CALLS
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id in {"re", "regex"}
+        and node.args
+    }
+    strings: list[tuple[ast.expr, list[ast.expr]]] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            strings.append((node, node.values))
+            skipped.update(id(part) for part in node.values)
+        elif isinstance(node, ast.Constant) and id(node) not in skipped:
+            strings.append((node, [node]))
+    texts = []
+    for node, parts in strings:
+        for part in parts:
+            if not isinstance(part, ast.Constant) or not isinstance(part.value, str):
+                continue
+            if id(node) in called or _PATTERN_PIECE.search(part.value):
+                text = part.value
+                if "\n" in text:
+                    text = regex.sub(r"(?<!\\)#[^\n]*|\s+", "", text)
+                texts.append((node.lineno, _without_groups(text)))
+    return texts
+
+
+def _without_groups(pattern: str) -> str:
+    """A pattern with its groups' brackets removed (outside character classes), so that a
+    capture group or a ``(?:…)`` more or less does not hide a copy: ``(\\d+)分`` is ``\\d+分``."""
+    kept, in_class, index = [], False, 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            kept.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "(":
+            opener = _GROUP_OPENER.match(pattern, index)
+            index = opener.end() if opener else index + 1
+            continue
+        elif char == ")":
+            index += 1
+            continue
+        kept.append(char)
+        index += 1
+    return "".join(kept)
+
+
+def _shared_piece(a: str, b: str) -> str:
+    match = difflib.SequenceMatcher(None, a, b, autojunk=False).find_longest_match()
+    return a[match.a : match.a + match.size]
+
+
+def test_one_copy_of_each_pattern() -> None:
+    """No two modules spell the same regex (or a piece of one): the second module builds its
+    pattern on the first one's (as join.py strips points with vocabulary.POINTS_SUFFIX)."""
+    patterns = [
+        (name, line, text)
+        for name, path in _modules().items()
+        for line, text in _pattern_texts(path)
+    ]
+    shared = [
+        f"{name_a}:{line_a} and {name_b}:{line_b} share {piece!r}"
+        for index, (name_a, line_a, a) in enumerate(patterns)
+        for name_b, line_b, b in patterns[index + 1 :]
+        if name_a != name_b
+        if len(piece := _shared_piece(a, b)) >= SHARED_PATTERN_CHARS
+    ]
+    assert not shared
 
 
 def test_one_self_evaluation_predicate() -> None:

@@ -116,6 +116,17 @@ def test_every_command_has_help_with_an_example(runner: CliRunner, command: tupl
     assert "Example:" in result.output
 
 
+def test_each_command_is_registered_once_under_its_name() -> None:
+    """One name per command: a command registered twice (``@main.command`` and
+    ``main.add_command``) shows as ``run`` and ``run-command`` under click 8.1."""
+    assert isinstance(main, click.Group)
+    assert len({id(command) for command in main.commands.values()}) == len(main.commands)
+    assert {name: command.name for name, command in main.commands.items()} == {
+        name: name for name in main.commands
+    }
+    assert sorted(main.commands) == ["parse-actual", "parse-target", "policies", "run", "show"]
+
+
 def test_auto_policy_is_reported_in_summary_and_manifest(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(main, ["run", str(SEED), "-o", str(tmp_path), "--policy", "auto"])
     assert result.exit_code == 0, result.output

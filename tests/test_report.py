@@ -13,6 +13,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import markupsafe
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 from hypothesis import given
@@ -22,9 +23,9 @@ from PIL import Image
 from jixiao.cli.main import main
 from jixiao.normalize import clean_text, parse_decimal
 from jixiao.pipeline.discover import discover
-from jixiao.pipeline.locate import ProblemRow, frame_to_problem_rows
+from jixiao.pipeline.locate import ProblemRow, record_to_problem_row
 from jixiao.pipeline.runner import run
-from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, order_tables, write_report
+from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, table_order, write_report
 from jixiao.report.html import environment, escape_text, report_to_html
 from jixiao.score import Frames, load_policy
 from jixiao.score.disagreement import fmt
@@ -162,6 +163,14 @@ def cell_agrees(found: str, text: str) -> bool:
 
 def _highlighted(card: Node, index: int, tag: str) -> list[Node]:
     return [n for n in card.walk() if n.tag == tag and index in n.problems()]
+
+
+def frame_to_problem_rows(frame: pd.DataFrame) -> list[ProblemRow]:
+    """The rows of a problems frame, missing values as ``None``/``""``."""
+    records = frame.to_dict("records")
+    return [
+        record_to_problem_row(i, {str(k): v for k, v in r.items()}) for i, r in enumerate(records)
+    ]
 
 
 def _table_problems(run_: Run) -> list[ProblemRow]:
@@ -325,12 +334,11 @@ def test_report_limit_keeps_problem_tables_and_notes_the_rest(tmp_path: Path) ->
         ),
     ],
 )
-def test_order_tables(severities: dict[str, list[str]], expected: list[str]) -> None:
-    problems = {
-        tid: [ProblemRow(0, tid, "f", None, 1, "", s, "x", "", "", "", "") for s in sevs]
-        for tid, sevs in severities.items()
-    }
-    assert order_tables(["a#1", "b#1", "c#1"], problems) == expected
+def test_table_order(severities: dict[str, list[str]], expected: list[str]) -> None:
+    def order(tid: str) -> tuple[int, int, str, int]:
+        return table_order(severities.get(tid, []), tid.partition("#")[0], tid)
+
+    assert sorted(["a#1", "b#1", "c#1"], key=order) == expected
 
 
 def test_negative_limit_is_refused() -> None:

@@ -187,23 +187,6 @@ class PartWriter:
         ]
 
 
-def write_parts(result: FileResult, out_dir: Path) -> dict[str, str]:
-    """Write the non-empty frames of one file as its own parts (and the grids of a scan, which
-    the report would otherwise have to read by OCR again); return part name → path relative to
-    out_dir."""
-    stem = part_stem(result.file.name)
-    written = {}
-    if result.scanned:
-        written[GRIDS_PART] = _write_grids(result, out_dir)
-    for name, records in result.rows.items():
-        if not records:
-            continue
-        relative = f"{PARTS_DIR}/{stem}.{name}.parquet"
-        _write_part(records_to_arrow(name, records), out_dir / relative)
-        written[name] = relative
-    return written
-
-
 def _write_grids(result: FileResult, out_dir: Path) -> str:
     """Write the grids of a scanned file (JSON); the path relative to out_dir."""
     relative = f"{PARTS_DIR}/{part_stem(result.file.name)}.{GRIDS_PART}.json"

@@ -115,7 +115,7 @@ labels_option = click.option(
 quiet_option = click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 
 
-@main.command(context_settings=CONTEXT)
+@main.command("run", context_settings=CONTEXT)
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @output_option
 @policy_option
@@ -233,9 +233,6 @@ def run_command(
     if not quiet:
         click.echo(_summary(result, out_dir, policy, formats, labels))
     _exit(result, out_dir, formats, labels)
-
-
-main.add_command(run_command, name="run")
 
 
 def _progress(*, quiet: bool) -> Progress:

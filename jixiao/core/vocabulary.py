@@ -187,18 +187,24 @@ LEVEL1_OF_LEVEL2 = {
     "满意度指标": "满意度指标",
 }
 
+# Points in parentheses: '(50分)', '（ 12.5 分）'.
+_POINTS_IN_PARENS = r"[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]"
+# Points written right after the label's words: '项目决策2分'.
+_POINTS_AFTER_WORDS = r"(?<=\p{Han})(\d+(?:\.\d+)?)分"
 # Points carried by a label: '产出指标(50分)', '(30分)', '年度绩效目标1(40分)',
 # '预算执行情况(10分)', a weight in a formula: '得分(20分*执行率)', and points written right
 # after the label's words: '项目决策2分', '项目绩效85分 / 项目年度目标1'.
 _POINTS = regex.compile(
-    r"""[(（]\s*(\d+(?:\.\d+)?)\s*分\s*[)）]   # (50分)
+    rf"""{_POINTS_IN_PARENS}                  # (50分)
       | (\d+(?:\.\d+)?)\s*分\s*\*            # 20分*执行率
-      | (?<=\p{Han})(\d+(?:\.\d+)?)分(?!\p{Han})  # 项目决策2分
+      | {_POINTS_AFTER_WORDS}(?!\p{{Han}})     # 项目决策2分
     """,
     regex.VERBOSE,
 )
 #: Points at the end of a label: '产出指标(50分)' → '产出指标'.
-POINTS_SUFFIX = regex.compile(r"\s*[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]\s*$")
+POINTS_SUFFIX = regex.compile(rf"\s*{_POINTS_IN_PARENS}\s*$")
+#: Points written at the end of a label's words: '质量指标12分' → '质量指标'.
+BARE_POINTS_SUFFIX = regex.compile(rf"{_POINTS_AFTER_WORDS}$")
 
 
 def points_of(text: str | None) -> Decimal | None:
@@ -367,9 +373,23 @@ def self_evaluation_title(line: str) -> str | None:
 
 #: A title wraps over at most this many lines.
 _MAX_TITLE_LINES = 3
-# A year in a line (``2023年度``, ``2023 年``), and a line that is only a year (``（2023年度）``).
+# A year in a line (``2023年度``, ``2023 年``).
 _YEAR_WORD = regex.compile(r"\d{4}\s*年")
-_YEAR_ONLY = regex.compile(r"^[(（]?\s*\d{4}\s*年度?\s*[)）]?$")
+# A year as a heading prints it: '2024年度', '2024 年', '2024年 度'.
+_YEAR = r"(?:19|20)\d{2}\s*年\s*度?"
+# A line that is only a year: '(2024年度)', '（2024 年度）', '2024年度', '2024年 度'.
+_YEAR_LINE = regex.compile(rf"^[(（]?\s*{_YEAR}\s*[)）]?$")
+#: A year in parentheses, alone or at the end of a title line: '某项目绩效自评表(2024年度)'.
+YEAR_IN_PARENS = regex.compile(rf"[(（]\s*{_YEAR}\s*[)）]")
+
+
+def is_year_line(line: str) -> bool:
+    """A line that is only a year: ``(2024年度)``, ``（2024 年度）``, ``2024年度``.
+
+    >>> is_year_line("（2024 年度）"), is_year_line(" 2024年 度"), is_year_line("2024年度自评表")
+    (True, True, False)
+    """
+    return _YEAR_LINE.match(line.strip()) is not None
 
 
 def _title_head(line: str) -> bool:
@@ -379,7 +399,7 @@ def _title_head(line: str) -> bool:
     return bool(
         key
         and self_evaluation_title(line) is None
-        and _YEAR_ONLY.match(line) is None
+        and not is_year_line(line)
         and ":" not in key
         and not key.startswith(SECTION_PREFIXES)
     )

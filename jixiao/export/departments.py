@@ -22,7 +22,6 @@ NO_GRADE = "ungraded"
 #: Grades in the order analysts read them (a policy's other grade names follow, sorted).
 GRADE_ORDER = ("优", "良", "中", "差")
 STATUSES = tuple(READ_STATUS_ZH)
-SEVERITY_COLUMNS = {"errors": "error_count", "warnings": "warning_count"}
 
 #: Chinese headers of the fixed columns; grade columns are the grade names themselves.
 COLUMNS_ZH: Mapping[str, str] = {

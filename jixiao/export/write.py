@@ -41,6 +41,7 @@ from jixiao.export import XLSX_NAME
 from jixiao.export.departments import TALLY_COLUMNS, DepartmentTally
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
 from jixiao.model.frames import values_to_arrow
+from jixiao.normalize.vocab import PRINTED_NUMBER
 from jixiao.score import FRAME_NAMES, SCHEMA, Frames
 
 if TYPE_CHECKING:  # pyarrow and xlsxwriter load when an output is written
@@ -55,7 +56,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_QUOTE = "'"
 # A cell that begins with + or - and is still a constant for a spreadsheet: the sign alone, or
 # a signed number (with a % or thousands separators): '-', '-5%', '+1,200.5'.
-_SIGNED_CONSTANT = regex.compile(r"^[+-](?:\d[\d,]*(?:\.\d+)?%?)?$")
+_SIGNED_CONSTANT = regex.compile(rf"^[+-](?:{PRINTED_NUMBER})?$")
 
 
 @dataclass(frozen=True, slots=True)

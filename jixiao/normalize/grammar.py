@@ -27,11 +27,14 @@ import regex
 
 from jixiao.core.vocabulary import to_simplified
 from jixiao.normalize.model import Op, Unit
-from jixiao.normalize.numbers import parse_chinese_number
+from jixiao.normalize.numbers import ARABIC_NUMBER, parse_chinese_number
 from jixiao.normalize.text import clean_text
 from jixiao.normalize.units import is_known_unit, make_unit
 from jixiao.normalize.vocab import (
     BLANK_MARKS,
+    CHINESE_BIG_UNITS,
+    CHINESE_DIGITS,
+    CHINESE_SMALL_UNITS,
     DATE_WORDS,
     OPERATOR_SYMBOLS,
     PERCENT_PREFIX,
@@ -73,13 +76,15 @@ _FILLER: Final = _alternation(TRAILING_FILLERS)
 _JOIN: Final = _alternation(RANGE_JOINERS)
 _LEADS: Final = _alternation(RANK_LEADS)
 
-_CN_DIGIT: Final = "零〇○一壹二贰两三叁四肆五伍六陆七柒八捌九玖"
-_CN_ANY: Final = _CN_DIGIT + "十拾百佰千仟万亿"
+_CN_DIGIT: Final = "".join(CHINESE_DIGITS)  # 零〇○一壹二贰两三叁 …
+_CN_ANY: Final = _CN_DIGIT + "".join(CHINESE_SMALL_UNITS) + "".join(CHINESE_BIG_UNITS)
+# The characters of the range joiners, for a character class (``-`` escaped).
+_JOIN_CHARS: Final = regex.escape("".join(RANGE_JOINERS))
 
 # A number: arabic with optional thousands separators and decimals, or a Chinese numeral that
 # starts with a digit or 十 (so that a lone 万 or 百 is never a number).
 _NUMBER: Final = rf"""
-    (?: [+-]? (?: \d{{1,3}} (?: ,\d{{3}} )+ | \d+ ) (?: \.\d+ )?   # 1,234.5  12  0.5
+    (?: {ARABIC_NUMBER}                                           # 1,234.5  12  0.5
       | \.\d+                                                     # .5
       | (?: {PERCENT_PREFIX} [{_CN_ANY}]+                          # 百分之九十  百分之百
           | [{_CN_DIGIT}十拾] [{_CN_ANY}]*                         # 三  十二  两千
@@ -115,7 +120,7 @@ _RANGE: Final = regex.compile(
     ^
     (?P<label> [\p{{Han}}A-Za-z]+? )??           # indicator words before the range
     (?: 在 )?                                    # 在90%-95%之间
-    (?P<lo> {_NUMBER} ) (?P<u1> [^\d()~～〜至到\-－—–]{{0,6}}? )  # lower end and its unit
+    (?P<lo> {_NUMBER} ) (?P<u1> [^\d(){_JOIN_CHARS}]{{0,6}}? )  # lower end and its unit
     (?: {_JOIN} )                                # - ~ 至 到
     (?P<hi> {_NUMBER} ) (?P<u2> [^\d()]{{0,6}}? )  # upper end and its unit
     (?: 之间 | 区间 | 范围内 | 内 )?              # trailing words

@@ -37,11 +37,15 @@ _NUMBER: Final = regex.compile(
     regex.VERBOSE,
 )
 
+#: An arabic number (a pattern piece): a sign, the integer part with or without thousands
+#: separators, decimals: ``-1,234.5``, ``12``, ``0.5``.
+ARABIC_NUMBER: Final = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+
 # A number followed by a unit, as in ``620.82万元`` or ``10萬``.
 _AMOUNT: Final = regex.compile(
-    r"""
-    (?P<num> [+-]? (?: \d{1,3} (?: ,\d{3} )+ | \d+ ) (?: \.\d+ )? )  # the number
-    (?P<unit> [^\d\s]* )                                              # the unit, maybe empty
+    rf"""
+    (?P<num> {ARABIC_NUMBER} )     # the number
+    (?P<unit> [^\d\s]* )           # the unit, maybe empty
     """,
     regex.VERBOSE,
 )

@@ -8,21 +8,25 @@
 '显著'
 >>> parts_to_text("", "36公里", "公里")
 '36公里'
+>>> parts_to_text("", "95", "——"), parts_to_text("", "3", "一")
+('95', '3')
 """
 
 from __future__ import annotations
 
-import regex
-
-_OPERATOR = regex.compile(r"^[≥≤><=＝═≧≦⩾⩽＞＜]{1,2}$")
-_NOT_APPLICABLE = frozenset({"", "—", "-", "--", "/", "无"})
+from jixiao.normalize.vocab import COLUMN_BLANKS, OPERATOR_CHARACTERS
 
 
 def parts_to_text(nature: str, value: str, unit: str) -> str:
     """Join an operator column (ignored when it holds 定量/定性), a value and a unit column; the
     unit is appended only to a value that ends in a digit."""
     nature, value, unit = nature.strip(), value.strip(), unit.strip()
-    text = nature + value if _OPERATOR.match(nature) and not value.startswith(nature) else value
-    if unit not in _NOT_APPLICABLE and text[-1:].isdigit():
+    text = nature + value if _is_operator(nature) and not value.startswith(nature) else value
+    if unit not in COLUMN_BLANKS and text[-1:].isdigit():
         text += unit
     return text
+
+
+def _is_operator(text: str) -> bool:
+    """One or two operator characters (``≧``, ``>=``) and nothing else."""
+    return 0 < len(text) <= 2 and set(text) <= OPERATOR_CHARACTERS

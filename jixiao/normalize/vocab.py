@@ -45,6 +45,9 @@ OPERATOR_SYMBOLS: Final[dict[str, OpText]] = {
     "＜": "<",
 }
 
+#: The characters the operator symbols are printed with.
+OPERATOR_CHARACTERS: Final[frozenset[str]] = frozenset("".join(OPERATOR_SYMBOLS))
+
 #: Operator words printed before the number (``不低于95%``, ``控制在5%以内``).
 PREFIX_OPERATOR_WORDS: Final[dict[str, OpText]] = {
     "大于或等于": ">=",
@@ -89,10 +92,30 @@ OPERATOR_DISPLAY: Final[dict[str, str]] = {">=": "≥", ">": ">", "<=": "≤", "
 #: Words that join the two ends of a range (``90%-95%``, ``90~95%``, ``90%至95%``).
 RANGE_JOINERS: Final[tuple[str, ...]] = ("-", "－", "~", "～", "〜", "—", "–", "至", "到")
 
-#: Cell contents that mean "not applicable" or "left blank".
+# --- "not applicable" marks -----------------------------------------------------------------
+
+#: Cell contents that mean "not applicable" or "left blank" in a value cell (年度指标值,
+#: 实际完成值, an amount), as cleaned (:func:`~jixiao.normalize.text.clean_text` keeps the
+#: full-width ``／`` and ``－``). ``一`` is not one: in a value cell it is the numeral one.
 BLANK_MARKS: Final[frozenset[str]] = frozenset(
     {"—", "-", "--", "—-", "——", "/", "／", "无", "－", "–", "…", "……", "...", "N/A", "n/a"}
 )
+
+#: The same in a column that holds only numbers or unit words (分值, 得分, 度量单位), the empty
+#: text included: there ``一`` is a dash too, typed or recognised as the character 一 (such a
+#: column never prints a Chinese numeral).
+COLUMN_BLANKS: Final[frozenset[str]] = BLANK_MARKS | {"", "一"}
+
+#: The characters a dash is printed or recognised as (the recognizer cannot tell the em dash
+#: from 一 or a hyphen when nothing stands beside it): one or two of them alone in a cell of a
+#: column of numbers are the "not applicable" dash.
+DASH_CHARACTERS: Final[frozenset[str]] = frozenset("一-－—―─–_ー")
+
+# --- numbers as printed ---------------------------------------------------------------------
+
+#: A number as printed in a cell, without its sign (a pattern piece): ``25.00``, ``1,500``,
+#: ``100%``. The layout reader, the scan reader and the CSV writer build their patterns on it.
+PRINTED_NUMBER: Final[str] = r"\d[\d,]*(?:\.\d+)?%?"
 
 # --- units ----------------------------------------------------------------------------------
 

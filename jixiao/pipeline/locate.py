@@ -19,10 +19,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    import pandas as pd
+from typing import Any
 
 from jixiao.core.errors import NumberParseError
 from jixiao.core.vocabulary import FUND_TOTAL_WORDS
@@ -80,17 +77,6 @@ class Slot:
     source: Source
     text: str
     name: str = ""
-
-
-def frame_to_problem_rows(frame: pd.DataFrame) -> list[ProblemRow]:
-    """The rows of a problems frame, missing values as ``None``/``""``.
-
-    Optional ``row``/``col`` columns (grid coordinates) are used when present.
-    """
-    return [
-        record_to_problem_row(index, {str(k): v for k, v in record.items()})
-        for index, record in enumerate(frame.to_dict("records"))
-    ]
 
 
 def record_to_problem_row(index: int, record: Mapping[str, Any]) -> ProblemRow:

@@ -83,23 +83,16 @@ def _severity_rank(severity: str) -> int:
     return SEVERITIES.index(severity) if severity in SEVERITIES else len(SEVERITIES)
 
 
-def order_tables(
-    table_ids: Sequence[str], problems: Mapping[str, Sequence[ProblemRow]]
-) -> list[str]:
-    """Problem tables first: by worst severity, then number of problems, then run order.
+def table_order(severities: Iterable[str], file: str, table_id: str) -> tuple[int, int, str, int]:
+    """Where a table stands in the report: problem tables first, by their worst severity, then
+    by their number of problems; then by file name and table number.
 
-    >>> p = ProblemRow(0, "b#1", "b", None, 1, "", "info", "x", "", "", "", "")
-    >>> order_tables(["a#1", "b#1"], {"b#1": [p]})
-    ['b#1', 'a#1']
+    >>> table_order(["info", "error"], "a.pdf", "a.pdf#2") < table_order([], "a.pdf", "a.pdf#1")
+    True
     """
-    position = {tid: i for i, tid in enumerate(table_ids)}
-
-    def key(tid: str) -> tuple[int, int, int]:
-        rows = problems.get(tid, ())
-        worst = min((_severity_rank(p.severity) for p in rows), default=len(SEVERITIES) + 1)
-        return worst, -len(rows), position[tid]
-
-    return sorted(table_ids, key=key)
+    ranks = [_severity_rank(severity) for severity in severities]
+    worst = min(ranks, default=len(SEVERITIES) + 1)
+    return worst, -len(ranks), file, _table_number(table_id)
 
 
 def tally_to_department_rows(tally: DepartmentTally) -> tuple[DepartmentRow, ...]:
@@ -278,13 +271,7 @@ class ReportCollector:
             self._departments.add([tuple(record.get(c) for c in TALLY_COLUMNS)])
             table_id = str(record["table_id"])
             problems = by_table.get(table_id, [])
-            worst = min((_severity_rank(str(p["severity"])) for *_, p in problems), default=None)
-            key = (
-                len(SEVERITIES) + 1 if worst is None else worst,
-                -len(problems),
-                name,
-                _table_number(table_id),
-            )
+            key = table_order((str(p["severity"]) for *_, p in problems), name, table_id)
             self._keys.append((key, table_id))
             shown = _Shown(
                 _clean(record),

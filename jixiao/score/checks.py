@@ -461,16 +461,17 @@ def check_deviation_note(
     )
 
 
+# A year in a title, a year line or a project name: '2023年', '(2024 年度)'.
 _YEAR_IN_TEXT = regex.compile(r"((?:19|20)\d{2})\s*年")
 
 
 def check_year(checks: Checks, table: SelfEvalTable) -> None:
     """The year of the year line must match a year printed in the title or the project name."""
-    line_year = _first_year(table.year_text)
+    line_year = first_year(table.year_text)
     if line_year is None:
         return
     for label, text in (("标题", table.title), ("项目名称", _clean(table.project_name))):
-        year = _first_year(text)
+        year = first_year(text)
         if year is not None and year != line_year:
             checks.log.add(
                 "year_mismatch",
@@ -482,7 +483,12 @@ def check_year(checks: Checks, table: SelfEvalTable) -> None:
             )
 
 
-def _first_year(text: str | None) -> int | None:
+def first_year(text: str | None) -> int | None:
+    """The first year a text names.
+
+    >>> first_year("（2024 年度）"), first_year("某项目2023年度绩效自评表"), first_year("2023")
+    (2024, 2023, None)
+    """
     match = _YEAR_IN_TEXT.search(text or "")
     return int(match.group(1)) if match else None
 

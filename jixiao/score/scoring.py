@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import regex
-
 from jixiao.core.problems import ProblemLog
 from jixiao.core.vocabulary import points_of
 from jixiao.model.frames import Frames, Rows, rows_to_frames
@@ -33,6 +31,7 @@ from jixiao.score.checks import (
     check_group_points,
     check_indicator,
     check_year,
+    first_year,
 )
 from jixiao.score.disagreement import SEVERITY_OF_KIND, fmt
 from jixiao.score.execution import Execution, execution_of
@@ -51,7 +50,6 @@ from jixiao.score.totals import (
 )
 from jixiao.score.weights import ImpliedWeights, implied_weights
 
-_YEAR = regex.compile(r"((?:19|20)\d{2})\s*年")
 _EXECUTION_LABEL = "预算执行得分"
 _NOT_SCORED = {"placeholder": "模板占位行，不计分", "sub_row": "“其中”分项，不计分"}
 
@@ -506,7 +504,7 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
 
 def _year(table: SelfEvalTable) -> int | None:
     for text in (table.year_text, table.title):
-        match = _YEAR.search(text or "")
-        if match:
-            return int(match.group(1))
+        year = first_year(text)
+        if year is not None:
+            return year
     return None

@@ -22,7 +22,6 @@ from jixiao.model.source import Problem
 from jixiao.model.table import SelfEvalTable
 
 COMPLETE, PARTIAL, UNSCORED = "complete", "partial", "unscored"
-READ_STATUSES = (COMPLETE, PARTIAL, UNSCORED)
 
 _NOTES = {
     PARTIAL: "（该表未完整读取，差异可能来自读取）",

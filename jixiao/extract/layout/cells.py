@@ -17,14 +17,16 @@ from jixiao.core import vocabulary
 from jixiao.core.problems import ProblemLog
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.table import CellText, Extra
+from jixiao.normalize.vocab import COLUMN_BLANKS, PRINTED_NUMBER
 
 Row = list[Cell | None]
 FieldOf = Callable[[str], str | None]
 
 #: A printed number: '25.00', '1,500', '100%', '-3'.
-NUMBER = regex.compile(r"^[+-]?\d[\d,]*(?:\.\d+)?%?$")
-#: Cells that stand for "nothing here" in a number column.
-NOT_APPLICABLE = frozenset({"", "—", "-", "--", "/", "无", "一"})
+NUMBER = regex.compile(rf"^[+-]?{PRINTED_NUMBER}$")
+#: Cells that stand for "nothing here" in a number column, as :func:`key` gives them (width-folded:
+#: ``／`` is ``/``, ``……`` is ``......``).
+NOT_APPLICABLE = frozenset(vocabulary.label_key(mark) for mark in COLUMN_BLANKS)
 
 
 @dataclass(slots=True)

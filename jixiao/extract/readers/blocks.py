@@ -37,7 +37,9 @@ from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import (
     PROJECT_NAME,
     TITLE_WORD,
+    YEAR_IN_PARENS,
     is_total_label,
+    is_year_line,
     join_title_lines,
     label_key,
 )
@@ -47,11 +49,6 @@ from jixiao.model.source import Problem, Source
 #: How many lines above a table are searched for its title and year line.
 HEADING_LINES = 4
 _MAX_TITLE_CHARS = 60
-
-# A line that is only a year: '(2024年度)', '（2024 年度）', '2024年度'.
-_YEAR_LINE = regex.compile(r"^[(（]?\s*(?:19|20)\d{2}\s*年\s*度?\s*[)）]?$")
-# A year in parentheses inside a longer line: '某项目绩效自评表(2024年度)'.
-_YEAR_IN_LINE = regex.compile(r"[(（]\s*(?:19|20)\d{2}\s*年\s*度?\s*[)）]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,15 +295,6 @@ def is_title(line: str) -> bool:
     return len(key) <= _MAX_TITLE_CHARS and (TITLE_WORD in key or key.endswith("表"))
 
 
-def is_year_line(line: str) -> bool:
-    """A line that is only a year: ``(2024年度)``, ``（2024 年度）``, ``2024年度``.
-
-    >>> is_year_line("（2024 年度）"), is_year_line("2024年度项目支出绩效自评表")
-    (True, False)
-    """
-    return _YEAR_LINE.match(line.strip()) is not None
-
-
 def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tuple[str, ...]]:
     """The title, the year line and the other lines, from the lines just above a table.
 
@@ -330,7 +318,7 @@ def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tupl
             year_at, year = i, line.strip()
         elif is_title(line):
             title_at, title = i, line.strip()
-            embedded = _YEAR_IN_LINE.search(title)
+            embedded = YEAR_IN_PARENS.search(title)
             if embedded and embedded.end() == len(title):
                 year_at, year = i, embedded.group()
                 title = title[: embedded.start()].strip()

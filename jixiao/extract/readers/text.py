@@ -21,6 +21,7 @@ from jixiao.core.vocabulary import (
     DEPARTMENT,
     PROJECT_NAME,
     TITLE_WORD,
+    is_year_line,
     label_key,
     self_evaluation_title,
     to_simplified,
@@ -33,8 +34,6 @@ from jixiao.model.source import Source
 
 # A heading line: an optional Markdown '#', then a title that names a 自评表 (TITLE_WORD).
 _HEADING = regex.compile(r"^\s*\#*\s*(?P<title>\S.*?)\s*$")
-# A year line: '(2024年度)', '（2024 年度）', '2024年度'.
-_YEAR_LINE = regex.compile(r"^\s*[(（]?\s*(?P<year>(?:19|20)\d{2})\s*年度?\s*[)）]?\s*$")
 _MAX_HEADING_CHARS = 60
 
 
@@ -129,7 +128,7 @@ def text_to_grids(text: str, *, file: str) -> list[Grid]:
                 pending = _Pending(title=_HEADING.match(stripped)["title"])  # type: ignore[index]
                 continue
             if current is None:
-                if _YEAR_LINE.match(stripped) and pending.year_text is None:
+                if is_year_line(stripped) and pending.year_text is None:
                     pending.year_text = stripped
                 else:
                     pending.context.append(stripped)

@@ -11,22 +11,23 @@ becomes one cell again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import (
+    BARE_POINTS_SUFFIX,
     FUND_HEADERS,
     INDICATOR_BLOCK,
     INDICATOR_HEADERS,
     LEVEL1_GROUPS,
     LEVEL2_GROUPS,
     NOTE_HEADERS,
+    POINTS_SUFFIX,
     PROJECT_NAME,
     SECTION_LABELS,
+    label_key,
 )
-from jixiao.extract.readers.pdf.pages import squash
 from jixiao.extract.readers.pdf.plumber_tables import (
     EDGE_TOLERANCE,
     BBox,
@@ -42,14 +43,10 @@ from jixiao.model.source import Problem, Source
 LEVEL_LABELS = frozenset((*SECTION_LABELS, *LEVEL1_GROUPS, *LEVEL2_GROUPS))
 # Labels whose two halves, one on each side of a page break, show that a row was cut.
 SPLIT_LABELS = LEVEL_LABELS | frozenset((*INDICATOR_HEADERS, *NOTE_HEADERS, *FUND_HEADERS))
-_POINTS = re.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]$")  # "(50分)" after a label
-
-
-_BARE_POINTS = re.compile(r"(?<=[\u4e00-\u9fff])\d+(?:\.\d+)?分$")  # "质量指标12分"
 
 
 def _label_key(text: str) -> str:
-    return _POINTS.sub("", squash(text))
+    return POINTS_SUFFIX.sub("", label_key(text))
 
 
 def is_level_label(text: str) -> bool:
@@ -58,7 +55,7 @@ def is_level_label(text: str) -> bool:
     >>> is_level_label("质量指标12分"), is_level_label("产出指标(50分)"), is_level_label("合格率")
     (True, True, False)
     """
-    return _BARE_POINTS.sub("", _label_key(text)) in LEVEL_LABELS
+    return BARE_POINTS_SUFFIX.sub("", _label_key(text)) in LEVEL_LABELS
 
 
 def completes_label(head: str, tail: str, labels: frozenset[str] = LEVEL_LABELS) -> bool:
@@ -68,6 +65,8 @@ def completes_label(head: str, tail: str, labels: frozenset[str] = LEVEL_LABELS)
     True
     >>> completes_label("数量指标", "质量指标")
     False
+    >>> completes_label("项目资金（万", "元）")  # compared width-folded: 项目资金(万元)
+    True
     """
     return _label_key(head + tail) in labels and _label_key(head) not in labels
 
@@ -132,12 +131,12 @@ def part_to_placed(
 
 def is_closed(part: TablePart) -> bool:
     """A part that holds the 总分 row ends its table."""
-    return any(squash(cell.text).startswith("总分") for cell in part.cells)
+    return any(label_key(cell.text).startswith("总分") for cell in part.cells)
 
 
 def _first_row_texts(part: TablePart) -> list[str]:
     top = part.bbox[1]
-    return [squash(c.text) for c in part.cells if abs(c.bbox[1] - top) <= EDGE_TOLERANCE]
+    return [label_key(c.text) for c in part.cells if abs(c.bbox[1] - top) <= EDGE_TOLERANCE]
 
 
 def starts_table(part: TablePart, first: TablePart) -> bool:
@@ -227,7 +226,7 @@ def _covering(cells: list[Placed], row: int, col: int) -> Placed | None:
 
 
 def _signature(cells: list[Placed], row: int) -> tuple[tuple[int, int, str], ...]:
-    return tuple(sorted((c.col, c.colspan, squash(c.text)) for c in _anchored(cells, row)))
+    return tuple(sorted((c.col, c.colspan, label_key(c.text)) for c in _anchored(cells, row)))
 
 
 def _drop_row(cells: list[Placed], row: int) -> list[Placed]:
@@ -274,7 +273,7 @@ def continues_text(above: Placed, below: Placed) -> bool:
     a known label. A Chinese text that ended with room to spare on its last line is finished:
     the text below starts a row of its own.
     """
-    head = squash(below.text)[:1]
+    head = below.text.lstrip()[:1]
     return (
         above.runs_on or not is_wide(head) or completes_label(above.text, below.text, SPLIT_LABELS)
     )

@@ -45,6 +45,7 @@ from jixiao.core.vocabulary import (
     PROJECT_NAME,
     SECTION_PREFIXES,
     TITLE_WORD,
+    is_year_line,
     join_title_lines,
     self_evaluation_title,
     text_may_be_self_evaluation,
@@ -52,14 +53,13 @@ from jixiao.core.vocabulary import (
 )
 from jixiao.extract.readers.pdf.pdfium_records import page_fonts_embedded
 from jixiao.extract.readers.pdf.text import Char, is_unreadable
+from jixiao.normalize.vocab import DASH_CHARACTERS
 
 # Sentence punctuation: a line that holds some is prose (or a cell of prose), never a label.
 _PROSE = re.compile(r"[。，、；！？]")
-# A line that is only a year: (2024年度), （2024 年度）.
-_YEAR_LINE = re.compile(r"^[(（]?\d{4}年度?[)）]?$")
 _MAX_LABEL = 6  # characters of an attachment label (附件12, 附表3)
 # Page furniture at the foot of a page: a page number (— 8 —, -3-, 第3页, 3/40).
-_FOLIO = re.compile(r"^[-—–－第页共/\d]*$")
+_FOLIO = re.compile(rf"^[{re.escape(''.join(sorted(DASH_CHARACTERS)))}第页共/\d]*$")
 
 
 class PageKind(enum.StrEnum):
@@ -103,8 +103,10 @@ class PageScan:
 
 
 def squash(text: str) -> str:
-    """Text without any whitespace (labels wrap anywhere), in simplified characters: the form
-    labels are compared in (a table printed in traditional characters reads the same)."""
+    """Text without any whitespace (labels wrap anywhere), in simplified characters (a table
+    printed in traditional characters reads the same): the form a page's text and the lines
+    above a table are searched in for label words. Not width-folded, unlike
+    :func:`~jixiao.core.vocabulary.label_key`, which a cell's label is compared through."""
     return to_simplified("".join(text.split()))
 
 
@@ -233,9 +235,7 @@ def lines_to_tail(lines: Iterable[str]) -> tuple[str, ...]:
     while joined and _FOLIO.match(squash(joined[-1])):
         joined.pop()
     tail: list[str] = []
-    while joined and (
-        self_evaluation_title(joined[-1]) is not None or _YEAR_LINE.match(squash(joined[-1]))
-    ):
+    while joined and (self_evaluation_title(joined[-1]) is not None or is_year_line(joined[-1])):
         tail.insert(0, joined.pop())
     return tuple(tail)
 
@@ -260,7 +260,3 @@ def chars_to_lines(chars: Sequence[Char]) -> list[str]:
         "".join(str(c["text"]) for c in sorted(line, key=lambda c: float(c["x0"])))
         for line in lines
     ]
-
-
-def scans_to_kinds(scans: Sequence[PageScan]) -> list[PageKind]:
-    return [scan.kind for scan in scans]

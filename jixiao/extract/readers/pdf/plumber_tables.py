@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import itertools
-import re
 import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from typing import Any
 from pdfminer.layout import LTChar, LTContainer
 from pdfplumber.page import fix_fontname_bytes
 
-from jixiao.core.vocabulary import join_title_lines
+from jixiao.core.vocabulary import YEAR_IN_PARENS, join_title_lines
 from jixiao.extract.readers.pdf.pages import squash
 from jixiao.extract.readers.pdf.text import (
     Char,
@@ -44,7 +43,6 @@ TABLE_SETTINGS: dict[str, Any] = {
 _AXIS_NOISE = 0.5  # points: a path piece this close to vertical/horizontal is a ruling line
 EDGE_TOLERANCE = 2.5  # points: edges closer than this are the same ruling line
 HEADING_WINDOW = 90.0  # points above a table searched for its title and year line
-_YEAR = re.compile(r"[（(]\s*\d{4}\s*年\s*度?\s*[)）]")
 
 
 def values_to_centers(values: Iterable[float], tolerance: float = EDGE_TOLERANCE) -> list[float]:
@@ -142,7 +140,7 @@ def lines_to_heading(lines: Sequence[str]) -> tuple[str | None, str | None, tupl
     year: str | None = None
     context: list[str] = []
     for line in join_title_lines(lines):
-        match = _YEAR.search(line)
+        match = YEAR_IN_PARENS.search(line)
         rest = line.replace(match.group(), " ").strip() if match else line
         if match and year is None and (_is_title(rest) or len(squash(rest)) <= 20):
             year = match.group() if rest else line

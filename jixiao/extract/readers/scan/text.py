@@ -8,16 +8,15 @@ import regex
 
 from jixiao.core.vocabulary import to_simplified
 from jixiao.extract.readers.pdf.text import is_wide
+from jixiao.normalize.vocab import DASH_CHARACTERS, PRINTED_NUMBER
 
-# The marks a "not applicable" dash is printed or read as: alone in a cell of a column of
-# numbers, any of them is the em dash (the recognizer cannot tell the em dash from 一 or a
-# hyphen when nothing stands beside it; in a column of text 一 may be what is printed).
-DASHES = frozenset({"一", "-", "－", "—", "―", "─", "–", "_", "ー"})
+# Alone in a cell of a column of numbers, any dash character is the em dash (in a column of
+# text 一 may be what is printed).
 DASH = "—"
 # Latin letters and marks the recognizer reads for a lone digit without context
 DIGIT_LOOKALIKES = frozenset("OoDQIl|iJZzSsBbGgqT")
 
-_NUMBER = regex.compile(r"[+-]?\d[\d,]*(?:\.\d+)?%?|[+-]?\.\d+%?")  # a number as printed
+_NUMBER = regex.compile(rf"[+-]?{PRINTED_NUMBER}|[+-]?\.\d+%?")  # a number as printed, or .5
 _SPACE = regex.compile(r"(?<=(?P<before>.))\s+(?=(?P<after>.))")
 
 
@@ -37,7 +36,7 @@ def is_dash(text: str) -> bool:
     (True, True, False)
     """
     flat = "".join(text.split())
-    return bool(flat) and len(flat) <= 2 and set(flat) <= DASHES
+    return bool(flat) and len(flat) <= 2 and set(flat) <= DASH_CHARACTERS
 
 
 def looks_like_digits(text: str) -> bool:
