@@ -14,17 +14,14 @@ numbers within 0.005, a null truth field not compared).
 from __future__ import annotations
 
 import json
-import unicodedata
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pytest
-import regex
 
 from jixiao.pipeline.runner import discover, run
 from jixiao.score import Frames, load_policy
+from tests.truth_compare import same, truth_indicator, truth_table
 
 REAL = Path(__file__).resolve().parent.parent / "fixtures" / "real"
 MANIFEST: dict[str, dict[str, Any]] = json.loads(
@@ -35,78 +32,8 @@ TRUTH = {
     for path in sorted((REAL / "truth").glob("*.json"))
 }
 
-NUMERIC = {
-    "year", "budget_initial", "budget_adjusted", "spent", "execution_weight",
-    "execution_rate_reported", "execution_score_reported", "weight_total_reported",
-    "score_total_reported", "weight", "score_reported",
-}  # fmt: skip
-_SPACE = regex.compile(r"\s+")
-_TAG = regex.compile(r"<[^>]+>")
-_POINTS = regex.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
-_EMPTY = {"", "nan", "None", "<NA>"}
-
 #: Where a printed form loses what the truth has; each is an xfail that must keep failing.
 KNOWN_GAPS: dict[str, str] = {}
-
-
-def _norm(value: object) -> str:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    text = unicodedata.normalize("NFKC", str(value))
-    return _SPACE.sub("", _TAG.sub("", text))
-
-
-def _number(value: object) -> Decimal | None:
-    text = _norm(value).replace(",", "").rstrip("%")
-    try:
-        return Decimal(text) if text not in ("", "—", "-", "--", "/") else None
-    except InvalidOperation:
-        return None
-
-
-def same(field: str, truth: object, got: object) -> bool:
-    """Whether a value read equals the truth (the rules of the shared eval.py)."""
-    t, g = _norm(truth), _norm(got)
-    if field == "level1":
-        t, g = _POINTS.sub("", t), _POINTS.sub("", g)
-        if not t:  # only "(50分)" printed: the group's name may be given
-            return True
-    if field == "level3":
-        t, g = t.lstrip("★"), g.lstrip("★")
-    if t in ("", "—") and g in {*_EMPTY, "—"}:
-        return True
-    tn, gn = _number(truth), _number(got)
-    if field in NUMERIC and t and tn is None and g in _EMPTY:
-        return True  # a printed non-number (OCR noise such as "IO") read as no value
-    if field in NUMERIC and tn is not None and gn is not None:
-        return abs(tn - gn) < Decimal("0.005")
-    return t == ("" if g in _EMPTY else g)
-
-
-def _truth_table(truth: dict[str, Any]) -> dict[str, object]:
-    funds = (truth.get("funds") or [{}])[0]
-    return {
-        "project_name": truth.get("project_name"),
-        "department": truth.get("department"),
-        "implementing_unit": truth.get("implementing_unit"),
-        "year": truth.get("year"),
-        "budget_initial": funds.get("budget_initial"),
-        "budget_adjusted": funds.get("budget_adjusted"),
-        "spent": funds.get("spent"),
-        "execution_weight": funds.get("weight"),
-        "execution_rate_reported": funds.get("rate"),
-        "execution_score_reported": funds.get("score"),
-        "weight_total_reported": truth.get("total_weight"),
-        "score_total_reported": truth.get("total_score"),
-    }
-
-
-def _truth_indicator(indicator: dict[str, Any]) -> dict[str, object]:
-    names = {"target_text": "target", "actual_text": "actual", "score_reported": "score",
-             "deviation_note": "note"}  # fmt: skip
-    fields = ("level1", "level2", "level3", "target_text", "actual_text", "weight",
-              "score_reported", "deviation_note")  # fmt: skip
-    return {field: indicator.get(names.get(field, field)) for field in fields}
 
 
 def differences(frames: Frames, file: str, ids: list[str]) -> list[str]:
@@ -117,7 +44,7 @@ def differences(frames: Frames, file: str, ids: list[str]) -> list[str]:
         found.append(f"{len(tables)} tables read, the truth has {len(ids)}")
     for (_, row), table_id in zip(tables.iterrows(), ids, strict=False):
         truth = TRUTH[table_id]
-        for field, value in _truth_table(truth).items():
+        for field, value in truth_table(truth).items():
             if value is not None and not same(field, value, row[field]):
                 found.append(f"{field}: {value!r} ≠ {row[field]!r}")
         got = frames.indicators[frames.indicators["table_id"] == row["table_id"]]
@@ -129,7 +56,7 @@ def differences(frames: Frames, file: str, ids: list[str]) -> list[str]:
         for seq, (indicator, record) in enumerate(
             zip(truth["indicators"], records, strict=False), start=1
         ):
-            for field, value in _truth_indicator(indicator).items():
+            for field, value in truth_indicator(indicator).items():
                 if value is not None and not same(field, value, record[field]):
                     found.append(f"indicator {seq} {field}: {value!r} ≠ {record[field]!r}")
     return found

@@ -28,17 +28,17 @@ from __future__ import annotations
 
 import copy
 import json
-import math
 import tomllib
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 import opencc
 import regex
+
+from tests.truth_compare import norm, same, truth_indicator, truth_table
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The shared real tables: beside the clone (as CI lays them out), else the workplace's.
@@ -552,71 +552,6 @@ def all_variants(
 
 # -- reading a variant and judging it --------------------------------------------------------------
 
-NUMERIC = {
-    "year", "budget_initial", "budget_adjusted", "spent", "execution_weight",
-    "execution_rate_reported", "execution_score_reported", "weight_total_reported",
-    "score_total_reported", "weight", "score_reported",
-}  # fmt: skip
-_TAG = regex.compile(r"<[^>]+>")
-_POINTS = regex.compile(r"[(（]\s*\d+(?:\.\d+)?\s*分\s*[)）]")
-_EMPTY = {"", "nan", "None", "<NA>"}
-
-
-def _norm(value: object) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    return _SPACE.sub("", _TAG.sub("", unicodedata.normalize("NFKC", str(value))))
-
-
-def _number(value: object) -> Decimal | None:
-    text = _norm(value).replace(",", "").rstrip("%")
-    try:
-        return Decimal(text) if text not in ("", "—", "-", "--", "/") else None
-    except InvalidOperation:
-        return None
-
-
-def same(field_name: str, truth: object, got: object) -> bool:
-    """Whether a value read equals the truth (the rules of the shared eval.py)."""
-    t, g = _norm(truth), _norm(got)
-    if field_name == "level1":
-        t, g = _POINTS.sub("", t), _POINTS.sub("", g)
-        if not t:
-            return True
-    if field_name == "level3":
-        t, g = t.lstrip("★"), g.lstrip("★")
-    if t in ("", "—") and g in {*_EMPTY, "—"}:
-        return True
-    tn, gn = _number(truth), _number(got)
-    if field_name in NUMERIC and t and tn is None and g in _EMPTY:
-        return True
-    if field_name in NUMERIC and tn is not None and gn is not None:
-        return abs(tn - gn) < Decimal("0.005")
-    return t == ("" if g in _EMPTY else g)
-
-
-def truth_table_fields(truth: Truth) -> dict[str, object]:
-    funds = (truth.get("funds") or [{}])[0]
-    return {
-        "project_name": truth.get("project_name"),
-        "department": truth.get("department"),
-        "implementing_unit": truth.get("implementing_unit"),
-        "year": truth.get("year"),
-        "budget_initial": funds.get("budget_initial"),
-        "budget_adjusted": funds.get("budget_adjusted"),
-        "spent": funds.get("spent"),
-        "execution_weight": funds.get("weight"),
-        "execution_rate_reported": funds.get("rate"),
-        "execution_score_reported": funds.get("score"),
-        "weight_total_reported": truth.get("total_weight"),
-        "score_total_reported": truth.get("total_score"),
-    }
-
-
-_INDICATOR_FIELDS = {"level1": "level1", "level2": "level2", "level3": "level3",
-                     "target_text": "target", "actual_text": "actual", "weight": "weight",
-                     "score_reported": "score", "deviation_note": "note"}  # fmt: skip
-
 RIGHT, HONEST, COMPLETE_WRONG, LOST = "right", "honest", "complete-and-wrong", "lost"
 
 
@@ -650,14 +585,14 @@ def classify(
     table was read) and nothing says so: no table ``complete``, but no problem either.
     """
     truth = variant.truth
-    table_fields = {k: v for k, v in truth_table_fields(truth).items() if v is not None}
+    table_fields = {k: v for k, v in truth_table(truth).items() if v is not None}
     wanted = [
-        {k: ind.get(v) for k, v in _INDICATOR_FIELDS.items() if ind.get(v) is not None}
+        {k: v for k, v in truth_indicator(ind).items() if v is not None}
         for ind in truth["indicators"]
     ]
     n_fields = len(table_fields) + sum(len(w) for w in wanted)
-    name = _norm(truth.get("project_name"))
-    chosen = next((t for t in tables if _norm(t.get("project_name")) == name), None)
+    name = norm(truth.get("project_name"))
+    chosen = next((t for t in tables if norm(t.get("project_name")) == name), None)
     if chosen is None and tables:
         chosen = tables[0]
     differences: list[str] = []
