@@ -1,22 +1,24 @@
 """Image files (PNG, JPEG, TIFF; a multi-page TIFF is one page per frame) → the 自评表 grids on
-them, read by OCR the way a scanned PDF page is."""
+them, read by OCR the way a scanned PDF page is.
+
+The scan reader (OpenCV, the recognizer) loads with this module: it is imported only to read an
+image file (:mod:`jixiao.pipeline.runner` and :mod:`jixiao.report.source` import it then).
+"""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from jixiao.core.errors import OcrUnavailableError
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.readers.pdf.join import chain_to_grid, chain_to_texts, parts_to_chains
 from jixiao.extract.readers.pdf.reader import PdfExtraction
+from jixiao.extract.readers.scan.image import image_file_to_pages
+from jixiao.extract.readers.scan.page import ScanPage, image_to_scan_page
 from jixiao.extract.readers.scan.read import grid_with_readings
 from jixiao.model.source import Problem, Source
-
-if TYPE_CHECKING:
-    from jixiao.extract.readers.scan.page import ScanPage
 
 SOURCE_KIND = "image"
 
@@ -42,9 +44,6 @@ def _no_table_problem(name: str, page: int) -> Problem:
 
 def image_to_extraction(path: str | Path, *, display_name: str | None = None) -> PdfExtraction:
     """Read every 自评表 of an image file; never raises for a bad file."""
-    from jixiao.extract.readers.scan.image import image_file_to_pages  # noqa: PLC0415 - OpenCV: lazily
-    from jixiao.extract.readers.scan.page import image_to_scan_page  # noqa: PLC0415
-
     name = display_name or Path(path).name
     scans: list[ScanPage] = []
     try:
