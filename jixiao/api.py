@@ -35,6 +35,7 @@ from jixiao.pipeline.discover import Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process
 from jixiao.report import DEFAULT_LIMIT
+from jixiao.report.build import ReportCollector, load_renderer, write_batch_report, write_report
 from jixiao.score import AUTO, Frames, Policy, auto_candidates, load_policy
 
 if TYPE_CHECKING:
@@ -79,8 +80,6 @@ class Result:
         out = Path(out_dir)
         written = write_frames(self.frames, out, formats, labels)
         if report:
-            from jixiao.report.build import write_report  # noqa: PLC0415
-
             sources = {r.file.name: r.file.path for r in self.files}
             pages = sum(r.pages for r in self.files)
             materials = [r.material for r in self.files if r.material is not None]
@@ -184,12 +183,6 @@ def run(
 ) -> BatchResult:
     """``jixiao run``: read ``paths`` in worker processes into ``out_dir`` (per-file parts,
     the combined frames, ``manifest.json`` and, unless interrupted, ``report.html``)."""
-    from jixiao.report.build import (  # noqa: PLC0415
-        ReportCollector,
-        load_renderer,
-        write_batch_report,
-    )
-
     roots = _paths(paths)
     files = _files(roots, filters or Filters())
     out = Path(out_dir)

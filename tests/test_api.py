@@ -81,6 +81,19 @@ def test_read_with_an_unknown_policy_is_a_policy_error() -> None:
         jixiao.read(SEED, policy="no-such-policy")
 
 
+def test_the_command_line_starts_without_the_readers_or_their_libraries() -> None:
+    """``jixiao --help`` stays quick: the command line loads the readers' registry and
+    settings, never the layout reader, the normalizer or a reader's libraries."""
+    heavy = ("jixiao.extract.layout", "jixiao.normalize", "jixiao.extract.readers.text")
+    libraries = ("pandas", "pyarrow", "pypdfium2", "pdfplumber", "opencc", "regex", "numpy")
+    code = (
+        "import sys, jixiao.cli.main; "
+        f"print(sorted(m for m in sys.modules if m.startswith({heavy + libraries!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
 def test_importing_jixiao_loads_no_stage() -> None:
     code = (
         "import sys, jixiao; "

@@ -236,10 +236,7 @@ def _value_copies(path: Path, kinds: dict[str, frozenset[str]]) -> list[str]:
 
 #: Copies in modules being changed by their owner; each entry must still be a copy (strict, so
 #: a fixed copy announces itself and its entry is removed).
-KNOWN_VALUE_COPIES = {
-    # _TARGETISH's [≥≤><=＝═≧≦] and a startswith(("≥", "≤", …)): both want OPERATOR_CHARACTERS
-    "jixiao.extract.layout.indicators": 2,
-}
+KNOWN_VALUE_COPIES: dict[str, int] = {}
 
 
 def test_one_copy_of_the_value_words() -> None:

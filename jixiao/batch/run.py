@@ -182,7 +182,7 @@ def run_batch(
         journal.close()
         progress.finish()
     ready()  # no file was read (all reused): load the writers now
-    from jixiao.batch.combine import write_combined  # noqa: PLC0415 - loaded while reading
+    from jixiao.batch.combine import write_combined  # noqa: PLC0415 - pyarrow: while reading
 
     records = tuple(sorted([*reused, *done], key=lambda r: r.path))
     with _deferred_interrupt() as interrupt:  # Ctrl-C now would leave no valid outputs
@@ -252,7 +252,7 @@ class _Prepare:
         if self.done:
             return
         self.done = True
-        import jixiao.batch.combine  # noqa: F401, PLC0415 - pyarrow, for the outputs
+        import jixiao.batch.combine  # noqa: F401, PLC0415 - pyarrow, ~0.25 s: for the outputs
 
         if self.then is not None:
             self.then()

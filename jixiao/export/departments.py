@@ -90,7 +90,7 @@ class DepartmentTally:
 
     def frame(self) -> pd.DataFrame:
         """:meth:`rows` as a frame (``Int64`` counts)."""
-        import pandas as pd  # noqa: PLC0415 - only for a frame
+        import pandas as pd  # noqa: PLC0415 - pandas, ~0.6 s: only for a frame
 
         columns = self.columns()
         frame = pd.DataFrame.from_records(self.rows(), columns=columns)
@@ -118,7 +118,7 @@ def tables_to_departments(tables: pd.DataFrame) -> pd.DataFrame:
     {'department': '甲局', 'tables': 2, 'complete': 1, 'partial': 1, 'unscored': 0,
      'errors': 1, 'warnings': 2, 'infos': 1, '优': 1, '良': 0, 'ungraded': 1}
     """
-    import pandas as pd  # noqa: PLC0415 - the argument is a frame
+    import pandas as pd  # noqa: PLC0415 - pandas, ~0.6 s: the argument is a frame
 
     tally = DepartmentTally()
     columns = [tables[c].tolist() for c in TALLY_COLUMNS]

@@ -201,7 +201,7 @@ def localize(frame: str, table: pa.Table, labels: str) -> pa.Table:
     :func:`frame_columns` (English column names still)."""
     if labels == "en":
         return table
-    import pyarrow as pa  # noqa: PLC0415 - loaded when a frame is written
+    import pyarrow as pa  # noqa: PLC0415 - pyarrow, ~0.2 s: when a frame is written
 
     columns = {name: table.column(name) for name in table.column_names}
     for column, words in VALUES_ZH.items():
@@ -218,7 +218,7 @@ def localize(frame: str, table: pa.Table, labels: str) -> pa.Table:
 
 def _mapped(values: pa.ChunkedArray, word: Callable[[str], str | None]) -> pa.ChunkedArray:
     """Each value through ``word`` (a value it does not know stays as it is; null stays null)."""
-    import pyarrow as pa  # noqa: PLC0415 - loaded when a frame is written
+    import pyarrow as pa  # noqa: PLC0415 - pyarrow, ~0.2 s: when a frame is written
 
     said = [None if v is None else (word(v) or v) for v in values.to_pylist()]
     return values_to_arrow(said, pa.large_string())

@@ -10,7 +10,27 @@ Two steps:
   whatever form the grid came from.
 """
 
-from jixiao.extract.layout.table import grid_to_table
-from jixiao.extract.readers.text import text_to_grids
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from jixiao.extract.layout.table import grid_to_table
+    from jixiao.extract.readers.text import text_to_grids
 
 __all__ = ["grid_to_table", "text_to_grids"]
+
+_WHERE = {
+    "grid_to_table": "jixiao.extract.layout.table",
+    "text_to_grids": "jixiao.extract.readers.text",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``grid_to_table`` and ``text_to_grids`` load on first use: the command line imports
+    :mod:`jixiao.extract.readers` for its constants without the layout reader."""
+    if name in _WHERE:
+        from importlib import import_module  # noqa: PLC0415 - only when asked for
+
+        return getattr(import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'jixiao.extract' has no attribute {name!r}")

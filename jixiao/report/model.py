@@ -10,12 +10,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from jixiao.export.departments import GRADE_ORDER
 from jixiao.model.grid import Grid
 from jixiao.model.pane import Crop
 from jixiao.pipeline.locate import CellRef, ProblemRow
 
 SEVERITIES = ("error", "warning", "info")
-GRADES = ("优", "良", "中", "差")
+GRADES = GRADE_ORDER  # 优 良 中 差, in the order the department summary shows them
 NO_GRADE = "无"
 
 

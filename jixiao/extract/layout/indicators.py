@@ -42,10 +42,11 @@ from jixiao.extract.layout.columns import ROLE_NAMES, Header, header_to_roles
 from jixiao.model.grid import Cell
 from jixiao.model.source import Source
 from jixiao.model.table import INDICATOR_ROLES, CellText, Extra, IndicatorRow, TotalRow
+from jixiao.normalize.vocab import OPERATOR_CHARACTERS
 
 _PLAIN_NUMBER = regex.compile(r"^\d+(?:\.\d+)?$")
 _MIN_SHIFT_GAIN = 3
-_TARGETISH = regex.compile(r"\d|[≥≤><=＝═≧≦]|前|第|名")
+_TARGETISH = regex.compile(rf"\d|[{regex.escape(''.join(sorted(OPERATOR_CHARACTERS)))}]|前|第|名")
 #: Fields that make a row an indicator (a row with only 一级/二级 labels is a group row).
 VALUE_FIELDS = (
     "level3",
@@ -275,7 +276,7 @@ def _fit(row: Row, columns: dict[str, int], shift: int) -> int:
     score += 1 if _TARGETISH.search(text("target")) else 0
     level3 = text("level3")
     score -= 3 if level3 in vocabulary.LEVEL2_GROUPS else 0
-    score -= 2 if NUMBER.match(level3) or level3.startswith(("≥", "≤", ">", "<", "=")) else 0
+    score -= 2 if NUMBER.match(level3) or level3[:1] in OPERATOR_CHARACTERS else 0
     return score
 
 

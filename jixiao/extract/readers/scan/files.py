@@ -1,5 +1,9 @@
 """Image files (PNG, JPEG, TIFF; a multi-page TIFF is one page per frame) → the 自评表 grids on
-them, read by OCR the way a scanned PDF page is."""
+them, read by OCR the way a scanned PDF page is.
+
+The scan reader (OpenCV, the recognizer) loads with this module: the readers' registry
+(:mod:`jixiao.extract.readers`) imports it only to read an image file.
+"""
 
 from __future__ import annotations
 

@@ -80,7 +80,7 @@ def model_path() -> Path:
 def load_recognizer(path: Path | None = None) -> Recognizer:
     """Open the model on one thread and read its character list."""
     try:
-        import onnxruntime as ort  # noqa: PLC0415 - heavy: loaded on the first scanned page
+        import onnxruntime as ort  # noqa: PLC0415 - may fail: then the page is ocr_unavailable
     except ImportError as error:
         raise OcrUnavailableError(f"onnxruntime cannot be imported: {error}") from error
     options = ort.SessionOptions()

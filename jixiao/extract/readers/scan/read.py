@@ -12,12 +12,12 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-import pypdfium2 as pdfium
-
 from jixiao.core.errors import OcrUnavailableError
 from jixiao.model.grid import Grid
 
 if TYPE_CHECKING:  # the scan modules load OpenCV: imported on the first scanned page only
+    import pypdfium2 as pdfium  # annotations only: the report of a text run imports this module
+
     from jixiao.extract.readers.scan.page import CellReading, ScanPage
 
 __all__ = ["OCR_READER", "OcrUnavailableError", "grid_with_readings", "pdf_page_to_scan"]
@@ -28,8 +28,9 @@ OCR_READER = "ocr"  # Grid.reader of a table read from an image
 def pdf_page_to_scan(page: pdfium.PdfPage, number: int) -> ScanPage:
     """Read the ruled tables of a scanned PDF page by OCR (raises
     :class:`~jixiao.core.errors.OcrUnavailableError` when the recognizer cannot be loaded)."""
-    from jixiao.extract.readers.scan.image import pdf_page_to_image  # noqa: PLC0415 - see above
-    from jixiao.extract.readers.scan.page import image_to_scan_page  # noqa: PLC0415
+    # The scan reader loads OpenCV and numpy (~0.3 s): this module loads with every PDF read.
+    from jixiao.extract.readers.scan.image import pdf_page_to_image  # noqa: PLC0415 - OpenCV
+    from jixiao.extract.readers.scan.page import image_to_scan_page  # noqa: PLC0415 - OpenCV
 
     return image_to_scan_page(pdf_page_to_image(page, number))
 
