@@ -194,3 +194,15 @@ def test_a_table_that_prints_no_scores_is_unscored_without_total_or_grade(tmp_pa
     assert result.tables["score_total"].isna().all()
     assert result.tables["grade"].isna().all()
     assert result.problems.query("kind == 'rule'").empty
+
+
+def test_each_column_keeps_its_role_confidence_and_evidence(tmp_path: Path) -> None:
+    path = tmp_path / "v.txt"
+    path.write_text(_reword(SEED_TEXT, {"三级指标": "考评栏", "分值": "权重分"}), encoding="utf-8")
+    with jixiao.open(path) as doc:
+        columns = {c.header: c for c in doc.tables[0].columns}
+    assert (columns["一级指标"].role, columns["一级指标"].confidence) == ("level1", 1.0)
+    assert columns["权重分"].role == "weight"
+    assert 0.5 < columns["权重分"].confidence < 1.0
+    assert "权重" in columns["权重分"].evidence
+    assert (columns["考评栏"].role, columns["考评栏"].confidence) == ("level3", 0.5)

@@ -119,6 +119,20 @@ class IndicatorRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ColumnRole:
+    """One column of the 绩效指标 header as the layout reader read it: its ``role`` (``None``:
+    kept in ``extra`` under ``header``), how sure the reader is of it (``confidence``, 0–1: 1
+    for a whole label, less for a word it contains, 0.5 for a role read from the column's place
+    and cells alone) and why (``evidence``)."""
+
+    col: int
+    header: str
+    role: str | None
+    confidence: float
+    evidence: str
+
+
+@dataclass(frozen=True, slots=True)
 class TotalRow:
     """The 总分 row: the printed weight total and score total."""
 
@@ -165,6 +179,7 @@ class SelfEvalTable:
     indicator_block: CellText | None = None
     extra: Extra = ()
     read_gaps: tuple[str, ...] = ()
+    columns: tuple[ColumnRole, ...] = ()
 
     @property
     def source(self) -> Source:

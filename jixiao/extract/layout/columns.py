@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from jixiao.core import vocabulary
 from jixiao.core.columns import Evidence, label_to_evidence
 from jixiao.extract.layout.cells import NOT_APPLICABLE, NUMBER, Row, at, blank, key
-from jixiao.model.table import INDICATOR_ROLES
+from jixiao.model.table import INDICATOR_ROLES, ColumnRole
 
 #: How messages name a role: the usual printed header.
 ROLE_NAMES = {
@@ -52,18 +52,6 @@ POINTS_SHARE = 0.5
 INFERRED = 0.5
 #: Share of a column's printed cells that must be words (no digit) for it to hold names.
 NAMES_SHARE = 0.6
-
-
-@dataclass(frozen=True, slots=True)
-class ColumnRole:
-    """One header column: its ``role`` (``None``: kept in ``extra`` under ``header``), how sure
-    the reader is of it (``confidence``, 0–1), and why (``evidence``)."""
-
-    col: int
-    header: str
-    role: str | None
-    confidence: float
-    evidence: str
 
 
 @dataclass(frozen=True, slots=True)

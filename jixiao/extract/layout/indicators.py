@@ -41,7 +41,14 @@ from jixiao.extract.layout.cells import (
 from jixiao.extract.layout.columns import ROLE_NAMES, Header, header_to_roles
 from jixiao.model.grid import Cell
 from jixiao.model.source import Source
-from jixiao.model.table import INDICATOR_ROLES, CellText, Extra, IndicatorRow, TotalRow
+from jixiao.model.table import (
+    INDICATOR_ROLES,
+    CellText,
+    ColumnRole,
+    Extra,
+    IndicatorRow,
+    TotalRow,
+)
 from jixiao.normalize.vocab import OPERATOR_CHARACTERS
 
 _PLAIN_NUMBER = regex.compile(r"^\d+(?:\.\d+)?$")
@@ -79,6 +86,7 @@ class Indicators:
     block_label: CellText | None = None
     columns: dict[str, int] | None = None
     end: int = 0
+    roles: tuple[ColumnRole, ...] = ()
 
 
 def find_indicator_header(rows: Sequence[Row], start: int = 0) -> int | None:
@@ -166,7 +174,12 @@ def read_indicators(state: Reading, header: int | None, after: int) -> Indicator
             "score_total_reported",
         )
     return Indicators(
-        tuple(indicators), total, block_label, columns, end + 1 if total_row is not None else end
+        tuple(indicators),
+        total,
+        block_label,
+        columns,
+        end + 1 if total_row is not None else end,
+        read.roles,
     )
 
 

@@ -114,6 +114,7 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
         indicator_block=block.block_label,
         extra=_unique_names((*extra, *state.extra)),
         read_gaps=_read_gaps(state, family, first_block, block.total),
+        columns=block.roles,
     )
 
 
