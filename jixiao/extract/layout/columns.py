@@ -106,7 +106,7 @@ def header_to_roles(names: Row, body: Sequence[Row]) -> Header:
             continue
         if col <= first:
             continue  # left of the block: a goal block label (湖北), read with the rows
-        extras[col] = vocabulary.printed_key(_printed(names, col))
+        extras[col] = _printed(names, col)
         if role is None and claims[col]:  # its roles went to columns with stronger claims
             best = claims[col][0]
             why = f"{best.why}，但该角色已归另一列"
@@ -165,8 +165,9 @@ def _printed_cells(rows: Sequence[Row], col: int) -> list[str]:
 
 
 def _printed(names: Row, col: int) -> str:
+    """A header as printed, made comparable (no spaces or line breaks: 实际 完成值 → 实际完成值)."""
     cell = at(names, col)
-    return cell.text if cell is not None else ""
+    return vocabulary.printed_key(cell.text) if cell is not None else ""
 
 
 def _infer_by_place(
