@@ -14,7 +14,7 @@ import pytest
 
 import jixiao
 from jixiao.core.columns import label_to_evidence
-from jixiao.core.vocabulary import label_key
+from jixiao.core.labels import label_key
 from tests.conftest import SEED
 from tests.variants import SHARED_REAL
 

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao.core.errors import ColumnWordsError
+from jixiao.core.labels import base_key, label_key
 
 #: The environment variable naming a TOML file of more column words (same shape as the built-in).
 WORDS_VARIABLE = "JIXIAO_COLUMN_WORDS"
@@ -71,17 +72,11 @@ def _classes(data: dict[str, Any], source: str) -> dict[str, dict[str, RoleWords
                 )
             classes.setdefault(block, {})[role] = RoleWords(
                 role,
-                frozenset(_key(w) for w in entry.get("labels", ())),
-                tuple(_key(w) for w in entry.get("words", ())),
-                tuple(_key(w) for w in entry.get("not", ())),
+                frozenset(label_key(w) for w in entry.get("labels", ())),
+                tuple(label_key(w) for w in entry.get("words", ())),
+                tuple(label_key(w) for w in entry.get("not", ())),
             )
     return classes
-
-
-def _key(text: str) -> str:
-    from jixiao.core.vocabulary import label_key  # noqa: PLC0415 - vocabulary loads this module
-
-    return label_key(text)
 
 
 def _merged(
@@ -135,8 +130,6 @@ def label_to_evidence(block: str, text: str) -> tuple[Evidence, ...]:
     """What a header cell's text says its column is, strongest first; empty when no class of
     ``block`` explains it. A whole label is certain; a word is weaker the less of the label it
     covers, and a ``not`` word of a role rules that role out."""
-    from jixiao.core.vocabulary import base_key, label_key  # noqa: PLC0415 - see _key
-
     key, base = label_key(text), base_key(text)
     if not base:
         return ()

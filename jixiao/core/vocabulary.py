@@ -1,6 +1,7 @@
 """The label words a 自评表 is recognised and read by: the project's one copy of them.
 
-Data, plus the small functions that compare a cell's text with it (:func:`label_key`,
+Data, plus the small functions that compare a cell's text with it (through
+:mod:`jixiao.core.labels`: :func:`~jixiao.core.labels.label_key` and its kin;
 :func:`fund_field`, :func:`indicator_field`, :func:`points_of`) and the one predicate that
 decides whether some cells are a 自评表 (:func:`is_self_evaluation`). Every stage reads its
 words from here: the PDF page finder and page joiner, the layout reader, the scorer.
@@ -14,69 +15,13 @@ the cells stay as printed.
 
 from __future__ import annotations
 
-import functools
-import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 
-import opencc
 import regex
 
 from jixiao.core.columns import label_to_evidence, labels_of
-
-_TAG = regex.compile(r"<[^>]*>")
-_SPACE = regex.compile(r"\s+")
-_PAREN_SUFFIX = regex.compile(r"\([^()]*\)$")
-
-
-#: OpenCC's traditional → simplified converter (phrases, then characters), made once.
-_T2S = opencc.OpenCC("t2s")
-
-
-def to_simplified(text: str) -> str:
-    """Traditional characters to simplified ones, for comparing labels (never for values).
-
-    Simplified text is returned unchanged.
-
-    >>> to_simplified("項目名稱"), to_simplified("績效指標(萬元)"), to_simplified("总分")
-    ('项目名称', '绩效指标(万元)', '总分')
-    """
-    return str(_T2S.convert(text)) if text and not text.isascii() else text
-
-
-def printed_key(text: str) -> str:
-    """A label as printed, made comparable: width-folded, without tags, spaces or a trailing
-    colon (the characters are not converted; a header kept as a name uses this form).
-
-    >>> printed_key("权重占比 （%）"), printed_key("得 分："), printed_key("單項指標")
-    ('权重占比(%)', '得分', '單項指標')
-    """
-    folded = unicodedata.normalize("NFKC", text)
-    return _SPACE.sub("", _TAG.sub("", folded)).rstrip(":")
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def label_key(text: str) -> str:
-    """The comparable form of a label: :func:`printed_key` in simplified characters (cached:
-    the same labels are compared again and again).
-
-    >>> label_key("年度 总体 目标")
-    '年度总体目标'
-    >>> label_key("项目资金 （万元）")
-    '项目资金(万元)'
-    >>> label_key("<p>偏差原因分析及改 进措施</p>")
-    '偏差原因分析及改进措施'
-    >>> label_key("項目名稱："), label_key("總 分")
-    ('项目名称', '总分')
-    """
-    return to_simplified(printed_key(text))
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def base_key(text: str) -> str:
-    """:func:`label_key` without a trailing parenthesised note: ``执行率(%)`` → ``执行率``."""
-    return _PAREN_SUFFIX.sub("", label_key(text))
-
+from jixiao.core.labels import PAREN_SUFFIX, base_key, label_key, printed_key, to_simplified
 
 #: The label of the project a 自评表 reads (its ``project_name``).
 PROJECT_LABELS = frozenset({"项目名称"})
@@ -298,7 +243,7 @@ def fund_field(text: str) -> str | None:
     ('weight', 'budget_adjusted', None)
     """
     key = label_key(text)
-    base = _PAREN_SUFFIX.sub("", key)
+    base = PAREN_SUFFIX.sub("", key)
     found = FUND_COLUMNS.get(key) or FUND_COLUMNS.get(base)
     if found is None and base.startswith("执行率"):
         return "rate"
@@ -317,7 +262,7 @@ def indicator_field(text: str) -> str | None:
     ('unit', 'score', None)
     """
     key = label_key(text)
-    base = _PAREN_SUFFIX.sub("", key)
+    base = PAREN_SUFFIX.sub("", key)
     if base.startswith(NOTE_PREFIXES):
         return "note"
     return INDICATOR_COLUMNS.get(key) or INDICATOR_COLUMNS.get(base)

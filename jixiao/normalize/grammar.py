@@ -25,7 +25,7 @@ from typing import Final, Literal
 
 import regex
 
-from jixiao.core.vocabulary import to_simplified
+from jixiao.core.labels import to_simplified
 from jixiao.normalize.model import Op, Unit
 from jixiao.normalize.numbers import ARABIC_NUMBER, parse_chinese_number
 from jixiao.normalize.text import clean_text
@@ -166,7 +166,7 @@ _LONE_DASH: Final = regex.compile(r"一{1,2}")
 # A Latin letter glued to a number (OCR noise: 9O%, M.8万元, 1O0): the number is not read.
 _LETTER_NEXT_TO_DIGIT: Final = regex.compile(r"[A-Za-z]\.?\d|\d\.?[A-Za-z]|[A-Za-z]%")
 # Full-width parentheses -> ASCII before the grammar reads (traditional characters are
-# converted by OpenCC, :func:`jixiao.core.vocabulary.to_simplified`).
+# converted by OpenCC, :func:`jixiao.core.labels.to_simplified`).
 _PARENTHESES: Final = str.maketrans({"（": "(", "）": ")"})
 
 #: Longer texts are sentences, not bounds: the grammar does not try them.

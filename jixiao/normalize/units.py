@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from jixiao.core.vocabulary import to_simplified
+from jixiao.core.labels import to_simplified
 from jixiao.normalize.model import Unit
 from jixiao.normalize.vocab import (
     COUNT_UNITS,

@@ -2,7 +2,7 @@
 
 Every word list the parsers use lives here, so a new spelling seen in a published table is a
 one-line change. Keys are written in simplified characters; text in traditional characters is
-converted with OpenCC (:func:`jixiao.core.vocabulary.to_simplified`) before lookup.
+converted with OpenCC (:func:`jixiao.core.labels.to_simplified`) before lookup.
 """
 
 from __future__ import annotations

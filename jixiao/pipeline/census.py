@@ -25,13 +25,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from jixiao.core.labels import label_key
 from jixiao.core.problems import make_problem
-from jixiao.core.vocabulary import (
-    SECTION_PREFIXES,
-    is_self_evaluation,
-    label_key,
-    self_evaluation_title,
-)
+from jixiao.core.vocabulary import SECTION_PREFIXES, is_self_evaluation, self_evaluation_title
 from jixiao.model.grid import Grid, Title
 from jixiao.model.source import Problem, Source
 

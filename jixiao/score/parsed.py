@@ -10,14 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from jixiao.core.labels import label_key, to_simplified
 from jixiao.core.problems import ProblemLog, indicator_label
-from jixiao.core.vocabulary import (
-    FUND_TOTAL_WORDS,
-    SATISFACTION_WORD,
-    label_key,
-    money_unit,
-    to_simplified,
-)
+from jixiao.core.vocabulary import FUND_TOTAL_WORDS, SATISFACTION_WORD, money_unit
 from jixiao.model.source import Problem
 from jixiao.model.table import FundRow, IndicatorRow, SelfEvalTable
 from jixiao.normalize import Comparison, Measurement, Target, compare, parse_actual, parse_target

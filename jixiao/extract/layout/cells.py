@@ -2,7 +2,7 @@
 
 A row is the list of anchor cells of one grid row (``None`` where a merge covers the position
 or no cell is printed), as :meth:`~jixiao.model.grid.Grid.matrix` gives it. Labels are
-compared through :func:`~jixiao.core.vocabulary.label_key` (width-folded, simplified
+compared through :func:`~jixiao.core.labels.label_key` (width-folded, simplified
 characters); texts that are kept (values, the names of extra columns) stay as printed.
 """
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import regex
 
-from jixiao.core import vocabulary
+from jixiao.core import labels
 from jixiao.core.problems import ProblemLog
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.table import CellText, Extra
@@ -26,7 +26,7 @@ FieldOf = Callable[[str], str | None]
 NUMBER = regex.compile(rf"^[+-]?{PRINTED_NUMBER}$")
 #: Cells that stand for "nothing here" in a number column, as :func:`key` gives them (width-folded:
 #: ``／`` is ``/``, ``……`` is ``......``).
-NOT_APPLICABLE = frozenset(vocabulary.label_key(mark) for mark in COLUMN_BLANKS)
+NOT_APPLICABLE = frozenset(labels.label_key(mark) for mark in COLUMN_BLANKS)
 
 
 @dataclass(slots=True)
@@ -54,7 +54,7 @@ class Reading:
 
 
 def key(cell: Cell | None) -> str:
-    return vocabulary.label_key(cell.text) if cell is not None else ""
+    return labels.label_key(cell.text) if cell is not None else ""
 
 
 def blank(cell: Cell | None) -> bool:
@@ -119,7 +119,7 @@ def extra_columns(
     """Header cells right of the first field that name no field: column → header as printed."""
     taken = set(columns.values())
     return {
-        col: vocabulary.printed_key(cell.text)
+        col: labels.printed_key(cell.text)
         for col, cell in enumerate(header)
         if col > first
         and col not in taken

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from jixiao.core import vocabulary
+from jixiao.core import labels, vocabulary
 from jixiao.core.columns import Evidence, label_to_evidence
 from jixiao.extract.layout.cells import NOT_APPLICABLE, NUMBER, Row, at, blank, key
 from jixiao.model.table import INDICATOR_ROLES, ColumnRole
@@ -167,7 +167,7 @@ def _printed_cells(rows: Sequence[Row], col: int) -> list[str]:
 def _printed(names: Row, col: int) -> str:
     """A header as printed, made comparable (no spaces or line breaks: 实际 完成值 → 实际完成值)."""
     cell = at(names, col)
-    return vocabulary.printed_key(cell.text) if cell is not None else ""
+    return labels.printed_key(cell.text) if cell is not None else ""
 
 
 def _infer_by_place(
@@ -220,7 +220,7 @@ def _level1_left_of_level2(names: Row, columns: dict[str, int]) -> int | None:
         cell is None
         or blank(cell)
         or col in columns.values()
-        or vocabulary.base_key(cell.text) in vocabulary.INDICATOR_BLOCK
+        or labels.base_key(cell.text) in vocabulary.INDICATOR_BLOCK
     ):
         return None
     return col

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import regex
 
-from jixiao.core import vocabulary
+from jixiao.core import labels, vocabulary
 from jixiao.extract.layout.cells import (
     NUMBER,
     Reading,
@@ -241,7 +241,7 @@ def _indicator_block_label(state: Reading, header: int, first: int) -> CellText 
     """The 绩效指标 label left of the header (``绩效指标(90分)``), in the header or above it."""
     for row in (state.rows[header], *state.rows[:header]):
         for cell in row[: first + 1]:
-            if cell is not None and vocabulary.base_key(cell.text) in vocabulary.INDICATOR_BLOCK:
+            if cell is not None and labels.base_key(cell.text) in vocabulary.INDICATOR_BLOCK:
                 return state.take(cell)
     return None
 
@@ -271,7 +271,7 @@ def _goal_block(state: Reading, row: Row, first: int) -> CellText | None:
     left = [
         c
         for c in row[:first]
-        if not blank(c) and vocabulary.base_key(c.text) not in vocabulary.INDICATOR_BLOCK  # type: ignore[union-attr]
+        if not blank(c) and labels.base_key(c.text) not in vocabulary.INDICATOR_BLOCK  # type: ignore[union-attr]
     ]
     return state.take(left[-1]) if left else None
 
@@ -386,7 +386,7 @@ def _indicator(
         anchor.source.file, page=anchor.source.page, line=anchor.source.line, row=anchor.row
     )
     values = {name: state.take(cells.get(name)) for name in VALUE_FIELDS}
-    level3 = vocabulary.label_key(values["level3"].raw) if values["level3"] is not None else ""
+    level3 = labels.label_key(values["level3"].raw) if values["level3"] is not None else ""
     placeholder = _PLACEHOLDER.match(level3) is not None and all(
         v is None or v.blank for name, v in values.items() if name not in ("level3", "note")
     )

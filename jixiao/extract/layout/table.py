@@ -25,7 +25,7 @@ from collections import Counter
 
 import regex
 
-from jixiao.core import vocabulary
+from jixiao.core import labels, vocabulary
 from jixiao.extract.layout.cells import (
     Reading,
     Row,
@@ -85,7 +85,7 @@ def grid_to_table(grid: Grid) -> SelfEvalTable:
     _read_trailer(state, block.end)
     extra: list[tuple[str, CellText]] = []
     if subject is not None:
-        extra.append((vocabulary.printed_key(subject_label), subject))
+        extra.append((labels.printed_key(subject_label), subject))
     if block.total is not None and block.total.grade:
         extra.append(("总分等级", block.total.grade))
     _report_unread(state)
@@ -149,7 +149,7 @@ def _family(grid: Grid, columns: dict[str, int], *, named_project: bool) -> str:
     """Which layout family a table belongs to, from the labels it prints."""
     if not columns:
         return "unknown"
-    title = vocabulary.label_key(grid.title or "")
+    title = labels.label_key(grid.title or "")
     no_levels = "level1" not in columns and "level2" not in columns
     whole = vocabulary.DEPARTMENT_WHOLE_WORD in title or no_levels
     if "coefficient" in columns or (not named_project and whole):
@@ -244,12 +244,12 @@ def _read_trailer(state: Reading, start: int) -> None:
         cells = [c for c in nonblank(row) if (c.row, c.col) not in state.used]
         if len(cells) == 2 and len(key(cells[0])) <= _MAX_LABEL_CHARS:
             state.take(cells[0])
-            state.keep(vocabulary.printed_key(cells[0].text), cells[1])
+            state.keep(labels.printed_key(cells[0].text), cells[1])
 
 
 def _keep_named_cells(state: Reading, row: Row) -> None:
     for cell in nonblank(row):
-        name, colon, value = vocabulary.printed_key(cell.text).partition(":")
+        name, colon, value = labels.printed_key(cell.text).partition(":")
         if colon and name and value and len(name) <= _MAX_LABEL_CHARS:
             state.keep(name, cell)
 

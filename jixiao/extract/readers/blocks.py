@@ -33,6 +33,7 @@ from dataclasses import dataclass
 
 import regex
 
+from jixiao.core.labels import label_key
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import (
     PROJECT_NAME,
@@ -41,7 +42,6 @@ from jixiao.core.vocabulary import (
     is_total_label,
     is_year_line,
     join_title_lines,
-    label_key,
 )
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Problem, Source

@@ -17,14 +17,13 @@ from dataclasses import dataclass, field
 import regex
 
 from jixiao.core.errors import InputError
+from jixiao.core.labels import label_key, to_simplified
 from jixiao.core.vocabulary import (
     DEPARTMENT,
     PROJECT_NAME,
     TITLE_WORD,
     is_year_line,
-    label_key,
     self_evaluation_title,
-    to_simplified,
 )
 from jixiao.extract.readers import Reading, ReadSettings, SourceFile
 from jixiao.extract.readers.crops import DEFAULT_DPI

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from jixiao.core.labels import label_key
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import (
     BARE_POINTS_SUFFIX,
@@ -26,7 +27,6 @@ from jixiao.core.vocabulary import (
     POINTS_SUFFIX,
     PROJECT_NAME,
     SECTION_LABELS,
-    label_key,
 )
 from jixiao.extract.readers.pdf.plumber_tables import (
     EDGE_TOLERANCE,

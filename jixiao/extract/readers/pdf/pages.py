@@ -41,6 +41,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from jixiao.core.labels import to_simplified
 from jixiao.core.vocabulary import (
     PROJECT_NAME,
     SECTION_PREFIXES,
@@ -49,7 +50,6 @@ from jixiao.core.vocabulary import (
     join_title_lines,
     self_evaluation_title,
     text_may_be_self_evaluation,
-    to_simplified,
 )
 from jixiao.extract.readers.pdf.pdfium_records import page_fonts_embedded
 from jixiao.extract.readers.pdf.text import Char, is_unreadable
@@ -106,7 +106,7 @@ def squash(text: str) -> str:
     """Text without any whitespace (labels wrap anywhere), in simplified characters (a table
     printed in traditional characters reads the same): the form a page's text and the lines
     above a table are searched in for label words. Not width-folded, unlike
-    :func:`~jixiao.core.vocabulary.label_key`, which a cell's label is compared through."""
+    :func:`~jixiao.core.labels.label_key`, which a cell's label is compared through."""
     return to_simplified("".join(text.split()))
 
 

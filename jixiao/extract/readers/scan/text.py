@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import regex
 
-from jixiao.core.vocabulary import to_simplified
+from jixiao.core.labels import to_simplified
 from jixiao.extract.readers.pdf.text import is_wide
 from jixiao.normalize.vocab import DASH_CHARACTERS, PRINTED_NUMBER
 
