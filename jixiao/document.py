@@ -26,7 +26,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from jixiao.extract.readers import Reading, read_file
+from jixiao.extract.readers import Reading, path_to_kind, read_file
 from jixiao.extract.readers.crops import DEFAULT_DPI
 from jixiao.model.frames import Frames, rows_to_frames
 from jixiao.model.grid import Grid
@@ -55,7 +55,7 @@ class Document:
     def __init__(self, path: Path, reading: Reading, read: list[ReadTable], frames: Frames):
         self.path = path
         self.name = path.name
-        self.kind = InputFile(path, path.name).kind
+        self.kind = path_to_kind(path)
         self.pages = reading.pages
         self._reading = reading
         self._read = read
