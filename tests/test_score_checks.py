@@ -332,7 +332,8 @@ def test_execution_read_from_the_row_that_prints_it() -> None:
         total=("100", "99"),
     )
     # a second row under the total, with the rest of the money and no execution cells
-    text = sheet.text().replace("年度总体目标", "\t上年结转资金\t20\t20\t10\t—\t\t—\t\n年度总体目标", 1)
+    carried = "\t上年结转资金\t20\t20\t10\t—\t\t—\t\n年度总体目标"
+    text = sheet.text().replace("年度总体目标", carried, 1)
     (grid,) = text_to_grids(text, file="t.tsv")
     frames = score_table(grid_to_table(grid), table_id="t#1", policy=NATIONAL)
     table = frames.tables.iloc[0]
