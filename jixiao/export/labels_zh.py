@@ -67,6 +67,11 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "score_total": "总分（复核）",
         "grade": "等级（复核）",
         "policy": "评分规则",
+        "policy_basis": "评分规则依据",
+        "policy_runner_up": "次优评分规则",
+        "numbers_printed": "表中可复核数字数",
+        "numbers_reproduced": "复核一致数",
+        "runner_up_reproduced": "次优规则复核一致数",
         "read_status": "读取状态",
         "problem_count": "问题数",
         "error_count": "错误数",
@@ -167,6 +172,26 @@ VALUES_ZH: Mapping[str, Mapping[str, str]] = {
 }
 
 
+_GROUP = regex.compile(r"group of (\d+) tables")
+_BASIS_ZH = {
+    "given": "指定规则",
+    "table": "按本表推断",
+    "table, departing from its group": "按本表推断（与同单位同年各表不同）",
+}
+
+
+def basis_label(basis: str) -> str:
+    """How a policy was chosen (``tables.policy_basis``), in words.
+
+    >>> basis_label("group of 6 tables"), basis_label("given")
+    ('按同单位同年 6 张表推断', '指定规则')
+    """
+    group = _GROUP.fullmatch(basis)
+    if group is not None:
+        return f"按同单位同年 {group.group(1)} 张表推断"
+    return _BASIS_ZH.get(basis, basis)
+
+
 def policy_label(name: str) -> str:
     """A policy's name for analysts: a built-in's Chinese name, a variant's changes in words.
 
@@ -207,8 +232,11 @@ def localize(frame: str, table: pa.Table, labels: str) -> pa.Table:
     for column, words in VALUES_ZH.items():
         if column in columns:
             columns[column] = _mapped(columns[column], words.get)
-    if "policy" in columns:
-        columns["policy"] = _mapped(columns["policy"], policy_label)
+    for column in ("policy", "policy_runner_up"):
+        if column in columns:
+            columns[column] = _mapped(columns[column], policy_label)
+    if "policy_basis" in columns:
+        columns["policy_basis"] = _mapped(columns["policy_basis"], basis_label)
     if frame == "problems":
         descriptions = {code: spec.description for code, spec in CODES.items()}
         columns["code_description"] = _mapped(columns["code"], descriptions.get)

@@ -443,7 +443,7 @@ def _table(
         "page_start": table.page_start,
         "page_end": table.page_end,
         "line_start": table.line_start,
-        "year": _year(table),
+        "year": table_year(table),
         "title": table.title,
         "project_name": _text(table.project_name),
         "department": _text(table.department),
@@ -513,7 +513,8 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-def _year(table: SelfEvalTable) -> int | None:
+def table_year(table: SelfEvalTable) -> int | None:
+    """The year a table reports on, from its year line or its title."""
     for text in (table.year_text, table.title):
         year = first_year(text)
         if year is not None:
