@@ -21,7 +21,13 @@ import pytest
 from jixiao.extract import grid_to_table, text_to_grids
 from jixiao.model.grid import Cell, Grid
 from jixiao.normalize import parse_decimal
-from jixiao.score import auto_candidates, load_policy, score_table, score_table_best
+from jixiao.score import (
+    auto_candidates,
+    load_policy,
+    score_table,
+    score_table_best,
+    score_tables_best_rows,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 #: The seed and the complete real tables (tests/test_score_real.py)
@@ -156,3 +162,17 @@ def test_a_planted_error_stays_a_finding_under_auto(plant: Plant) -> None:
     found = on_row[["code", "kind", "severity", "message"]].to_dict("records")
     assert set(on_row["severity"]) & {"warning", "error"}, f"under {policy}: {found}"
     assert excused.empty, f"under {policy}: {found}"
+
+
+def test_the_seed_is_one_publisher_and_says_so() -> None:
+    """The seed's six tables (one department, one year) are chosen for together, and each
+    record says by what: the group, the runner-up and the numbers each reproduces."""
+    (grids,) = [list(text_to_grids(TEXTS["seed"].read_text("utf-8"), file="seed.txt"))]
+    tables = [(grid_to_table(grid), f"seed.txt#{k}") for k, grid in enumerate(grids, 1)]
+    rows = score_tables_best_rows(tables, policies=auto_candidates())
+    records = [r.tables[0] for r in rows]
+    assert {r["policy"] for r in records} == {"shanghai-2024"}
+    assert {r["policy_basis"] for r in records} == {"group of 6 tables"}
+    assert {r["policy_runner_up"] for r in records} == {"national"}
+    assert all(r["numbers_reproduced"] == r["numbers_printed"] for r in records)
+    assert all(r["runner_up_reproduced"] < r["numbers_reproduced"] for r in records)

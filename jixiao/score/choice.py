@@ -235,21 +235,19 @@ def choose(group: Sequence[tuple[ParsedTable, str]], policies: Sequence[Policy])
     if not policies:
         raise ValueError("choosing a policy needs at least one policy")
     best = _trial(group, policies[0])
-    others: list[Trial] = []
+    tried = [best]  # every trial, in the order made: a tie for runner-up goes to the earlier
     for policy in policies[1:]:
         trial = _trial(group, policy)
+        tried.append(trial)
         if adopts(best, trial):
-            others.append(best)
             best = trial
-        else:
-            others.append(trial)
     if best.misses != (0, 0) and best.policy.explore_variants:
-        best = _explore(group, best, others)
-    runner_up = min(others, key=lambda t: t.misses, default=None)
+        best = _explore(group, best, tried)
+    runner_up = min((t for t in tried if t is not best), key=lambda t: t.misses, default=None)
     return Choice(best, runner_up)
 
 
-def _explore(group: Sequence[tuple[ParsedTable, str]], start: Trial, others: list[Trial]) -> Trial:
+def _explore(group: Sequence[tuple[ParsedTable, str]], start: Trial, tried: list[Trial]) -> Trial:
     """Vary one rule setting at a time from ``start``'s policy, keeping what :func:`adopts`."""
     base = start.policy
     best = start
@@ -265,13 +263,11 @@ def _explore(group: Sequence[tuple[ParsedTable, str]], start: Trial, others: lis
                 if policy.name == variant(base, chosen).name:
                     continue
                 trial = _trial(group, policy)
+                tried.append(trial)
                 if adopts(best, trial):
-                    others.append(best)
                     best, chosen, improved = trial, trial_choices, True
                     if best.misses == (0, 0):
                         return best
-                else:
-                    others.append(trial)
         if not improved:
             break
     return best
