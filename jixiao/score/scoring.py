@@ -22,6 +22,7 @@ from jixiao.model.frames import Frames, Rows, rows_to_frames
 from jixiao.model.source import Problem, Severity
 from jixiao.model.table import CellText, SelfEvalTable
 from jixiao.normalize import clean_text
+from jixiao.normalize.vocab import OPERATOR_CODES
 from jixiao.score.checks import (
     Checks,
     Verdict,
@@ -331,7 +332,7 @@ def _indicator(
         "score_reported": _float(printed),
         "deviation_note": texts.note,
         "target_kind": target.kind,
-        "target_op": target.op,
+        "target_op": OPERATOR_CODES[target.op],
         "target_value": _float(target.value),
         "target_upper": _float(target.upper),
         "target_unit": target.unit.text if target.unit else None,
