@@ -37,9 +37,14 @@ def share(ratio: Decimal) -> str:
     return fmt(round_to(ratio * 100, _CENT, "half_up")) + "%"
 
 
-def approx(value: Decimal) -> str:
-    """A value with at most two decimals, marked ``≈`` when digits were dropped."""
-    shown = round_to(value, _CENT, "half_up")
+def approx(value: Decimal, step: Decimal = _CENT) -> str:
+    """A value rounded half-up to ``step`` (two decimals unless the policy says otherwise),
+    marked ``≈`` when digits were dropped: a message shows a number as a table prints it.
+
+    >>> approx(Decimal("93.91014316174230886384404508")), approx(Decimal("9.5"), Decimal(1))
+    ('≈93.91', '≈10')
+    """
+    shown = round_to(value, step, "half_up")
     return ("=" if shown == value else "≈") + fmt(shown)
 
 

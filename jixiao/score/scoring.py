@@ -87,6 +87,10 @@ def score_table_rows(table: SelfEvalTable, *, table_id: str, policy: Policy) -> 
     return scored_to_rows(score_parsed(table_to_parsed(table), table_id=table_id, policy=policy))
 
 
+#: The problems that compare the printed 总分 with jixiao's recomputed total (``score_total``).
+_RECOMPUTED_TOTAL_CODES = frozenset({"total_mismatch", "total_mismatch_allowed"})
+
+
 def scored_to_rows(scored: Scored) -> Rows:
     """The records of a scored table's four frames. On a table not read completely
     (``read_status``), every disagreement is ``parse_doubt`` (:mod:`.status`); the table counts
@@ -156,13 +160,16 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
     )
     if record["read_status"] != COMPLETE:
         record["grade"] = None  # a total jixiao may have misread is not graded
+    problems = checks.log.problems
     if record["read_status"] == UNSCORED:
         record["score_total"] = None  # nothing printed to add up: no total of jixiao's either
+        # nor a message that names one (total_sum_mismatch still compares the printed numbers)
+        problems = [p for p in problems if p.code not in _RECOMPUTED_TOTAL_CODES]
     return Scored(
         table=record,
         funds=_fund_records(parsed, table_id),
         indicators=indicators,
-        problems=checks.log.problems,
+        problems=problems,
         table_id=table_id,
         contradicted=contradicted_roundings(basis, parts),
     )
@@ -418,6 +425,7 @@ def _table(
         source,
         total_printed,
         parts,
+        recomputed=recomputed,
         execution_in_weights=(
             weight_printed is not None
             and exec_weight is not None
