@@ -36,6 +36,7 @@ from jixiao.score.checks import (
 )
 from jixiao.score.disagreement import SEVERITY_OF_KIND, fmt
 from jixiao.score.execution import Execution, execution_of
+from jixiao.score.explain import RULE_NAMES
 from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy
@@ -52,7 +53,7 @@ from jixiao.score.totals import (
 from jixiao.score.weights import ImpliedWeights, implied_weights
 
 _EXECUTION_LABEL = "预算执行得分"
-_NOT_SCORED = {"placeholder": "模板占位行，不计分", "sub_row": "“其中”分项，不计分"}
+_NOT_SCORED = {rule: RULE_NAMES[rule] for rule in ("placeholder", "sub_row")}
 
 
 @dataclass(frozen=True, slots=True)
