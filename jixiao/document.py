@@ -96,10 +96,11 @@ class Document:
     ) -> Image.Image | str:
         """What ``jixiao show`` draws: for a PDF, a page (``page``, or the first page of
         ``table``) with the cells of each 自评表 on it outlined and labelled, and in grey the
-        grids on it that gave no 自评表, as an image; for other forms, the grid laid out as
-        text."""
+        grids on it that gave no 自评表 (or, with none, the cells pdfplumber's table finder
+        sees there), as an image; for other forms, the grid laid out as text."""
         from jixiao.report.show import (  # noqa: PLC0415 - Pillow and PDFium, when drawing
             grid_to_text,
+            pdf_page_to_found,
             pdf_to_debug_image,
             seen_to_shown,
         )
@@ -114,8 +115,9 @@ class Document:
         seen = [SeenGrid(grid, id(grid) in read) for grid in self._reading.grids]
         reading = self._reading
         shown = seen_to_shown(seen, reading.titles, reading.problems, page, table)
+        found = None if shown.tables or shown.unread else pdf_page_to_found(self.path, shown.page)
         return pdf_to_debug_image(
-            self.path, shown.tables, shown.page, dpi, shown.unread, shown.notes
+            self.path, shown.tables, shown.page, dpi, shown.unread, shown.notes, found
         )
 
     def close(self) -> None:

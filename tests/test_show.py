@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+import jixiao
 from jixiao.core.errors import InputError
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Source
@@ -168,10 +169,22 @@ def test_show_a_page_with_a_table_not_read_says_why(tmp_path: Path) -> None:
     """rl_unruled.pdf: a 自评表 with no ruling, found by its title and labels, not read."""
     out = tmp_path / "page.png"
     message = show_file(PDF / "rl_unruled.pdf", output=out, dpi=72)
-    assert message.splitlines()[0] == "rl_unruled.pdf page 1: 0 of 0 自评表 drawn"
+    assert message.splitlines()[:2] == [
+        "rl_unruled.pdf page 1: 0 of 0 自评表 drawn",
+        "pdfplumber's table finder (text strategy) sees 129 cells on the page, drawn in grey: "
+        "jixiao read no grid there",
+    ]
     assert (
         "problem: table_not_read: 第1页的“财政项目支出绩效自评表”是自评表，但没有读出："
         "该页没有找到带表格线的表格"
     ) in message.splitlines()
     colours = {c for _, c in Image.open(out).convert("RGB").getcolors(maxcolors=1 << 20) or []}
-    assert UNREAD_COLOUR in colours  # the banner naming the problems on the page
+    assert UNREAD_COLOUR in colours  # the cells pdfplumber sees, the banner of the problems
+
+
+def test_the_document_draws_the_page_where_no_table_was_read() -> None:
+    with jixiao.open(PDF / "rl_unruled.pdf") as doc:
+        image = doc.show()
+    assert not isinstance(image, str)
+    colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20) or []}
+    assert UNREAD_COLOUR in colours

@@ -162,10 +162,12 @@ def page_to_debug_image(
     page: int,
     unread: Sequence[Unread] = (),
     notes: Sequence[Problem] = (),
+    found: Found | None = None,
 ) -> Image.Image:
     """The page with each grid's cells on it outlined and labelled (``scale``: px per point):
     the 自评表 in colour, the grids that gave no 自评表 in grey with the code of why not; with
-    nothing to draw, a banner at the top names the page's problems (their codes)."""
+    no grid, a banner at the top names the page's problems (their codes), and the cells
+    pdfplumber's finder sees there (``found``) are outlined in grey."""
     image = page_image.convert("RGB")
     draw = ImageDraw.Draw(image, "RGBA")
     fonts = (_font(9), _font(12))
@@ -182,11 +184,62 @@ def page_to_debug_image(
         _draw_grid(draw, fonts, grid, page, scale, UNREAD_COLOUR, banner)
     if not grids and not unread:
         codes = ", ".join(dict.fromkeys(p.code for p in notes)) or "no grid found"
-        _banner(draw, fonts[1], (4.0, 4.0), f"page {page}: no grid drawn ({codes})", UNREAD_COLOUR)
+        _banner(draw, fonts[1], (4.0, 4.0), f"page {page}: no grid read ({codes})", UNREAD_COLOUR)
+    if found is not None:
+        for x0, top, x1, bottom in found.cells:
+            box = (x0 * scale, top * scale, x1 * scale, bottom * scale)
+            draw.rectangle(box, outline=UNREAD_COLOUR, width=1, fill=(*UNREAD_COLOUR, 10))
+        left = min(c[0] for c in found.cells) * scale
+        top = min(c[1] for c in found.cells) * scale
+        banner = f"pdfplumber {found.strategy} strategy: {len(found.cells)} cells (not read)"
+        _banner(draw, fonts[1], (left, max(0.0, top - _BANNER_PX)), banner, UNREAD_COLOUR)
     return image
 
 
 UNREAD_COLOUR = (110, 110, 110)
+
+#: pdfplumber's table finder settings tried on a page where jixiao found no grid: its ruling
+#: (jixiao's own), then the text alignment, which finds a table drawn without lines.
+FINDER_STRATEGIES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("lines", {}),
+    ("text", {"vertical_strategy": "text", "horizontal_strategy": "text"}),
+)
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What pdfplumber's table finder sees on a page where jixiao found no grid: the strategy
+    that found something and the cells' boxes (points, top-left origin, as a Source's bbox)."""
+
+    strategy: str
+    cells: tuple[BBox, ...]
+
+
+def pdf_page_to_found(path: Path, page: int) -> Found | None:
+    """The cells pdfplumber's table finder sees on a page (its ruling first, then the text
+    alignment), as pdfplumber's ``debug_tablefinder`` shows them; ``None`` when it sees none.
+    jixiao reads ruled tables only: cells found by the text alignment show what is there."""
+    import pdfplumber  # noqa: PLC0415 - only for a page where no grid was found
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            if not 1 <= page <= len(pdf.pages):
+                return None
+            plumber_page = pdf.pages[page - 1]
+            for name, settings in FINDER_STRATEGIES:
+                cells = [cell for t in plumber_page.find_tables(settings) for cell in t.cells]
+                if cells:
+                    return Found(name, tuple(_bbox(cell) for cell in cells))
+    except Exception:  # pdfminer's many errors on a damaged file: the page is drawn without
+        return None
+    return None
+
+
+def _bbox(values: Sequence[float]) -> BBox:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return (x0, top, x1, bottom)
 
 
 def _draw_grid(
@@ -237,6 +290,7 @@ def pdf_to_debug_image(
     dpi: float = DEFAULT_DPI,
     unread: Sequence[Unread] = (),
     notes: Sequence[Problem] = (),
+    found: Found | None = None,
 ) -> Image.Image:
     """Render one page of a PDF and draw the grids on it (:func:`page_to_debug_image`)."""
     doc = pdfium.PdfDocument(str(path))
@@ -250,7 +304,7 @@ def pdf_to_debug_image(
             pdf_page.close()
     finally:
         doc.close()
-    return page_to_debug_image(rendered, dpi / 72, grids, page, unread, notes)
+    return page_to_debug_image(rendered, dpi / 72, grids, page, unread, notes, found)
 
 
 def _width(text: str) -> int:
@@ -347,19 +401,22 @@ def show_file(
         raise ValueError("a PDF is drawn to an image: give -o FILE.png")
     shown = seen_to_shown(source.seen, source.titles, source.problems, page, table)
     try:
-        image = pdf_to_debug_image(path, shown.tables, shown.page, dpi, shown.unread, shown.notes)
+        found = None if shown.tables or shown.unread else pdf_page_to_found(path, shown.page)
+        image = pdf_to_debug_image(
+            path, shown.tables, shown.page, dpi, shown.unread, shown.notes, found
+        )
     except pdfium.PdfiumError as error:
         raise InputError(
             f"cannot open the PDF ({error})", file=path.name, code="unreadable_pdf"
         ) from error
     output.parent.mkdir(parents=True, exist_ok=True)
     image.save(output, "PNG", optimize=True)
-    lines = [f"{path.name} {shown_to_text(shown, len(source.grids))}"]
+    lines = [f"{path.name} {shown_to_text(shown, len(source.grids), found)}"]
     lines.append(f"wrote {output} ({image.width}x{image.height})")
     return "\n".join(lines) + "\n"
 
 
-def shown_to_text(shown: Shown, tables: int) -> str:
+def shown_to_text(shown: Shown, tables: int, found: Found | None = None) -> str:
     """What ``jixiao show`` prints about a page: what it drew, and why no 自评表 was read
     from a grid or on the page (the problems' messages)."""
     head = f"page {shown.page}: {len(shown.tables)} of {tables} 自评表 drawn"
@@ -370,5 +427,10 @@ def shown_to_text(shown: Shown, tables: int) -> str:
     for grey in shown.unread:
         why = f": {grey.why.message}" if grey.why is not None else ""
         lines.append(grid_summary(grey.number, grey.grid).replace("table #", "grid ", 1) + why)
+    if found is not None:
+        lines.append(
+            f"pdfplumber's table finder ({found.strategy} strategy) sees {len(found.cells)} "
+            "cells on the page, drawn in grey: jixiao read no grid there"
+        )
     lines += [f"problem: {p.code}: {p.message}" for p in shown.notes]
     return "\n".join(lines)
