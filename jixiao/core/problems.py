@@ -577,8 +577,9 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "total_mismatch",
             BY_KIND,
-            "总分 differs from the recomputed total added up the same way; the kind of the "
-            "rows it comes from",
+            "总分 differs from the recomputed total added up the same way (the message and "
+            "`expected` give the table's `score_total`, the same-way total beside it); the kind "
+            "of the rows it comes from",
             "总分与复核值不符",
             "先看同表其他差异：总分的差异通常来自各行的差异。",
             _DIFFERENCE,
