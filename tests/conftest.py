@@ -75,6 +75,7 @@ TEST_STAGES = {
     "test_seed_golden.py": "score",
     "test_real_tables.py": "real",
     "test_variants.py": "real",  # the real tables rewritten: generality, not recall (#24)
+    "test_variants_pdf.py": "pdf",  # the same rewritings printed to PDF (#24)
     "test_census.py": "pipeline",
     "test_readers.py": "pipeline",  # the readers' registry, over every form
     "test_pipeline_properties.py": "pipeline",

@@ -37,6 +37,7 @@ from jixiao.score.checks import (
 from jixiao.score.disagreement import SEVERITY_OF_KIND, fmt
 from jixiao.score.execution import Execution, execution_of
 from jixiao.score.explain import RULE_NAMES
+from jixiao.score.fund_rows import EXECUTION_CELLS
 from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy
@@ -236,16 +237,26 @@ def _execution(
     checks: Checks, parsed: ParsedTable, policy: Policy
 ) -> tuple[dict[str, Decimal | None], str]:
     """Recompute and check the execution block; return its values and the kind of the
-    execution score's disagreement."""
-    table, index = parsed.table, parsed.total_index
-    if index is None:
+    execution score's disagreement.
+
+    The budget and the amount spent are the 年度资金总额 row's; the weight, rate and score those
+    of the row that prints them (:func:`~jixiao.score.fund_rows.execution_fund_index`), and the
+    rate is recomputed from that row's amounts when it prints them."""
+    table, index, carrier = parsed.table, parsed.total_index, parsed.execution_index
+    if index is None or carrier is None:
         return {}, ""
     values = dict(parsed.funds[index])
+    basis = values
+    if carrier != index:  # weight and score printed on a row under the total (其中：财政拨款)
+        carried = parsed.funds[carrier]
+        values |= {name: carried[name] for name in EXECUTION_CELLS}
+        if carried["budget_adjusted"] is not None and carried["spent"] is not None:
+            basis = carried
     if values["weight"] is None:
         values["weight"] = _execution_weight_from_labels(table)
     check_fund_rows(checks, table.funds, parsed.funds, index)
-    execution = execution_of(values["budget_adjusted"], values["spent"], values["weight"], policy)
-    row = table.funds[index]
+    execution = execution_of(basis["budget_adjusted"], basis["spent"], values["weight"], policy)
+    row = table.funds[carrier]
     check_execution(
         checks,
         row,
