@@ -22,6 +22,7 @@ from jixiao.model.frames import Frames, Rows, rows_to_frames
 from jixiao.model.source import Problem, Severity
 from jixiao.model.table import CellText, SelfEvalTable
 from jixiao.normalize import clean_text
+from jixiao.normalize.vocab import OPERATOR_CODES
 from jixiao.score.checks import (
     Checks,
     Verdict,
@@ -35,6 +36,7 @@ from jixiao.score.checks import (
 )
 from jixiao.score.disagreement import SEVERITY_OF_KIND, fmt
 from jixiao.score.execution import Execution, execution_of
+from jixiao.score.explain import RULE_NAMES
 from jixiao.score.fund_rows import EXECUTION_CELLS
 from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
@@ -52,7 +54,7 @@ from jixiao.score.totals import (
 from jixiao.score.weights import ImpliedWeights, implied_weights
 
 _EXECUTION_LABEL = "预算执行得分"
-_NOT_SCORED = {"placeholder": "模板占位行，不计分", "sub_row": "“其中”分项，不计分"}
+_NOT_SCORED = {rule: RULE_NAMES[rule] for rule in ("placeholder", "sub_row")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,10 @@ def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frame
 def score_table_rows(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Rows:
     """:func:`score_table` as plain records (frames are built once per run, not per table)."""
     return scored_to_rows(score_parsed(table_to_parsed(table), table_id=table_id, policy=policy))
+
+
+#: The problems that compare the printed 总分 with jixiao's recomputed total (``score_total``).
+_RECOMPUTED_TOTAL_CODES = frozenset({"total_mismatch", "total_mismatch_allowed"})
 
 
 def scored_to_rows(scored: Scored) -> Rows:
@@ -156,13 +162,16 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
     )
     if record["read_status"] != COMPLETE:
         record["grade"] = None  # a total jixiao may have misread is not graded
+    problems = checks.log.problems
     if record["read_status"] == UNSCORED:
         record["score_total"] = None  # nothing printed to add up: no total of jixiao's either
+        # nor a message that names one (total_sum_mismatch still compares the printed numbers)
+        problems = [p for p in problems if p.code not in _RECOMPUTED_TOTAL_CODES]
     return Scored(
         table=record,
         funds=_fund_records(parsed, table_id),
         indicators=indicators,
-        problems=checks.log.problems,
+        problems=problems,
         table_id=table_id,
         contradicted=contradicted_roundings(basis, parts),
     )
@@ -342,7 +351,7 @@ def _indicator(
         "score_reported": _float(printed),
         "deviation_note": texts.note,
         "target_kind": target.kind,
-        "target_op": target.op,
+        "target_op": OPERATOR_CODES[target.op],
         "target_value": _float(target.value),
         "target_upper": _float(target.upper),
         "target_unit": target.unit.text if target.unit else None,
@@ -428,6 +437,7 @@ def _table(
         source,
         total_printed,
         parts,
+        recomputed=recomputed,
         execution_in_weights=(
             weight_printed is not None
             and exec_weight is not None
