@@ -84,6 +84,7 @@ TEST_STAGES = {
     "test_batch_corpus.py": "batch",
     "test_batch_dask.py": "batch",
     "test_pool.py": "batch",
+    "test_limits.py": "batch",  # hostile files and the worker's memory ceiling (#28)
     "test_report.py": "report",
     "test_report_documents.py": "report",
     "test_scan_report.py": "report",
