@@ -26,7 +26,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from jixiao.core.errors import FileTooLargeError
-from jixiao.core.problems import make_problem
 from jixiao.extract.readers.crops import DEFAULT_DPI
 from jixiao.extract.readers.limits import (
     InputLimits,
@@ -225,6 +224,8 @@ def read_file(
     try:
         return reader_of(kind).read(source, settings or ReadSettings())
     except FileTooLargeError as error:
+        from jixiao.core.problems import make_problem  # noqa: PLC0415 - regex, 10 ms of start-up
+
         problem = make_problem(
             "file_too_large", f"{name} 未读取：{error.message_zh}", Source(name), found=error.found
         )
