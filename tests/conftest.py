@@ -53,6 +53,7 @@ TEST_STAGES = {
     "test_layout.py": "layout",
     "test_columns.py": "layout",
     "test_extract_text.py": "layout",
+    "test_text_stream.py": "pipeline",  # text read as a stream (#25): a 12 MB file, ~5 s
     "test_families.py": "layout",
     "test_pdf_extract.py": "pdf",
     "test_pdf_families.py": "pdf",
@@ -87,6 +88,7 @@ TEST_STAGES = {
     "test_batch_corpus.py": "batch",
     "test_batch_dask.py": "batch",
     "test_pool.py": "batch",
+    "test_limits.py": "batch",  # hostile files and the worker's memory ceiling (#28)
     "test_report.py": "report",
     "test_report_documents.py": "report",
     "test_scan_report.py": "report",

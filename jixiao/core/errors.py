@@ -4,6 +4,7 @@
 
     JixiaoError                      base of everything jixiao raises on purpose
     ├── InputError                   a file cannot be read at all (missing, binary, empty)
+    │   └── FileTooLargeError        a file passes a limit checked before it is read
     ├── NoInputsError(ValueError)    the paths given hold no file jixiao reads
     │   └── InputNotFoundError       a path given does not exist; also a FileNotFoundError,
     │       (FileNotFoundError)      as pandas and pdfplumber raise for a missing path
@@ -40,6 +41,17 @@ class InputError(JixiaoError):
         super().__init__(f"{file}: {message}")
         self.file = file
         self.code = code
+
+
+class FileTooLargeError(InputError):
+    """A file passes a limit checked before it is read (a zip entry that inflates too far, too
+    many table cells, too many pixels): ``message_zh`` names the limit and the setting that
+    raises it; the code is ``file_too_large``."""
+
+    def __init__(self, message_zh: str, *, file: str, found: str) -> None:
+        super().__init__(found, file=file, code="file_too_large")
+        self.message_zh = message_zh
+        self.found = found
 
 
 class NoInputsError(JixiaoError, ValueError):

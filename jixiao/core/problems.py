@@ -182,6 +182,15 @@ CODES: Mapping[str, ProblemCode] = {
             "超时可调大 --file-timeout；其他错误请把文件和 found 列的原文报告给维护者。",
         ),
         ProblemCode(
+            "file_too_large",
+            _E,
+            "the file passes a limit checked before it is read (a zip entry's size or "
+            "compression ratio, a table's cells, an image's pixels): `message` names the limit "
+            "and the setting that raises it (docs/inputs.md, Limits)",
+            "文件超过读取上限，未读取",
+            "确认文件正常；确需读取时按 message 中的设置调大上限（见 docs/inputs.md）。",
+        ),
+        ProblemCode(
             "unsupported_format",
             _E,
             "a `.doc`, `.wps` or `.et` file (or an Excel 2003 XML table): `message` says how to "
