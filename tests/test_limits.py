@@ -106,9 +106,8 @@ BOMBS: list[tuple[str, Callable[[Path], Path], str, tuple[str, ...]]] = [
         "file_too_large",
         ("10000 × 10000", "JIXIAO_MAX_MEGAPIXELS"),
     ),
-    # a scanned page of 200 × 200 inches: refused before it is rendered (the PDF reader keeps a
-    # failed page as unreadable_pdf; the refusal is in `found`)
-    ("huge.pdf", bombs.pdf_huge_page, "unreadable_pdf", ("第1页",)),
+    # a scanned page of 200 × 200 inches: refused before it is rendered, the page named
+    ("huge.pdf", bombs.pdf_huge_page, "file_too_large", ("第1页", "JIXIAO_MAX_MEGAPIXELS")),
     (
         "tables.html",
         lambda p: bombs.html_tables(p, 1_000_000),

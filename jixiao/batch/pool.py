@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
-from jixiao.batch.limits import limit_worker_memory
+from jixiao.batch.limits import WORKER_MEMORY_VARIABLE, limit_worker_memory, worker_memory_mb
 from jixiao.pipeline.runner import FileResult, InputFile, file_to_result, stopped_file_result
 from jixiao.score import Policy
 
@@ -157,6 +157,22 @@ def stopped_result(stop: Stopped) -> FileResult:
         sha256=sha256,
         size=size,
         seconds=stop.seconds,
+        found=crash_text() if stop.status == "crashed" else "",
+    )
+
+
+def crash_text() -> str:
+    """What may have stopped a worker that died: its memory ceiling, when workers have one
+    (a ``MemoryError`` the worker could not even report), and how to raise it."""
+    try:
+        allowance = worker_memory_mb()
+    except ValueError:
+        return ""
+    if not allowance:
+        return ""
+    return (
+        f"the worker stopped; workers have a memory ceiling of {allowance} MB beyond their start "
+        f"({WORKER_MEMORY_VARIABLE}; 0: no ceiling): a file that needs more stops its worker"
     )
 
 

@@ -27,6 +27,7 @@ from jixiao.core.problems import error_text, error_to_chinese, make_problem, pro
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.layout.table import grid_to_table
 from jixiao.extract.readers import Reading, read_file
+from jixiao.extract.readers.limits import memory_error_text
 from jixiao.extract.readers.scan.check import with_ocr_problems
 from jixiao.model.grid import Grid
 from jixiao.model.pane import SourcePane
@@ -115,6 +116,9 @@ def file_to_result(
     except InputError as error:
         reason = problem_code(error.code).description
         rows = _file_problem(file, error.code, f"无法读取文件：{reason}", str(error))
+    except MemoryError as error:  # past a worker's memory ceiling, wherever it was met
+        message = f"处理文件时出错：{error_to_chinese(error)}"
+        rows = _file_problem(file, "file_error", message, str(error) or memory_error_text())
     except Exception as error:  # a broken file must never stop a batch run: it becomes a row
         message = f"处理文件时出错：{error_to_chinese(error)}"
         rows = _file_problem(file, "file_error", message, error_text(error))

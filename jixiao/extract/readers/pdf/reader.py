@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import pdfplumber
 import pypdfium2 as pdfium
 
+from jixiao.core.errors import FileTooLargeError
 from jixiao.core.problems import error_to_chinese, make_problem
 from jixiao.core.vocabulary import is_self_evaluation, self_evaluation_title
 from jixiao.extract.readers import Reading, ReadSettings, SourceFile
@@ -102,6 +103,7 @@ class _Pass:
     tails: dict[int, tuple[str, ...]] = field(default_factory=dict)  # page → its last lines
     scans: list[ScanPage] = field(default_factory=list)  # scanned pages read by OCR
     ocr_error: str = ""  # why the OCR engine could not be loaded
+    too_large: list[tuple[int, FileTooLargeError]] = field(default_factory=list)  # pages refused
 
 
 def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
@@ -384,6 +386,9 @@ def _read_scanned(page: pdfium.PdfPage, number: int, found: _Pass) -> list[Table
     except OcrUnavailableError as error:
         found.ocr_error = str(error)
         return []
+    except FileTooLargeError as error:  # past the pixel limit: said as such, with the setting
+        found.too_large.append((number, error))
+        return []
     except Exception as error:  # one bad page must not lose the others
         found.failed.append((number, f"{type(error).__name__}: {error}"))
         return []
@@ -516,7 +521,7 @@ def unreadable_text_problem(name: str, pages: Sequence[int]) -> Problem:
 def missing_tables_to_problems(candidates: Sequence[int], found: _Pass, name: str) -> list[Problem]:
     """Candidate pages on which no ruled table was found (a table drawn without lines)."""
     read = {part.page for part in found.parts} | set(found.unreadable)
-    read |= {page for page, _ in found.failed}
+    read |= {page for page, _ in (*found.failed, *found.too_large)}
     return [
         make_problem(
             "table_not_found",
@@ -540,5 +545,14 @@ def pass_to_problems(found: _Pass, name: str) -> list[Problem]:
             found=error,
         )
         for page, error in found.failed
+    ]
+    problems += [
+        make_problem(
+            "file_too_large",
+            f"{name} 第{page}页未读取：{error.message_zh}",
+            Source(name, page=page),
+            found=error.found,
+        )
+        for page, error in found.too_large
     ]
     return problems
