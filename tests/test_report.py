@@ -30,7 +30,7 @@ from jixiao.pipeline.runner import run
 from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, table_order, write_report
 from jixiao.report.html import SEVERITY_NAMES, environment, escape_text, report_to_html
 from jixiao.report.model import SEVERITIES
-from jixiao.score import Frames, load_policy
+from jixiao.score import Frames, auto_candidates, load_policy
 from jixiao.score.disagreement import fmt
 from tests.conftest import ROOT, SEED
 from tests.test_score_checks import Sheet
@@ -321,6 +321,30 @@ def test_a_problems_field_and_policy_are_named_in_chinese(mixed_run: Run) -> Non
     for rule in rules:  # a rule code only in brackets after its Chinese name
         for code in snake.findall(rule):
             assert f"（{code}）" in rule, rule
+
+
+def test_a_card_says_how_sure_its_policy_is(tmp_path: Path) -> None:
+    """Under ``--policy auto`` a card shows, beside the policy, how it was chosen and how many
+    printed numbers it and the runner-up reproduce (#29)."""
+    files = discover([SEED])
+    result = run(files, auto_candidates())
+    path = write_report(result.frames, {f.name: f.path for f in files}, tmp_path / "r.html")
+    cards = [
+        n
+        for n in parse_html(path.read_text("utf-8")).walk()
+        if n.tag == "section" and "data-table" in n.attrs
+    ]
+    facts = {
+        card.attrs["data-table"]: next(
+            c.all_text() for c in card.walk() if c.attrs.get("class") == "facts"
+        )
+        for card in cards
+    }
+    assert len(facts) == 6
+    for record in result.frames.tables.to_dict("records"):
+        fact, printed = facts[record["table_id"]], record["numbers_printed"]
+        assert f"按同单位同年 6 张表推断，复核一致 {record['numbers_reproduced']}/{printed}" in fact
+        assert f"次优 全国默认 {record['runner_up_reproduced']}/{printed}" in fact
 
 
 def test_files_that_gave_no_table_are_listed_as_failed(tmp_path: Path) -> None:

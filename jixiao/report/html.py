@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from jixiao import __version__
 from jixiao.core.problems import CODES, KINDS
-from jixiao.export.labels_zh import READ_STATUS_ZH, field_label, policy_label
+from jixiao.export.labels_zh import READ_STATUS_ZH, basis_label, field_label, policy_label
 from jixiao.extract.readers.blocks import column_letters, locator_to_place
 from jixiao.extract.readers.crops import union_bbox
 from jixiao.extract.readers.scan.read import OCR_READER
@@ -732,6 +732,35 @@ def record_to_numbers(record: Mapping[str, Any]) -> tuple[NumberPair, ...]:
     return tuple(n for n in numbers if n.printed or n.recomputed)
 
 
+def policy_evidence(record: Mapping[str, Any]) -> str:
+    """How sure the policy choice is, beside its name: how it was chosen, and how many printed
+    numbers it and the runner-up reproduce.
+
+    >>> policy_evidence({"policy_basis": "group of 6 tables", "numbers_printed": 10,
+    ...                  "numbers_reproduced": 10, "policy_runner_up": "national",
+    ...                  "runner_up_reproduced": 9})
+    '政策依据：按同单位同年 6 张表推断，复核一致 10/10；次优 全国默认 9/10'
+    >>> policy_evidence({"policy_basis": "given", "numbers_printed": 8, "numbers_reproduced": 7})
+    '政策依据：指定规则，复核一致 7/8'
+    """
+    basis, printed = _known(record.get("policy_basis")), _known(record.get("numbers_printed"))
+    if not basis or not printed:
+        return ""
+    same = _known(record.get("numbers_reproduced"))
+    text = f"政策依据：{basis_label(basis)}，复核一致 {same}/{printed}"
+    runner = _known(record.get("policy_runner_up"))
+    if runner:
+        runner_same = _known(record.get("runner_up_reproduced"))
+        text += f"；次优 {policy_label(runner)} {runner_same}/{printed}"
+    return text
+
+
+def _known(value: Any) -> str:
+    """A record's value as text; "" for a missing one (None, pandas' NA, NaN)."""
+    text = "" if value is None else str(value)
+    return "" if text in ("<NA>", "nan", "None") else text
+
+
 def record_to_facts(record: Mapping[str, Any]) -> tuple[str, ...]:
     """The table's project, department, year, reader … and where it is in its file."""
     facts = []
@@ -747,6 +776,9 @@ def record_to_facts(record: Mapping[str, Any]) -> tuple[str, ...]:
         if value not in (None, ""):
             named = policy_label(str(value)) if key == "policy" else str(value)
             facts.append(f"{label}：{named}" + (f"（{value}）" if named != str(value) else ""))
+    evidence = policy_evidence(record)
+    if evidence:
+        facts.append(evidence)
     if record.get("page_start") is not None:
         start, end = record.get("page_start"), record.get("page_end") or record.get("page_start")
         facts.append(f"第{start}页" if start == end else f"第{start}–{end}页")
