@@ -17,8 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from jixiao.extract.readers.pdf.join import chain_to_grid, parts_to_chains
+from jixiao.extract.readers.pdf.join import chain_to_grid, nearest_index, parts_to_chains
 from jixiao.extract.readers.pdf.plumber_tables import BoxCell, TablePart
 from jixiao.extract.readers.pdf.reader import pdf_to_extraction
 from jixiao.extract.readers.pdf.text import extents_to_runs_on, lines_to_runs_on
@@ -260,3 +262,16 @@ def test_next_indicator_at_the_top_of_a_page_is_a_row_of_its_own(name: str) -> N
     assert [cell.source.page for cell in (rows[built][3], rows[kept][3]) if cell] == [1, 2]
     (group,) = [c for c in grid.cells if "".join(c.text.split()) == "质量指标12分"]
     assert group.row + group.rowspan - 1 == kept  # the 二级 cell spans both rows
+
+
+@given(
+    st.lists(st.integers(0, 1000), min_size=1, max_size=20, unique=True),
+    st.integers(-100, 1100),
+)
+def test_nearest_index_is_the_nearest_center_the_lower_on_a_tie(
+    tenths: list[int], value: int
+) -> None:
+    centers = sorted(t / 10 for t in tenths)
+    x = value / 10
+    brute = min(range(len(centers)), key=lambda i: abs(centers[i] - x))
+    assert nearest_index(centers, x) == brute

@@ -11,6 +11,7 @@ becomes one cell again.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -94,8 +95,20 @@ class Placed:
 
 
 def nearest_index(centers: Sequence[float], value: float) -> int:
-    """Index of the center nearest to ``value``."""
-    return min(range(len(centers)), key=lambda i: abs(centers[i] - value))
+    """Index of the center nearest to ``value`` in sorted ``centers`` (the lower on a tie), by
+    bisection: a table's every cell edge is looked up.
+
+    >>> nearest_index([10.0, 20.0, 30.0], 14.0), nearest_index([10.0, 20.0, 30.0], 15.0)
+    (0, 0)
+    >>> nearest_index([10.0, 20.0, 30.0], 99.0), nearest_index([10.0, 20.0, 30.0], -5.0)
+    (2, 0)
+    """
+    i = bisect.bisect_left(centers, value)
+    if i == 0:
+        return 0
+    if i == len(centers):
+        return i - 1
+    return i - 1 if value - centers[i - 1] <= centers[i] - value else i
 
 
 def part_to_placed(
