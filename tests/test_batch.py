@@ -27,7 +27,7 @@ from jixiao.export.labels_zh import COLUMNS_ZH
 from jixiao.pipeline.discover import Filters, discover
 from jixiao.pipeline.runner import InputFile, run
 from jixiao.score import FRAME_NAMES, SCHEMA, Policy, load_policy
-from tests.test_batch_corpus import BROKEN, Corpus, make_corpus, single_tables
+from tests.test_batch_corpus import BROKEN, READ_WITHOUT_TABLES, Corpus, make_corpus, single_tables
 
 POLICIES: tuple[Policy, ...] = (load_policy("national"),)
 FRAME_FILES = [f"{name}.{ext}" for name in FRAME_NAMES for ext in ("csv", "parquet")]
@@ -102,7 +102,7 @@ def test_each_broken_file_is_one_problem_row(corpus: Corpus, reference: Path, na
     problems = pd.read_parquet(reference / "problems.parquet")
     rows = problems[problems["source_file"] == name]
     assert rows["code"].tolist() == [corpus.broken[name]]
-    assert rows["severity"].tolist() == ["error"]
+    assert rows["severity"].tolist() == ["info" if name in READ_WITHOUT_TABLES else "error"]
     assert rows["table_id"].isna().all()
 
 
@@ -113,7 +113,7 @@ def test_corpus_run_exit_message_names_failures_and_problems_file(
     args = ["run", str(corpus.root), "-o", str(out), "-j", "2", "-q", "--exclude", "20*"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
-    assert f"5 of 8 files could not be read: {', '.join(sorted(corpus.broken))}" in result.output
+    assert f"4 of 8 files could not be read: {', '.join(corpus.failed)}" in result.output
     assert f"see {out / 'problems.csv'}" in result.output
 
 
@@ -121,7 +121,8 @@ def test_manifest_records_each_file(corpus: Corpus, reference: Path) -> None:
     manifest = _manifest(reference)
     assert manifest["status"] == "complete"
     assert manifest["counts"]["files"] == corpus.files
-    assert manifest["counts"]["files_failed"] == len(corpus.broken)
+    assert manifest["counts"]["files_failed"] == len(corpus.failed)
+    assert manifest["counts"]["files_without_tables"] == len(READ_WITHOUT_TABLES)
     assert manifest["counts"]["tables"] == len(corpus.tables)
     entry = next(f for f in manifest["files"] if f["path"] == "pdf/000_rl_synthetic.pdf")
     assert (entry["status"], entry["tables"], entry["pages"]) == ("ok", 3, 3)

@@ -54,6 +54,7 @@ def manifest_of(
         "counts": {
             "files": len(records),
             "files_failed": len(failed),
+            "files_without_tables": sum(r.without_tables for r in records),
             "files_reused": sum(r.reused for r in records),
             "files_by_status": dict(sorted(Counter(r.status for r in records).items())),
             "tables": totals.rows["tables"],

@@ -32,7 +32,7 @@ from typing import IO, Any
 import jixiao
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Problem, Severity, Source
-from jixiao.pipeline.runner import FileResult
+from jixiao.pipeline.runner import FileResult, status_is_read
 from jixiao.score import FRAME_NAMES, SCHEMA, records_to_arrow
 
 PARTS_DIR = "parts"
@@ -74,7 +74,8 @@ def parts_schema(
 class FileRecord:
     """One input file in the manifest and the journal: what it gave and where its parts are.
 
-    ``status`` is ``ok``, ``failed`` (no table read), ``timeout`` or ``crashed``;
+    ``status`` is ``ok``, ``no_tables`` (read, no 自评表 in it), ``failed`` (not read),
+    ``timeout`` or ``crashed`` (:data:`~jixiao.pipeline.runner.FILE_STATUSES`);
     ``time_limit`` the limit it ran under; ``parts`` maps frame names to part paths relative
     to the output directory, ``slices`` frame names to the file's rows in that part (first
     row, number of rows; none: the whole part); ``reused`` says it was taken from an earlier
@@ -98,7 +99,13 @@ class FileRecord:
 
     @property
     def failed(self) -> bool:
-        return self.status != "ok"
+        """Not read (a file read without a 自评表 is not failed)."""
+        return not status_is_read(self.status)
+
+    @property
+    def without_tables(self) -> bool:
+        """Read, and no 自评表 in it."""
+        return self.status == "no_tables"
 
     def to_json(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -296,7 +296,7 @@ def _summary(
     reused = f", {result.reused} unchanged" if result.reused else ""
     report = out_dir / REPORT_NAME
     lines = [
-        f"files:      {len(result.records)} ({len(result.failed)} failed{reused})",
+        f"files:      {_files_summary(result)}{reused}",
         f"tables:     {_tables_summary(totals, out_dir, formats, labels)}",
         f"indicators: {totals.rows['indicators']}",
         f"problems:   {totals.rows['problems']} ({counts})",
@@ -306,6 +306,16 @@ def _summary(
     if report.is_file():
         lines.append(f"report:     {report}  (open it in a browser to check the tables)")
     return "\n".join(lines)
+
+
+def _files_summary(result: BatchResult) -> str:
+    """``227 read, 224 without a 自评表, 0 failed``: a file read without a 自评表 is read."""
+    failed = len(result.failed)
+    without = sum(r.without_tables for r in result.records)
+    text = f"{len(result.records) - failed} read"
+    if without:
+        text += f", {without} without a 自评表"
+    return f"{text}, {failed} failed"
 
 
 def _policy_summary(totals: Totals, policies: tuple[Policy, ...]) -> str:
