@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 import jixiao.pipeline.runner
 from jixiao.batch.combine import concat_parts
+from jixiao.batch.commit import RunFolders
 from jixiao.batch.parts import FileRecord
 from jixiao.batch.progress import BarProgress, NullProgress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
@@ -243,8 +244,10 @@ def test_interrupted_run_keeps_finished_files_and_resumes_to_the_same_result(
     stopped = run_batch(files, POLICIES, out, BatchSettings(workers=2), progress=_StopAfter(7))
     assert stopped.interrupted
     assert len(stopped.records) == 7
-    assert _manifest(out)["status"] == "interrupted"
-    assert len(pd.read_parquet(out / "tables.parquet")) == 7
+    assert not out.exists()  # the output folder holds complete runs only
+    assert stopped.out_dir == RunFolders.of(out).staging
+    assert _manifest(stopped.out_dir)["status"] == "interrupted"
+    assert len(pd.read_parquet(stopped.out_dir / "tables.parquet")) == 7
     resumed = _batch(files, out, resume=True)
     assert resumed.status == "complete"
     assert resumed.reused == 7
@@ -266,7 +269,8 @@ def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
     command = [sys.executable, "-c", _CLI_WITH_SIGINT, "run", str(corpus.root), "-o", str(out)]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    journal = out / "parts" / "journal.jsonl"
+    staging = RunFolders.of(out).staging
+    journal = staging / "parts" / "journal.jsonl"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and (
         not journal.exists() or len(journal.read_bytes().splitlines()) < 4
@@ -282,10 +286,11 @@ def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
         pytest.fail(f"no exit 30 s after SIGINT:\n{process.communicate()[1].decode()}")
     assert process.returncode == 130, stderr.decode()
     assert "--resume" in stderr.decode()
-    manifest = _manifest(out)
+    assert not out.exists()  # the output folder holds complete runs only
+    manifest = _manifest(staging)
     assert manifest["status"] == "interrupted"
     assert 3 <= manifest["counts"]["files"] < corpus.files
-    assert len(pd.read_parquet(out / "tables.parquet")) == manifest["counts"]["tables"]
+    assert len(pd.read_parquet(staging / "tables.parquet")) == manifest["counts"]["tables"]
 
 
 # --- time limits and crashes ---------------------------------------------------------------

@@ -218,6 +218,21 @@ def parts_exist(record: FileRecord, out_dir: Path) -> bool:
     return all((out_dir / relative).is_file() for relative in record.parts.values())
 
 
+def link_parts(record: FileRecord, source: Path, target: Path) -> None:
+    """Put the parts of ``record`` in ``source`` into ``target`` too: hard links (no copy,
+    same file system), or copies where links are not possible."""
+    for relative in record.parts.values():
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        temporary = destination.with_name(destination.name + ".tmp")
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(source / relative, temporary)
+        except OSError:
+            shutil.copyfile(source / relative, temporary)
+        os.replace(temporary, destination)
+
+
 def remove_parts(
     records: Iterable[FileRecord], out_dir: Path, keep: Iterable[FileRecord] = ()
 ) -> None:
@@ -231,7 +246,8 @@ def remove_parts(
 
 
 def clear_parts(out_dir: Path) -> None:
-    """Remove ``out/parts`` (a run that does not resume starts from nothing)."""
+    """Remove ``parts/`` of a staging folder (a run that does not resume starts from
+    nothing)."""
     shutil.rmtree(out_dir / PARTS_DIR, ignore_errors=True)
 
 
