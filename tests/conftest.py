@@ -85,6 +85,7 @@ TEST_STAGES = {
     "test_batch_dask.py": "batch",
     "test_pool.py": "batch",
     "test_run_safety.py": "batch",  # issue #25: the output folder, user files, the switch
+    "test_run_faults.py": "batch",  # issue #25: a full disk, kill -9, at any point
     "test_report.py": "report",
     "test_report_documents.py": "report",
     "test_scan_report.py": "report",

@@ -162,11 +162,17 @@ def test_a_file_that_cannot_move_back_is_named_in_a_warning(inputs: Path, tmp_pa
         discover([inputs]), POLICIES, out, BatchSettings(workers=1), before_switch=also_notes
     )
     [warning] = result.warnings
-    [kept] = [p for p in tmp_path.iterdir() if p.name.startswith(".o.jixiao-old")]
-    assert str(kept) in warning
+    kept = tmp_path / ".o.jixiao-old"
+    assert f"kept {kept}" in warning
     assert "notes.txt" in warning
     assert _tree(kept) == {"notes.txt": b"mine"}
     assert (out / "notes.txt").read_text(encoding="utf-8") == "the new run's"
+    # the next run tries again, and sets the folder aside (its name is needed for the switch)
+    again = run_batch(discover([inputs]), POLICIES, out, BatchSettings(workers=1))
+    [aside] = [p for p in tmp_path.iterdir() if p.name.startswith(".o.jixiao-old-")]
+    assert [w.split(":")[0] for w in again.warnings] == [f"kept {aside}"]
+    assert _tree(aside) == {"notes.txt": b"mine"}
+    assert not kept.exists()
 
 
 # -- 3. a folder that cannot be written -------------------------------------------------------

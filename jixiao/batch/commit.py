@@ -151,14 +151,13 @@ def _exists(path: Path) -> bool:
 # -- before a run ----------------------------------------------------------------------------
 
 
-def begin_run(out_dir: Path, *, resume: bool) -> tuple[RunFolders, list[str]]:
-    """Make the staging folder of a run into ``out_dir`` (see the module docstring); the
-    folders and the warnings of a switch finished now. Raises
+def begin_run(out_dir: Path, *, resume: bool) -> RunFolders:
+    """Make the staging folder of a run into ``out_dir`` (see the module docstring). Raises
     :class:`~jixiao.core.errors.OutputError` when OUT cannot be replaced."""
     folders = RunFolders.of(out_dir)
     out = folders.out
     try:
-        warnings = recover(folders)
+        recover(folders)
         if _exists(out) and not out.is_dir():
             raise OutputError(f"the output directory {out_dir} is a file")
         if out.is_dir() and os.path.ismount(out):
@@ -183,7 +182,7 @@ def begin_run(out_dir: Path, *, resume: bool) -> tuple[RunFolders, list[str]]:
         _reset_staging(staging)
     except OSError as error:
         raise output_error(error, out_dir) from error
-    return folders, warnings
+    return folders
 
 
 def output_error(error: OSError, out_dir: Path) -> OutputError:
@@ -270,7 +269,7 @@ def switch_run(folders: RunFolders) -> list[str]:
     An error before the switch is raised (OUT keeps the last run); once the new run is in
     place, an error of the clean-up is a warning (the next run finishes it)."""
     out, staging, old = folders.out, folders.staging, folders.old
-    warnings = settle(folders) if _exists(old) else []  # left by a clean-up: finish it first
+    warnings = _set_aside(folders) if _exists(old) else []  # left by a clean-up
     if not out.is_dir():
         os.rename(staging, out)
     elif not _exchange(staging, out):
@@ -281,9 +280,9 @@ def switch_run(folders: RunFolders) -> list[str]:
             os.rename(old, out)  # back: OUT keeps the last run
             raise
     try:
+        (out / STAGING_MARK).unlink(missing_ok=True)
         if _exists(staging):
             os.rename(staging, old)  # exchanged: the previous run, now at the staging name
-        (out / STAGING_MARK).unlink(missing_ok=True)
         return [*warnings, *settle(folders)]
     except OSError as error:
         return [
@@ -311,20 +310,21 @@ def _exchange(a: Path, b: Path) -> bool:
     raise OSError(number, os.strerror(number), str(b))
 
 
-def recover(folders: RunFolders) -> list[str]:
-    """Finish a switch that a killed run left half done; the warnings of its clean-up."""
+def recover(folders: RunFolders) -> None:
+    """Finish a switch that a killed run left half done. What cannot move out of ``old`` stays
+    there; the next switch sets it aside and names it (:func:`switch_run`)."""
     out, staging, old = folders.out, folders.staging, folders.old
     if staging.is_dir() and not (staging / STAGING_MARK).exists() and not _exists(old):
         os.rename(staging, old)  # killed after an exchange: the previous run, to clean up
     if not _exists(old):
         if (out / STAGING_MARK).is_file():
             (out / STAGING_MARK).unlink()
-        return []
+        return
     if not _exists(out):  # killed between the two renames: both runs are whole
         finished = (staging / STAGING_MARK).is_file() and is_run_folder(staging)
         os.rename(staging if finished else old, out)
     (out / STAGING_MARK).unlink(missing_ok=True)
-    return settle(folders)
+    settle(folders)
 
 
 def settle(folders: RunFolders) -> list[str]:
@@ -348,12 +348,22 @@ def settle(folders: RunFolders) -> list[str]:
         return []
     left = kept or [p.relative_to(old).as_posix() for p in old.rglob("*") if not p.is_dir()]
     names = ", ".join(left[:5]) + (f" and {len(left) - 5} more" if len(left) > 5 else "")
-    aside = old.with_name(f"{old.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
-    os.rename(old, aside)  # the next switch needs the name
     return [
-        f"kept {aside}: files jixiao did not write that could not move into {out} "
-        f"({names}); move them yourself"
+        f"kept {old}: files jixiao did not write that could not move into {out} ({names}); "
+        "the next run tries again, or move them yourself"
     ]
+
+
+def _set_aside(folders: RunFolders) -> list[str]:
+    """Finish what a previous switch left in ``old``; what still cannot move is renamed
+    aside (the switch needs the name), and a warning names it."""
+    old = folders.old
+    warnings = settle(folders)
+    if not _exists(old):
+        return warnings
+    aside = old.with_name(f"{old.name}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}")
+    os.rename(old, aside)
+    return [w.replace(str(old), str(aside)) for w in warnings]
 
 
 def _move(source: Path, target: Path, relative: str) -> list[str]:

@@ -164,7 +164,7 @@ def run_batch(
     started_at, started = datetime.now(UTC), time.monotonic()
     progress = progress or NullProgress()
     _check_inputs_outside(files, out_dir)
-    folders, warnings = begin_run(out_dir, resume=settings.resume)
+    folders = begin_run(out_dir, resume=settings.resume)
     stage = folders.staging
     fingerprint = settings_fingerprint(policies)
     with _writes(out_dir):
@@ -217,14 +217,12 @@ def run_batch(
         status = INTERRUPTED if interrupt else status
         seconds = time.monotonic() - started
         manifest.write(status, records, totals, outputs, seconds)
-        batch = BatchResult(
-            status, records, len(files), totals, tuple(outputs), stage, seconds, tuple(warnings)
-        )
+        batch = BatchResult(status, records, len(files), totals, tuple(outputs), stage, seconds)
         if status == INTERRUPTED:
             return batch  # kept in the staging folder, for --resume
         if before_switch is not None:
             before_switch(stage, batch)
-        warnings += switch_run(folders)
+        warnings = switch_run(folders)
     moved = tuple(out_dir / p.relative_to(stage) for p in outputs)
     return replace(batch, outputs=moved, out_dir=out_dir, warnings=tuple(warnings))
 
