@@ -244,7 +244,7 @@ def test_interrupted_run_keeps_finished_files_and_resumes_to_the_same_result(
     stopped = run_batch(files, POLICIES, out, BatchSettings(workers=2), progress=_StopAfter(7))
     assert stopped.interrupted
     assert len(stopped.records) == 7
-    assert not out.exists()  # the output folder holds complete runs only
+    assert not any(out.iterdir())  # the output folder holds complete runs only
     assert stopped.out_dir == RunFolders.of(out).staging
     assert _manifest(stopped.out_dir)["status"] == "interrupted"
     assert len(pd.read_parquet(stopped.out_dir / "tables.parquet")) == 7
@@ -286,7 +286,7 @@ def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
         pytest.fail(f"no exit 30 s after SIGINT:\n{process.communicate()[1].decode()}")
     assert process.returncode == 130, stderr.decode()
     assert "--resume" in stderr.decode()
-    assert not out.exists()  # the output folder holds complete runs only
+    assert not any(out.iterdir())  # the output folder holds complete runs only
     manifest = _manifest(staging)
     assert manifest["status"] == "interrupted"
     assert 3 <= manifest["counts"]["files"] < corpus.files

@@ -107,6 +107,18 @@ def test_run_batch_refuses_an_output_folder_holding_an_input(inputs: Path) -> No
         run_batch(discover([inputs]), POLICIES, inputs, BatchSettings(workers=1))
 
 
+def test_an_output_folder_holding_the_current_folder_is_refused(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "o"
+    (out / "sub").mkdir(parents=True)
+    monkeypatch.chdir(out / "sub")
+    code, output = _run(inputs, "-o", out)
+    assert code == 2
+    assert "the current folder is in the output directory" in output
+    assert _tree(out) == {}
+
+
 # -- 2. files jixiao did not write ------------------------------------------------------------
 
 
@@ -228,8 +240,8 @@ def test_a_read_only_folder_stops_the_run_cleanly_and_keeps_the_last_run(
     done = _read_only(out / folder, method, command)
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr
-    assert f"cannot write to {out / folder if folder != '.' else out}" in done.stderr
-    assert "the last complete run" in done.stderr
+    where = f"the output directory {out}" if folder == "." else str(out / folder)
+    assert f"cannot write to {where}: Read-only file system" in done.stderr
     assert _tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in", "o"]
 

@@ -9,7 +9,8 @@ Layout, for ``jixiao run IN -o PARENT/OUT``::
     PARENT/.OUT.jixiao-old/      the previous run, for the moment of the switch only
 
 1. :func:`begin_run` finishes a switch that a killed run left half done (:func:`recover`),
-   checks that OUT can be replaced — it is not a mount point, the folders of the previous run
+   checks that OUT can be replaced — it is not a mount point nor the current folder (or one
+   that holds it), the folders of the previous run
    that hold jixiao's files can be written, and no file jixiao did not write stands at a name
    the run writes — then makes the staging folder (with ``resume``, the one a stopped run left
    is kept: its journal and parts are reused). Nothing in OUT is touched before the switch.
@@ -38,7 +39,7 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
@@ -46,7 +47,7 @@ from typing import Any
 from jixiao.batch.parts import JOURNAL, PARTS_DIR
 from jixiao.core.errors import OutputError
 from jixiao.export import FORMATS, REPORT_NAME
-from jixiao.export.write import output_names
+from jixiao.export.write import check_writable, output_names
 from jixiao.pipeline.discover import MANIFEST_NAME, is_run_folder
 
 STAGING_MARK = ".jixiao-staging"
@@ -134,10 +135,12 @@ def _journal_entries(path: Path) -> list[dict[str, Any]] | None:
     return entries[1:]
 
 
-def foreign_in_the_way(out: Path) -> list[str]:
-    """Files (or folders) in ``out`` that jixiao did not write, at a name a run writes."""
+def foreign_in_the_way(out: Path, formats: Sequence[str] = FORMATS) -> list[str]:
+    """Files (or folders) in ``out`` that jixiao did not write, at a name a run in these
+    formats writes."""
     mine = run_files(out)
-    found = [name for name in sorted(JIXIAO_NAMES) if name not in mine and _exists(out / name)]
+    writes = {MANIFEST_NAME, REPORT_NAME, f"{PARTS_DIR}/{JOURNAL}", *output_names(formats)}
+    found = [name for name in sorted(writes) if name not in mine and _exists(out / name)]
     parts = out / PARTS_DIR
     if _exists(parts) and not parts.is_dir():
         found.append(PARTS_DIR)
@@ -151,21 +154,28 @@ def _exists(path: Path) -> bool:
 # -- before a run ----------------------------------------------------------------------------
 
 
-def begin_run(out_dir: Path, *, resume: bool) -> RunFolders:
-    """Make the staging folder of a run into ``out_dir`` (see the module docstring). Raises
+def begin_run(out_dir: Path, *, resume: bool, formats: Sequence[str] = FORMATS) -> RunFolders:
+    """Make the staging folder of a run in ``formats`` into ``out_dir`` (see the module
+    docstring), and ``out_dir`` if there is none. Raises
     :class:`~jixiao.core.errors.OutputError` when OUT cannot be replaced."""
     folders = RunFolders.of(out_dir)
     out = folders.out
     try:
-        recover(folders)
-        if _exists(out) and not out.is_dir():
-            raise OutputError(f"the output directory {out_dir} is a file")
-        if out.is_dir() and os.path.ismount(out):
+        recover(folders)  # first: a run killed between two renames left no OUT
+        check_writable(out_dir)
+        _probe(out.parent, out_dir, f"a run is written there, beside {out_dir}, then renamed")
+        if os.path.ismount(out):
             raise OutputError(
                 f"the output directory {out_dir} is a mount point, which a run cannot replace "
                 "(a run is written beside it and renamed into place); use a folder inside it"
             )
-        in_the_way = foreign_in_the_way(out) if out.is_dir() else []
+        here = Path.cwd()
+        if here == out or out in here.parents:
+            raise OutputError(
+                f"the current folder is in the output directory {out_dir}, which a run "
+                "replaces as a whole: run jixiao from outside it"
+            )
+        in_the_way = foreign_in_the_way(out, formats)
         if in_the_way:
             names = ", ".join(str(out_dir / n) for n in in_the_way[:5])
             raise OutputError(
@@ -197,8 +207,6 @@ def output_error(error: OSError, out_dir: Path) -> OutputError:
 def _folders_to_clean(out: Path) -> list[Path]:
     """OUT and the folders of the previous run that hold its jixiao files (a switch removes
     them from there), shallowest first."""
-    if not out.is_dir():
-        return []
     folders = {out}
     for relative in run_files(out):
         path = out / relative
@@ -207,7 +215,9 @@ def _folders_to_clean(out: Path) -> list[Path]:
     return sorted(folders, key=lambda p: len(p.parts))
 
 
-def _probe(folder: Path, out_dir: Path) -> None:
+def _probe(
+    folder: Path, out_dir: Path, why: str = "a run replaces the files jixiao wrote there"
+) -> None:
     """Raise OutputError unless a file can be made in ``folder`` (works as root too, where
     permissions do not stop writes but a read-only file system does)."""
     try:
@@ -216,8 +226,8 @@ def _probe(folder: Path, out_dir: Path) -> None:
     except OSError as error:
         reason = error.strerror or type(error).__name__
         raise OutputError(
-            f"cannot write to {folder}: {reason}; a run replaces the files jixiao wrote there "
-            f"(the last complete run in {out_dir} is unchanged)"
+            f"cannot write to {folder}: {reason}; {why} (the last complete run in {out_dir} "
+            "is unchanged)"
         ) from error
 
 

@@ -164,7 +164,7 @@ def run_batch(
     started_at, started = datetime.now(UTC), time.monotonic()
     progress = progress or NullProgress()
     _check_inputs_outside(files, out_dir)
-    folders = begin_run(out_dir, resume=settings.resume)
+    folders = begin_run(out_dir, resume=settings.resume, formats=settings.formats)
     stage = folders.staging
     fingerprint = settings_fingerprint(policies)
     with _writes(out_dir):
@@ -229,9 +229,9 @@ def run_batch(
 
 def _check_inputs_outside(files: Sequence[InputFile], out_dir: Path) -> None:
     """A run replaces its output folder: no input may be in it."""
-    out = RunFolders.of(out_dir).out
+    outs = {RunFolders.of(out_dir).out, out_dir.absolute()}  # the folder, and a link to it
     for file in files:
-        if out in file.path.absolute().parents or out in file.path.resolve().parents:
+        if not outs.isdisjoint(file.path.absolute().parents):
             raise OutputError(
                 f"the output directory {out_dir} holds the input {file.path}, and a run "
                 "replaces its output directory"
