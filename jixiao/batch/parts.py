@@ -218,10 +218,13 @@ def parts_exist(record: FileRecord, out_dir: Path) -> bool:
     return all((out_dir / relative).is_file() for relative in record.parts.values())
 
 
-def link_parts(record: FileRecord, source: Path, target: Path) -> None:
+def link_parts(record: FileRecord, source: Path, target: Path, done: set[str]) -> None:
     """Put the parts of ``record`` in ``source`` into ``target`` too: hard links (no copy,
-    same file system), or copies where links are not possible."""
+    same file system), or copies where links are not possible. ``done``: the parts put there
+    already (the files of a chunk share them), updated."""
     for relative in record.parts.values():
+        if relative in done:
+            continue
         destination = target / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
         temporary = destination.with_name(destination.name + ".tmp")
@@ -231,6 +234,7 @@ def link_parts(record: FileRecord, source: Path, target: Path) -> None:
         except OSError:
             shutil.copyfile(source / relative, temporary)
         os.replace(temporary, destination)
+        done.add(relative)
 
 
 def remove_parts(

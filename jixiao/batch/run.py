@@ -281,7 +281,7 @@ def _plan(
         stopped = {}
     last = read_journal(out, fingerprint) or {}
     reused, todo, redone = [], [], []
-    limit = settings.file_timeout
+    limit, linked = settings.file_timeout, set[str]()
     for file in files:
         record = stopped.pop(file.name, None)
         if record is not None and _reusable(record, file, stage, limit):
@@ -290,7 +290,7 @@ def _plan(
         redone += [record] if record is not None else []
         record = last.get(file.name)
         if record is not None and _reusable(record, file, out, limit):
-            link_parts(record, out, stage)
+            link_parts(record, out, stage, linked)
             reused.append(replace(record, reused=True))
         else:
             todo.append(file)
