@@ -11,6 +11,7 @@ many complete-and-wrong variants to list with their first differences).
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tempfile
 import time
@@ -28,7 +29,10 @@ from tests.variants import (
     Outcome,
     all_variants,
     read_variant,
+    read_variant_file,
 )
+
+PDF_FOLDER = Path(__file__).resolve().parent.parent / "tests" / "variant_pdfs"
 
 HEAD = f"{'':16s} {'variants':>8s} {'fields right':>14s} {'share':>6s} {'right':>6s} " + (
     f"{'honest':>6s} {'c&w':>5s} {'lost':>5s}"
@@ -51,11 +55,24 @@ def line(name: str, outcomes: Iterable[Outcome]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--show", type=int, default=10, help="complete-and-wrong variants to list")
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="read the variants printed to PDF (tests/variant_pdfs/) instead of their text",
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     variants = all_variants()
-    with tempfile.TemporaryDirectory() as folder:
-        outcomes = [read_variant(v, Path(folder)) for v in variants]
+    if args.pdf:
+        by_id = {v.variant_id: v for v in variants}
+        manifest = json.loads((PDF_FOLDER / "MANIFEST.json").read_text(encoding="utf-8"))
+        outcomes = [
+            read_variant_file(by_id[entry["variant"]], PDF_FOLDER / name)
+            for name, entry in manifest.items()
+        ]
+    else:
+        with tempfile.TemporaryDirectory() as folder:
+            outcomes = [read_variant(v, Path(folder)) for v in variants]
     by_kind: dict[str, list[Outcome]] = defaultdict(list)
     by_table: dict[str, list[Outcome]] = defaultdict(list)
     for outcome in outcomes:
@@ -69,11 +86,12 @@ def main() -> int:
     print(HEAD.replace(" " * 16, "table".ljust(16), 1))
     for table, chosen in sorted(by_table.items()):
         print(line(table, chosen))
-    wrong = [o for o in outcomes if o.verdict == COMPLETE_WRONG]
-    for outcome in wrong[: args.show]:
-        print(f"complete-and-wrong {outcome.variant_id}: {'; '.join(outcome.differences[:2])}")
-    if len(wrong) > args.show:
-        print(f"... {len(wrong) - args.show} more complete-and-wrong")
+    for verdict in (COMPLETE_WRONG, LOST, HONEST):
+        wrong = [o for o in outcomes if o.verdict == verdict]
+        for outcome in wrong[: args.show]:
+            print(f"{verdict} {outcome.variant_id}: {'; '.join(outcome.differences[:2])}")
+        if len(wrong) > args.show:
+            print(f"... {len(wrong) - args.show} more {verdict}")
     print(f"{len(outcomes)} variants in {time.perf_counter() - started:.0f} s")
     return 0
 

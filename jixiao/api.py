@@ -7,8 +7,8 @@ uses: worker processes, per-file parts, resume, the combined outputs and the rep
 
 >>> import jixiao
 >>> result = jixiao.read("fixtures/seed", policy="shanghai-2024")
->>> len(result.tables), len(result.indicators)
-(6, 43)
+>>> result
+<Result: 1 file (0 failed), 6 tables, 24 fund rows, 43 indicators, 1 problem>
 >>> result.tables[["table_id", "score_total_reported", "score_total", "grade"]].head(3)
                      table_id  score_total_reported  score_total grade
 0  000_a203d4b834672a09.txt#1                 94.95        94.95     优
@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 
 from jixiao.batch.progress import Progress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
-from jixiao.core.errors import NoInputsError
+from jixiao.core.errors import InputNotFoundError, NoInputsError
 from jixiao.document import Document, open_document
 from jixiao.export import DEFAULT_FORMATS, REPORT_NAME
 from jixiao.export.write import write_frames
@@ -66,6 +66,18 @@ class Result:
     def frames(self) -> Frames:
         return Frames(self.tables, self.funds, self.indicators, self.problems)
 
+    def __repr__(self) -> str:
+        """Counts, as a DataFrame's shape: the frames themselves are one attribute away."""
+        failed = sum(f.status != "ok" for f in self.files)
+        counts = (
+            (len(self.tables), "table"),
+            (len(self.funds), "fund row"),
+            (len(self.indicators), "indicator"),
+            (len(self.problems), "problem"),
+        )
+        rows = ", ".join(_count(n, word) for n, word in counts)
+        return f"<Result: {_count(len(self.files), 'file')} ({failed} failed), {rows}>"
+
     def to_dir(
         self,
         out_dir: PathArg,
@@ -94,6 +106,10 @@ class Result:
                 )
             )
         return written
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def policies_for(policy: PolicyArg) -> tuple[Policy, ...]:
@@ -125,7 +141,7 @@ def _files(paths: PathArg | Iterable[PathArg], filters: Filters) -> list[InputFi
     roots = _paths(paths)
     missing = [str(p) for p in roots if not p.exists()]
     if missing:
-        raise NoInputsError(f"no such file or directory: {', '.join(missing)}")
+        raise InputNotFoundError(missing)
     files = discover(roots, filters)
     if not files:
         suffixes = ", ".join(sorted(INPUT_SUFFIXES))
@@ -145,8 +161,9 @@ def read(
     """Read every 自评表 in ``paths`` (files or directories, searched recursively) in this
     process. A file that cannot be read becomes a ``problems`` row; nothing is raised for it.
 
-    Raises :class:`~jixiao.core.errors.NoInputsError` when ``paths`` hold no input file and
-    :class:`~jixiao.core.errors.PolicyError` for an unknown or invalid policy.
+    Raises ``FileNotFoundError`` (:class:`~jixiao.core.errors.InputNotFoundError`) for a path
+    that does not exist, :class:`~jixiao.core.errors.NoInputsError` when ``paths`` hold no
+    input file and :class:`~jixiao.core.errors.PolicyError` for an unknown or invalid policy.
     """
     files = _files(paths, Filters(tuple(include), tuple(exclude)))
     ran = run_in_process(files, policies_for(policy))

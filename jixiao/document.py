@@ -32,6 +32,7 @@ from jixiao.model.frames import Frames, rows_to_frames
 from jixiao.model.grid import Grid
 from jixiao.model.pane import SourcePane
 from jixiao.model.table import SelfEvalTable
+from jixiao.pipeline.census import SeenGrid
 from jixiao.pipeline.discover import InputFile
 from jixiao.pipeline.runner import ReadTable, reading_to_rows
 from jixiao.score import Policy
@@ -94,12 +95,14 @@ class Document:
         self, page: int | None = None, table: int | None = None, dpi: float = DEFAULT_DPI
     ) -> Image.Image | str:
         """What ``jixiao show`` draws: for a PDF, a page (``page``, or the first page of
-        ``table``) with the cells of each 自评表 on it outlined and labelled, as an image; for
-        other forms, the grid laid out as text."""
+        ``table``) with the cells of each 自评表 on it outlined and labelled, and in grey the
+        grids on it that gave no 自评表 (or, with none, the cells pdfplumber's table finder
+        sees there), as an image; for other forms, the grid laid out as text."""
         from jixiao.report.show import (  # noqa: PLC0415 - Pillow and PDFium, when drawing
             grid_to_text,
+            pdf_page_to_found,
             pdf_to_debug_image,
-            select,
+            seen_to_shown,
         )
 
         grids = [read.grid for read in self._read]
@@ -108,9 +111,14 @@ class Document:
             if table is not None:
                 self._table_index(table)
             return "\n".join(grid_to_text(k, grids[k - 1]) for k in numbers)
-        chosen = select(grids, page, table)
-        drawn = [(k, grids[k - 1]) for k in chosen.tables]
-        return pdf_to_debug_image(self.path, drawn, chosen.page, dpi)
+        read = {id(grid) for grid in grids}
+        seen = [SeenGrid(grid, id(grid) in read) for grid in self._reading.grids]
+        reading = self._reading
+        shown = seen_to_shown(seen, reading.titles, reading.problems, page, table)
+        found = None if shown.tables or shown.unread else pdf_page_to_found(self.path, shown.page)
+        return pdf_to_debug_image(
+            self.path, shown.tables, shown.page, dpi, shown.unread, shown.notes, found
+        )
 
     def close(self) -> None:
         """Let the file go (a PDF's pages can no longer be rendered)."""

@@ -3,6 +3,8 @@ department, per-table problem counts, a per-department summary."""
 
 from __future__ import annotations
 
+import typing
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import openpyxl
@@ -14,7 +16,18 @@ from click.testing import CliRunner
 from jixiao.cli.main import main
 from jixiao.core.problems import CODES, KINDS
 from jixiao.export.departments import tables_to_departments
-from jixiao.export.labels_zh import POLICY_ZH, READ_STATUS_ZH, policy_label
+from jixiao.export.labels_zh import (
+    COLUMNS_ZH,
+    DIRECTION_ZH,
+    OPERATOR_ZH,
+    POLICY_ZH,
+    READ_STATUS_ZH,
+    TARGET_KIND_ZH,
+    field_label,
+    policy_label,
+)
+from jixiao.normalize.model import Direction, TargetKind
+from jixiao.normalize.vocab import OPERATOR_CODES
 from jixiao.score import builtin_policy_names
 from tests.conftest import ROOT, SEED
 
@@ -52,6 +65,72 @@ def test_zh_says_read_status_and_policy_in_chinese(zh_out: Path) -> None:
     assert set(tables["读取状态"]) <= set(READ_STATUS_ZH.values())
     assert "未完整读取" in set(tables["读取状态"])  # the unknown layout
     assert set(tables["评分规则"]) == {"全国默认"}
+
+
+#: Every column of codes, (frame, column): under --labels zh each value is its Chinese name.
+CODED_COLUMNS = [
+    ("tables", "family"),
+    ("tables", "source_kind"),
+    ("indicators", "target_kind"),
+    ("indicators", "target_op"),
+    ("indicators", "direction"),
+    ("indicators", "rule"),
+    ("problems", "field"),
+    ("problems", "severity"),
+    ("problems", "kind"),
+    ("tables", "read_status"),
+]
+
+
+def _zh_column(out: Path, frame: str, column: str) -> pd.Series:
+    header = COLUMNS_ZH[frame][column]
+    return pd.read_csv(out / f"{frame}.csv", encoding="utf-8-sig", dtype=str)[header].dropna()
+
+
+@pytest.mark.parametrize(("frame", "column"), CODED_COLUMNS, ids="-".join)
+def test_zh_says_every_code_value_in_chinese(
+    zh_out: Path, en_out: Path, frame: str, column: str
+) -> None:
+    """字段, 表样类型, the rules, the operators …: no English code is left in a zh output."""
+    english = pd.read_csv(en_out / f"{frame}.csv", encoding="utf-8-sig", dtype=str)[column]
+    codes = set(english.dropna()) - {""}
+    assert codes  # the run has values to translate
+    said = set(_zh_column(zh_out, frame, column))
+    assert said & codes == set()
+    assert all(regex.search(r"\p{Han}|[≥≤＝＞＜]", value) for value in said), said
+
+
+@pytest.mark.parametrize(
+    ("field", "name"),
+    [
+        ("score_reported", "得分"),
+        ("target_text", "年度指标值"),
+        ("funds.spent", "项目资金·全年执行数"),
+        ("funds.budget_adjusted", "项目资金·全年预算数"),
+        ("execution_rate", "执行率"),
+        ("indicator", "指标行"),
+        ("goal_planned", "年度总体目标（预期）"),
+        ("project_name", "项目名称"),
+        ("", ""),
+    ],
+    ids=lambda value: value or "blank",
+)
+def test_a_problems_field_has_a_chinese_name(field: str, name: str) -> None:
+    assert field_label(field) == name
+
+
+@pytest.mark.parametrize(
+    ("values", "names"),
+    [
+        pytest.param(OPERATOR_CODES.values(), OPERATOR_ZH, id="operators"),
+        pytest.param(typing.get_args(TargetKind), TARGET_KIND_ZH, id="target-kinds"),
+        pytest.param(typing.get_args(Direction), DIRECTION_ZH, id="directions"),
+    ],
+)
+def test_every_code_of_a_vocabulary_has_a_chinese_name(
+    values: Iterable[str], names: Mapping[str, str]
+) -> None:
+    assert {v for v in values if v} - set(names) == set()
 
 
 def test_zh_xlsx_colours_follow_the_chinese_values(zh_out: Path) -> None:

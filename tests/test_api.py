@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ from click.testing import CliRunner
 
 import jixiao
 from jixiao.cli import main
-from jixiao.core.errors import NoInputsError, PolicyError
+from jixiao.core.errors import InputNotFoundError, NoInputsError, PolicyError
 from jixiao.score import FRAME_NAMES
 from tests.conftest import ROOT
 
@@ -74,6 +75,43 @@ def test_to_dir_writes_what_run_writes(
 def test_read_without_inputs_says_why(paths: object, message: str) -> None:
     with pytest.raises(NoInputsError, match=message):
         jixiao.read(paths)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("paths", "missing"),
+    [
+        pytest.param("no/such/dir", ("no/such/dir",), id="one"),
+        pytest.param([SEED, "nope.pdf", "gone"], ("nope.pdf", "gone"), id="some-of-several"),
+    ],
+)
+def test_a_missing_path_is_a_file_not_found_error(paths: object, missing: tuple[str, ...]) -> None:
+    """As ``pandas.read_csv`` and ``pdfplumber.open`` raise for a missing path; still a
+    NoInputsError for code that catches that."""
+    with pytest.raises(FileNotFoundError) as caught:
+        jixiao.read(paths)  # type: ignore[arg-type]
+    error = caught.value
+    assert isinstance(error, InputNotFoundError)
+    assert isinstance(error, NoInputsError)
+    assert (error.errno, error.filename, error.paths) == (errno.ENOENT, missing[0], missing)
+    assert str(error) == f"no such file or directory: {', '.join(missing)}"
+
+
+def test_a_missing_input_on_the_command_line_is_a_usage_error(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["run", "no/such/dir", "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "Path 'no/such/dir' does not exist" in result.output
+
+
+def test_result_repr_is_counts_not_frames(fixtures_read: jixiao.Result) -> None:
+    """A notebook prints the counts, as a DataFrame's shape, not four frames (309 KB before)."""
+    result = fixtures_read
+    failed = sum(f.status != "ok" for f in result.files)
+    assert repr(result) == (
+        f"<Result: {len(result.files)} files ({failed} failed), {len(result.tables)} tables, "
+        f"{len(result.funds)} fund rows, {len(result.indicators)} indicators, "
+        f"{len(result.problems)} problems>"
+    )
+    assert failed > 0
 
 
 def test_read_with_an_unknown_policy_is_a_policy_error() -> None:

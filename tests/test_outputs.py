@@ -172,6 +172,48 @@ def test_the_seed_targets_are_not_formulas_in_csv(runner: CliRunner, tmp_path: P
     assert "=100%" in pd.read_parquet(tmp_path / "indicators.parquet")["target_text"].tolist()
 
 
+@pytest.fixture(scope="module")
+def seed_every_format(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("formats")
+    formats = ["-f", "csv", "-f", "parquet", "-f", "xlsx"]
+    result = CliRunner().invoke(main, ["run", str(SEED), "-o", str(out), "-q", *formats])
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _operators(out: Path, form: str) -> pd.Series:
+    if form == "csv":
+        frame = pd.read_csv(out / "indicators.csv", encoding="utf-8-sig")
+    elif form == "xlsx":
+        frame = pd.read_excel(out / "results.xlsx", sheet_name="indicators")
+    else:
+        frame = pd.read_parquet(out / "indicators.parquet")
+    return frame.set_index("level3")["target_op"]
+
+
+#: The seed's operators, as a user filters on them: ≥ ge, ≤ le, =0% eq.
+SEED_OPERATORS = {"保障公务外出次数": "ge", "公文出错率": "le", "行政运行成本增长率": "eq"}
+
+
+@pytest.mark.parametrize("form", ["csv", "parquet", "xlsx"])
+@pytest.mark.parametrize(("indicator", "op"), SEED_OPERATORS.items(), ids=SEED_OPERATORS.values())
+def test_an_operator_reads_back_as_written_in_every_format(
+    seed_every_format: Path, form: str, indicator: str, op: str
+) -> None:
+    """``df.target_op == "eq"`` after ``pd.read_csv`` finds the ``=0%`` targets: the operator
+    needs no formula guard (``'=`` before), and every format holds the same words."""
+    operators = _operators(seed_every_format, form)
+    assert set(operators.loc[[indicator]]) == {op}
+    assert set(operators.dropna()) <= {"ge", "gt", "le", "lt", "eq", "between", ""}
+
+
+def test_the_operator_words_are_the_same_in_csv_and_parquet(seed_every_format: Path) -> None:
+    csv_ops = _operators(seed_every_format, "csv").fillna("")
+    parquet_ops = _operators(seed_every_format, "parquet")
+    assert csv_ops.tolist() == parquet_ops.tolist()
+    assert (csv_ops == "eq").sum() == 4  # =0% once, =100% three times
+
+
 # -- resume: parts of another reader or contract are never reused ---------------------------------
 
 

@@ -156,6 +156,22 @@ LEVEL2_CUT = ("", "可持续影响", "验收合格率", "", "", "", "", "")
         pytest.param(
             LEVEL2_CUT, _blank(c1="指标"), {1, 2}, "可持续影响指标", 2, id="label-completed"
         ),
+        # every text above may run on; the row below is a row of its own all the same (#24):
+        # numbers under numbers (a 分值 and a 得分 never go on over a break) …
+        pytest.param(
+            LAST,
+            _blank(c1="标", c2="养护合格率", c5="8", c6="8"),
+            set(),
+            None,
+            3,
+            id="weight-and-score-under-weight-and-score",
+        ),
+        # … a total row, a 其中 row, a whole 二级 label under a whole one
+        pytest.param(LAST, _blank(c1="总分", c6="95"), set(), None, 3, id="total-row"),
+        pytest.param(LAST, _blank(c2="其中：养护合格率", c4="90%"), set(), None, 3, id="sub-row"),
+        pytest.param(
+            LAST, _blank(c1="时效指标", c2="及时率"), set(), None, 3, id="next-level2-label"
+        ),
     ],
 )
 def test_first_row_of_the_next_page(
@@ -170,6 +186,23 @@ def test_first_row_of_the_next_page(
         assert joined in rows[1]
     else:
         assert rows[2] == list(top)
+
+
+SUB_HEADER = _blank(c3="指标性质", c4="指标值")  # a header's second row, under 年度指标值
+
+
+def test_a_two_row_header_printed_again_is_dropped_whole() -> None:
+    """A two-row header repeated at the top of the next page goes, both rows (#24): the
+    second (指标性质 | 指标值) would otherwise join the last row above as its text's end."""
+    first = _part(1, [HEADER, SUB_HEADER, LAST], set())
+    second = _part(2, [HEADER, SUB_HEADER, _blank(c2="养护合格率", c5="8", c6="8")], set())
+    (chain,) = parts_to_chains([first, second])
+    rows = _rows(chain_to_grid(chain, "x.pdf"))
+    assert rows == [list(HEADER), list(SUB_HEADER), list(LAST), list(second_row(second))]
+
+
+def second_row(part: TablePart) -> tuple[str, ...]:
+    return tuple(cell.text for cell in part.cells[-len(HEADER) :])
 
 
 # -- the real fixtures ------------------------------------------------------------------------

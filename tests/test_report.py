@@ -15,21 +15,25 @@ from pathlib import Path
 import markupsafe
 import pandas as pd
 import pytest
+import regex
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
 from PIL import Image
 
 from jixiao.cli.main import main
+from jixiao.core.problems import CODES
 from jixiao.normalize import clean_text, parse_decimal
 from jixiao.pipeline.discover import discover
 from jixiao.pipeline.locate import ProblemRow, record_to_problem_row
 from jixiao.pipeline.runner import run
 from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, table_order, write_report
-from jixiao.report.html import environment, escape_text, report_to_html
+from jixiao.report.html import SEVERITY_NAMES, environment, escape_text, report_to_html
+from jixiao.report.model import SEVERITIES
 from jixiao.score import Frames, load_policy
 from jixiao.score.disagreement import fmt
 from tests.conftest import ROOT, SEED
+from tests.test_score_checks import Sheet
 
 FIXTURE_DIRS = [ROOT / "fixtures" / name for name in ("seed", "pdf", "synthetic")]
 # Problems about a whole table (or a group of rows): listed on the card, no cell.
@@ -251,6 +255,72 @@ def test_summary_counts_match_the_frames(fixture_run: Run) -> None:
     }
     for grade, n in frames.tables["grade"].value_counts().items():
         assert by_id[f"grade-{grade}"] == str(n)
+
+
+# -- what the report says: counts per severity, codes with their Chinese names -----------------
+
+#: One table with errors (a score above its weight, the weights and the total contradicted)
+#: and warnings (a missing 偏差原因, a blank target): a badge per severity.
+MIXED = Sheet(
+    "mixed",
+    [],
+    rows=(
+        ("甲完成数", "≥10次", "12次", "50", "60", ""),
+        ("乙达标率", "≥90%", "72%", "40", "32", ""),
+        ("丙完成率", "", "95%", "10", "10", ""),
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def mixed_run(tmp_path_factory: pytest.TempPathFactory) -> Run:
+    folder = tmp_path_factory.mktemp("mixed")
+    (folder / "mixed.txt").write_text(MIXED.text(), encoding="utf-8")
+    (folder / "seed.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    return _run([folder], folder / "out")
+
+
+def test_a_cards_badges_count_each_severity(mixed_run: Run) -> None:
+    """``错误 4`` ``警告 2``, not ``错误 6`` for four errors and two warnings."""
+    for table_id, card in mixed_run.cards().items():
+        (heading,) = (n for n in card.children if n.tag == "h2")
+        badges = [n.all_text() for n in heading.children if "sev-" in n.attrs.get("class", "")]
+        problems = mixed_run.frames.problems
+        counts = problems.loc[problems["table_id"] == table_id, "severity"].value_counts()
+        expected = [f"{SEVERITY_NAMES[s]} {counts[s]}" for s in SEVERITIES if s in counts]
+        assert badges == expected, table_id
+    mixed = mixed_run.cards()["mixed.txt#1"]
+    assert [n.all_text() for n in mixed.children[0].children][:2] == ["错误 4", "警告 2"]
+
+
+def test_every_code_in_the_report_has_its_chinese_name(mixed_run: Run) -> None:
+    """In the summary, on the cards and in the filter, a code is shown with its name."""
+    shown = [n for n in mixed_run.dom.walk() if n.tag == "code"]
+    assert shown
+    for node in shown:
+        code = node.all_text()
+        holder = node.parent.parent if node.parent and node.parent.tag == "a" else node.parent
+        assert holder is not None
+        names = [n.all_text() for n in holder.children if n.attrs.get("class") == "codename"]
+        assert names == [CODES[code].description], code
+    options = next(n for n in mixed_run.dom.walk() if n.attrs.get("id") == "f-code").children
+    for option in options[1:]:
+        code = option.attrs["value"]
+        assert option.all_text() == f"{CODES[code].description}（{code}）"
+
+
+def test_a_problems_field_and_policy_are_named_in_chinese(mixed_run: Run) -> None:
+    """No snake_case code in the place of a problem or in a rule: 得分, not score_reported."""
+    snake = regex.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+    places = [n.all_text() for n in mixed_run.dom.walk() if n.attrs.get("class") == "where"]
+    assert places
+    assert [p for p in places if snake.search(p)] == []
+    assert any("得分" in p for p in places)
+    rules = [n.all_text() for n in mixed_run.dom.walk() if n.attrs.get("class") == "vals"]
+    assert any("（政策 全国默认，national）" in r for r in rules)
+    for rule in rules:  # a rule code only in brackets after its Chinese name
+        for code in snake.findall(rule):
+            assert f"（{code}）" in rule, rule
 
 
 def test_files_that_gave_no_table_are_listed_as_failed(tmp_path: Path) -> None:

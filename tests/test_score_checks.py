@@ -25,6 +25,8 @@ class Sheet:
     # 年初预算数, 全年预算数, 全年执行数, 分值, 执行率, 得分
     funds: tuple[str, ...] = ("100", "100", "100", "10", "100.00", "10")
     sub_funds: tuple[str, ...] = ("100", "100", "100")
+    # 分值, 执行率, 得分 of the 其中：当年财政拨款 row
+    sub_execution: tuple[str, str, str] = ("—", "", "—")
     # (三级指标, 年度指标值, 实际完成值, 分值, 得分, 偏差原因)
     rows: tuple[tuple[str, ...], ...] = (
         ("甲完成数", "≥10次", "12次", "50", "50", ""),
@@ -45,7 +47,7 @@ class Sheet:
             "主管部门\t某局\t\t\t实施单位\t某中心\t\t\t",
             "项目资金(万元)\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率(%)\t得分\t",
             "\t年度资金总额\t" + "\t".join(self.funds) + "\t",
-            "\t其中：当年财政拨款\t" + "\t".join(self.sub_funds) + "\t—\t\t—\t",
+            "\t其中：当年财政拨款\t" + "\t".join(self.sub_funds + self.sub_execution) + "\t",
             "年度总体目标\t预期目标\t\t\t实际完成情况\t\t\t\t",
             "\t计划\t\t\t完成\t\t\t\t",
             "绩效指标\t一级指标\t二级指标\t三级指标\t年度指标值\t实际完成值\t分值\t得分\t偏差原因分析及改进措施",
@@ -268,6 +270,28 @@ CASES = [
         total=("100", "96.67"),
         policy="shanghai-2024",
     ),
+    # the execution weight, rate and score printed on the 其中：当年财政拨款 row, dashes on the
+    # total row: read from the row that prints them (#24), nothing against the publisher
+    Sheet(
+        "execution-on-the-appropriation-row",
+        [],
+        funds=("100", "100", "90", "—", "", "—"),
+        sub_funds=("100", "100", "90"),
+        sub_execution=("10", "90.00", "9"),
+        total=("100", "99"),
+    ),
+    # the same with a wrong execution score: found on the row that prints it
+    Sheet(
+        "execution-on-the-appropriation-row-misprinted",
+        [
+            ("execution_score_mismatch", "rule", "9", "10"),
+            ("total_mismatch", "rule", "99", "100"),
+        ],
+        funds=("100", "100", "90", "—", "", "—"),
+        sub_funds=("100", "100", "90"),
+        sub_execution=("10", "90.00", "10"),
+        total=("100", "100"),
+    ),
 ]
 
 
@@ -296,3 +320,26 @@ def test_auto_policy_finds_the_rule_variant_a_table_was_scored_under() -> None:
     frames = score_table_best(grid_to_table(grid), table_id="t#1", policies=auto_candidates())
     assert frames.tables["policy"].tolist() == ["national[step=1]"]
     assert frames.problems.empty
+
+
+def test_execution_read_from_the_row_that_prints_it() -> None:
+    sheet = Sheet(
+        "appropriation-row",
+        [],
+        funds=("120", "120", "100", "", "", ""),
+        sub_funds=("100", "100", "90"),
+        sub_execution=("10", "90.00", "9"),
+        total=("100", "99"),
+    )
+    # a second row under the total, with the rest of the money and no execution cells
+    carried = "\t上年结转资金\t20\t20\t10\t—\t\t—\t\n年度总体目标"
+    text = sheet.text().replace("年度总体目标", carried, 1)
+    (grid,) = text_to_grids(text, file="t.tsv")
+    frames = score_table(grid_to_table(grid), table_id="t#1", policy=NATIONAL)
+    table = frames.tables.iloc[0]
+    # the table's budget is the total row's; the execution block that of the row printing it
+    assert (table["budget_adjusted"], table["spent"]) == (120, 100)
+    assert (table["execution_weight"], table["execution_score_reported"]) == (10, 9)
+    assert (table["execution_rate"], table["execution_score"]) == (90, 9)
+    assert table["score_total"] == 99
+    assert frames.problems.empty, frames.problems[["code", "message"]].to_string()

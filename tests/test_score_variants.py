@@ -37,19 +37,20 @@ class Case:
 CASES = [
     # 山西: execution 99.10/100 × 10 = 9.91 printed 9 (integer display); the 总分 94 is
     # 9.91 + 84 = 93.91 shown whole, not the printed sum 93. 8676/8755 × 15 = 14.86 printed 13
-    # is below the rule (judgement); the met targets at 27/30 and 9/10 lie in the 达成 band
-    # (80–100 %: judgement, info under met=band). Recomputed: 9.91 + 14.86 + 30 + 10 + 25 + 10
-    # = 99.77, shown whole 100, differing from 94 only through those rows: judgement.
+    # is below the rule (judgement); the met targets at 27/30 and 9/10 lie in the 达成 band, but
+    # met=band reproduces no printed number, it only turns those two findings into info: not
+    # adopted (#29), they stay warnings. Recomputed: 9.91 + 14.86 + 30 + 10 + 25 + 10 = 99.77,
+    # shown whole 100, differing from 94 only through those rows: judgement.
     Case(
         "unrounded_execution",
-        "national[met=band]",
+        "national",
         [
             ("execution_score_mismatch", "integer_display", "info", "9.91", "9"),
             ("indicator_score_mismatch", "judgement", "warning", "14.86", "13"),
-            ("met_target_in_band", "judgement", "info", "30", "27"),
-            ("met_target_in_band", "judgement", "info", "10", "9"),
+            ("met_target_not_full_score", "judgement", "warning", "30", "27"),
+            ("met_target_not_full_score", "judgement", "warning", "10", "9"),
             ("total_sum_mismatch", "integer_display", "info", "93", "94"),
-            ("total_mismatch", "judgement", "warning", "100", "94"),
+            ("total_mismatch", "judgement", "warning", "99.77", "94"),  # score_total
         ],
     ),
     # 湖北 goal blocks, no 分值 column: 98 % of 98 % scored 19.6 = 98 % × 20 (satisfaction
@@ -63,14 +64,15 @@ CASES = [
     # whole-number scores, truncated (云南): 10 × 98/100 = 9.8 printed 9, 20 × 87/100 = 17.4
     # printed 17; half-up would give 10 and 17
     Case("integer_floor", "national[step=1-floor]", []),
-    # a met target scored 8 of 10: inside the 达成 band, an evaluator's call (info); the total
-    # 98 differs from the recomputed 100 only through it
+    # a met target scored 8 of 10: inside the 达成 band, but met=band would only excuse this one
+    # number (no printed number reproduced): not adopted (#29), a warning, and the total 98
+    # differs from the recomputed 100 only through it
     Case(
         "met_band",
-        "national[met=band]",
+        "national",
         [
-            ("met_target_in_band", "judgement", "info", "10", "8"),
-            ("total_mismatch_allowed", "judgement", "info", "100", "98"),
+            ("met_target_not_full_score", "judgement", "warning", "10", "8"),
+            ("total_mismatch", "judgement", "warning", "100", "98"),
         ],
     ),
     # 7 of 10 for a met target is below the band: a warning under any policy
@@ -99,7 +101,7 @@ CASES = [
         [
             ("indicator_score_mismatch", "judgement", "warning", "26.67", "25"),
             ("total_sum_mismatch", "integer_display", "info", "94.95", "95"),
-            ("total_mismatch", "judgement", "warning", "97", "95"),
+            ("total_mismatch", "judgement", "warning", "96.62", "95"),  # score_total
         ],
     ),
     # 20 × 38/50 = 15.2 printed 15, and the total 95.2 added up with 15.2: the 15 is a display

@@ -7,10 +7,22 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+import jixiao
 from jixiao.core.errors import InputError
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Source
-from jixiao.report.show import COLOURS, Selection, grid_to_text, select, show_file
+from jixiao.pipeline.census import SeenGrid
+from jixiao.report.show import (
+    COLOURS,
+    UNREAD_COLOUR,
+    Selection,
+    grid_to_text,
+    page_to_debug_image,
+    seen_to_shown,
+    select,
+    show_file,
+    shown_to_text,
+)
 from tests.conftest import ROOT, SEED
 
 PDF = ROOT / "fixtures" / "pdf"
@@ -98,3 +110,81 @@ def test_show_unreadable_pdf_is_an_input_error(tmp_path: Path) -> None:
     broken.write_bytes(b"%PDF-1.4 not really a pdf")
     with pytest.raises(InputError, match="cannot open"):
         show_file(broken, output=tmp_path / "x.png")
+
+
+# -- a page where no 自评表 was read: the grids found there, and why not ------------------------
+
+
+def _unread_grid(page: int, first: str) -> Grid:
+    """A grid the reader gave that is not a 自评表 (a 收入支出决算总表, say)."""
+    source = Source("a.pdf", page=page, bbox=(10, 10, 200, 30), row=0, col=0)
+    return Grid("a.pdf", "pdf", (Cell(0, 0, first, source),), 1, 1, page_start=page, page_end=page)
+
+
+READ, OTHER = _grid([1]), _unread_grid(2, "收入支出决算总表")
+
+
+@pytest.mark.parametrize(
+    ("seen", "page", "expected_page", "tables", "unread"),
+    [
+        pytest.param([(READ, True), (OTHER, False)], None, 1, [1], [], id="a-table-first"),
+        pytest.param([(READ, True), (OTHER, False)], 2, 2, [], [2], id="the-page-of-a-grid"),
+        pytest.param([(OTHER, False)], None, 2, [], [1], id="no-table-the-grid-page"),
+    ],
+)
+def test_the_grids_of_a_page_are_shown_read_or_not(
+    seen: list[tuple[Grid, bool]],
+    page: int | None,
+    expected_page: int,
+    tables: list[int],
+    unread: list[int],
+) -> None:
+    shown = seen_to_shown([SeenGrid(g, read) for g, read in seen], [], [], page, None)
+    assert shown.page == expected_page
+    assert [k for k, _ in shown.tables] == tables
+    assert [u.number for u in shown.unread] == unread
+
+
+def test_a_grid_that_gave_no_table_says_why() -> None:
+    shown = seen_to_shown([SeenGrid(OTHER, False)], [], [], None, None)
+    (grey,) = shown.unread
+    assert grey.why is not None
+    assert grey.why.code == "not_self_eval"
+    text = shown_to_text(shown, 0)
+    assert text.splitlines()[:2] == [
+        "page 2: 0 of 0 自评表 drawn, and 1 grid that gave no 自评表",
+        "grid 1: reader=pdf, 1 rows x 1 cols, 1 cells, page 2: " + grey.why.message,
+    ]
+
+
+def test_a_grid_that_gave_no_table_is_drawn_in_grey() -> None:
+    page = Image.new("RGB", (300, 300), "white")
+    shown = seen_to_shown([SeenGrid(OTHER, False)], [], [], None, None)
+    image = page_to_debug_image(page, 1.0, shown.tables, shown.page, shown.unread, shown.notes)
+    colours = {c for _, c in image.getcolors(maxcolors=1 << 20) or []}
+    assert UNREAD_COLOUR in colours
+
+
+def test_show_a_page_with_a_table_not_read_says_why(tmp_path: Path) -> None:
+    """rl_unruled.pdf: a 自评表 with no ruling, found by its title and labels, not read."""
+    out = tmp_path / "page.png"
+    message = show_file(PDF / "rl_unruled.pdf", output=out, dpi=72)
+    assert message.splitlines()[:2] == [
+        "rl_unruled.pdf page 1: 0 of 0 自评表 drawn",
+        "pdfplumber's table finder (text strategy) sees 129 cells on the page, drawn in grey: "
+        "jixiao read no grid there",
+    ]
+    assert (
+        "problem: table_not_read: 第1页的“财政项目支出绩效自评表”是自评表，但没有读出："
+        "该页没有找到带表格线的表格"
+    ) in message.splitlines()
+    colours = {c for _, c in Image.open(out).convert("RGB").getcolors(maxcolors=1 << 20) or []}
+    assert UNREAD_COLOUR in colours  # the cells pdfplumber sees, the banner of the problems
+
+
+def test_the_document_draws_the_page_where_no_table_was_read() -> None:
+    with jixiao.open(PDF / "rl_unruled.pdf") as doc:
+        image = doc.show()
+    assert not isinstance(image, str)
+    colours = {c for _, c in image.convert("RGB").getcolors(maxcolors=1 << 20) or []}
+    assert UNREAD_COLOUR in colours

@@ -637,13 +637,19 @@ def classify(
 
 def read_variant(variant: Variant, folder: Path) -> Outcome:
     """Read a variant as a text file in ``folder`` through the whole pipeline, and judge it."""
+    safe = regex.sub(r"[^\w.-]+", "_", variant.variant_id)
+    path = folder / f"{safe}.txt"
+    path.write_text(variant.text, encoding="utf-8")
+    return read_variant_file(variant, path)
+
+
+def read_variant_file(variant: Variant, path: Path) -> Outcome:
+    """Read a file that prints a variant (its PDF, ``tests/variant_pdfs/``) through the whole
+    pipeline, and judge it against the variant's truth."""
     from jixiao.pipeline.discover import InputFile  # noqa: PLC0415 - jixiao loads only to read
     from jixiao.pipeline.runner import file_to_result  # noqa: PLC0415
     from jixiao.score import load_policy  # noqa: PLC0415
 
-    safe = regex.sub(r"[^\w.-]+", "_", variant.variant_id)
-    path = folder / f"{safe}.txt"
-    path.write_text(variant.text, encoding="utf-8")
     result = file_to_result(InputFile(path, path.name), (_policy(load_policy),))
     rows = result.rows
     return classify(variant, rows.tables, rows.indicators, rows.problems)

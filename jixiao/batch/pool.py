@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
 
+from jixiao.batch.limits import limit_worker_memory
 from jixiao.pipeline.runner import FileResult, InputFile, file_to_result, stopped_file_result
 from jixiao.score import Policy
 
@@ -309,6 +310,7 @@ def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _W
             signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
             for fd in (task_write, result_read, *inherited):
                 os.close(fd)
+            limit_worker_memory()  # a file past the checks costs its row, not the machine
             _serve(task_read, result_write, work)
         except BaseException:  # whatever happens, the worker must exit here
             code = _CHILD_FAILED

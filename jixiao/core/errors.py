@@ -4,7 +4,10 @@
 
     JixiaoError                      base of everything jixiao raises on purpose
     ├── InputError                   a file cannot be read at all (missing, binary, empty)
+    │   └── FileTooLargeError        a file passes a limit checked before it is read
     ├── NoInputsError(ValueError)    the paths given hold no file jixiao reads
+    │   └── InputNotFoundError       a path given does not exist; also a FileNotFoundError,
+    │       (FileNotFoundError)      as pandas and pdfplumber raise for a missing path
     ├── ParseError(ValueError)       a piece of text cannot be understood
     │   └── NumberParseError         '12.3.4' is not a number
     ├── PolicyError(ValueError)      a scoring policy file is missing or invalid
@@ -20,6 +23,9 @@ Inside a batch run these errors never escape: the runner turns them into ``probl
 """
 
 from __future__ import annotations
+
+import errno
+from collections.abc import Sequence
 
 from jixiao.model.source import Source
 
@@ -37,8 +43,38 @@ class InputError(JixiaoError):
         self.code = code
 
 
+class FileTooLargeError(InputError):
+    """A file passes a limit checked before it is read (a zip entry that inflates too far, too
+    many table cells, too many pixels): ``message_zh`` names the limit and the setting that
+    raises it; the code is ``file_too_large``."""
+
+    def __init__(self, message_zh: str, *, file: str, found: str) -> None:
+        super().__init__(found, file=file, code="file_too_large")
+        self.message_zh = message_zh
+        self.found = found
+
+
 class NoInputsError(JixiaoError, ValueError):
     """The paths given to a run hold no input file (or do not exist)."""
+
+
+class InputNotFoundError(NoInputsError, FileNotFoundError):
+    """A path given to a run does not exist. A :class:`FileNotFoundError` (``errno`` ENOENT,
+    ``filename`` the first missing path), as ``pandas.read_csv`` and ``pdfplumber.open`` raise,
+    and a :class:`NoInputsError`; ``paths`` holds every missing path."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.paths = tuple(paths)
+        super().__init__(f"no such file or directory: {', '.join(self.paths)}")
+        self.errno = errno.ENOENT
+        self.strerror = "no such file or directory"
+        self.filename = self.paths[0] if self.paths else None
+
+    def __str__(self) -> str:  # OSError's would print "[Errno 2] ..." once errno is set
+        return str(self.args[0])
+
+    def __reduce__(self) -> tuple[type[InputNotFoundError], tuple[tuple[str, ...]]]:
+        return (type(self), (self.paths,))
 
 
 class ParseError(JixiaoError, ValueError):

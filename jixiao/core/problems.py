@@ -182,6 +182,15 @@ CODES: Mapping[str, ProblemCode] = {
             "超时可调大 --file-timeout；其他错误请把文件和 found 列的原文报告给维护者。",
         ),
         ProblemCode(
+            "file_too_large",
+            _E,
+            "the file passes a limit checked before it is read (a zip entry's size or "
+            "compression ratio, a table's cells, an image's pixels): `message` names the limit "
+            "and the setting that raises it (docs/inputs.md, Limits)",
+            "文件超过读取上限，未读取",
+            "确认文件正常；确需读取时按 message 中的设置调大上限（见 docs/inputs.md）。",
+        ),
+        ProblemCode(
             "unsupported_format",
             _E,
             "a `.doc`, `.wps` or `.et` file (or an Excel 2003 XML table): `message` says how to "
@@ -379,16 +388,16 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "unparsed_target",
             BY_KIND,
-            "a target jixiao cannot read; the indicator is not rescored",
-            "无法识别的年度指标值",
+            "a target jixiao cannot read, or a blank one; the indicator is not rescored",
+            "无法识别或为空的年度指标值",
             "对照原件；该指标的得分未复核。",
             ("parse_doubt", "missing_data"),
         ),
         ProblemCode(
             "unparsed_actual",
             BY_KIND,
-            "an actual jixiao cannot read; the indicator is not rescored",
-            "无法识别的实际完成值",
+            "an actual jixiao cannot read, or a blank one; the indicator is not rescored",
+            "无法识别或为空的实际完成值",
             "对照原件；该指标的得分未复核。",
             ("parse_doubt", "missing_data"),
         ),
@@ -577,8 +586,9 @@ CODES: Mapping[str, ProblemCode] = {
         ProblemCode(
             "total_mismatch",
             BY_KIND,
-            "总分 differs from the recomputed total added up the same way; the kind of the "
-            "rows it comes from",
+            "总分 differs from the recomputed total added up the same way (the message and "
+            "`expected` give the table's `score_total`, the same-way total beside it); the kind "
+            "of the rows it comes from",
             "总分与复核值不符",
             "先看同表其他差异：总分的差异通常来自各行的差异。",
             _DIFFERENCE,

@@ -405,6 +405,21 @@ def lines_to_titles(lines: Iterable[str]) -> list[str]:
     return [line for line in join_title_lines(lines) if self_evaluation_title(line)]
 
 
+#: What an indicator row or funds row that details the one above starts with: 其中：桃树种植面积.
+SUB_ROW_PREFIX = "其中"
+
+
+def is_sub_row_label(text: str) -> bool:
+    """Whether a row's label details the row above (``其中：…``, ``其中:…``).
+
+    >>> is_sub_row_label("其中：桃树种植面积"), is_sub_row_label(" 其 中 当年财政拨款")
+    (True, True)
+    >>> is_sub_row_label("中期")
+    False
+    """
+    return label_key(text).startswith(SUB_ROW_PREFIX)
+
+
 def is_total_label(text: str) -> bool:
     """Whether a cell labels the 总分 row, however worded: 总分, 合计, 自评总分(分), 综合得分 ….
 

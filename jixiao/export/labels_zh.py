@@ -3,8 +3,11 @@
 The English names are the contract (README, jixiao/model/frames.py); with ``zh`` the combined CSV /
 Parquet / XLSX outputs get Chinese column headers and sheet names, and the values of the
 vocabulary columns are said in Chinese too: ``severity`` (错误/警告/提示), ``kind`` (舍入差异 …),
-``read_status`` (完整读取 …), ``policy`` (全国默认 …); the problems get a 问题类型 column with
-the code's Chinese description beside the code (the registry, :mod:`jixiao.core.problems`).
+``read_status`` (完整读取 …), ``policy`` (全国默认 …), ``family`` (标准表样 …), ``source_kind``,
+``target_kind``, ``target_op`` (≥ ≤ ＝ …), ``direction``, ``rule`` and a problem's ``field``
+(得分, 项目资金·全年执行数 …); the problems get a 问题类型 column with the code's Chinese
+description beside the code, which stays (the registry, :mod:`jixiao.core.problems`). ``reader``
+names a library (pdfium, openpyxl …) and stays as it is.
 Where the form prints a label, the label is the form's (项目名称, 年初预算数 …); ``（表中）``
 marks a value as printed, ``（复核）`` as recomputed by jixiao. Every column has a label, unique
 in its frame (a test checks both; a column added without a label keeps its English name).
@@ -20,6 +23,7 @@ import regex
 from jixiao.core.problems import CODES, KINDS, SEVERITY_ZH
 from jixiao.model.frames import values_to_arrow
 from jixiao.score import SCHEMA
+from jixiao.score.explain import RULE_NAMES
 
 if TYPE_CHECKING:  # pyarrow loads with the first frame written, not with the command line
     import pyarrow as pa  # type: ignore[import-untyped]
@@ -67,6 +71,11 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "score_total": "总分（复核）",
         "grade": "等级（复核）",
         "policy": "评分规则",
+        "policy_basis": "评分规则依据",
+        "policy_runner_up": "次优评分规则",
+        "numbers_printed": "表中可复核数字数",
+        "numbers_reproduced": "复核一致数",
+        "runner_up_reproduced": "次优规则复核一致数",
         "read_status": "读取状态",
         "problem_count": "问题数",
         "error_count": "错误数",
@@ -160,11 +169,131 @@ _VARIANT_ZH: Mapping[str, str] = {
 _STEP = regex.compile(r"^step=(.+)$")
 _VARIANT = regex.compile(r"^([^\[]+)\[([^\]]*)\]$")
 
+#: Layout families (``family``, 表样类型; docs/outputs.md).
+FAMILY_ZH: Mapping[str, str] = {
+    "standard": "标准表样",
+    "xianjie": "衔接资金（分值在指标值前）",
+    "split_operator": "指标性质分列",
+    "hubei": "湖北（目标区块计分）",
+    "department_whole": "部门整体",
+    "hebei_converted": "河北（折算得分）",
+    "unknown": "未识别表样",
+}
+#: The kinds of document a file is read as (``source_kind``, the readers' registry).
+SOURCE_KIND_ZH: Mapping[str, str] = {
+    "pdf": "PDF",
+    "tsv": "文本（制表符分隔）",
+    "html": "网页",
+    "docx": "Word 文档",
+    "doc": "Word 97-2003 文档",
+    "wps": "WPS 文字文档",
+    "xlsx": "Excel 工作簿",
+    "xls": "Excel 97-2003 工作簿",
+    "spreadsheetml": "Excel 2003 XML 工作簿",
+    "et": "WPS 表格文档",
+    "image": "图片",
+    "encrypted": "加密文件",
+}
+#: What a 年度指标值 was read as (``target_kind``).
+TARGET_KIND_ZH: Mapping[str, str] = {
+    "numeric": "数值",
+    "rank": "名次",
+    "range": "区间",
+    "zero": "零目标",
+    "date": "日期",
+    "qualitative": "定性",
+    "unparsed": "无法识别",
+}
+#: The operator words of ``target_op`` (jixiao.normalize.vocab.OPERATOR_CODES), as signs that
+#: need no formula guard in a CSV (full-width ＝, ＞, ＜).
+OPERATOR_ZH: Mapping[str, str] = {
+    "ge": "≥",
+    "gt": "＞",
+    "le": "≤",
+    "lt": "＜",
+    "eq": "＝",
+    "between": "区间",
+}
+DIRECTION_ZH: Mapping[str, str] = {"higher": "越高越好", "lower": "越低越好"}
+#: The fields a problem is about (``field``): a column of the frames, a 项目资金 cell
+#: (``funds.spent``), or a part of the table. A field not listed is named by the column of
+#: that name (:func:`field_label`).
+FIELD_ZH: Mapping[str, str] = {
+    "score_reported": "得分",
+    "score": "得分",
+    "weight": "分值",
+    "target_text": "年度指标值",
+    "target": "年度指标值",
+    "actual_text": "实际完成值",
+    "actual": "实际完成值",
+    "deviation_note": "偏差原因分析及改进措施",
+    "note": "偏差原因分析及改进措施",
+    "score_total_reported": "总分",
+    "weight_total_reported": "总分值",
+    "execution_rate": "执行率",
+    "execution_score": "执行率得分",
+    "execution_weight": "执行率分值",
+    "funds": "项目资金",
+    "indicator": "指标行",
+    "indicators": "绩效指标",
+    "family": "表样",
+    "title": "表名",
+    "rate": "执行率",
+}
+_FUND_FIELD = "funds."
+
+
+def field_label(field: str) -> str:
+    """The Chinese name of a problem's ``field``.
+
+    >>> field_label("score_reported"), field_label("funds.spent"), field_label("funds.rate")
+    ('得分', '项目资金·全年执行数', '项目资金·执行率')
+    >>> field_label("goal_planned"), field_label("something_new")
+    ('年度总体目标（预期）', 'something_new')
+    """
+    if field in FIELD_ZH:
+        return FIELD_ZH[field]
+    if field.startswith(_FUND_FIELD):
+        return f"{FIELD_ZH['funds']}·{field_label(field.removeprefix(_FUND_FIELD))}"
+    for frame in ("indicators", "tables", "funds"):
+        if field in COLUMNS_ZH[frame]:
+            return COLUMNS_ZH[frame][field]
+    return field
+
+
+#: Columns whose values are codes, and the Chinese name of each code (``--labels zh``); a value
+#: not listed (a code added since) is written as it is.
 VALUES_ZH: Mapping[str, Mapping[str, str]] = {
     "severity": SEVERITY_ZH,
     "kind": {name: kind.zh for name, kind in KINDS.items()},
     "read_status": READ_STATUS_ZH,
+    "family": FAMILY_ZH,
+    "source_kind": SOURCE_KIND_ZH,
+    "target_kind": TARGET_KIND_ZH,
+    "target_op": OPERATOR_ZH,
+    "direction": DIRECTION_ZH,
+    "rule": RULE_NAMES,
 }
+
+
+_GROUP = regex.compile(r"group of (\d+) tables")
+_BASIS_ZH = {
+    "given": "指定规则",
+    "table": "按本表推断",
+    "table, departing from its group": "按本表推断（与同单位同年各表不同）",
+}
+
+
+def basis_label(basis: str) -> str:
+    """How a policy was chosen (``tables.policy_basis``), in words.
+
+    >>> basis_label("group of 6 tables"), basis_label("given")
+    ('按同单位同年 6 张表推断', '指定规则')
+    """
+    group = _GROUP.fullmatch(basis)
+    if group is not None:
+        return f"按同单位同年 {group.group(1)} 张表推断"
+    return _BASIS_ZH.get(basis, basis)
 
 
 def policy_label(name: str) -> str:
@@ -207,8 +336,13 @@ def localize(frame: str, table: pa.Table, labels: str) -> pa.Table:
     for column, words in VALUES_ZH.items():
         if column in columns:
             columns[column] = _mapped(columns[column], words.get)
-    if "policy" in columns:
-        columns["policy"] = _mapped(columns["policy"], policy_label)
+    for column in ("policy", "policy_runner_up"):
+        if column in columns:
+            columns[column] = _mapped(columns[column], policy_label)
+    if "policy_basis" in columns:
+        columns["policy_basis"] = _mapped(columns["policy_basis"], basis_label)
+    if "field" in columns:
+        columns["field"] = _mapped(columns["field"], field_label)
     if frame == "problems":
         descriptions = {code: spec.description for code, spec in CODES.items()}
         columns["code_description"] = _mapped(columns["code"], descriptions.get)

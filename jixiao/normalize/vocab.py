@@ -89,6 +89,19 @@ SUFFIX_OPERATOR_WORDS: Final[dict[str, OpText]] = {
 #: How :func:`jixiao.normalize.format_target` prints each operator.
 OPERATOR_DISPLAY: Final[dict[str, str]] = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
+#: The operator as the outputs write it (``target_op``): words that read back from a CSV as
+#: written, where ``=`` would get the formula guard ``'`` (``'=``), and that are easy to type in
+#: a filter (``df.target_op == "eq"``); the names of Python's :mod:`operator` functions.
+OPERATOR_CODES: Final[dict[str, str]] = {
+    ">=": "ge",
+    ">": "gt",
+    "<=": "le",
+    "<": "lt",
+    "=": "eq",
+    "between": "between",
+    "": "",
+}
+
 #: Words that join the two ends of a range (``90%-95%``, ``90~95%``, ``90%至95%``).
 RANGE_JOINERS: Final[tuple[str, ...]] = ("-", "－", "~", "～", "〜", "—", "–", "至", "到")
 

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from jixiao.core.errors import NumberParseError
-from jixiao.core.vocabulary import FUND_TOTAL_WORDS
 from jixiao.model.source import Source
-from jixiao.model.table import CellText, FundRow, SelfEvalTable
+from jixiao.model.table import CellText, SelfEvalTable
 from jixiao.normalize import clean_text, parse_decimal
 from jixiao.score.disagreement import fmt
+from jixiao.score.fund_rows import execution_fund_index
 
 _FUND_FIELDS = ("budget_initial", "budget_adjusted", "spent", "weight", "rate", "score")
 # Problem field → the IndicatorRow roles that can hold it, in the order score/ reads them
@@ -126,14 +126,6 @@ def _cell_slot(field: str, cell: CellText | None, name: str = "") -> Iterator[Sl
         yield Slot(field, cell.source.row, cell.source.col, cell.source, cell.raw, name)
 
 
-def _total_fund_index(funds: Sequence[FundRow]) -> int | None:
-    """The 年度资金总额 row, chosen as :mod:`jixiao.score.scoring` chooses it."""
-    for index, row in enumerate(funds):
-        if any(word in clean_text(row.label.raw) for word in FUND_TOTAL_WORDS):
-            return index
-    return 0 if funds else None
-
-
 def table_to_slots(table: SelfEvalTable) -> list[Slot]:
     """Every cell of a table that a scoring problem can name, with the field it carries."""
     slots: list[Slot] = []
@@ -145,12 +137,12 @@ def table_to_slots(table: SelfEvalTable) -> list[Slot]:
         ("goal_achieved", table.goal_achieved),
     ):
         slots += _cell_slot(field_name, cell)
-    total_index = _total_fund_index(table.funds)
+    execution_index = execution_fund_index(table.funds)
     for index, fund in enumerate(table.funds):
         for name in _FUND_FIELDS:
             cell = getattr(fund, name)
             slots += _cell_slot(f"funds.{name}", cell)
-            if index == total_index and name in ("rate", "score"):
+            if index == execution_index and name in ("rate", "score"):
                 slots += _cell_slot(f"execution_{name}", cell or fund.label)
     for indicator in table.indicators:
         name = clean_text(indicator.level3.raw) if indicator.level3 else ""

@@ -43,7 +43,7 @@ from jixiao.score import (
     concat_rows,
     problems_to_records,
     rows_to_frames,
-    score_table_best_rows,
+    score_tables_best_rows,
 )
 
 __all__ = [
@@ -230,7 +230,6 @@ def reading_to_rows(
     """The rows of every 自评表 a reader found in a file, read by the layout reader and scored,
     and the file's problems: the reader's, titles no table was read under, ``no_tables``."""
     problems = list(reading.problems)
-    parts: list[Rows] = []
     tables: list[ReadTable] = []
     seen = []
     for grid in reading.grids:
@@ -239,9 +238,9 @@ def reading_to_rows(
         if not read:
             continue
         table = with_ocr_problems(grid_to_table(grid), grid)
-        table_id = f"{file.name}#{len(parts) + 1}"
-        parts.append(score_table_best_rows(table, table_id=table_id, policies=policies))
-        tables.append(ReadTable(table_id, grid, table))
+        tables.append(ReadTable(f"{file.name}#{len(tables) + 1}", grid, table))
+    # scored together: the policy is chosen per publisher (jixiao.score.choice)
+    parts = score_tables_best_rows([(t.table, t.table_id) for t in tables], policies=policies)
     skipped = [*problems, *titles_to_problems(reading.titles, seen, problems)]
     if not parts and not any(p.severity is Severity.ERROR for p in skipped):
         skipped.append(

@@ -30,6 +30,7 @@ from jixiao.export.departments import (
     DepartmentTally,
 )
 from jixiao.export.departments import NO_GRADE as NO_GRADE_COLUMN
+from jixiao.export.labels_zh import policy_label
 from jixiao.extract.layout.table import grid_to_table
 from jixiao.extract.readers import path_to_kind
 from jixiao.extract.readers.crops import DEFAULT_DPI
@@ -56,6 +57,7 @@ from jixiao.report.model import (
 )
 from jixiao.report.source import SourceFile, pdf_page_count, read_source
 from jixiao.score import Frames, Rows
+from jixiao.score.explain import RULE_NAMES
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -135,13 +137,23 @@ def _rules(
         cell = cells.get(problem.index)
         text = ""
         if problem.field in ("score_reported", "actual_text", "target_text") and cell is not None:
-            text = indicator_rules.get(cell.row, "")
+            text = _rule_named(indicator_rules.get(cell.row, ""))
         elif problem.field.startswith("funds."):
             text = "年度资金总额 = Σ 其中各行"
         else:
             text = _FIELD_RULES.get(problem.field, "")
-        rules[problem.index] = f"{text}（政策 {policy}）" if text and policy else text
+        named = policy_label(policy)
+        shown = f"{named}，{policy}" if named != policy else policy
+        rules[problem.index] = f"{text}（政策 {shown}）" if text and policy else text
     return rules
+
+
+def _rule_named(text: str) -> str:
+    """An indicator's rule text (``higher_ratio：未达标…``) with the rule's Chinese name first:
+    ``按实际值/目标值×分值计分（higher_ratio）：未达标…``."""
+    rule, colon, rest = text.partition("：")
+    name = RULE_NAMES.get(rule)
+    return f"{name}（{rule}）{colon}{rest}" if name else text
 
 
 def _clean(record: Mapping[str, Any]) -> dict[str, Any]:

@@ -34,7 +34,7 @@ from markupsafe import Markup
 
 from jixiao import __version__
 from jixiao.core.problems import CODES, KINDS
-from jixiao.export.labels_zh import READ_STATUS_ZH
+from jixiao.export.labels_zh import READ_STATUS_ZH, field_label, policy_label
 from jixiao.extract.readers.blocks import column_letters, locator_to_place
 from jixiao.extract.readers.crops import union_bbox
 from jixiao.extract.readers.scan.read import OCR_READER
@@ -68,6 +68,26 @@ def severity_name(severity: str) -> str:
     ('错误', 'fatal')
     """
     return SEVERITY_NAMES.get(severity, severity)
+
+
+def code_name(code: str) -> str:
+    """A problem code's Chinese name (the registry's description), empty for an unknown one.
+
+    >>> code_name("total_mismatch")
+    '总分与复核值不符'
+    """
+    spec = CODES.get(code)
+    return spec.description if spec is not None else ""
+
+
+def code_label(code: str) -> str:
+    """A code as a select option shows it: its Chinese name, the code after it.
+
+    >>> code_label("missing_score"), code_label("new_code")
+    ('得分为空（missing_score）', 'new_code')
+    """
+    name = code_name(code)
+    return f"{name}（{code}）" if name else code
 
 
 def _worst(severities: Iterable[str]) -> str:
@@ -245,8 +265,7 @@ class ProblemItem:
     @property
     def description(self) -> str:
         """The code's Chinese description (the problem registry)."""
-        spec = CODES.get(self.code)
-        return spec.description if spec is not None else ""
+        return code_name(self.code)
 
     @property
     def kind_name(self) -> str:
@@ -282,6 +301,13 @@ class CardView:
         return self.read_status == "complete"
 
     @property
+    def severity_counts(self) -> tuple[tuple[str, int], ...]:
+        """The card's problems per severity, worst first, those present: a badge each
+        (``错误 1`` ``警告 28``, not ``错误 29``)."""
+        counts = [(s, sum(p.severity == s for p in self.problems)) for s in SEVERITIES]
+        return tuple((s, n) for s, n in counts if n)
+
+    @property
     def read_status_name(self) -> str:
         """未完整读取 / 未能复核评分 (empty for a complete read)."""
         return "" if self.complete else READ_STATUS_ZH.get(self.read_status, self.read_status)
@@ -303,7 +329,7 @@ def report_to_filters(report: Report) -> Filters:
     codes = sorted({code for code, _ in report.summary.by_code})
     grades = [g for g in (*GRADES, NO_GRADE) if g in report.summary.by_grade]
     return Filters(
-        codes=tuple((c, c) for c in codes),
+        codes=tuple((c, code_label(c)) for c in codes),
         severities=tuple((s, SEVERITY_NAMES[s]) for s in SEVERITIES),
         files=tuple((f, f) for f in report.files),
         grades=tuple((g, g) for g in grades),
@@ -347,7 +373,7 @@ def problem_to_item(problem: ProblemRow, card: TableCard | None = None) -> Probl
         else:
             where.append("整张表")
         if problem.field:
-            where.append(problem.field)
+            where.append(field_label(problem.field))
         rule = card.rules.get(problem.index, "")
     return ProblemItem(
         index=problem.index,
@@ -717,8 +743,10 @@ def record_to_facts(record: Mapping[str, Any]) -> tuple[str, ...]:
         ("读取器", "reader"),
         ("政策", "policy"),
     ):
-        if record.get(key) not in (None, ""):
-            facts.append(f"{label}：{record.get(key)}")
+        value = record.get(key)
+        if value not in (None, ""):
+            named = policy_label(str(value)) if key == "policy" else str(value)
+            facts.append(f"{label}：{named}" + (f"（{value}）" if named != str(value) else ""))
     if record.get("page_start") is not None:
         start, end = record.get("page_start"), record.get("page_end") or record.get("page_start")
         facts.append(f"第{start}页" if start == end else f"第{start}–{end}页")
@@ -767,6 +795,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.filters["severity_name"] = severity_name
+    env.filters["code_name"] = code_name
     env.globals["SEVERITIES"] = SEVERITIES
     env.globals["READ_STATUSES"] = READ_STATUS_ZH
     return env

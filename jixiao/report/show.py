@@ -3,8 +3,11 @@
 As pdfplumber's ``debug_tablefinder`` draws its cells, :func:`page_to_debug_image` outlines
 every cell of every 自评表 grid on the page (one colour per table), a merged cell in a thicker
 line with its span, each labelled ``row,col``, and a banner naming the table, the reader that
-produced it and its size. A text input has no page to draw on: :func:`grid_to_text` lays its
-grid out as aligned text, one line per grid row with the source line number.
+produced it and its size. A grid the reader found that gave no 自评表 is drawn too, in grey,
+and the command prints why (the census problem's message, :func:`seen_to_shown`), as it prints
+every problem about the page (a 自评表 title with no ruled table under it …). A text input has
+no page to draw on: :func:`grid_to_text` lays its grid out as aligned text, one line per grid
+row with the source line number.
 """
 
 from __future__ import annotations
@@ -18,7 +21,9 @@ import pypdfium2 as pdfium
 from PIL import Image, ImageDraw, ImageFont
 
 from jixiao.core.errors import InputError
-from jixiao.model.grid import Grid
+from jixiao.model.grid import Grid, Title
+from jixiao.model.source import Problem
+from jixiao.pipeline.census import SeenGrid, titles_to_problems
 from jixiao.report.image import DEFAULT_DPI
 from jixiao.report.source import SourceFile, read_source
 
@@ -60,11 +65,14 @@ def grid_pages(grid: Grid) -> list[int]:
     return sorted({c.source.page for c in grid.cells if c.source.page is not None})
 
 
-def select(grids: Sequence[Grid], page: int | None, table: int | None) -> Selection:
+def select(
+    grids: Sequence[Grid], page: int | None, table: int | None, elsewhere: Sequence[int] = ()
+) -> Selection:
     """Which page to draw and which tables on it.
 
     ``table`` (1-based) picks one table and, without ``page``, its first page; ``page`` alone
-    draws every table on that page; neither draws the first page that holds a table.
+    draws every table on that page; neither draws the first page that holds a table, else the
+    first of ``elsewhere`` (pages where something was found but no 自评表 read), else page 1.
     Raises ``ValueError`` (with the choices) for a table number out of range.
     """
     if table is not None and not 1 <= table <= len(grids):
@@ -72,9 +80,68 @@ def select(grids: Sequence[Grid], page: int | None, table: int | None) -> Select
     chosen = [table] if table is not None else list(range(1, len(grids) + 1))
     if page is None:
         pages = [p for k in chosen for p in grid_pages(grids[k - 1])]
-        page = min(pages) if pages else 1
+        page = min(pages) if pages else min(elsewhere, default=1)
     on_page = tuple(k for k in chosen if page in grid_pages(grids[k - 1]))
     return Selection(page, on_page)
+
+
+@dataclass(frozen=True, slots=True)
+class Unread:
+    """A grid the reader found that gave no 自评表: its number among the file's grids (in the
+    reader's order), and why it was not read (the census problem about it, if any)."""
+
+    number: int
+    grid: Grid
+    why: Problem | None
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """What ``jixiao show`` draws on one page: the 自评表 grids on it (numbered as their table
+    ids), the other grids the reader found there (drawn too, with why no 自评表 was read from
+    them), and the problems about the page (a table not read, a page with no ruled table)."""
+
+    page: int
+    tables: tuple[tuple[int, Grid], ...]
+    unread: tuple[Unread, ...]
+    notes: tuple[Problem, ...]
+
+
+#: Problems that say why a 自评表 was not read where it was seen.
+WHY_NOT_CODES = frozenset(
+    {"table_not_read", "not_self_eval", "table_not_found", "scanned_page", "unreadable_text"}
+)
+
+
+def seen_to_shown(
+    seen: Sequence[SeenGrid],
+    titles: Sequence[Title],
+    problems: Sequence[Problem],
+    page: int | None,
+    table: int | None,
+) -> Shown:
+    """Choose the page and what to draw on it from every grid a reader gave (``seen``), the
+    titles it saw and its problems: the 自评表 of the page (or ``table``), the grids on it that
+    gave no 自评表, each with its census problem, and every problem about the page."""
+    census = titles_to_problems(titles, seen, problems)
+    every = [*problems, *census]
+    grids = [s.grid for s in seen if s.read]
+    unread_grids = [(n, s.grid) for n, s in enumerate(seen, start=1) if not s.read]
+    elsewhere = [p for _, grid in unread_grids for p in grid_pages(grid)]
+    elsewhere += [p.source.page for p in every if p.code in WHY_NOT_CODES and p.source.page]
+    chosen = select(grids, page, table, elsewhere)
+    why = [p for p in census if p.code in ("table_not_read", "not_self_eval")]
+    unread = []
+    if table is None:
+        for number, grid in unread_grids:
+            if chosen.page in grid_pages(grid):
+                mine = next((p for p in why if p.source.page == grid.page_start), None)
+                if mine is not None:
+                    why.remove(mine)
+                unread.append(Unread(number, grid, mine))
+    notes = tuple(p for p in every if p.source.page in (None, chosen.page))
+    tables = tuple((k, grids[k - 1]) for k in chosen.tables)
+    return Shown(chosen.page, tables, tuple(unread), notes)
 
 
 def _no_table(table: int, count: int) -> str:
@@ -89,45 +156,143 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
 
 
 def page_to_debug_image(
-    page_image: Image.Image, scale: float, grids: Sequence[tuple[int, Grid]], page: int
+    page_image: Image.Image,
+    scale: float,
+    grids: Sequence[tuple[int, Grid]],
+    page: int,
+    unread: Sequence[Unread] = (),
+    notes: Sequence[Problem] = (),
+    found: Found | None = None,
 ) -> Image.Image:
-    """The page with each grid's cells on it outlined and labelled (``scale``: px per point)."""
+    """The page with each grid's cells on it outlined and labelled (``scale``: px per point):
+    the 自评表 in colour, the grids that gave no 自评表 in grey with the code of why not; with
+    no grid, a banner at the top names the page's problems (their codes), and the cells
+    pdfplumber's finder sees there (``found``) are outlined in grey."""
     image = page_image.convert("RGB")
     draw = ImageDraw.Draw(image, "RGBA")
-    small, large = _font(9), _font(12)
+    fonts = (_font(9), _font(12))
+    reader = "reader={}  {}x{}  page " + str(page)
     for number, grid in grids:
         colour = COLOURS[(number - 1) % len(COLOURS)]
-        cells = [c for c in grid.cells if c.source.page == page and c.source.bbox is not None]
-        for cell in cells:
-            assert cell.source.bbox is not None
-            x0, top, x1, bottom = (v * scale for v in cell.source.bbox)
-            merged = cell.rowspan > 1 or cell.colspan > 1
-            draw.rectangle(
-                (x0, top, x1, bottom),
-                outline=colour,
-                width=3 if merged else 1,
-                fill=(*colour, 28 if merged else 10),
-            )
-            label = f"{cell.row},{cell.col}" + (f" {cell.rowspan}x{cell.colspan}" if merged else "")
-            draw.text((x0 + 2, top + 1), label, fill=colour, font=small)
-        if cells:
-            left = min(c.source.bbox[0] for c in cells if c.source.bbox) * scale
-            top = min(c.source.bbox[1] for c in cells if c.source.bbox) * scale
-            banner = (
-                f"table #{number}  reader={grid.reader or grid.source_kind}  "
-                f"{grid.n_rows}x{grid.n_cols}  page {page}"
-            )
-            y = max(0.0, top - _BANNER_PX)
-            box = draw.textbbox((left, y), banner, font=large)
-            draw.rectangle(box, fill=(255, 255, 255, 220))
-            draw.text((left, y), banner, fill=colour, font=large)
+        size = reader.format(grid.reader or grid.source_kind, grid.n_rows, grid.n_cols)
+        _draw_grid(draw, fonts, grid, page, scale, colour, f"table #{number}  {size}")
+    for grey in unread:
+        grid = grey.grid
+        size = reader.format(grid.reader or grid.source_kind, grid.n_rows, grid.n_cols)
+        why = f": {grey.why.code}" if grey.why is not None else ""
+        banner = f"grid {grey.number} (no 自评表 read{why})  {size}"
+        _draw_grid(draw, fonts, grid, page, scale, UNREAD_COLOUR, banner)
+    if not grids and not unread:
+        codes = ", ".join(dict.fromkeys(p.code for p in notes)) or "no grid found"
+        _banner(draw, fonts[1], (4.0, 4.0), f"page {page}: no grid read ({codes})", UNREAD_COLOUR)
+    if found is not None:
+        for x0, top, x1, bottom in found.cells:
+            box = (x0 * scale, top * scale, x1 * scale, bottom * scale)
+            draw.rectangle(box, outline=UNREAD_COLOUR, width=1, fill=(*UNREAD_COLOUR, 10))
+        left = min(c[0] for c in found.cells) * scale
+        top = min(c[1] for c in found.cells) * scale
+        banner = f"pdfplumber {found.strategy} strategy: {len(found.cells)} cells (not read)"
+        _banner(draw, fonts[1], (left, max(0.0, top - _BANNER_PX)), banner, UNREAD_COLOUR)
     return image
 
 
+UNREAD_COLOUR = (110, 110, 110)
+
+#: pdfplumber's table finder settings tried on a page where jixiao found no grid: its ruling
+#: (jixiao's own), then the text alignment, which finds a table drawn without lines.
+FINDER_STRATEGIES: tuple[tuple[str, dict[str, str]], ...] = (
+    ("lines", {}),
+    ("text", {"vertical_strategy": "text", "horizontal_strategy": "text"}),
+)
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What pdfplumber's table finder sees on a page where jixiao found no grid: the strategy
+    that found something and the cells' boxes (points, top-left origin, as a Source's bbox)."""
+
+    strategy: str
+    cells: tuple[BBox, ...]
+
+
+def pdf_page_to_found(path: Path, page: int) -> Found | None:
+    """The cells pdfplumber's table finder sees on a page (its ruling first, then the text
+    alignment), as pdfplumber's ``debug_tablefinder`` shows them; ``None`` when it sees none.
+    jixiao reads ruled tables only: cells found by the text alignment show what is there."""
+    import pdfplumber  # noqa: PLC0415 - only for a page where no grid was found
+
+    try:
+        with pdfplumber.open(path) as pdf:
+            if not 1 <= page <= len(pdf.pages):
+                return None
+            plumber_page = pdf.pages[page - 1]
+            for name, settings in FINDER_STRATEGIES:
+                cells = [cell for t in plumber_page.find_tables(settings) for cell in t.cells]
+                if cells:
+                    return Found(name, tuple(_bbox(cell) for cell in cells))
+    except Exception:  # pdfminer's many errors on a damaged file: the page is drawn without
+        return None
+    return None
+
+
+def _bbox(values: Sequence[float]) -> BBox:
+    x0, top, x1, bottom = (float(v) for v in values)
+    return (x0, top, x1, bottom)
+
+
+def _draw_grid(
+    draw: ImageDraw.ImageDraw,
+    fonts: tuple[ImageFont.ImageFont | ImageFont.FreeTypeFont, ...],
+    grid: Grid,
+    page: int,
+    scale: float,
+    colour: tuple[int, int, int],
+    banner: str,
+) -> None:
+    small, large = fonts
+    boxes = [c for c in grid.cells if c.source.page == page and c.source.bbox is not None]
+    for cell in boxes:
+        assert cell.source.bbox is not None
+        x0, top, x1, bottom = (v * scale for v in cell.source.bbox)
+        merged = cell.rowspan > 1 or cell.colspan > 1
+        draw.rectangle(
+            (x0, top, x1, bottom),
+            outline=colour,
+            width=3 if merged else 1,
+            fill=(*colour, 28 if merged else 10),
+        )
+        label = f"{cell.row},{cell.col}" + (f" {cell.rowspan}x{cell.colspan}" if merged else "")
+        draw.text((x0 + 2, top + 1), label, fill=colour, font=small)
+    if boxes:
+        left = min(c.source.bbox[0] for c in boxes if c.source.bbox) * scale
+        top = min(c.source.bbox[1] for c in boxes if c.source.bbox) * scale
+        _banner(draw, large, (left, max(0.0, top - _BANNER_PX)), banner, colour)
+
+
+def _banner(
+    draw: ImageDraw.ImageDraw,
+    font: ImageFont.ImageFont | ImageFont.FreeTypeFont,
+    at: tuple[float, float],
+    text: str,
+    colour: tuple[int, int, int],
+) -> None:
+    box = draw.textbbox(at, text, font=font)
+    draw.rectangle(box, fill=(255, 255, 255, 220))
+    draw.text(at, text, fill=colour, font=font)
+
+
 def pdf_to_debug_image(
-    path: Path, grids: Sequence[tuple[int, Grid]], page: int, dpi: float = DEFAULT_DPI
+    path: Path,
+    grids: Sequence[tuple[int, Grid]],
+    page: int,
+    dpi: float = DEFAULT_DPI,
+    unread: Sequence[Unread] = (),
+    notes: Sequence[Problem] = (),
+    found: Found | None = None,
 ) -> Image.Image:
-    """Render one page of a PDF and draw the grids on it."""
+    """Render one page of a PDF and draw the grids on it (:func:`page_to_debug_image`)."""
     doc = pdfium.PdfDocument(str(path))
     try:
         if not 1 <= page <= len(doc):
@@ -139,7 +304,7 @@ def pdf_to_debug_image(
             pdf_page.close()
     finally:
         doc.close()
-    return page_to_debug_image(rendered, dpi / 72, grids, page)
+    return page_to_debug_image(rendered, dpi / 72, grids, page, unread, notes, found)
 
 
 def _width(text: str) -> int:
@@ -234,18 +399,38 @@ def show_file(
         return text
     if output is None:
         raise ValueError("a PDF is drawn to an image: give -o FILE.png")
-    chosen = select(source.grids, page, table)
-    drawn = [(k, source.grids[k - 1]) for k in chosen.tables]
+    shown = seen_to_shown(source.seen, source.titles, source.problems, page, table)
     try:
-        image = pdf_to_debug_image(path, drawn, chosen.page, dpi)
+        found = None if shown.tables or shown.unread else pdf_page_to_found(path, shown.page)
+        image = pdf_to_debug_image(
+            path, shown.tables, shown.page, dpi, shown.unread, shown.notes, found
+        )
     except pdfium.PdfiumError as error:
         raise InputError(
             f"cannot open the PDF ({error})", file=path.name, code="unreadable_pdf"
         ) from error
     output.parent.mkdir(parents=True, exist_ok=True)
     image.save(output, "PNG", optimize=True)
-    lines = [f"{path.name} page {chosen.page}: {len(drawn)} of {len(source.grids)} 自评表 drawn"]
-    lines += [grid_summary(k, grid) for k, grid in drawn]
-    lines += [f"problem: {p.code}: {p.message}" for p in source.problems]
+    lines = [f"{path.name} {shown_to_text(shown, len(source.grids), found)}"]
     lines.append(f"wrote {output} ({image.width}x{image.height})")
     return "\n".join(lines) + "\n"
+
+
+def shown_to_text(shown: Shown, tables: int, found: Found | None = None) -> str:
+    """What ``jixiao show`` prints about a page: what it drew, and why no 自评表 was read
+    from a grid or on the page (the problems' messages)."""
+    head = f"page {shown.page}: {len(shown.tables)} of {tables} 自评表 drawn"
+    if shown.unread:
+        count = len(shown.unread)
+        head += f", and {count} grid{'s' if count > 1 else ''} that gave no 自评表"
+    lines = [head, *(grid_summary(k, grid) for k, grid in shown.tables)]
+    for grey in shown.unread:
+        why = f": {grey.why.message}" if grey.why is not None else ""
+        lines.append(grid_summary(grey.number, grey.grid).replace("table #", "grid ", 1) + why)
+    if found is not None:
+        lines.append(
+            f"pdfplumber's table finder ({found.strategy} strategy) sees {len(found.cells)} "
+            "cells on the page, drawn in grey: jixiao read no grid there"
+        )
+    lines += [f"problem: {p.code}: {p.message}" for p in shown.notes]
+    return "\n".join(lines)

@@ -19,9 +19,10 @@ from jixiao.core.errors import InputError
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.readers import PaneMaker, ReadSettings, path_to_kind, read_file
 from jixiao.extract.readers.crops import DEFAULT_DPI
-from jixiao.model.grid import Grid
+from jixiao.model.grid import Grid, Title
 from jixiao.model.pane import SourcePane
 from jixiao.model.source import Problem
+from jixiao.pipeline.census import SeenGrid
 
 if TYPE_CHECKING:  # the readers of PDFs, scans and documents load when such a file is read
     from jixiao.extract.readers.pdf.settings import PdfSettings
@@ -52,6 +53,9 @@ class SourceFile:
     problems: tuple[Problem, ...] = ()
     pane: PaneMaker = _no_pane
     close: Callable[[], None] = _nothing
+    #: every grid the reader gave, 自评表 or not, in its order (``jixiao show`` draws them all)
+    seen: tuple[SeenGrid, ...] = ()
+    titles: tuple[Title, ...] = ()  # the 自评表 titles the reader saw (the census of tables)
 
     def grid_of(self, table_id: str) -> Grid | None:
         """The grid of one table id of this file, if it is there."""
@@ -92,9 +96,17 @@ def read_source(
         reading = read_file(path.read_bytes(), path=path, name=name, settings=options)
     except (InputError, OSError) as error:
         return SourceFile(name, path, kind, (), error=str(error))
-    found = tuple(self_eval_grids(reading.grids))
+    seen = tuple(SeenGrid(grid, is_self_evaluation(grid.texts())) for grid in reading.grids)
     return SourceFile(
-        name, path, kind, found, problems=reading.problems, pane=reading.pane, close=reading.close
+        name,
+        path,
+        kind,
+        tuple(s.grid for s in seen if s.read),
+        problems=reading.problems,
+        pane=reading.pane,
+        close=reading.close,
+        seen=seen,
+        titles=reading.titles,
     )
 
 

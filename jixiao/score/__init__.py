@@ -28,7 +28,13 @@ if TYPE_CHECKING:
         records_to_frame,
         rows_to_frames,
     )
-    from jixiao.score.choice import AUTO, auto_candidates, score_table_best, score_table_best_rows
+    from jixiao.score.choice import (
+        AUTO,
+        auto_candidates,
+        score_table_best,
+        score_table_best_rows,
+        score_tables_best_rows,
+    )
     from jixiao.score.policy import Policy, builtin_policy_names, load_policy
     from jixiao.score.scoring import problems_to_records, score_table, score_table_rows
 
@@ -39,6 +45,7 @@ _HOME = {
     "auto_candidates": "jixiao.score.choice",
     "score_table_best": "jixiao.score.choice",
     "score_table_best_rows": "jixiao.score.choice",
+    "score_tables_best_rows": "jixiao.score.choice",
     "FRAME_NAMES": "jixiao.model.frames",
     "SCHEMA": "jixiao.model.frames",
     "Frames": "jixiao.model.frames",
@@ -81,6 +88,7 @@ __all__ = [
     "score_table_best",
     "score_table_best_rows",
     "score_table_rows",
+    "score_tables_best_rows",
 ]
 
 

@@ -183,6 +183,8 @@ def check_indicator(
     if printed is None:
         if weight is None:
             return Verdict("", None, "表中未列分值和得分")
+        if _score_unreadable(parsed):  # one problem per cause: the unparsed_number says it
+            return Verdict("parse_doubt", Severity.WARNING, "得分无法识别，未核对")
         checks.log.add(
             "missing_score",
             f"{name}有分值 {fmt(weight)} 但得分为空",
@@ -430,12 +432,21 @@ def check_indicator_reading(
         )
 
 
+def _score_unreadable(parsed: ParsedRow) -> bool:
+    """The printed score is there but is not a number (``IO``): already an unparsed_number."""
+    return any(p.code == "unparsed_number" and p.field == "score_reported" for p in parsed.problems)
+
+
 def _unreadable(
     checks: Checks, code: str, label: str, text: str, reason: str, source: Source, field_name: str
 ) -> None:
+    if not text.strip():
+        message = f"{label}为空，该指标不重算得分"
+    else:
+        message = f"无法识别的{label}：“{text}”（{reason_to_chinese(reason)}），该指标不重算得分"
     checks.log.add(
         code,
-        f"无法识别的{label}：“{text}”（{reason_to_chinese(reason)}），该指标不重算得分",
+        message,
         source,
         field_name,
         found=text,

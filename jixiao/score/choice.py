@@ -1,32 +1,53 @@
-"""``--policy auto``: score a table under the built-in policies and their rule variants, and
-keep the one that explains the most printed numbers.
+"""``--policy auto``: score tables under the built-in policies and their rule variants, and
+keep the one that reproduces the most printed numbers, on evidence that cannot be a single
+wrong number.
 
 A scoring's misses are ``(flagged, explained)``: the printed numbers it flags (a problem row
 with a kind and severity warning or error) and those it explains without reproducing them
-(kind with severity info: a rounding, an integer display). The policy with the fewest flagged,
-then the fewest explained, wins; a tie goes to the earlier candidate, so toward the national
-default.
+(kind with severity info: a rounding, an integer display). Its *evidence* is the set of
+printed numbers it reproduces exactly (each indicator's 得分, the execution rate and score,
+the 总分; :func:`reproduced_count`).
 
-The built-in policies come first (national, then the others by name). From the best of them,
-each rule setting a publisher's spreadsheet may have used is varied in turn (:data:`VARIANTS`),
-keeping a change only when it explains strictly more; the pass repeats until nothing improves.
-Settings vary independently (each mostly touches its own printed numbers), so this finds what
-the full product of settings would, at a few dozen scorings instead of hundreds. A variant is
-named after what it changes: ``national[step=1-floor,rated=satisfaction]``.
+**The criterion** (:func:`adopts`). The national default stands until another policy or rule
+variant does better on evidence: a candidate replaces the current choice only when it leaves
+fewer misses, reproduces printed numbers that the current choice cannot, and, if it changes
+any finding of the current choice (a warning or error reproduced, or turned into info), does
+so on two rows or more (the 总分 row counts: a publisher's total follows its own rule). A
+variant whose only gain is to turn findings into info (``met=band`` over an under-scored met
+target) is never adopted, and neither is one that reproduces a single wrong number by
+coincidence. A candidate that changes no finding (it reproduces what the current choice only
+explained as a rounding) needs one number.
+
+**Per publisher.** Tables of one department (or implementing unit) and year in one file
+usually follow one scoring practice: the choice is made over the group, its evidence pooled
+(:func:`score_tables_best_rows`), and a table departs from its group only with strong
+evidence (three rows or more). Each table's record says how it was chosen
+(``policy_basis``), the runner-up, and how many printed numbers each reproduces
+(``numbers_printed``, ``numbers_reproduced``, ``runner_up_reproduced``).
+
+The built-in policies come first (national, then the others by name). From the current
+choice, each rule setting a publisher's spreadsheet may have used is varied in turn
+(:data:`VARIANTS`), keeping a change only when :func:`adopts` it; the pass repeats until
+nothing improves. Settings vary independently (each mostly touches its own printed numbers),
+so this finds what the full product of settings would, at a few dozen scorings instead of
+hundreds. A variant is named after what it changes: ``national[step=1-floor,rated=satisfaction]``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from jixiao.model.frames import Frames, Rows
+import regex
+
+from jixiao.model.frames import Frames, Rows, rows_to_frames
+from jixiao.model.source import Severity
 from jixiao.model.table import SelfEvalTable
 from jixiao.score.parsed import ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy, builtin_policy_names, load_policy
-from jixiao.score.scoring import Scored, score_parsed, scored_to_frames, scored_to_rows
+from jixiao.score.scoring import Scored, score_parsed, scored_to_rows, table_year
 
 AUTO = "auto"
 DEFAULT_POLICY = "national"
@@ -105,40 +126,131 @@ def misses(frames: Frames) -> tuple[int, int]:
     return int((kinds & ~info).sum()), int((kinds & info).sum())
 
 
-def score_table_best(table: SelfEvalTable, *, table_id: str, policies: Sequence[Policy]) -> Frames:
-    """Score under each policy (and, for the ``auto`` candidates, their rule variants); return
-    the frames of the one that explains the most printed numbers."""
+# -- evidence ----------------------------------------------------------------------------------
+
+_TABLE_NUMBERS = ("execution_rate", "execution_score", "score_total")
+#: The problem fields of the printed numbers a policy reproduces or not.
+_NUMBER_FIELDS = frozenset(
+    ("score_reported", "execution_rate", "execution_score", "score_total_reported")
+)
+
+
+def printed_count(scored: Scored) -> int:
+    """How many numbers a policy could reproduce the table prints: each indicator's 得分, the
+    execution rate and score, the 总分."""
+    table = scored.table
+    shown = sum(table.get(f"{name}_reported") is not None for name in _TABLE_NUMBERS)
+    return shown + sum(r.get("score_reported") is not None for r in scored.indicators)
+
+
+def reproduced_count(scored: Scored) -> int:
+    """How many of the :func:`printed_count` numbers a scoring reproduces: those it raises no
+    problem with a kind about."""
+    disagreeing = {
+        (field, row if row is not None else found)
+        for field, row, found in flags_of(scored)
+        if field in _NUMBER_FIELDS
+    }
+    return max(printed_count(scored) - len(disagreeing), 0)
+
+
+#: A disagreement with a printed value: (field, row, the printed value). The value tells two
+#: cells apart where a table built without positions (from a truth file) has no rows.
+Key = tuple[str, int | None, str]
+
+
+def flags_of(scored: Scored) -> dict[Key, bool]:
+    """Where a scoring disagrees with a printed value (a problem with a kind), and whether
+    that is a finding (warning or error; else info)."""
+    flags: dict[Key, bool] = {}
+    for p in scored.problems:
+        if p.kind:
+            key = (p.field, p.source.row, p.found)
+            flags[key] = flags.get(key, False) or p.severity is not Severity.INFO
+    return flags
+
+
+@dataclass(frozen=True, slots=True)
+class Trial:
+    """Tables scored under one policy, with the evidence the choice is made on: where the
+    scoring disagrees with printed values, keyed by the table's place in the group."""
+
+    policy: Policy
+    scored: tuple[Scored, ...]
+    misses: tuple[int, int]
+    flags: dict[tuple[int, Key], bool]
+
+    @property
+    def findings(self) -> frozenset[tuple[int, Key]]:
+        return frozenset(key for key, finding in self.flags.items() if finding)
+
+
+def _trial(group: Sequence[tuple[ParsedTable, str]], policy: Policy) -> Trial:
+    scored = tuple(score_parsed(p, table_id=tid, policy=policy) for p, tid in group)
+    flagged = sum(s.misses[0] for s in scored)
+    explained = sum(s.misses[1] for s in scored)
+    flags = {(k, key): value for k, s in enumerate(scored) for key, value in flags_of(s).items()}
+    return Trial(policy, scored, (flagged, explained), flags)
+
+
+_FRACTION = regex.compile(r"\d\.\d*[1-9]")
+
+
+def evidence(current: Trial, candidate: Trial) -> int:
+    """How strongly ``candidate`` shows a rule ``current`` does not follow: the rows whose
+    printed numbers it reproduces and ``current`` cannot, a number with decimals counting twice
+    (``19.6`` = 98% × 20 is seldom a coincidence; a wrong score is mostly a whole number)."""
+    gained = [key for key in current.flags if key not in candidate.flags]
+    rows = {(k, row if row is not None else (field, found)) for k, (field, row, found) in gained}
+    fractions = {(k, key) for k, key in gained if _FRACTION.search(key[2])}
+    return len(rows) + len(fractions)
+
+
+def adopts(current: Trial, candidate: Trial, *, rows: int = 2) -> bool:
+    """Whether ``candidate`` replaces ``current`` (the criterion of this module's docstring):
+    fewer misses, printed numbers that only it reproduces, and, when it changes a finding of
+    ``current``, :func:`evidence` of ``rows`` or more."""
+    if not candidate.misses < current.misses:
+        return False
+    strength = evidence(current, candidate)
+    if strength == 0:
+        return False
+    return current.findings <= candidate.findings or strength >= rows
+
+
+# -- choosing ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """The chosen trial and the best one not chosen (None when only one was scored)."""
+
+    chosen: Trial
+    runner_up: Trial | None
+
+
+def choose(group: Sequence[tuple[ParsedTable, str]], policies: Sequence[Policy]) -> Choice:
+    """The policy for a group of tables: the first of ``policies`` (the default) until another,
+    or a rule variant, is adopted (:func:`adopts`)."""
     if not policies:
-        raise ValueError("score_table_best needs at least one policy")
-    parsed = table_to_parsed(table)
-    return scored_to_frames(best_scoring(parsed, table_id=table_id, policies=policies))
+        raise ValueError("choosing a policy needs at least one policy")
+    best = _trial(group, policies[0])
+    tried = [best]  # every trial, in the order made: a tie for runner-up goes to the earlier
+    for policy in policies[1:]:
+        trial = _trial(group, policy)
+        tried.append(trial)
+        if adopts(best, trial):
+            best = trial
+    if best.misses != (0, 0) and best.policy.explore_variants:
+        best = _explore(group, best, tried)
+    runner_up = min((t for t in tried if t is not best), key=lambda t: t.misses, default=None)
+    return Choice(best, runner_up)
 
 
-def score_table_best_rows(
-    table: SelfEvalTable, *, table_id: str, policies: Sequence[Policy]
-) -> Rows:
-    """:func:`score_table_best` as plain records (frames are built once per run)."""
-    if not policies:
-        raise ValueError("score_table_best needs at least one policy")
-    parsed = table_to_parsed(table)
-    return scored_to_rows(best_scoring(parsed, table_id=table_id, policies=policies))
-
-
-def best_scoring(parsed: ParsedTable, *, table_id: str, policies: Sequence[Policy]) -> Scored:
-    best: Scored | None = None
-    best_policy = policies[0]
-    for policy in policies:
-        scored = score_parsed(parsed, table_id=table_id, policy=policy)
-        if best is None or scored.misses < best.misses:
-            best, best_policy = scored, policy
-    assert best is not None
-    if best.misses == (0, 0) or not best_policy.explore_variants:
-        return best
-    return _explore(parsed, table_id, best_policy, best)
-
-
-def _explore(parsed: ParsedTable, table_id: str, base: Policy, best: Scored) -> Scored:
-    """Vary one rule setting at a time from ``base``, keeping strict improvements."""
+def _explore(group: Sequence[tuple[ParsedTable, str]], start: Trial, tried: list[Trial]) -> Trial:
+    """Vary one rule setting at a time from ``start``'s policy, keeping what :func:`adopts`."""
+    base = start.policy
+    best = start
     chosen: dict[str, str] = {}
     for _ in range(_MAX_PASSES):
         improved = False
@@ -146,15 +258,104 @@ def _explore(parsed: ParsedTable, table_id: str, base: Policy, best: Scored) -> 
             for option in options:
                 if chosen.get(short) == option:
                     continue
-                trial = {**chosen, short: option}
-                policy = variant(base, trial)
+                trial_choices = {**chosen, short: option}
+                policy = variant(base, trial_choices)
                 if policy.name == variant(base, chosen).name:
                     continue
-                scored = score_parsed(parsed, table_id=table_id, policy=policy)
-                if scored.misses < best.misses:
-                    best, chosen, improved = scored, trial, True
+                trial = _trial(group, policy)
+                tried.append(trial)
+                if adopts(best, trial):
+                    best, chosen, improved = trial, trial_choices, True
                     if best.misses == (0, 0):
                         return best
         if not improved:
             break
     return best
+
+
+def score_table_best(table: SelfEvalTable, *, table_id: str, policies: Sequence[Policy]) -> Frames:
+    """Score under each policy (and, for the ``auto`` candidates, their rule variants); return
+    the frames of the one chosen by :func:`adopts`."""
+    return rows_to_frames(score_table_best_rows(table, table_id=table_id, policies=policies))
+
+
+def score_table_best_rows(
+    table: SelfEvalTable, *, table_id: str, policies: Sequence[Policy]
+) -> Rows:
+    """:func:`score_table_best` as plain records (frames are built once per run)."""
+    (rows,) = score_tables_best_rows([(table, table_id)], policies=policies)
+    return rows
+
+
+def best_scoring(parsed: ParsedTable, *, table_id: str, policies: Sequence[Policy]) -> Scored:
+    """The scoring of one table alone under the policy :func:`choose` picks."""
+    return choose([(parsed, table_id)], policies).chosen.scored[0]
+
+
+def score_tables_best_rows(
+    tables: Sequence[tuple[SelfEvalTable, str]], *, policies: Sequence[Policy]
+) -> list[Rows]:
+    """Score the tables of one file, choosing the policy per publisher: the tables of one
+    department (or implementing unit) and year together, each table alone when it carries
+    neither; a table departs from its group's choice only on three rows of evidence. The
+    records carry how the policy was chosen (:func:`with_evidence`)."""
+    parsed = [(table_to_parsed(table), table_id) for table, table_id in tables]
+    groups: dict[tuple[str, int] | int, list[int]] = {}
+    for index, (table, _) in enumerate(tables):
+        groups.setdefault(publisher_of(table) or index, []).append(index)
+    out: list[Rows | None] = [None] * len(tables)
+    for members in groups.values():
+        group = [parsed[i] for i in members]
+        choice = choose(group, policies)
+        for k, index in enumerate(members):
+            picked, basis = choice, _basis(policies, len(members))
+            if len(members) > 1:
+                alone = choose([parsed[index]], policies)
+                own = _slice(choice.chosen, k)
+                if alone.chosen.policy.name != own.policy.name and adopts(
+                    own, alone.chosen, rows=3
+                ):
+                    picked, basis = alone, "table, departing from its group"
+                else:
+                    picked = Choice(own, _slice(choice.runner_up, k) if choice.runner_up else None)
+            out[index] = scored_to_rows(with_evidence(picked, basis))
+    return [rows for rows in out if rows is not None]
+
+
+def publisher_of(table: SelfEvalTable) -> tuple[str, int] | None:
+    """(department or implementing unit, year) of a table; None without either."""
+    name = next(
+        (clean for cell in (table.department, table.implementing_unit)
+         if cell is not None and (clean := "".join(cell.raw.split()))),
+        "",
+    )  # fmt: skip
+    year = table_year(table)
+    return (name, year) if name and year is not None else None
+
+
+def _basis(policies: Sequence[Policy], members: int) -> str:
+    if len(policies) == 1 and not policies[0].explore_variants:
+        return "given"
+    return f"group of {members} tables" if members > 1 else "table"
+
+
+def _slice(trial: Trial, k: int) -> Trial:
+    """One table's part of a group's trial."""
+    scored = trial.scored[k]
+    flags = {(0, key): value for key, value in flags_of(scored).items()}
+    return Trial(trial.policy, (scored,), scored.misses, flags)
+
+
+def with_evidence(choice: Choice, basis: str) -> Scored:
+    """The chosen scoring of one table, its record carrying the evidence of the choice."""
+    scored = choice.chosen.scored[0]
+    runner = choice.runner_up
+    table = {
+        **scored.table,
+        "policy_basis": basis,
+        "policy_runner_up": runner.policy.name if runner else None,
+        "numbers_printed": printed_count(scored),
+        "numbers_reproduced": reproduced_count(scored),
+        "runner_up_reproduced": reproduced_count(runner.scored[0]) if runner else None,
+    }
+    return replace(scored, table=table)

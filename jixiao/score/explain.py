@@ -32,14 +32,32 @@ _FORMULAS = {
 }
 
 
+#: Every rule's name in Chinese (the ``rule`` column under ``--labels zh``, and the explanation
+#: of a row that is kept but not scored).
+RULE_NAMES = {
+    **_FORMULAS,  # higher_ratio, range_ratio, lower_ratio, lower_linear, rate_times_weight
+    "zero_target": "零目标（实际为0得满分，否则0分）",
+    "rank": "名次目标",
+    "qualitative_band": "定性指标，按完成情况区间核对",
+    "date": "日期目标",
+    "sub_row": "“其中”分项，不计分",
+    "placeholder": "模板占位行，不计分",
+}
+
+
 def share(ratio: Decimal) -> str:
     """A fraction as a percent with at most two decimals."""
     return fmt(round_to(ratio * 100, _CENT, "half_up")) + "%"
 
 
-def approx(value: Decimal) -> str:
-    """A value with at most two decimals, marked ``≈`` when digits were dropped."""
-    shown = round_to(value, _CENT, "half_up")
+def approx(value: Decimal, step: Decimal = _CENT) -> str:
+    """A value rounded half-up to ``step`` (two decimals unless the policy says otherwise),
+    marked ``≈`` when digits were dropped: a message shows a number as a table prints it.
+
+    >>> approx(Decimal("93.91014316174230886384404508")), approx(Decimal("9.5"), Decimal(1))
+    ('≈93.91', '≈10')
+    """
+    shown = round_to(value, step, "half_up")
     return ("=" if shown == value else "≈") + fmt(shown)
 
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from jixiao.core.labels import label_key, to_simplified
+from jixiao.core.labels import to_simplified
 from jixiao.core.problems import ProblemLog, indicator_label
-from jixiao.core.vocabulary import FUND_TOTAL_WORDS, SATISFACTION_WORD, money_unit
+from jixiao.core.vocabulary import SATISFACTION_WORD, money_unit
 from jixiao.model.source import Problem
 from jixiao.model.table import FundRow, IndicatorRow, SelfEvalTable
 from jixiao.normalize import Comparison, Measurement, Target, compare, parse_actual, parse_target
@@ -23,6 +23,7 @@ from jixiao.score.checks import (
     parse_amount_cell,
     parse_number_cell,
 )
+from jixiao.score.fund_rows import execution_fund_index, total_fund_index
 from jixiao.score.rows import IndicatorTexts, row_to_texts
 
 _FUND_AMOUNTS = ("budget_initial", "budget_adjusted", "spent")
@@ -66,13 +67,15 @@ class ParsedRow:
 @dataclass(frozen=True, slots=True)
 class ParsedTable:
     """One table with its printed numbers parsed; ``funds`` holds each 项目资金 row's values,
-    ``total_index`` the 年度资金总额 row among them."""
+    ``total_index`` the 年度资金总额 row among them, ``execution_index`` the row that carries
+    the execution weight and score (:mod:`jixiao.score.fund_rows`)."""
 
     table: SelfEvalTable
     money_unit: str | None
     funds: tuple[dict[str, Decimal | None], ...]
     fund_problems: tuple[Problem, ...]
     total_index: int | None
+    execution_index: int | None
     rows: tuple[ParsedRow, ...]
     weight_printed: Decimal | None
     total_printed: Decimal | None
@@ -97,7 +100,8 @@ def table_to_parsed(table: SelfEvalTable) -> ParsedTable:
         money_unit=money,
         funds=funds,
         fund_problems=fund_problems,
-        total_index=_total_fund_index(table.funds),
+        total_index=total_fund_index(table.funds),
+        execution_index=execution_fund_index(table.funds),
         rows=rows,
         weight_printed=weight_printed,
         total_printed=total_printed,
@@ -113,13 +117,6 @@ def _fund_values(log: ProblemLog, row: FundRow, money: str | None) -> dict[str, 
     return values | {
         name: parse_number_cell(log, getattr(row, name), f"funds.{name}") for name in _FUND_NUMBERS
     }
-
-
-def _total_fund_index(funds: tuple[FundRow, ...]) -> int | None:
-    for index, row in enumerate(funds):
-        if any(word in label_key(row.label.raw) for word in FUND_TOTAL_WORDS):
-            return index
-    return 0 if funds else None
 
 
 def _row(row: IndicatorRow, seq: int) -> ParsedRow:

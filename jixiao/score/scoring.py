@@ -22,6 +22,7 @@ from jixiao.model.frames import Frames, Rows, rows_to_frames
 from jixiao.model.source import Problem, Severity
 from jixiao.model.table import CellText, SelfEvalTable
 from jixiao.normalize import clean_text
+from jixiao.normalize.vocab import OPERATOR_CODES
 from jixiao.score.checks import (
     Checks,
     Verdict,
@@ -35,6 +36,8 @@ from jixiao.score.checks import (
 )
 from jixiao.score.disagreement import SEVERITY_OF_KIND, fmt
 from jixiao.score.execution import Execution, execution_of
+from jixiao.score.explain import RULE_NAMES
+from jixiao.score.fund_rows import EXECUTION_CELLS
 from jixiao.score.indicators import IndicatorScore, score_indicator
 from jixiao.score.parsed import ParsedRow, ParsedTable, table_to_parsed
 from jixiao.score.policy import Policy
@@ -51,7 +54,7 @@ from jixiao.score.totals import (
 from jixiao.score.weights import ImpliedWeights, implied_weights
 
 _EXECUTION_LABEL = "预算执行得分"
-_NOT_SCORED = {"placeholder": "模板占位行，不计分", "sub_row": "“其中”分项，不计分"}
+_NOT_SCORED = {rule: RULE_NAMES[rule] for rule in ("placeholder", "sub_row")}
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +87,10 @@ def score_table(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Frame
 def score_table_rows(table: SelfEvalTable, *, table_id: str, policy: Policy) -> Rows:
     """:func:`score_table` as plain records (frames are built once per run, not per table)."""
     return scored_to_rows(score_parsed(table_to_parsed(table), table_id=table_id, policy=policy))
+
+
+#: The problems that compare the printed 总分 with jixiao's recomputed total (``score_total``).
+_RECOMPUTED_TOTAL_CODES = frozenset({"total_mismatch", "total_mismatch_allowed"})
 
 
 def scored_to_rows(scored: Scored) -> Rows:
@@ -155,13 +162,16 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
     )
     if record["read_status"] != COMPLETE:
         record["grade"] = None  # a total jixiao may have misread is not graded
+    problems = checks.log.problems
     if record["read_status"] == UNSCORED:
         record["score_total"] = None  # nothing printed to add up: no total of jixiao's either
+        # nor a message that names one (total_sum_mismatch still compares the printed numbers)
+        problems = [p for p in problems if p.code not in _RECOMPUTED_TOTAL_CODES]
     return Scored(
         table=record,
         funds=_fund_records(parsed, table_id),
         indicators=indicators,
-        problems=checks.log.problems,
+        problems=problems,
         table_id=table_id,
         contradicted=contradicted_roundings(basis, parts),
     )
@@ -227,16 +237,26 @@ def _execution(
     checks: Checks, parsed: ParsedTable, policy: Policy
 ) -> tuple[dict[str, Decimal | None], str]:
     """Recompute and check the execution block; return its values and the kind of the
-    execution score's disagreement."""
-    table, index = parsed.table, parsed.total_index
-    if index is None:
+    execution score's disagreement.
+
+    The budget and the amount spent are the 年度资金总额 row's; the weight, rate and score those
+    of the row that prints them (:func:`~jixiao.score.fund_rows.execution_fund_index`), and the
+    rate is recomputed from that row's amounts when it prints them."""
+    table, index, carrier = parsed.table, parsed.total_index, parsed.execution_index
+    if index is None or carrier is None:
         return {}, ""
     values = dict(parsed.funds[index])
+    basis = values
+    if carrier != index:  # weight and score printed on a row under the total (其中：财政拨款)
+        carried = parsed.funds[carrier]
+        values |= {name: carried[name] for name in EXECUTION_CELLS}
+        if carried["budget_adjusted"] is not None and carried["spent"] is not None:
+            basis = carried
     if values["weight"] is None:
         values["weight"] = _execution_weight_from_labels(table)
     check_fund_rows(checks, table.funds, parsed.funds, index)
-    execution = execution_of(values["budget_adjusted"], values["spent"], values["weight"], policy)
-    row = table.funds[index]
+    execution = execution_of(basis["budget_adjusted"], basis["spent"], values["weight"], policy)
+    row = table.funds[carrier]
     check_execution(
         checks,
         row,
@@ -331,7 +351,7 @@ def _indicator(
         "score_reported": _float(printed),
         "deviation_note": texts.note,
         "target_kind": target.kind,
-        "target_op": target.op,
+        "target_op": OPERATOR_CODES[target.op],
         "target_value": _float(target.value),
         "target_upper": _float(target.upper),
         "target_unit": target.unit.text if target.unit else None,
@@ -417,6 +437,7 @@ def _table(
         source,
         total_printed,
         parts,
+        recomputed=recomputed,
         execution_in_weights=(
             weight_printed is not None
             and exec_weight is not None
@@ -432,7 +453,7 @@ def _table(
         "page_start": table.page_start,
         "page_end": table.page_end,
         "line_start": table.line_start,
-        "year": _year(table),
+        "year": table_year(table),
         "title": table.title,
         "project_name": _text(table.project_name),
         "department": _text(table.department),
@@ -502,7 +523,8 @@ def _sum(values: Iterable[Decimal | None]) -> Decimal | None:
     return sum(present, Decimal(0)) if present else None
 
 
-def _year(table: SelfEvalTable) -> int | None:
+def table_year(table: SelfEvalTable) -> int | None:
+    """The year a table reports on, from its year line or its title."""
     for text in (table.year_text, table.title):
         year = first_year(text)
         if year is not None:

@@ -112,15 +112,25 @@ def reconcile(
     steps = policy.rounding_steps
     available = [s for s in SWITCHES if _changes(s, parts, steps)]
     shown_step = _display_step(total, steps)
+    precision = decimals_step(policy.total_decimals)
     for size in range(len(available) + 1):
         for switches in itertools.combinations(available, size):
             value = _sum_under(parts, switches, steps)
             if abs(total - value) <= policy.tolerance:
-                return _basis(switches, value, None, None, parts, steps, execution_in_weights)
+                return _basis(
+                    switches, value, None, None, parts, steps, execution_in_weights, precision
+                )
             for mode in ("half_up", "truncate"):
                 if shown_step is not None and round_to(value, shown_step, mode) == total:
                     return _basis(
-                        switches, value, shown_step, mode, parts, steps, execution_in_weights
+                        switches,
+                        value,
+                        shown_step,
+                        mode,
+                        parts,
+                        steps,
+                        execution_in_weights,
+                        precision,
                     )
     return None
 
@@ -177,7 +187,10 @@ def _basis(
     parts: Sequence[Part],
     steps: tuple[Decimal, ...],
     execution_in_weights: bool,
+    precision: Decimal,
 ) -> Basis:
+    """How the printed total was added up, in words; a sum is shown at the policy's total
+    precision (``合计 ≈93.91``), as a table prints it, never with every digit of a Decimal."""
     kinds = []
     texts = []
     counted = [p for p in parts if not p.sub_row]
@@ -209,13 +222,13 @@ def _basis(
         own_points = all(p.weighted for p in subs)
         kinds.append("convention" if own_points else "rule")
         texts.append("计入了“其中”分项的得分" + ("" if own_points else "（与所属指标重复计分）"))
+    shown = approx(value, precision).removeprefix("=")
     if step is not None and mode is not None:
         kinds.append("integer_display" if step >= 1 else "rounding")
-        texts.append(
-            f"合计 {fmt(value)}，{rounding_text(value, round_to(value, step, mode), step, mode)}"
-        )
+        rounded = rounding_text(value, round_to(value, step, mode), step, mode)
+        texts.append(f"合计 {shown}，{rounded}")
     elif switches:
-        texts.append(f"合计 {fmt(value)}")
+        texts.append(f"合计 {shown}")
     kind = max(kinds, key=KIND_ORDER.index, default="")
     return Basis(switches, value, step, mode, kind, "，".join(texts))
 
@@ -249,10 +262,14 @@ def check_totals(
     total: Decimal | None,
     parts: Sequence[Part],
     *,
+    recomputed: Decimal | None,
     execution_in_weights: bool,
 ) -> Basis | None:
     """Check the printed 总分 against the printed scores and against the recomputed total;
-    return how the printed total was added up (``None``: unexplained or not printed)."""
+    return how the printed total was added up (``None``: unexplained or not printed).
+
+    ``recomputed`` is the table's recomputed total as the frame holds it (``score_total``):
+    a message names that number, and the total added up the publisher's way beside it."""
     if total is None:
         return None
     printed = printed_sum(parts)
@@ -269,7 +286,7 @@ def check_totals(
                 found=fmt(total),
                 kind="rule",
             )
-        _check_recomputed(log, policy, source, total, parts, PLAIN, unexplained=True)
+        _check_recomputed(log, policy, source, total, parts, PLAIN, recomputed, unexplained=True)
         return None
     if basis.switches or basis.step is not None:
         log.add(
@@ -281,7 +298,7 @@ def check_totals(
             found=fmt(total),
             kind=basis.kind,
         )
-    _check_recomputed(log, policy, source, total, parts, basis, unexplained=False)
+    _check_recomputed(log, policy, source, total, parts, basis, recomputed, unexplained=False)
     return basis
 
 
@@ -292,24 +309,24 @@ def _check_recomputed(
     total: Decimal,
     parts: Sequence[Part],
     basis: Basis,
+    recomputed: Decimal | None,
     *,
     unexplained: bool,
 ) -> None:
     exact = recomputed_sum(parts, basis)
-    if exact is None:
+    if exact is None or recomputed is None:
         return
+    precision = decimals_step(policy.total_decimals)
     if basis.step is not None and basis.mode is not None:
         value = round_to(exact, basis.step, basis.mode)
     else:
-        value = round_to(exact, decimals_step(policy.total_decimals), "half_up")
+        value = round_to(exact, precision, "half_up")
     if abs(total - value) <= policy.tolerance:
         return
     causes = [p for p in parts if _included(p, basis.switches) and _differs(p, basis, policy)]
     notes = []
-    if value != exact:
-        notes.append(f"未取整为 {_value(exact)}")
-    if basis.switches:
-        notes.append("按表中的加总方式：" + basis.text.split("，合计")[0])
+    if value != recomputed:  # compared the publisher's way: say how, and what it gives
+        notes.append(_compared_text(basis, exact, value, precision))
     code = "total_mismatch"
     if unexplained or not causes:
         kind = "rule"
@@ -321,14 +338,25 @@ def _check_recomputed(
         notes.append("差异来自上面各行的差异")
     log.add(
         code,
-        f"总分：表中为 {fmt(total)}，按规则重算为 {fmt(value)}"
+        f"总分：表中为 {fmt(total)}，按规则重算为 {fmt(recomputed)}"
         + (f"（{'；'.join(notes)}）" if notes else ""),
         source,
         field_name="score_total_reported",
-        expected=fmt(value),
+        expected=fmt(recomputed),
         found=fmt(total),
         kind=kind,
     )
+
+
+def _compared_text(basis: Basis, exact: Decimal, value: Decimal, precision: Decimal) -> str:
+    """How the recomputed total was added up to compare it with the printed one, when that is
+    not the table's ``score_total``: ``按表中的加总方式：…，合计 ≈91.95，取整为 92``."""
+    added = approx(exact, precision).removeprefix("=")
+    rounded = basis.step is not None and value != round_to(exact, precision, "half_up")
+    if not basis.switches:
+        return f"按表中总分的取整方式为 {fmt(value)}"
+    how = basis.text.split("，合计")[0]
+    return f"按表中的加总方式：{how}，合计 {added}" + (f"，取整为 {fmt(value)}" if rounded else "")
 
 
 def _differs(part: Part, basis: Basis, policy: Policy) -> bool:

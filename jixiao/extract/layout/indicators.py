@@ -414,7 +414,7 @@ def _indicator(
         ),
         block=block,
         placeholder=placeholder,
-        sub_row=level3.startswith("其中"),
+        sub_row=vocabulary.is_sub_row_label(level3),
         extra=extra,
     )
 

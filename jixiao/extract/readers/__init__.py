@@ -25,12 +25,18 @@ from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from jixiao.core.errors import FileTooLargeError
 from jixiao.extract.readers.crops import DEFAULT_DPI
+from jixiao.extract.readers.limits import (
+    InputLimits,
+    limits_from_environment,
+    memory_error_text,
+)
 from jixiao.extract.readers.pdf.settings import PdfSettings
 from jixiao.extract.readers.sniff import bytes_to_kind
 from jixiao.model.grid import Grid, Title
 from jixiao.model.pane import SourcePane
-from jixiao.model.source import Problem
+from jixiao.model.source import Problem, Source
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -63,9 +69,12 @@ class SourceFile:
 @dataclass(frozen=True, slots=True)
 class ReadSettings:
     """How files are read: ``pdf`` (:class:`~jixiao.extract.readers.pdf.settings.PdfSettings`)
-    for PDFs and scanned pages."""
+    for PDFs and scanned pages; ``limits``
+    (:class:`~jixiao.extract.readers.limits.InputLimits`) what a file may hold before it is
+    read, by default from the environment (``JIXIAO_MAX_ENTRY_MB`` …)."""
 
     pdf: PdfSettings = field(default_factory=PdfSettings)
+    limits: InputLimits = field(default_factory=limits_from_environment)
 
 
 class PaneMaker(Protocol):
@@ -206,9 +215,21 @@ def read_file(
 ) -> Reading:
     """Read one file's bytes with the reader of what it is: the kind its suffix claims
     (``claimed``, else :func:`path_to_kind`), or what its first bytes say for office
-    documents. A reader says what it could not read as problems; an exception is a fault
-    of the file or of jixiao, and the caller keeps it as a problem row."""
+    documents. A reader says what it could not read as problems; a file that passes a limit
+    (:mod:`jixiao.extract.readers.limits`) is one ``file_too_large`` problem; any other
+    exception is a fault of the file or of jixiao, and the caller keeps it as a problem row."""
     claimed = claimed or path_to_kind(path)
     kind = bytes_to_kind(data, claimed) if reader_of(claimed).sniffed else claimed
     source = SourceFile(data, path, name, kind)
-    return reader_of(kind).read(source, settings or ReadSettings())
+    try:
+        return reader_of(kind).read(source, settings or ReadSettings())
+    except FileTooLargeError as error:
+        from jixiao.core.problems import make_problem  # noqa: PLC0415 - regex, 10 ms of start-up
+
+        problem = make_problem(
+            "file_too_large", f"{name} 未读取：{error.message_zh}", Source(name), found=error.found
+        )
+        return Reading((), (problem,))
+    except MemoryError:  # past a worker's memory ceiling: said below, once the reader's
+        pass  # frames (and what they hold) are let go with this exception
+    raise MemoryError(memory_error_text())

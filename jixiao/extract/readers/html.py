@@ -45,6 +45,7 @@ from jixiao.extract.readers.blocks import (
     table_locator,
     unreadable_problem,
 )
+from jixiao.extract.readers.limits import check_cells, count_cells
 from jixiao.model.grid import Cell
 from jixiao.model.source import Problem, Source
 
@@ -98,8 +99,21 @@ def webpage_to_extraction(data: bytes, *, file: str) -> Reading:
 
 
 def read_html_file(source: SourceFile, settings: ReadSettings) -> Reading:
-    """A web page read into grids (the reader registered for ``html``)."""
+    """A web page read into grids (the reader registered for ``html``), once its cells are
+    counted (:data:`CELL_MARKERS`) and found within the limits."""
+    cells = count_cells(_lowered(source.data), CELL_MARKERS)
+    check_cells(cells, file=source.name, what="网页", limits=settings.limits)
     return webpage_to_extraction(source.data, file=source.name)
+
+
+#: How a cell starts in markup (any case): ``<td`` and ``<th`` (a ``<thead>`` counts once
+#: per table, which the limit can afford).
+CELL_MARKERS = (b"<td", b"<th")
+
+
+def _lowered(data: bytes, size: int = 1 << 20) -> Iterator[bytes]:
+    for start in range(0, len(data), size):
+        yield data[start : start + size].lower()
 
 
 def _problem(file: str, code: str, message: str) -> Problem:

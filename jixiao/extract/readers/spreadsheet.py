@@ -23,6 +23,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
+from xml.etree import ElementTree
 
 import openpyxl
 import xlrd
@@ -37,6 +38,7 @@ from jixiao.extract.readers.blocks import (
     sheet_locator,
     unreadable_problem,
 )
+from jixiao.extract.readers.limits import XLSX_CELLS, check_zip
 from jixiao.extract.readers.number_format import ZH_CN_BUILTIN_FORMATS, value_to_text
 from jixiao.model.grid import Cell
 from jixiao.model.source import Source
@@ -51,7 +53,14 @@ def xlsx_to_extraction(data: bytes, *, file: str) -> Reading:
     """Read every visible sheet of an ``.xlsx`` workbook; never raises for a bad file."""
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as error:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        ElementTree.ParseError,  # broken XML, or entities expanded past expat's limit
+    ) as error:
         return Reading((), (unreadable_problem(file, _WHAT, _reason(error)),))
     tables = [
         _xlsx_sheet_to_table(sheet, file)
@@ -63,7 +72,9 @@ def xlsx_to_extraction(data: bytes, *, file: str) -> Reading:
 
 
 def read_xlsx_file(source: SourceFile, settings: ReadSettings) -> Reading:
-    """An ``.xlsx`` workbook read into grids (the reader registered for ``xlsx``)."""
+    """An ``.xlsx`` workbook read into grids (the reader registered for ``xlsx``), once it
+    passes the limits (:func:`~jixiao.extract.readers.limits.check_zip`)."""
+    check_zip(source.data, file=source.name, limits=settings.limits, cells=XLSX_CELLS)
     return xlsx_to_extraction(source.data, file=source.name)
 
 

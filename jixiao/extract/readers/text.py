@@ -11,8 +11,10 @@ in traditional characters too (``…績效自評表``); the text is kept as prin
 from __future__ import annotations
 
 import codecs
-from collections.abc import Sequence
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import overload
 
 import regex
 
@@ -67,23 +69,89 @@ _STARTS = (PROJECT_NAME, DEPARTMENT)
 
 
 def read_text_file(source: SourceFile, settings: ReadSettings) -> Reading:
-    """A text file read into grids, with its 自评表 titles; a table's source pane is its lines
-    (the reader registered for ``tsv``)."""
-    text = bytes_to_text(source.data, file=source.name)
-    grids = tuple(text_to_grids(text, file=source.name))
-    lines = tuple(text.splitlines())
-    titles = tuple(text_to_titles(text, file=source.name))
-    return Reading(grids, titles=titles, pane=LinesPane(lines))
+    """A text file read into grids, with its 自评表 titles, in one pass over its records as the
+    bytes are decoded (the text is never held whole); a table's source pane is its lines,
+    decoded again when the pane is made (the reader registered for ``tsv``)."""
+    encoding = bytes_to_encoding(source.data, file=source.name)
+    chunks = bytes_to_chunks(source.data, encoding)
+    grids, titles = text_to_grids_and_titles(chunks, file=source.name)
+    return Reading(
+        tuple(grids), titles=tuple(titles), pane=LinesPane(TextLines(source.data, encoding))
+    )
 
 
 @dataclass(frozen=True, slots=True)
 class LinesPane:
     """A text table's source pane: the lines of the file it was read from (no images)."""
 
-    lines: tuple[str, ...]
+    lines: Sequence[str]
 
     def __call__(self, grid: Grid, dpi: float = DEFAULT_DPI) -> SourcePane:
         return SourcePane(lines=grid_to_lines(grid, self.lines))
+
+
+class TextLines(Sequence[str]):
+    """The lines of a file's text, as ``text.splitlines()`` gives them, without holding them:
+    where each line starts and ends in the bytes is found on first use (16 bytes a line), and
+    a line is decoded when asked for.
+
+    >>> lines = TextLines("a\\r\\nb\\x0c项\\n".encode(), "utf-8")
+    >>> len(lines), lines[0], lines[2], list(lines) == "a\\r\\nb\\x0c项\\n".splitlines()
+    (3, 'a', '项', True)
+    """
+
+    __slots__ = ("_data", "_encoding", "_ends", "_starts")
+
+    def __init__(self, data: bytes, encoding: str) -> None:
+        self._data = data
+        self._encoding = encoding
+        self._starts: array[int] | None = None
+        self._ends: array[int] | None = None
+
+    def _index(self) -> tuple[array[int], array[int]]:
+        if self._starts is None or self._ends is None:
+            self._starts, self._ends = _line_offsets(self._data, self._encoding)
+        return self._starts, self._ends
+
+    def __len__(self) -> int:
+        return len(self._index()[0])
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        starts, ends = self._index()
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(starts)))]
+        piece = self._data[starts[index] : ends[index]]
+        return piece.decode("utf-8" if self._encoding == "utf-8-sig" else self._encoding)
+
+
+def _line_offsets(data: bytes, encoding: str) -> tuple[array[int], array[int]]:
+    """Where each line of the text starts and ends (before its line break), in bytes."""
+    starts, ends = array("q"), array("q")
+    name = "utf-8" if encoding == "utf-8-sig" else encoding
+    offset = (
+        len(codecs.BOM_UTF8) if encoding == "utf-8-sig" and data.startswith(codecs.BOM_UTF8) else 0
+    )
+    carry = ""
+    for chunk in bytes_to_chunks(data, encoding):
+        pieces = (carry + chunk).splitlines(keepends=True)
+        # the last piece may go on in the next chunk (no line break yet, or a \r before a \n)
+        carry = pieces.pop() if pieces else ""
+        for piece in pieces:
+            line = piece.splitlines()[0] if piece.splitlines() else ""
+            starts.append(offset)
+            ends.append(offset + len(line.encode(name)))
+            offset += len(piece.encode(name))
+    if carry:
+        line = carry.splitlines()[0] if carry.splitlines() else ""
+        starts.append(offset)
+        ends.append(offset + len(line.encode(name)))
+    return starts, ends
 
 
 def bytes_to_text(data: bytes, *, file: str) -> str:
@@ -92,18 +160,48 @@ def bytes_to_text(data: bytes, *, file: str) -> str:
     >>> bytes_to_text("项目名称".encode("gb18030"), file="a.txt")
     '项目名称'
     """
-    if not data.strip():
+    return "".join(bytes_to_chunks(data, bytes_to_encoding(data, file=file)))
+
+
+def bytes_to_encoding(data: bytes, *, file: str) -> str:
+    """The encoding a text file is read in: ``utf-8-sig`` (UTF-8, a BOM skipped), else
+    ``gb18030``; an empty file, binary data or other bytes are refused
+    (:class:`~jixiao.core.errors.InputError`). The bytes are checked a chunk at a time: the
+    text is not made.
+
+    >>> bytes_to_encoding("项目名称".encode("gb18030"), file="a.txt")
+    'gb18030'
+    """
+    if not data or data.isspace():
         raise InputError("the file is empty", file=file, code="empty_file")
     if b"\x00" in data[:8192]:
         raise InputError("the file is binary, not text", file=file, code="binary_file")
-    if data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
-    for encoding in ("utf-8", "gb18030"):
+    for encoding in ("utf-8-sig", "gb18030"):
         try:
-            return data.decode(encoding)
+            for _ in bytes_to_chunks(data, encoding):
+                pass
         except UnicodeDecodeError:
             continue
+        return encoding
     raise InputError("the file is neither UTF-8 nor GB18030 text", file=file, code="binary_file")
+
+
+#: How much of a file is decoded at a time.
+CHUNK_BYTES = 1 << 20
+
+
+def bytes_to_chunks(data: bytes, encoding: str, size: int = CHUNK_BYTES) -> Iterator[str]:
+    """A file's text in pieces of about ``size`` bytes, decoded as it is read (a character cut
+    by a piece's end is decoded with the next; ``utf-8-sig`` skips a BOM).
+
+    >>> list(bytes_to_chunks("项目".encode(), "utf-8", size=2))
+    ['', '项', '目', '']
+    """
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(data)
+    for start in range(0, len(view), size):
+        yield decoder.decode(view[start : start + size])
+    yield decoder.decode(b"", final=True)
 
 
 def text_to_grids(text: str, *, file: str) -> list[Grid]:
@@ -114,15 +212,31 @@ def text_to_grids(text: str, *, file: str) -> list[Grid]:
     >>> [(g.title, g.year_text, g.n_rows, g.n_cols, g.line_start) for g in grids]
     [('项目支出绩效自评表', '(2024年度)', 2, 2, 3)]
     """
-    blocks: list[_Block] = []
+    return text_to_grids_and_titles(text, file=file)[0]
+
+
+def text_to_grids_and_titles(
+    text: str | Iterable[str], *, file: str
+) -> tuple[list[Grid], list[Title]]:
+    """The grids of the tables a text (or its pieces, as they are decoded) holds and its 自评表
+    titles, in one pass over its records (:func:`iter_records`): each table becomes its grid as
+    soon as the next one starts, so no more than one table's rows are held besides the
+    grids."""
+    grids: list[Grid] = []
+    titles: list[Title] = []
     pending = _Pending()
     current: _Block | None = None
-    for number, fields in text_to_records(text):
+    for number, fields in iter_records(text):
         if len(fields) == 1:
+            title = _record_title(number, fields[0], file)
+            if title is not None:
+                titles.append(title)
             stripped = fields[0].strip()
             if not stripped:
                 continue
             if _is_heading(stripped):
+                if current is not None:
+                    grids.append(_block_to_grid(current, file))
                 current = None
                 pending = _Pending(title=_HEADING.match(stripped)["title"])  # type: ignore[index]
                 continue
@@ -135,11 +249,14 @@ def text_to_grids(text: str, *, file: str) -> list[Grid]:
         elif not any(f.strip() for f in fields):
             continue
         if current is None or current.is_started_again_by(fields):
+            if current is not None:
+                grids.append(_block_to_grid(current, file))
             current = _Block(pending)
-            blocks.append(current)
             pending = _Pending()
         current.rows.append((number, fields))
-    return [_block_to_grid(block, file) for block in blocks]
+    if current is not None:
+        grids.append(_block_to_grid(current, file))
+    return grids, titles
 
 
 # A spreadsheet's quoted field: "…" with "" for a quote inside, ending at a tab or a line end.
@@ -149,7 +266,7 @@ _FIELD_END_LINE = regex.compile(r"\r?\n|\r")
 
 
 def text_to_records(text: str) -> list[tuple[int, list[str]]]:
-    r"""Tab-separated records with the line each starts on.
+    r"""Tab-separated records with the line each starts on (:func:`iter_records`, as a list).
 
     A paste from a spreadsheet quotes a cell that holds a line break, a tab or a quote
     (``"第一行\n第二行"``, ``""`` for ``"``); such a cell is one field, over several lines. Quotes
@@ -158,44 +275,133 @@ def text_to_records(text: str) -> list[tuple[int, list[str]]]:
     >>> text_to_records('a\t"第一行\n第二行"\tc\nd\t"一网通办"工作经费\n"x""y"\t1')
     [(1, ['a', '第一行\n第二行', 'c']), (3, ['d', '"一网通办"工作经费']), (4, ['x"y', '1'])]
     """
-    records: list[tuple[int, list[str]]] = []
+    return list(iter_records(text))
+
+
+def iter_records(text: str | Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """Tab-separated records with the line each starts on, one at a time, from a text or from
+    its pieces as they are decoded (:func:`bytes_to_chunks`): only the record being read and
+    what its quotes need to be understood are held (see :func:`text_to_records`).
+
+    >>> list(iter_records(['a\\t"x', '\\ny"\\tb\\r', '\\nc']))
+    [(1, ['a', 'x\\ny', 'b']), (3, ['c'])]
+    """
+    window = _Window(iter((text,)) if isinstance(text, str) else iter(text))
     fields: list[str] = []
     line = start = 1
     pos = 0
-    while pos < len(text):
+    while not window.at_end(pos):
         if not fields:  # a record starts: a line without quotes is split at its tabs at once
-            end = _FIELD_END_LINE.search(text, pos)
-            stop = end.start() if end else len(text)
-            if '"' not in text[pos:stop]:
-                records.append((start, text[pos:stop].split("\t")))
+            pos = window.let_go(pos)
+            end = window.search(_FIELD_END_LINE, pos)
+            stop = end.start() if end else len(window.text)
+            if '"' not in window.text[pos:stop]:
+                yield start, window.text[pos:stop].split("\t")
                 if end is None:
-                    return records
+                    return
                 pos, line = end.end(), line + 1
                 start = line
                 continue
-        quoted = _QUOTED.match(text, pos) if text[pos] == '"' else None
+        quoted = _quoted_at(window, pos) if window.text[pos] == '"' else None
         if quoted and regex.search(r'[\t\n\r]|""', quoted.group(1)):
             fields.append(quoted.group(1).replace('""', '"'))
             line += quoted.group(1).count("\n")
             pos = quoted.end()
         else:
-            end = _FIELD_END.search(text, pos)
-            stop = end.start() if end else len(text)
-            fields.append(text[pos:stop])
+            end = window.search(_FIELD_END, pos)
+            stop = end.start() if end else len(window.text)
+            fields.append(window.text[pos:stop])
             pos = stop
-        end = _FIELD_END.match(text, pos)
+        end = window.match(_FIELD_END, pos)
         if end is None:  # end of text
             break
         pos = end.end()
-        if end.group() == "\t" and pos == len(text):
+        if end.group() == "\t" and window.at_end(pos):
             fields.append("")  # a tab at the very end: one more, empty, field
         elif end.group() != "\t":
-            records.append((start, fields))
+            yield start, fields
             fields, line = [], line + 1
             start = line
-    if fields or (text and not text.endswith(("\n", "\r"))):
-        records.append((start, fields or [""]))
-    return records
+    if fields or (window.last and window.last not in "\n\r"):
+        yield start, fields or [""]
+
+
+class _Window:
+    """The part of a text that the record reader is looking at: pieces are added at its end
+    when a look-ahead needs them, and what lies before the record being read is let go."""
+
+    __slots__ = ("_pieces", "done", "last", "text")
+
+    def __init__(self, pieces: Iterator[str]) -> None:
+        self._pieces = pieces
+        self.text = ""
+        self.done = False
+        self.last = ""  # the last character of the whole text read so far
+
+    def more(self) -> bool:
+        """Add the next piece; False at the end of the text."""
+        for piece in self._pieces:
+            if piece:
+                self.text += piece
+                self.last = piece[-1]
+                return True
+        self.done = True
+        return False
+
+    def let_go(self, pos: int) -> int:
+        """Forget the text before ``pos`` (the start of a record) once it is most of the
+        window; returns where ``pos`` is then."""
+        if pos > len(self.text) // 2:
+            self.text = self.text[pos:]
+            return 0
+        return pos
+
+    def at_end(self, pos: int) -> bool:
+        while pos >= len(self.text):
+            if not self.more():
+                return True
+        return False
+
+    def search(self, pattern: regex.Pattern[str], pos: int) -> regex.Match[str] | None:
+        """``pattern.search`` as on the whole text: a match that ends at the window's end (a
+        ``\\r`` whose ``\\n`` may be next) is looked for again with more text."""
+        while True:
+            found = pattern.search(self.text, pos)
+            if (found and found.end() < len(self.text)) or not self.more():
+                return found
+
+    def match(self, pattern: regex.Pattern[str], pos: int) -> regex.Match[str] | None:
+        """``pattern.match`` of a field end at ``pos``, as on the whole text (two characters
+        seen: ``\\r\\n``)."""
+        while pos + 2 > len(self.text) and self.more():
+            pass
+        return pattern.match(self.text, pos)
+
+
+def _quoted_at(window: _Window, pos: int) -> regex.Match[str] | None:
+    """:data:`_QUOTED` matched at ``pos`` as on the whole text. The pattern looks no further
+    than two characters past the first run of an odd number of quotes after the opening one
+    (a lone quote closes the field or ends the match; pairs go on), so that much is added to
+    the window first."""
+    i = pos + 1
+    while True:
+        found = window.text.find('"', i)
+        while found < 0 and window.more():
+            found = window.text.find('"', i)
+        if found < 0:
+            break  # no quote to the end: the whole text is there
+        run_end = found
+        while True:
+            while run_end < len(window.text) and window.text[run_end] == '"':
+                run_end += 1
+            if run_end < len(window.text) or not window.more():
+                break
+        if (run_end - found) % 2:
+            while run_end + 2 > len(window.text) and window.more():
+                pass
+            break
+        i = run_end
+    return _QUOTED.match(window.text, pos)
 
 
 def _is_heading(line: str) -> bool:
@@ -224,14 +430,14 @@ def _block_to_grid(block: _Block, file: str) -> Grid:
 
 def text_to_titles(text: str, *, file: str) -> list[Title]:
     """The titles in a text file: lines of one field that title a 自评表."""
-    titles = []
-    for line, fields in text_to_records(text):
-        if len(fields) != 1:
-            continue
-        title = self_evaluation_title(fields[0].strip().lstrip("#"))
-        if title is not None:
-            titles.append(Title(fields[0].strip().lstrip("# "), Source(file, line=line)))
-    return titles
+    return text_to_grids_and_titles(text, file=file)[1]
+
+
+def _record_title(line: int, field: str, file: str) -> Title | None:
+    """The 自评表 title a record of one field is, if it is one."""
+    if self_evaluation_title(field.strip().lstrip("#")) is None:
+        return None
+    return Title(field.strip().lstrip("# "), Source(file, line=line))
 
 
 def grid_to_lines(grid: Grid, lines: Sequence[str]) -> tuple[tuple[int, str], ...]:

@@ -37,6 +37,7 @@ from jixiao.extract.readers.blocks import (
     table_locator,
     unreadable_problem,
 )
+from jixiao.extract.readers.limits import DOCX_CELLS, check_zip
 from jixiao.model.grid import Cell
 from jixiao.model.source import Source
 
@@ -65,7 +66,9 @@ def docx_to_extraction(data: bytes, *, file: str) -> Reading:
 
 
 def read_docx_file(source: SourceFile, settings: ReadSettings) -> Reading:
-    """A Word file read into grids (the reader registered for ``docx``)."""
+    """A Word file read into grids (the reader registered for ``docx``), once it passes the
+    limits (:func:`~jixiao.extract.readers.limits.check_zip`)."""
+    check_zip(source.data, file=source.name, limits=settings.limits, cells=DOCX_CELLS)
     return docx_to_extraction(source.data, file=source.name)
 
 

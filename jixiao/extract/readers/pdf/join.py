@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import regex
+
 from jixiao.core.labels import label_key
 from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import (
@@ -27,6 +29,8 @@ from jixiao.core.vocabulary import (
     POINTS_SUFFIX,
     PROJECT_NAME,
     SECTION_LABELS,
+    is_sub_row_label,
+    is_total_label,
 )
 from jixiao.extract.readers.pdf.plumber_tables import (
     EDGE_TOLERANCE,
@@ -248,15 +252,31 @@ def _drop_row(cells: list[Placed], row: int) -> list[Placed]:
 def drop_repeated_header(cells: list[Placed], start: int) -> list[Placed]:
     """Drop rows at the top of a continuation that repeat a header row printed before.
 
-    Only rows carrying a header label: a data row that happens to equal an earlier one is data.
+    Only rows carrying a header label: a data row that happens to equal an earlier one is data;
+    and the rows that followed such a row the first time, as they were (the second row of a
+    two-row header: ``指标性质 | 指标值 | 度量单位`` under ``年度指标值``).
     """
-    earlier = {_signature(cells, r) for r in range(start)}
+    earlier = {_signature(cells, r): r for r in reversed(range(start))}
+    follows: tuple[tuple[int, int, str], ...] | None = None  # the row after a dropped header
     while True:
         sig = _signature(cells, start)
         texts = [text for _, _, text in sig if text]
-        if len(texts) < 2 or sig not in earlier or not REPEATED_LABELS.intersection(texts):
+        if len(texts) < 2:
+            return cells
+        if sig in earlier and REPEATED_LABELS.intersection(texts):
+            following = earlier[sig] + 1
+            follows = _texts(_signature(cells, following)) if following < start else None
+        elif follows is not None and _texts(sig) == follows:
+            follows = None
+        else:
             return cells
         cells = _drop_row(cells, start)
+
+
+def _texts(sig: tuple[tuple[int, int, str], ...]) -> tuple[tuple[int, int, str], ...]:
+    """A row's signature without its empty cells (the boxes a tall cell above leaves when its
+    first row is dropped)."""
+    return tuple(entry for entry in sig if entry[2])
 
 
 def _filled(cells: list[Placed], row: int) -> dict[tuple[int, int], Placed]:
@@ -301,10 +321,17 @@ def is_split_row(cells: list[Placed], start: int) -> bool:
     above it (:func:`continues_text`), or the row has no text of its own where the row above
     has its own first text (a note cut between two paragraphs, under an empty name). A row
     that starts with its own text under finished texts is a new row: the next 三级指标 of a
-    group, alone at the top of the page.
+    group, alone at the top of the page; and so is a row with two numbers or more under numbers
+    (its 分值 and 得分 under the row above's), even when a tall label cut by the break goes on in
+    it (``数量指`` + ``标``), and a row that a total or a new 一级/二级 label starts
+    (:func:`_starts_row`).
     """
     above, here = _filled(cells, start - 1), _filled(cells, start)
     if not here or not set(here) <= set(above) or len(here) >= len(above):
+        return False
+    if sum(_is_number(above[k].text) and _is_number(cell.text) for k, cell in here.items()) >= 2:
+        return False  # numbers under numbers (分值, 得分): no number goes on over a page break
+    if any(_starts_row(above[k].text, cell.text) for k, cell in here.items()):
         return False
     if not any(continues_text(above[k], cell) for k, cell in here.items()):
         own = _own_text_col(cells, start - 1)
@@ -313,6 +340,24 @@ def is_split_row(cells: list[Placed], start: int) -> bool:
     if len(here) <= 2 or 2 * len(here) <= len(above):
         return True
     return any(completes_label(above[k].text, cell.text, SPLIT_LABELS) for k, cell in here.items())
+
+
+def _starts_row(above: str, below: str) -> bool:
+    """``below`` labels a row of its own: a total (总分, 自评总分(分)), a 其中 row, or a whole
+    一级/二级 label under another whole one (``质量指标12分`` under ``数量指标15分``)."""
+    return (
+        is_total_label(below)
+        or is_sub_row_label(below)
+        or (is_level_label(above) and is_level_label(below))
+    )
+
+
+_NUMBER = regex.compile(r"[+-]?\d+(?:\.\d+)?%?")
+
+
+def _is_number(text: str) -> bool:
+    """A number on its own (``8``, ``99.5``, ``100%``): a cell that a page break never cuts."""
+    return _NUMBER.fullmatch("".join(text.split())) is not None
 
 
 def merge_split_row(cells: list[Placed], start: int) -> list[Placed]:

@@ -19,6 +19,7 @@ from jixiao.core.problems import make_problem
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.readers import Reading, ReadSettings, SourceFile
 from jixiao.extract.readers.crops import DEFAULT_DPI, MAX_WIDTH_PX, grid_to_regions, image_to_png
+from jixiao.extract.readers.limits import InputLimits
 from jixiao.extract.readers.pdf.join import chain_to_grid, chain_to_texts, parts_to_chains
 from jixiao.extract.readers.pdf.reader import PdfExtraction
 from jixiao.extract.readers.scan.image import image_file_to_pages
@@ -53,7 +54,7 @@ def _no_table_problem(name: str, page: int) -> Problem:
 def read_image_file(source: SourceFile, settings: ReadSettings) -> Reading:
     """An image file read into grids by OCR; a table's source pane is its region of each page
     (the reader registered for ``image``)."""
-    extraction = image_to_extraction(source.path, display_name=source.name)
+    extraction = image_to_extraction(source.path, display_name=source.name, limits=settings.limits)
     grids = extraction.grids
     return Reading(
         grids,
@@ -72,13 +73,17 @@ def image_file_to_pane(path: Path, grid: Grid, dpi: float = DEFAULT_DPI) -> Sour
         return SourcePane(note=f"无法渲染原页面：{type(error).__name__}: {error}")
 
 
-def image_to_extraction(path: str | Path, *, display_name: str | None = None) -> PdfExtraction:
-    """Read every 自评表 of an image file; never raises for a bad file."""
+def image_to_extraction(
+    path: str | Path, *, display_name: str | None = None, limits: InputLimits | None = None
+) -> PdfExtraction:
+    """Read every 自评表 of an image file; never raises for a bad file, raises
+    :class:`~jixiao.core.errors.FileTooLargeError` for an image of more pixels than
+    ``limits`` allow (by default those of the environment)."""
 
     name = display_name or Path(path).name
     scans: list[ScanPage] = []
     try:
-        scans.extend(image_to_scan_page(image) for image in image_file_to_pages(path))
+        scans.extend(image_to_scan_page(image) for image in image_file_to_pages(path, limits))
     except OcrUnavailableError as error:
         problem = make_problem(
             "ocr_unavailable",
