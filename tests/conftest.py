@@ -88,6 +88,8 @@ TEST_STAGES = {
     "test_batch_corpus.py": "batch",
     "test_batch_dask.py": "batch",
     "test_pool.py": "batch",
+    "test_run_safety.py": "batch",  # issue #25: the output folder, user files, the switch
+    "test_run_faults.py": "batch",  # issue #25: a full disk, kill -9, at any point
     "test_limits.py": "batch",  # hostile files and the worker's memory ceiling (#28)
     "test_report.py": "report",
     "test_report_documents.py": "report",

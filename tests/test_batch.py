@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 import jixiao.pipeline.runner
 from jixiao.batch.combine import concat_parts
+from jixiao.batch.commit import RunFolders
 from jixiao.batch.parts import FileRecord
 from jixiao.batch.progress import BarProgress, NullProgress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
@@ -27,7 +28,7 @@ from jixiao.export.labels_zh import COLUMNS_ZH
 from jixiao.pipeline.discover import Filters, discover
 from jixiao.pipeline.runner import InputFile, run
 from jixiao.score import FRAME_NAMES, SCHEMA, Policy, load_policy
-from tests.test_batch_corpus import BROKEN, Corpus, make_corpus, single_tables
+from tests.test_batch_corpus import BROKEN, READ_WITHOUT_TABLES, Corpus, make_corpus, single_tables
 
 POLICIES: tuple[Policy, ...] = (load_policy("national"),)
 FRAME_FILES = [f"{name}.{ext}" for name in FRAME_NAMES for ext in ("csv", "parquet")]
@@ -102,7 +103,7 @@ def test_each_broken_file_is_one_problem_row(corpus: Corpus, reference: Path, na
     problems = pd.read_parquet(reference / "problems.parquet")
     rows = problems[problems["source_file"] == name]
     assert rows["code"].tolist() == [corpus.broken[name]]
-    assert rows["severity"].tolist() == ["error"]
+    assert rows["severity"].tolist() == ["info" if name in READ_WITHOUT_TABLES else "error"]
     assert rows["table_id"].isna().all()
 
 
@@ -113,7 +114,7 @@ def test_corpus_run_exit_message_names_failures_and_problems_file(
     args = ["run", str(corpus.root), "-o", str(out), "-j", "2", "-q", "--exclude", "20*"]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 1
-    assert f"5 of 8 files could not be read: {', '.join(sorted(corpus.broken))}" in result.output
+    assert f"4 of 8 files could not be read: {', '.join(corpus.failed)}" in result.output
     assert f"see {out / 'problems.csv'}" in result.output
 
 
@@ -121,7 +122,8 @@ def test_manifest_records_each_file(corpus: Corpus, reference: Path) -> None:
     manifest = _manifest(reference)
     assert manifest["status"] == "complete"
     assert manifest["counts"]["files"] == corpus.files
-    assert manifest["counts"]["files_failed"] == len(corpus.broken)
+    assert manifest["counts"]["files_failed"] == len(corpus.failed)
+    assert manifest["counts"]["files_without_tables"] == len(READ_WITHOUT_TABLES)
     assert manifest["counts"]["tables"] == len(corpus.tables)
     entry = next(f for f in manifest["files"] if f["path"] == "pdf/000_rl_synthetic.pdf")
     assert (entry["status"], entry["tables"], entry["pages"]) == ("ok", 3, 3)
@@ -242,8 +244,10 @@ def test_interrupted_run_keeps_finished_files_and_resumes_to_the_same_result(
     stopped = run_batch(files, POLICIES, out, BatchSettings(workers=2), progress=_StopAfter(7))
     assert stopped.interrupted
     assert len(stopped.records) == 7
-    assert _manifest(out)["status"] == "interrupted"
-    assert len(pd.read_parquet(out / "tables.parquet")) == 7
+    assert not any(out.iterdir())  # the output folder holds complete runs only
+    assert stopped.out_dir == RunFolders.of(out).staging
+    assert _manifest(stopped.out_dir)["status"] == "interrupted"
+    assert len(pd.read_parquet(stopped.out_dir / "tables.parquet")) == 7
     resumed = _batch(files, out, resume=True)
     assert resumed.status == "complete"
     assert resumed.reused == 7
@@ -265,7 +269,8 @@ def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
     command = [sys.executable, "-c", _CLI_WITH_SIGINT, "run", str(corpus.root), "-o", str(out)]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
     process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    journal = out / "parts" / "journal.jsonl"
+    staging = RunFolders.of(out).staging
+    journal = staging / "parts" / "journal.jsonl"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and (
         not journal.exists() or len(journal.read_bytes().splitlines()) < 4
@@ -281,10 +286,11 @@ def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
         pytest.fail(f"no exit 30 s after SIGINT:\n{process.communicate()[1].decode()}")
     assert process.returncode == 130, stderr.decode()
     assert "--resume" in stderr.decode()
-    manifest = _manifest(out)
+    assert not any(out.iterdir())  # the output folder holds complete runs only
+    manifest = _manifest(staging)
     assert manifest["status"] == "interrupted"
     assert 3 <= manifest["counts"]["files"] < corpus.files
-    assert len(pd.read_parquet(out / "tables.parquet")) == manifest["counts"]["tables"]
+    assert len(pd.read_parquet(staging / "tables.parquet")) == manifest["counts"]["tables"]
 
 
 # --- time limits and crashes ---------------------------------------------------------------

@@ -31,6 +31,8 @@ BROKEN = {
     "broken/not_self_eval.pdf": "no_tables",
     "broken/unreadable.txt": "binary_file",
 }
+#: Of BROKEN, the files that are read (their one row is an info, not an error): not failed.
+READ_WITHOUT_TABLES = frozenset({"broken/not_self_eval.pdf"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +41,14 @@ class Corpus:
 
     root: Path
     tables: frozenset[str]  # every table_id a run must find
-    broken: dict[str, str]  # name → the code of its one error row
+    broken: dict[str, str]  # name → the code of its one problem row
     files: int  # input files discovery must take
     pages: int  # PDF pages in the corpus
+
+    @property
+    def failed(self) -> list[str]:
+        """The broken files that could not be read, by name (not those read without a 自评表)."""
+        return sorted(name for name in self.broken if name not in READ_WITHOUT_TABLES)
 
 
 def single_tables() -> list[str]:

@@ -46,7 +46,7 @@ def test_dask_run_gives_the_same_outputs_as_the_local_run(cluster, tmp_path: Pat
     manifest = json.loads((dask / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["settings"]["scheduler"] == cluster.scheduler_address
     assert manifest["counts"]["files"] == corpus.files
-    assert manifest["counts"]["files_failed"] == len(corpus.broken)
+    assert manifest["counts"]["files_failed"] == len(corpus.failed)
 
 
 def test_dask_resume_reads_only_the_new_file(cluster, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -59,4 +59,4 @@ def test_dask_resume_reads_only_the_new_file(cluster, tmp_path: Path) -> None:  
     )
     again = CliRunner().invoke(main, [*args, "--resume"])
     assert again.exit_code == 0, again.output
-    assert "files:      7 (0 failed, 6 unchanged)" in again.output
+    assert "files:      7 read, 0 failed, 6 unchanged" in again.output

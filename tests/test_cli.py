@@ -63,7 +63,8 @@ def test_broken_inputs_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) ->
     out = tmp_path / "out"
     result = runner.invoke(main, ["run", str(inputs), "-o", str(out)])
     assert result.exit_code == 1
-    assert "3 of 5 files could not be read" in result.output
+    assert "2 of 5 files could not be read: binary.tsv, empty.txt;" in result.output
+    assert "files:      3 read, 1 without a 自评表, 2 failed" in result.output
     assert str(out / "problems.csv") in result.output
     tables = pd.read_parquet(out / "tables.parquet")
     assert tables["source_file"].value_counts().to_dict() == {"good.txt": 6, "truncated.txt": 1}
@@ -76,6 +77,34 @@ def test_broken_inputs_do_not_stop_the_run(runner: CliRunner, tmp_path: Path) ->
         ("other.txt", "no_tables"),
         ("truncated.txt", "missing_total"),
     } <= codes
+
+
+def test_files_read_without_a_self_evaluation_table_are_not_failures(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    for name in ("a.txt", "b.txt", "c.txt"):
+        (inputs / name).write_text("收入支出决算总表\n项目\t金额\n收入\t1\n", encoding="utf-8")
+    shutil.copy(SEED, inputs / "seed.txt")
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["run", str(inputs), "-o", str(out), "-j", "1"])
+    assert result.exit_code == 0, result.output
+    assert "files:      4 read, 3 without a 自评表, 0 failed" in result.output
+    assert "could not be read" not in result.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["counts"]["files_failed"] == 0
+    assert manifest["counts"]["files_without_tables"] == 3
+    assert {f["path"]: f["status"] for f in manifest["files"]} == {
+        "a.txt": "no_tables",
+        "b.txt": "no_tables",
+        "c.txt": "no_tables",
+        "seed.txt": "ok",
+    }
+    problems = pd.read_parquet(out / "problems.parquet")
+    rows = problems[problems["code"] == "no_tables"]
+    assert sorted(rows["source_file"]) == ["a.txt", "b.txt", "c.txt"]
+    assert set(rows["severity"]) == {"info"}
 
 
 def test_unknown_policy_is_a_usage_error(runner: CliRunner, tmp_path: Path) -> None:
@@ -154,7 +183,7 @@ def test_rerun_with_resume_reads_nothing_unchanged(runner: CliRunner, tmp_path: 
     again = runner.invoke(main, ["run", str(SEED.parent), "-o", str(tmp_path), "--resume"])
     assert again.exit_code == 0, again.output
     assert "reading 0 of 1 file, 1 unchanged since the last run" in again.output
-    assert "files:      1 (0 failed, 1 unchanged)" in again.output
+    assert "files:      1 read, 0 failed, 1 unchanged" in again.output
     assert (tmp_path / "indicators.csv").read_bytes() == before
 
 

@@ -15,8 +15,7 @@ from typing import Any
 
 from jixiao import __version__
 from jixiao.batch.parts import FileRecord
-from jixiao.export import FORMATS, REPORT_NAME
-from jixiao.export.write import Totals, output_names
+from jixiao.export.write import Totals
 from jixiao.score import Policy
 
 _LIBRARIES = ("pandas", "pyarrow", "regex", "pdfplumber", "pypdfium2", "camelot-py", "click")
@@ -54,6 +53,7 @@ def manifest_of(
         "counts": {
             "files": len(records),
             "files_failed": len(failed),
+            "files_without_tables": sum(r.without_tables for r in records),
             "files_reused": sum(r.reused for r in records),
             "files_by_status": dict(sorted(Counter(r.status for r in records).items())),
             "tables": totals.rows["tables"],
@@ -82,28 +82,6 @@ def write_manifest(manifest: Mapping[str, object], out_dir: Path) -> Path:
     temporary.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", "utf-8")
     os.replace(temporary, path)
     return path
-
-
-def remove_stale_outputs(out_dir: Path, formats: Sequence[str]) -> list[Path]:
-    """Remove the outputs of an earlier run in ``out_dir`` that this run will not write again
-    (``results.xlsx`` of a ``--format xlsx`` run before a CSV-only one; ``report.html``, which
-    is written again at the end of a run that is not interrupted). Only a folder with a jixiao
-    ``manifest.json`` is touched, and only jixiao's output names; returns what was removed."""
-    try:
-        previous = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return []
-    if not isinstance(previous, dict) or "jixiao_version" not in previous:
-        return []
-    keep = set(output_names(formats))
-    stale = [name for name in [*output_names(FORMATS), REPORT_NAME] if name not in keep]
-    removed = []
-    for name in stale:
-        path = out_dir / name
-        if path.is_file():
-            path.unlink()
-            removed.append(path)
-    return removed
 
 
 def _version(name: str) -> str | None:

@@ -32,7 +32,7 @@ from typing import IO, Any
 import jixiao
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Problem, Severity, Source
-from jixiao.pipeline.runner import FileResult
+from jixiao.pipeline.runner import FileResult, status_is_read
 from jixiao.score import FRAME_NAMES, SCHEMA, records_to_arrow
 
 PARTS_DIR = "parts"
@@ -74,7 +74,8 @@ def parts_schema(
 class FileRecord:
     """One input file in the manifest and the journal: what it gave and where its parts are.
 
-    ``status`` is ``ok``, ``failed`` (no table read), ``timeout`` or ``crashed``;
+    ``status`` is ``ok``, ``no_tables`` (read, no 自评表 in it), ``failed`` (not read),
+    ``timeout`` or ``crashed`` (:data:`~jixiao.pipeline.runner.FILE_STATUSES`);
     ``time_limit`` the limit it ran under; ``parts`` maps frame names to part paths relative
     to the output directory, ``slices`` frame names to the file's rows in that part (first
     row, number of rows; none: the whole part); ``reused`` says it was taken from an earlier
@@ -98,7 +99,13 @@ class FileRecord:
 
     @property
     def failed(self) -> bool:
-        return self.status != "ok"
+        """Not read (a file read without a 自评表 is not failed)."""
+        return not status_is_read(self.status)
+
+    @property
+    def without_tables(self) -> bool:
+        """Read, and no 自评表 in it."""
+        return self.status == "no_tables"
 
     def to_json(self) -> dict[str, Any]:
         data = {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -211,6 +218,25 @@ def parts_exist(record: FileRecord, out_dir: Path) -> bool:
     return all((out_dir / relative).is_file() for relative in record.parts.values())
 
 
+def link_parts(record: FileRecord, source: Path, target: Path, done: set[str]) -> None:
+    """Put the parts of ``record`` in ``source`` into ``target`` too: hard links (no copy,
+    same file system), or copies where links are not possible. ``done``: the parts put there
+    already (the files of a chunk share them), updated."""
+    for relative in record.parts.values():
+        if relative in done:
+            continue
+        destination = target / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        temporary = destination.with_name(destination.name + ".tmp")
+        temporary.unlink(missing_ok=True)
+        try:
+            os.link(source / relative, temporary)
+        except OSError:
+            shutil.copyfile(source / relative, temporary)
+        os.replace(temporary, destination)
+        done.add(relative)
+
+
 def remove_parts(
     records: Iterable[FileRecord], out_dir: Path, keep: Iterable[FileRecord] = ()
 ) -> None:
@@ -224,7 +250,8 @@ def remove_parts(
 
 
 def clear_parts(out_dir: Path) -> None:
-    """Remove ``out/parts`` (a run that does not resume starts from nothing)."""
+    """Remove ``parts/`` of a staging folder (a run that does not resume starts from
+    nothing)."""
     shutil.rmtree(out_dir / PARTS_DIR, ignore_errors=True)
 
 

@@ -14,9 +14,16 @@
 3. **combine** — the combined outputs are rebuilt from the parts in name order (then table
    number, as each part is in table order), so every executor and worker count gives the same
    bytes; ``manifest.json`` is written last, with ``status`` ``complete`` or ``interrupted``.
+4. **switch** — everything above is written in a staging folder beside the output folder
+   (:mod:`jixiao.batch.commit`); a complete run then replaces the output folder in one step,
+   keeping the files in it that jixiao did not write. The output folder always holds a whole
+   run: the last complete one.
 
-Ctrl-C (KeyboardInterrupt) during step 2 stops the children, and steps 3 still run on the files
-finished so far; the run can be completed with ``resume``.
+Ctrl-C (KeyboardInterrupt) during step 2 stops the children, and step 3 still runs on the files
+finished so far, in the staging folder, which is not switched in: the output folder keeps the
+last complete run, and ``resume`` completes this one from the staging folder. A write that fails
+(a read-only folder, a full disk) raises :class:`~jixiao.core.errors.OutputError` and leaves
+the output folder as it was; a killed run too (the next run finishes a half-done switch).
 """
 
 from __future__ import annotations
@@ -36,13 +43,15 @@ from typing import Any
 
 from jixiao import __version__
 from jixiao.batch.cluster import map_on_dask
-from jixiao.batch.manifest import manifest_of, remove_stale_outputs
+from jixiao.batch.commit import RunFolders, begin_run, output_error, prune_parts, switch_run
+from jixiao.batch.manifest import manifest_of
 from jixiao.batch.manifest import write_manifest as _write_manifest
 from jixiao.batch.parts import (
     FileRecord,
     Journal,
     PartWriter,
     clear_parts,
+    link_parts,
     parts_exist,
     parts_schema,
     read_journal,
@@ -51,8 +60,9 @@ from jixiao.batch.parts import (
 from jixiao.batch.pool import Reader, hash_file, map_isolated, stopped_result
 from jixiao.batch.progress import NullProgress, Progress
 from jixiao.batch.warmup import warm_up
+from jixiao.core.errors import OutputError
 from jixiao.export import DEFAULT_FORMATS, FORMATS, LABEL_SETS
-from jixiao.export.write import Totals, check_writable
+from jixiao.export.write import Totals
 from jixiao.pipeline.runner import FileResult, InputFile
 from jixiao.score import Policy
 
@@ -104,8 +114,9 @@ class BatchResult:
     total_files: int  # files found, finished or not
     totals: Totals
     outputs: tuple[Path, ...]
-    out_dir: Path
+    out_dir: Path  # the output folder; for an interrupted run, the staging folder it is kept in
     seconds: float
+    warnings: tuple[str, ...] = ()  # what the run kept that it did not write, and where
 
     @property
     def failed(self) -> tuple[FileRecord, ...]:
@@ -139,24 +150,33 @@ def run_batch(
     on_result: Callable[[FileResult], None] | None = None,
     material: bool = False,
     prepare: Callable[[], None] | None = None,
+    before_switch: Callable[[Path, BatchResult], None] | None = None,
 ) -> BatchResult:
     """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
     given each file's result as it finishes (not those reused), with its tables' report
     material when ``material`` is asked for (local workers only). ``prepare`` is called once
-    the first files are being read, to load what comes after the reading beside it."""
+    the first files are being read, to load what comes after the reading beside it.
+    ``before_switch`` is called with the staging folder and the result of a complete run
+    before it replaces ``out_dir``: what it writes there switches in with the run.
+
+    Raises :class:`~jixiao.core.errors.OutputError` when ``out_dir`` holds an input, cannot be
+    replaced, or a write fails; ``out_dir`` then keeps the last complete run."""
     started_at, started = datetime.now(UTC), time.monotonic()
     progress = progress or NullProgress()
-    check_writable(out_dir)
+    _check_inputs_outside(files, out_dir)
+    folders = begin_run(out_dir, resume=settings.resume, formats=settings.formats)
+    stage = folders.staging
     fingerprint = settings_fingerprint(policies)
-    reused, todo = _plan(files, out_dir, fingerprint, settings)
-    remove_stale_outputs(out_dir, settings.formats)
-    manifest = _Manifest(out_dir, inputs, policies, settings, fingerprint, started_at)
-    manifest.write(RUNNING, reused, Totals({}, {}, {}), (), 0.0)
-    journal = Journal(out_dir, fingerprint, reused)
+    with _writes(out_dir):
+        reused, todo = _plan(files, folders, fingerprint, settings)
+        manifest = _Manifest(stage, inputs, policies, settings, fingerprint, started_at)
+        manifest.write(RUNNING, reused, Totals({}, {}, {}), (), 0.0)
+        journal = Journal(stage, fingerprint, reused)
     done: list[FileRecord] = []
     status = COMPLETE
     progress.start(len(files), reused, settings.describe())
-    writer = PartWriter(out_dir)
+    writer = PartWriter(stage)
+    unwritten: list[OSError] = []
 
     def saved(records: list[FileRecord]) -> None:
         # done first: a Ctrl-C between the two leaves a file in the manifest (its parts are
@@ -171,26 +191,60 @@ def run_batch(
                 record = _record(result, settings.file_timeout)
                 if on_result is not None:
                     on_result(result)
-                saved(writer.add(result, record))
+                with _writes(out_dir):
+                    saved(writer.add(result, record))
                 progress.advance(record)
     except KeyboardInterrupt:
         status = INTERRUPTED
     finally:
         with _deferred_interrupt() as interrupt:  # the files read so far are kept
-            saved(writer.flush())
+            try:
+                saved(writer.flush())
+            except OSError as error:  # raised below, unless something else is on its way
+                unwritten.append(error)
         status = INTERRUPTED if interrupt else status
         journal.close()
         progress.finish()
+    if unwritten:
+        raise output_error(unwritten[0], out_dir) from unwritten[0]
     ready()  # no file was read (all reused): load the writers now
     from jixiao.batch.combine import write_combined  # noqa: PLC0415 - pyarrow: while reading
 
     records = tuple(sorted([*reused, *done], key=lambda r: r.path))
-    with _deferred_interrupt() as interrupt:  # Ctrl-C now would leave no valid outputs
-        outputs, totals = write_combined(out_dir, records, settings.formats, settings.labels)
+    with _deferred_interrupt() as interrupt, _writes(out_dir):  # Ctrl-C now: no valid outputs
+        prune_parts(stage, (p for r in records for p in r.parts.values()))
+        outputs, totals = write_combined(stage, records, settings.formats, settings.labels)
         status = INTERRUPTED if interrupt else status
         seconds = time.monotonic() - started
         manifest.write(status, records, totals, outputs, seconds)
-    return BatchResult(status, records, len(files), totals, tuple(outputs), out_dir, seconds)
+        batch = BatchResult(status, records, len(files), totals, tuple(outputs), stage, seconds)
+        if status == INTERRUPTED:
+            return batch  # kept in the staging folder, for --resume
+        if before_switch is not None:
+            before_switch(stage, batch)
+        warnings = switch_run(folders)
+    moved = tuple(out_dir / p.relative_to(stage) for p in outputs)
+    return replace(batch, outputs=moved, out_dir=out_dir, warnings=tuple(warnings))
+
+
+def _check_inputs_outside(files: Sequence[InputFile], out_dir: Path) -> None:
+    """A run replaces its output folder: no input may be in it."""
+    outs = {RunFolders.of(out_dir).out, out_dir.absolute()}  # the folder, and a link to it
+    for file in files:
+        if not outs.isdisjoint(file.path.absolute().parents):
+            raise OutputError(
+                f"the output directory {out_dir} holds the input {file.path}, and a run "
+                "replaces its output directory"
+            )
+
+
+@contextmanager
+def _writes(out_dir: Path) -> Iterator[None]:
+    """A write that fails (a read-only folder, a full disk) as an OutputError."""
+    try:
+        yield
+    except OSError as error:
+        raise output_error(error, out_dir) from error
 
 
 @contextmanager
@@ -212,32 +266,45 @@ def _deferred_interrupt() -> Iterator[list[int]]:
 
 
 def _plan(
-    files: Sequence[InputFile], out_dir: Path, fingerprint: str, settings: BatchSettings
+    files: Sequence[InputFile], folders: RunFolders, fingerprint: str, settings: BatchSettings
 ) -> tuple[list[FileRecord], list[InputFile]]:
-    """(records reused from the last run, files to read); cleans up parts no longer needed."""
-    previous = read_journal(out_dir, fingerprint) if settings.resume else None
-    if previous is None:
-        clear_parts(out_dir)
+    """(records reused, files to read). With ``resume`` a file is reused from the staging
+    folder a stopped run left, else from the last complete run (its parts linked into the
+    staging folder); the staging folder's parts no longer needed are removed."""
+    stage, out = folders.staging, folders.out
+    if not settings.resume:
+        clear_parts(stage)
         return [], list(files)
+    stopped = read_journal(stage, fingerprint)
+    if stopped is None:
+        clear_parts(stage)  # none, or of other settings
+        stopped = {}
+    last = read_journal(out, fingerprint) or {}
     reused, todo, redone = [], [], []
+    limit, linked = settings.file_timeout, set[str]()
     for file in files:
-        record = previous.pop(file.name, None)
-        if record is not None and _reusable(record, file, out_dir, settings.file_timeout):
+        record = stopped.pop(file.name, None)
+        if record is not None and _reusable(record, file, stage, limit):
+            reused.append(replace(record, reused=True))
+            continue
+        redone += [record] if record is not None else []
+        record = last.get(file.name)
+        if record is not None and _reusable(record, file, out, limit):
+            link_parts(record, out, stage, linked)
             reused.append(replace(record, reused=True))
         else:
             todo.append(file)
-            redone += [record] if record is not None else []
     # parts of files gone from the inputs or read again, unless a reused file shares them
-    remove_parts([*previous.values(), *redone], out_dir, keep=reused)
+    remove_parts([*stopped.values(), *redone], stage, keep=reused)
     return reused, todo
 
 
-def _reusable(record: FileRecord, file: InputFile, out_dir: Path, time_limit: float | None) -> bool:
+def _reusable(record: FileRecord, file: InputFile, folder: Path, time_limit: float | None) -> bool:
     if record.status == "timeout" and (
         time_limit is None or record.time_limit is None or time_limit > record.time_limit
     ):
         return False  # retried under a longer limit
-    return hash_file(file.path)[0] == record.sha256 and parts_exist(record, out_dir)
+    return hash_file(file.path)[0] == record.sha256 and parts_exist(record, folder)
 
 
 @dataclass(slots=True)

@@ -206,6 +206,12 @@ def run_command(
     from jixiao.api import run  # noqa: PLC0415
     from jixiao.batch.run import BatchSettings  # noqa: PLC0415
 
+    held = [str(p) for p in inputs if _is_within(p, out_dir)]
+    if held:
+        raise _UsageProblem(
+            f"the output directory {out_dir} holds the input {held[0]}: a run replaces its "
+            "output directory; choose an --output directory outside the inputs"
+        )
     settings = BatchSettings(
         workers=workers,
         file_timeout=file_timeout,
@@ -220,7 +226,7 @@ def run_command(
             out_dir,
             policy,
             settings=settings,
-            filters=Filters(include, exclude),
+            filters=Filters(include, exclude, skip=(out_dir,)),
             report_limit=report_limit,
             progress=_progress(quiet=quiet),
         )
@@ -231,9 +237,20 @@ def run_command(
         raise click.BadParameter(str(error), param_hint="--scheduler") from error
     except OutputError as error:
         raise _UsageProblem(f"{error}; choose another --output directory") from error
+    except OSError as error:  # after the switch: the report (the run itself is in place)
+        reason = error.strerror or type(error).__name__
+        raise _UsageProblem(f"cannot write {error.filename or out_dir}: {reason}") from error
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(_summary(result, out_dir, policy, formats, labels))
     _exit(result, out_dir, formats, labels)
+
+
+def _is_within(path: Path, folder: Path) -> bool:
+    """Whether ``path`` is ``folder`` or under it (links resolved)."""
+    path, folder = path.resolve(), folder.resolve()
+    return path == folder or folder in path.parents
 
 
 def _progress(*, quiet: bool) -> Progress:
@@ -257,8 +274,9 @@ def _exit(result: BatchResult, out_dir: Path, formats: tuple[str, ...], labels: 
         )
     if result.interrupted:
         click.echo(
-            f"interrupted: {len(result.records)} of {result.total_files} files done and "
-            f"written to {out_dir}/; run the same command with --resume to finish",
+            f"interrupted: {len(result.records)} of {result.total_files} files done, kept in "
+            f"{result.out_dir}/ ({out_dir}/ still holds the last complete run); run the same "
+            "command with --resume to finish",
             err=True,
         )
         sys.exit(130)
@@ -296,7 +314,7 @@ def _summary(
     reused = f", {result.reused} unchanged" if result.reused else ""
     report = out_dir / REPORT_NAME
     lines = [
-        f"files:      {len(result.records)} ({len(result.failed)} failed{reused})",
+        f"files:      {_files_summary(result)}{reused}",
         f"tables:     {_tables_summary(totals, out_dir, formats, labels)}",
         f"indicators: {totals.rows['indicators']}",
         f"problems:   {totals.rows['problems']} ({counts})",
@@ -306,6 +324,16 @@ def _summary(
     if report.is_file():
         lines.append(f"report:     {report}  (open it in a browser to check the tables)")
     return "\n".join(lines)
+
+
+def _files_summary(result: BatchResult) -> str:
+    """``227 read, 224 without a 自评表, 0 failed``: a file read without a 自评表 is read."""
+    failed = len(result.failed)
+    without = sum(r.without_tables for r in result.records)
+    text = f"{len(result.records) - failed} read"
+    if without:
+        text += f", {without} without a 自评表"
+    return f"{text}, {failed} failed"
 
 
 def _policy_summary(totals: Totals, policies: tuple[Policy, ...]) -> str:

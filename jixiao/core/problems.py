@@ -269,8 +269,8 @@ CODES: Mapping[str, ProblemCode] = {
         ),
         ProblemCode(
             "no_tables",
-            _E,
-            "the file holds no 自评表",
+            _I,
+            "the file was read and holds no 自评表 (it counts as read, not as failed)",
             "文件中未找到绩效自评表",
             "确认文件含有项目支出绩效自评表；表格是图片时需要文字识别。",
         ),

@@ -8,6 +8,10 @@ Rules, in order:
 * a directory is searched recursively, following symbolic links to directories except links
   to an enclosing directory (a loop), and never searching one directory twice; dangling links
   are skipped; a file reached by two paths goes by the shorter name;
+* a jixiao output folder is never read as input: the ``skip`` folders of :class:`Filters`
+  (``jixiao run`` passes its ``--output``) and any folder holding a jixiao ``manifest.json``
+  (:func:`is_run_folder`) are passed over with everything under them, so ``jixiao run in -o
+  in/out`` does not read its own ``report.html`` and ``results.xlsx`` the next time;
 * hidden files and directories (``.name``) and temporary files (``~$name``, ``~name``,
   ``name~``) are skipped, as is any suffix not in :data:`INPUT_SUFFIXES` (any case): PDF,
   text (``.txt``, ``.tsv``), web pages (``.html``, ``.htm``, ``.shtml``, ``.xhtml``),
@@ -49,12 +53,20 @@ class InputFile:
         return path_to_kind(self.path)
 
 
+#: The file that marks a jixiao output folder, and what its first bytes hold (the manifest is
+#: written with this key first: :func:`jixiao.batch.manifest.manifest_of`).
+MANIFEST_NAME = "manifest.json"
+_MANIFEST_KEY = b'"jixiao_version"'
+
+
 @dataclass(frozen=True, slots=True)
 class Filters:
-    """``--include`` / ``--exclude`` globs (see the module docstring for how they match)."""
+    """``--include`` / ``--exclude`` globs (see the module docstring for how they match), and
+    folders never searched (``skip``: the run's output folder)."""
 
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    skip: tuple[Path, ...] = ()
 
     def keeps(self, name: str) -> bool:
         """Whether a relative path passes the globs.
@@ -83,6 +95,23 @@ def discover(inputs: Iterable[Path], filters: Filters | None = None) -> list[Inp
             if _preferred(file.name) < _preferred(known.name):
                 found[path.resolve()] = file  # the same file by two paths: the shorter name
     return sorted(found.values(), key=lambda f: f.name)
+
+
+def is_run_folder(directory: Path) -> bool:
+    """Whether a folder holds a jixiao run: a ``manifest.json`` that begins with jixiao's key.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     before = is_run_folder(Path(folder))
+    ...     _ = (Path(folder) / "manifest.json").write_text('{"jixiao_version": "0.1"}')
+    ...     (before, is_run_folder(Path(folder)))
+    (False, True)
+    """
+    try:
+        with (directory / MANIFEST_NAME).open("rb") as handle:
+            return _MANIFEST_KEY in handle.read(64)
+    except OSError:
+        return False
 
 
 def is_temporary_or_hidden(name: str) -> bool:
@@ -126,6 +155,12 @@ def _walk(root: Path, filters: Filters) -> Iterator[tuple[Path, str]]:
         yield root, root.name
         return
     seen: set[tuple[int, int]] = set()
+    for skipped in filters.skip:
+        try:
+            info = skipped.stat()
+        except OSError:
+            continue  # not made yet: nothing under it to skip
+        seen.add((info.st_dev, info.st_ino))  # as if searched already
     stack: list[tuple[Path, str]] = [(root, "")]
     while stack:
         directory, relative = stack.pop()
@@ -147,7 +182,7 @@ def _walk(root: Path, filters: Filters) -> Iterator[tuple[Path, str]]:
             name = relative + entry.name
             try:
                 if entry.is_dir():
-                    if not _is_loop(entry, real):
+                    if not _is_loop(entry, real) and not is_run_folder(Path(entry.path)):
                         stack.append((Path(entry.path), name + "/"))
                 elif (
                     entry.is_file()

@@ -48,14 +48,41 @@ from jixiao.score import (
 )
 
 __all__ = [
+    "FILE_STATUSES",
     "FileResult",
     "InputFile",
     "RunResult",
     "discover",
     "file_to_result",
     "run",
+    "status_is_read",
     "stopped_file_result",
 ]
+
+
+#: A file's status in a run, and whether it counts as read (the exit code is 1 only for files
+#: that were not: ``failed``, ``timeout``, ``crashed``).
+FILE_STATUSES = {"ok": True, "no_tables": True, "failed": False, "timeout": False, "crashed": False}
+
+
+def status_is_read(status: str) -> bool:
+    """Whether a file of this status was read (a file without a 自评表 was).
+
+    >>> [status_is_read(s) for s in ("ok", "no_tables", "failed", "timeout")]
+    [True, True, False, False]
+    """
+    return FILE_STATUSES.get(status, False)
+
+
+def rows_to_status(rows: Rows) -> str:
+    """``ok`` when a 自评表 was read; ``no_tables`` when the file was read and none is in it
+    (no error row: a ``no_tables`` info row says so); else ``failed`` (it could not be read, or
+    a 自评表 in it was seen but not read, or a reader gave an error)."""
+    if rows.tables:
+        return "ok"
+    if any(p["severity"] == Severity.ERROR.value for p in rows.problems):
+        return "failed"
+    return "no_tables"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +98,9 @@ class FileResult:
     sha256: str
     size: int
     pages: int
-    status: str  # "ok", "failed" (no table read), "timeout" or "crashed" (see jixiao.batch.pool)
+    # "ok" (a 自评表 read), "no_tables" (read, no 自评表 in it), "failed" (not read, or a 自评表
+    # seen but none read), "timeout" or "crashed" (see jixiao.batch.pool): FILE_STATUSES
+    status: str
     tables: int
     indicators: int
     problems: int
@@ -128,7 +157,7 @@ def file_to_result(
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         pages=pages,
-        status="ok" if tables_read else "failed",
+        status=rows_to_status(rows),
         tables=tables_read,
         indicators=len(rows.indicators),
         problems=len(rows.problems),
@@ -262,7 +291,7 @@ class RunResult:
 
     @property
     def failed(self) -> tuple[FileResult, ...]:
-        return tuple(r for r in self.files if r.status != "ok")
+        return tuple(r for r in self.files if not status_is_read(r.status))
 
 
 def run(
