@@ -16,7 +16,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bench.text import make_text_file
 from jixiao.extract.readers.text import (
     TextLines,
     bytes_to_chunks,
@@ -24,6 +23,7 @@ from jixiao.extract.readers.text import (
     iter_records,
     text_to_grids_and_titles,
 )
+from tests.big_text import make_text_file
 
 # Pieces that make the reader's hard cases: quotes alone and doubled, tabs, every line break,
 # a heading, a year line and the labels that start a table.
