@@ -199,12 +199,19 @@ def run(
     progress: Progress | None = None,
 ) -> BatchResult:
     """``jixiao run``: read ``paths`` in worker processes into ``out_dir`` (per-file parts,
-    the combined frames, ``manifest.json`` and, unless interrupted, ``report.html``)."""
+    the combined frames, ``manifest.json`` and, unless interrupted, ``report.html``, all
+    switched in at once: a run that fails leaves the last complete one)."""
     roots = _paths(paths)
     files = _files(roots, filters or Filters())
     out = Path(out_dir)
     collector = ReportCollector(report_limit)
-    result = run_batch(
+
+    def report(staged: Path, batch: BatchResult) -> None:
+        """report.html, written with the run before it replaces ``out_dir``."""
+        reused = [r for r in batch.records if r.reused]
+        write_batch_report(staged, batch.records, files, collector, reused)
+
+    return run_batch(
         files,
         policies_for(policy),
         out,
@@ -214,8 +221,5 @@ def run(
         on_result=collector.add_result,
         material=report_limit > 0,
         prepare=load_renderer,
+        before_switch=report,
     )
-    if not result.interrupted:
-        reused = [r for r in result.records if r.reused]
-        write_batch_report(out, result.records, files, collector, reused)
-    return result

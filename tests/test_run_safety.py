@@ -334,3 +334,23 @@ def test_switch_into_a_missing_output_folder_is_a_rename(inputs: Path, tmp_path:
     (folders.staging / "tables.csv").write_text("t", encoding="utf-8")
     assert switch_run(folders) == []
     assert _tree(folders.out) == {"tables.csv": b"t"}
+
+
+def test_a_report_that_cannot_be_written_leaves_the_last_run_whole(
+    inputs: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """report.html is written into the staging folder and switched in with the run: a fault
+    while it is written leaves the previous run, its report included."""
+    out = tmp_path / "o"
+    assert _run(inputs, "-o", out)[0] == 0
+    before = _tree(out)
+    assert "report.html" in before
+
+    def broken(*args: object, **kwargs: object) -> Path:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("jixiao.api.write_batch_report", broken)
+    (inputs / "more.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    code, output = _run(inputs, "-o", out)
+    assert code == 2, output
+    assert _tree(out) == before
