@@ -347,16 +347,24 @@ def test_a_card_says_how_sure_its_policy_is(tmp_path: Path) -> None:
         assert f"次优 全国默认 {record['runner_up_reproduced']}/{printed}" in fact
 
 
-def test_files_that_gave_no_table_are_listed_as_failed(tmp_path: Path) -> None:
+def test_files_that_gave_no_table_are_listed_as_failed_or_without_tables(tmp_path: Path) -> None:
+    """A file that could not be read is failed; one read to the end with no 自评表 in it is
+    listed apart, as read (#25)."""
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(SEED, inputs / "good.txt")
     (inputs / "broken.pdf").write_bytes(b"%PDF-1.4 not really a pdf")
     (inputs / "other.txt").write_text("收入支出决算总表\n项目\t金额\n", encoding="utf-8")
     result = _run([inputs], tmp_path)
-    failed = next(n for n in result.dom.walk() if n.attrs.get("id") == "failed-files")
-    assert [n.all_text() for n in failed.walk() if n.tag == "b"] == ["broken.pdf", "other.txt"]
-    assert next(n for n in result.dom.walk() if n.attrs.get("id") == "n-failed").all_text() == "2"
+
+    def by_id(name: str) -> Node:
+        return next(n for n in result.dom.walk() if n.attrs.get("id") == name)
+
+    assert [n.all_text() for n in by_id("failed-files").walk() if n.tag == "b"] == ["broken.pdf"]
+    assert by_id("n-failed").all_text() == "1"
+    without = [n.all_text() for n in by_id("files-without-tables").walk() if n.tag == "a"]
+    assert without == ["other.txt"]
+    assert by_id("n-without-tables").all_text() == "1"
     items = [n for n in result.dom.walk() if n.tag == "li" and "data-file" in n.attrs]
     assert {n.attrs["data-file"] for n in items} == {"broken.pdf", "other.txt"}
 

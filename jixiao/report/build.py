@@ -354,10 +354,14 @@ class ReportCollector:
                 if source is not None:
                     source.close()
         ordered = [tid for _, tid in sorted(self._keys)]
+        untabled = [n for n in names if n not in self._files or not self._files[n].tables]
+        codes = {n: {p.code for p in file_problems if p.source_file == n} for n in untabled}
+        # read to the end, no 自评表 in it (other tables skipped): read, not failed
+        without = tuple(n for n in untabled if "no_tables" in codes[n] and codes[n] <= _READ_CODES)
         failed = tuple(
             FailedFile(name, tuple(p.message for p in file_problems if p.source_file == name))
-            for name in names
-            if name not in self._files or not self._files[name].tables
+            for name in untabled
+            if name not in without
         )
         summary = Summary(
             files=len(names),
@@ -369,6 +373,7 @@ class ReportCollector:
             by_code=self._codes,
             by_grade={g: self._grades[g] for g in (*GRADES, NO_GRADE) if self._grades[g]},
             failed=failed,
+            without_tables=without,
             not_read=sum(n for (code, _), n in self._codes.items() if code == "table_not_read"),
             by_read_status=dict(self._read_status),
             departments=self._department_rows(),
@@ -507,6 +512,10 @@ def _write(report: Report, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_to_html(report), encoding="utf-8")
     return path
+
+
+#: The problems of a file read to the end without a 自评表: it holds none, and other tables.
+_READ_CODES = frozenset({"no_tables", "not_self_eval"})
 
 
 def write_batch_report(

@@ -70,6 +70,7 @@ class Summary:
     by_code: Mapping[tuple[str, str], int]  # (code, severity) → rows
     by_grade: Mapping[str, int]
     failed: tuple[FailedFile, ...]
+    without_tables: tuple[str, ...] = ()  # files read to the end with no 自评表 (no_tables)
     not_read: int = 0  # 自评表 seen but not read (table_not_read problems)
     by_read_status: Mapping[str, int] = field(default_factory=dict)
     departments: tuple[DepartmentRow, ...] = ()
