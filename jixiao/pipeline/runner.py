@@ -29,6 +29,7 @@ from jixiao.extract.layout.table import grid_to_table
 from jixiao.extract.readers import Reading, read_file
 from jixiao.extract.readers.limits import memory_error_text
 from jixiao.extract.readers.scan.check import with_ocr_problems
+from jixiao.model.frames import Record
 from jixiao.model.grid import Grid
 from jixiao.model.pane import SourcePane
 from jixiao.model.source import Problem, Severity, Source
@@ -140,7 +141,10 @@ def file_to_result(
                 made = FileMaterial(
                     file.name,
                     file.kind,
-                    tuple(read_to_material(t, rows, reading.pane(t.grid)) for t in tables),
+                    tuple(
+                        read_to_material(t, mine, reading.pane(t.grid))
+                        for t, mine in zip(tables, rows_by_table(rows, tables), strict=True)
+                    ),
                 )
     except InputError as error:
         reason = problem_code(error.code).description
@@ -182,6 +186,22 @@ def indicator_rule_text(indicator: Mapping[str, Any]) -> str:
     rule = str(indicator.get("rule") or "")
     explanation = indicator.get("explanation")
     return f"{rule}：{explanation}" if explanation else rule
+
+
+def rows_by_table(rows: Rows, tables: Sequence[ReadTable]) -> list[Rows]:
+    """Each table's own problems and indicators, in one pass over a file's rows (a file of
+    thousands of tables must not scan them all once per table)."""
+    problems: dict[str, list[Record]] = {t.table_id: [] for t in tables}
+    indicators: dict[str, list[Record]] = {t.table_id: [] for t in tables}
+    for record in rows.problems:
+        problems.get(record["table_id"], []).append(record)
+    for record in rows.indicators:
+        indicators.get(record["table_id"], []).append(record)
+    return [
+        Rows(tables=(), funds=(), indicators=tuple(indicators[t.table_id]),
+             problems=tuple(problems[t.table_id]))
+        for t in tables
+    ]  # fmt: skip
 
 
 def read_to_material(read: ReadTable, rows: Rows, pane: SourcePane) -> TableMaterial:
