@@ -171,26 +171,55 @@ def flags_of(scored: Scored) -> dict[Key, bool]:
 
 
 @dataclass(frozen=True, slots=True)
+class TableEvidence:
+    """What one table's scoring under one policy shows: its misses, where it disagrees with
+    printed values (and whether as a finding), how many printed numbers it reproduces."""
+
+    misses: tuple[int, int]
+    flags: dict[Key, bool]
+    reproduced: int
+
+    @classmethod
+    def of(cls, scored: Scored) -> TableEvidence:
+        return cls(scored.misses, flags_of(scored), reproduced_count(scored))
+
+
+@dataclass(frozen=True, slots=True)
 class Trial:
-    """Tables scored under one policy, with the evidence the choice is made on: where the
-    scoring disagrees with printed values, keyed by the table's place in the group."""
+    """Tables scored under one policy, with the evidence the choice is made on (per table, in
+    the group's order). ``scored`` keeps the scorings while the trial is the current choice
+    (empty once it is not: a group's trials are many, its scorings large)."""
 
     policy: Policy
-    scored: tuple[Scored, ...]
-    misses: tuple[int, int]
-    flags: dict[tuple[int, Key], bool]
+    tables: tuple[TableEvidence, ...]
+    scored: tuple[Scored, ...] = ()
+
+    @property
+    def misses(self) -> tuple[int, int]:
+        return (sum(t.misses[0] for t in self.tables), sum(t.misses[1] for t in self.tables))
+
+    @property
+    def flags(self) -> dict[tuple[int, Key], bool]:
+        return {
+            (k, key): value for k, t in enumerate(self.tables) for key, value in t.flags.items()
+        }
 
     @property
     def findings(self) -> frozenset[tuple[int, Key]]:
         return frozenset(key for key, finding in self.flags.items() if finding)
 
+    def part(self, k: int) -> Trial:
+        """The trial of the group's ``k``-th table alone."""
+        return Trial(self.policy, (self.tables[k],), self.scored[k : k + 1])
+
+    def shed(self) -> Trial:
+        """The trial without its scorings (no longer the current choice)."""
+        return replace(self, scored=())
+
 
 def _trial(group: Sequence[tuple[ParsedTable, str]], policy: Policy) -> Trial:
     scored = tuple(score_parsed(p, table_id=tid, policy=policy) for p, tid in group)
-    flagged = sum(s.misses[0] for s in scored)
-    explained = sum(s.misses[1] for s in scored)
-    flags = {(k, key): value for k, s in enumerate(scored) for key, value in flags_of(s).items()}
-    return Trial(policy, scored, (flagged, explained), flags)
+    return Trial(policy, tuple(TableEvidence.of(s) for s in scored), scored)
 
 
 _FRACTION = regex.compile(r"\d\.\d*[1-9]")
@@ -235,19 +264,31 @@ def choose(group: Sequence[tuple[ParsedTable, str]], policies: Sequence[Policy])
     if not policies:
         raise ValueError("choosing a policy needs at least one policy")
     best = _trial(group, policies[0])
-    tried = [best]  # every trial, in the order made: a tie for runner-up goes to the earlier
+    tried = [best.policy]  # in the order tried: a tie for runner-up goes to the earlier
+    others: dict[str, Trial] = {}
     for policy in policies[1:]:
-        trial = _trial(group, policy)
-        tried.append(trial)
-        if adopts(best, trial):
-            best = trial
+        tried.append(policy)
+        best = _keep_better(best, _trial(group, policy), others)
     if best.misses != (0, 0) and best.policy.explore_variants:
-        best = _explore(group, best, tried)
-    runner_up = min((t for t in tried if t is not best), key=lambda t: t.misses, default=None)
-    return Choice(best, runner_up)
+        best = _explore(group, best, tried, others)
+    ranked = [others[p.name] for p in tried if p.name in others]
+    return Choice(best, min(ranked, key=lambda t: t.misses, default=None))
 
 
-def _explore(group: Sequence[tuple[ParsedTable, str]], start: Trial, tried: list[Trial]) -> Trial:
+def _keep_better(best: Trial, trial: Trial, others: dict[str, Trial]) -> Trial:
+    """The trial that stays the current choice; the other goes, without its scorings, to
+    ``others``."""
+    kept, dropped = (trial, best) if adopts(best, trial) else (best, trial)
+    others[dropped.policy.name] = dropped.shed()
+    return kept
+
+
+def _explore(
+    group: Sequence[tuple[ParsedTable, str]],
+    start: Trial,
+    tried: list[Policy],
+    others: dict[str, Trial],
+) -> Trial:
     """Vary one rule setting at a time from ``start``'s policy, keeping what :func:`adopts`."""
     base = start.policy
     best = start
@@ -262,10 +303,10 @@ def _explore(group: Sequence[tuple[ParsedTable, str]], start: Trial, tried: list
                 policy = variant(base, trial_choices)
                 if policy.name == variant(base, chosen).name:
                     continue
-                trial = _trial(group, policy)
-                tried.append(trial)
-                if adopts(best, trial):
-                    best, chosen, improved = trial, trial_choices, True
+                tried.append(policy)
+                kept = _keep_better(best, _trial(group, policy), others)
+                if kept is not best:
+                    best, chosen, improved = kept, trial_choices, True
                     if best.misses == (0, 0):
                         return best
         if not improved:
@@ -304,20 +345,19 @@ def score_tables_best_rows(
     for index, (table, _) in enumerate(tables):
         groups.setdefault(publisher_of(table) or index, []).append(index)
     out: list[Rows | None] = [None] * len(tables)
+    chosen = len(policies) > 1 or policies[0].explore_variants  # else the one policy given
     for members in groups.values():
         group = [parsed[i] for i in members]
         choice = choose(group, policies)
         for k, index in enumerate(members):
-            picked, basis = choice, _basis(policies, len(members))
-            if len(members) > 1:
+            runner = choice.runner_up.part(k) if choice.runner_up else None
+            picked, basis = Choice(choice.chosen.part(k), runner), _basis(policies, len(members))
+            if chosen and len(members) > 1:
                 alone = choose([parsed[index]], policies)
-                own = _slice(choice.chosen, k)
-                if alone.chosen.policy.name != own.policy.name and adopts(
-                    own, alone.chosen, rows=3
+                if alone.chosen.policy.name != picked.chosen.policy.name and adopts(
+                    picked.chosen, alone.chosen, rows=3
                 ):
                     picked, basis = alone, "table, departing from its group"
-                else:
-                    picked = Choice(own, _slice(choice.runner_up, k) if choice.runner_up else None)
             out[index] = scored_to_rows(with_evidence(picked, basis))
     return [rows for rows in out if rows is not None]
 
@@ -335,15 +375,8 @@ def publisher_of(table: SelfEvalTable) -> tuple[str, int] | None:
 
 def _basis(policies: Sequence[Policy], members: int) -> str:
     if len(policies) == 1 and not policies[0].explore_variants:
-        return "given"
+        return "given"  # the one policy named
     return f"group of {members} tables" if members > 1 else "table"
-
-
-def _slice(trial: Trial, k: int) -> Trial:
-    """One table's part of a group's trial."""
-    scored = trial.scored[k]
-    flags = {(0, key): value for key, value in flags_of(scored).items()}
-    return Trial(trial.policy, (scored,), scored.misses, flags)
 
 
 def with_evidence(choice: Choice, basis: str) -> Scored:
@@ -355,7 +388,7 @@ def with_evidence(choice: Choice, basis: str) -> Scored:
         "policy_basis": basis,
         "policy_runner_up": runner.policy.name if runner else None,
         "numbers_printed": printed_count(scored),
-        "numbers_reproduced": reproduced_count(scored),
-        "runner_up_reproduced": reproduced_count(runner.scored[0]) if runner else None,
+        "numbers_reproduced": choice.chosen.tables[0].reproduced,
+        "runner_up_reproduced": runner.tables[0].reproduced if runner else None,
     }
     return replace(scored, table=table)
