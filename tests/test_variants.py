@@ -27,6 +27,7 @@ from tests.variants import (
     Outcome,
     Variant,
     all_variants,
+    bar_failures,
     classify,
     label_key,
     load_real_tables,
@@ -35,7 +36,6 @@ from tests.variants import (
     text_to_layout,
 )
 
-BAR = 0.97
 TABLES = load_real_tables()
 SYNONYMS = load_synonyms()
 VARIANTS = all_variants(TABLES, SYNONYMS)
@@ -53,18 +53,6 @@ def outcomes(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Outcome]:
     return {v.variant_id: read_variant(v, folder) for v in VARIANTS}
 
 
-def _bar_failures(chosen: list[Outcome]) -> list[str]:
-    right = sum(o.right for o in chosen)
-    fields = sum(o.fields for o in chosen)
-    share = right / fields if fields else 1.0
-    found = []
-    if share < BAR:
-        found.append(f"{right}/{fields} = {share:.3f} of fields right, below {BAR}")
-    wrong = [o for o in chosen if o.verdict in (COMPLETE_WRONG, LOST)]
-    found += [f"{o.verdict} {o.variant_id}: {'; '.join(o.differences[:3])}" for o in wrong]
-    return found
-
-
 def _kind_case(kind: str) -> object:
     marks = [pytest.mark.xfail(reason=KNOWN_GAPS[kind], strict=True)] if kind in KNOWN_GAPS else []
     return pytest.param(kind, id=kind, marks=marks)
@@ -77,12 +65,12 @@ def test_variants_of_a_kind_are_read_right_or_say_they_are_partial(
 ) -> None:
     chosen = [o for o in outcomes.values() if o.kind == kind]
     assert chosen
-    assert _bar_failures(chosen) == []
+    assert bar_failures(chosen) == []
 
 
 @pytest.mark.slow
 def test_every_variant_together_meets_the_bar(outcomes: dict[str, Outcome]) -> None:
-    assert _bar_failures(list(outcomes.values())) == []
+    assert bar_failures(list(outcomes.values())) == []
 
 
 # -- the generator: what each kind of variant does -------------------------------------------------

@@ -20,12 +20,11 @@ from pathlib import Path
 import pytest
 
 from tests.variants import (
-    COMPLETE_WRONG,
     KINDS,
-    LOST,
     Outcome,
     Variant,
     all_variants,
+    bar_failures,
     load_real_tables,
     load_synonyms,
     read_variant_file,
@@ -36,7 +35,6 @@ FOLDER = ROOT / "tests" / "variant_pdfs"
 MANIFEST: dict[str, dict[str, object]] = json.loads(
     (FOLDER / "MANIFEST.json").read_text(encoding="utf-8")
 )
-BAR = 0.97
 REGENERATE = "tests/variant_pdfs is out of date: run python fixtures/make_variant_pdfs.py"
 
 
@@ -74,24 +72,14 @@ def test_every_kind_but_wrap_is_printed_and_splits_are_two_pages() -> None:
             assert entry["table_pages"] == [1, 2], entry["variant"]
 
 
-def _bar_failures(chosen: list[Outcome]) -> list[str]:
-    right = sum(o.right for o in chosen)
-    fields = sum(o.fields for o in chosen)
-    share = right / fields if fields else 1.0
-    found = [f"{right}/{fields} = {share:.3f} of fields right"] if share < BAR else []
-    wrong = [o for o in chosen if o.verdict in (COMPLETE_WRONG, LOST)]
-    found += [f"{o.verdict} {o.variant_id}: {'; '.join(o.differences[:3])}" for o in wrong]
-    return found
-
-
 @pytest.mark.parametrize("kind", [k for k in KINDS if k != "wrap"])
 def test_printed_variants_of_a_kind_are_read_right_or_say_they_are_partial(
     outcomes: dict[str, Outcome], kind: str
 ) -> None:
     chosen = [o for o in outcomes.values() if o.kind == kind]
     assert chosen
-    assert _bar_failures(chosen) == []
+    assert bar_failures(chosen) == []
 
 
 def test_all_printed_variants_together_clear_the_bar(outcomes: dict[str, Outcome]) -> None:
-    assert _bar_failures(list(outcomes.values())) == []
+    assert bar_failures(list(outcomes.values())) == []

@@ -655,6 +655,23 @@ def read_variant_file(variant: Variant, path: Path) -> Outcome:
     return classify(variant, rows.tables, rows.indicators, rows.problems)
 
 
+#: The bar of issue #24, per kind of variant and over all: this share of fields right, and no
+#: variant complete yet wrong (nor lost).
+BAR = 0.97
+
+
+def bar_failures(chosen: Sequence[Outcome], bar: float = BAR) -> list[str]:
+    """Why some outcomes miss the bar: the share of fields right below it, and each variant
+    that is complete yet wrong or lost, with its first differences; empty when they clear it."""
+    right = sum(o.right for o in chosen)
+    fields = sum(o.fields for o in chosen)
+    share = right / fields if fields else 1.0
+    found = [f"{right}/{fields} = {share:.3f} of fields right, below {bar}"] if share < bar else []
+    wrong = [o for o in chosen if o.verdict in (COMPLETE_WRONG, LOST)]
+    found += [f"{o.verdict} {o.variant_id}: {'; '.join(o.differences[:3])}" for o in wrong]
+    return found
+
+
 _POLICY: list[Any] = []
 
 
