@@ -93,6 +93,7 @@ TEST_STAGES = {
     "test_limits.py": "batch",  # hostile files and the worker's memory ceiling (#28)
     "test_report.py": "report",
     "test_report_documents.py": "report",
+    "test_report_overview.py": "report",  # the overview charts (#27); chromium on 2,016 tables
     "test_scan_report.py": "report",
     "test_show.py": "report",
     "test_api.py": "cli",

@@ -55,6 +55,7 @@ from jixiao.report.model import (
     Summary,
     TableCard,
 )
+from jixiao.report.overview import OverviewTally
 from jixiao.report.source import SourceFile, pdf_page_count, read_source
 from jixiao.score import Frames, Rows
 from jixiao.score.explain import RULE_NAMES
@@ -244,6 +245,7 @@ class ReportCollector:
         self._grades: Counter[str] = Counter()
         self._read_status: Counter[str] = Counter()
         self._departments = DepartmentTally()
+        self._overview = OverviewTally()  # the charts' counts, not the rows
 
     def add_result(self, result: FileResult) -> None:
         self.add_rows(result.file.name, result.file.kind, result.rows, result.material)
@@ -258,6 +260,7 @@ class ReportCollector:
     ) -> None:
         seen = self._files.setdefault(name, _FileSeen(kind))
         seen.tables += len(rows.tables)
+        self._overview.add(rows)
         self._indicators += len(rows.indicators)
         by_table: dict[str, list[tuple[int | None, int, Mapping[str, Any]]]] = {}
         for local, problem in enumerate(rows.problems, start=seen.problems):
@@ -386,6 +389,7 @@ class ReportCollector:
             files=tuple(names),
             generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
             limit=self.limit,
+            overview=self._overview.overview(),
         )
 
 

@@ -41,6 +41,7 @@ from jixiao.extract.readers.scan.read import OCR_READER
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.pane import Crop
 from jixiao.pipeline.locate import ProblemRow, is_missing
+from jixiao.report.charts import HIGH_BARS, overview_to_charts
 from jixiao.report.model import GRADES, NO_GRADE, SEVERITIES, Report, Summary, TableCard
 
 SEVERITY_NAMES = {"error": "错误", "warning": "警告", "info": "提示"}
@@ -854,6 +855,15 @@ def report_to_html(report: Report) -> str:
         omitted=report_to_omitted(report),
         cards=tuple(card_to_view(card, n) for n, card in enumerate(report.cards, start=1)),
         version=__version__,
+        overview=report.overview,
+        charts=overview_to_charts(
+            report.overview.totals,
+            report.overview.scatter,
+            report.overview.targets,
+            report.overview.heat,
+            code_name,
+        ),
+        high=sum(b.count for b in report.overview.totals.bars if b.label in HIGH_BARS),
         css=static_text("report.css"),
         script=static_text("report.js"),
     )

@@ -14,6 +14,7 @@ from jixiao.export.departments import GRADE_ORDER
 from jixiao.model.grid import Grid
 from jixiao.model.pane import Crop
 from jixiao.pipeline.locate import CellRef, ProblemRow
+from jixiao.report.overview import Overview, OverviewTally
 
 SEVERITIES = ("error", "warning", "info")
 GRADES = GRADE_ORDER  # 优 良 中 差, in the order the department summary shows them
@@ -103,3 +104,4 @@ class Report:
     files: tuple[str, ...]
     generated: str
     limit: int
+    overview: Overview = field(default_factory=lambda: OverviewTally().overview())

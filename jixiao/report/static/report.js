@@ -33,6 +33,9 @@
   all('[data-filter-file]').forEach(function(a){a.addEventListener('click',function(){
     f.file.value=a.dataset.filterFile;apply();
   })});
+  all('[data-filter-q]').forEach(function(a){a.addEventListener('click',function(){
+    f.q.value=a.dataset.filterQ;apply();
+  })});
   document.addEventListener('click',function(e){
     var li=e.target.closest&&e.target.closest('[data-problem]');if(!li)return;
     all('.focus').forEach(function(x){x.classList.remove('focus')});
