@@ -159,6 +159,21 @@ def test_problems_chart_counts_warnings_and_errors_of_tables_only() -> None:
     assert NO_DEPARTMENT not in {row.department for row in heat.rows}
 
 
+def test_the_tally_keeps_counts_not_rows() -> None:
+    """5,000 tables of a few totals make a few scatter cells and at most LISTED_OUTLIERS
+    listed tables: memory follows the distinct values, not the number of tables."""
+    tables = tuple(_table(n, 90.0 + n % 3, 90.0 + (n % 3) * 2) for n in range(5000))
+    overview = rows_to_overview([Rows(tables=tables[k : k + 100]) for k in range(0, 5000, 100)])
+    cells = {(c.reported, c.recomputed, c.outside): c.count for c in overview.scatter.cells}
+    assert cells == {
+        (Decimal(90), Decimal(90), False): 1667,
+        (Decimal(91), Decimal(92), False): 1667,
+        (Decimal(92), Decimal(94), True): 1666,
+    }
+    assert len(overview.scatter.outliers) == LISTED_OUTLIERS
+    assert sum(bar.count for bar in overview.totals.bars) == 5000
+
+
 def test_an_empty_run_draws_four_empty_charts() -> None:
     html = report_to_html(frames_to_report(_empty_frames(), {}, limit=0, pages=0))
     svgs = {n.attrs["id"]: n for n in parse_html(html).walk() if n.tag == "svg"}
@@ -195,6 +210,15 @@ def _bar_label(value: float) -> str:
     if value > 100:
         return ">100"
     return f"{5 * k}–{5 * k + 5}"
+
+
+def test_overview_counts_every_table_whatever_the_report_limit(
+    fixtures_read: jixiao.api.Result,
+) -> None:
+    frames = fixtures_read.frames
+    summary_only = frames_to_report(frames, {}, limit=0, pages=0).overview
+    assert frames_to_report(frames, {}, limit=2, pages=0).overview == summary_only
+    assert summary_only.totals.complete == int((frames.tables["read_status"] == "complete").sum())
 
 
 def test_histogram_matches_the_tables_frame(fixtures_overview: tuple[Any, Node]) -> None:
