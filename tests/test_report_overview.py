@@ -69,7 +69,7 @@ def test_total_falls_in_its_bar(total: str, bar: int) -> None:
         pytest.param(None, 10.0, 10.0, "", id="achieved-unknown"),
         pytest.param(True, None, 10.0, "", id="no-weight"),
         pytest.param(False, 10.0, None, "", id="no-score"),
-        pytest.param(True, 0.1 + 0.2, 0.3, "met_lost", id="decimal-of-the-printed-value"),
+        pytest.param(True, 20.0, 20, "met_full", id="float-weight-whole-score"),
     ],
 )
 def test_indicator_falls_in_its_cell(
