@@ -81,6 +81,7 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "error_count": "错误数",
         "warning_count": "警告数",
         "extra": "其他单元格",
+        "project_key": "项目键",
     },
     "funds": {
         "table_id": "表编号",
@@ -123,6 +124,7 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "rule": "计分规则",
         "explanation": "计分说明",
         "extra": "其他单元格",
+        "indicator_key": "指标键",
     },
     "problems": {
         "table_id": "表编号",

@@ -65,6 +65,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "error_count": INT,
         "warning_count": INT,
         "extra": S,
+        "project_key": S,
     },
     "funds": {
         "table_id": S,
@@ -107,6 +108,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "rule": S,
         "explanation": S,
         "extra": S,
+        "indicator_key": S,
     },
     "problems": {
         "table_id": S,
