@@ -82,6 +82,7 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "warning_count": "警告数",
         "extra": "其他单元格",
         "project_key": "项目键",
+        "duplicate_of": "重复于（保留的表编号）",
     },
     "funds": {
         "table_id": "表编号",

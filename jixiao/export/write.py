@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from itertools import compress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -67,11 +68,18 @@ class Totals:
     severities: Mapping[str, int]  # problems by severity
     policies: Mapping[str, int]  # tables by the policy that scored them
     not_read: int = 0  # 自评表 seen but not read (table_not_read problems)
+    duplicates: int = 0  # rows of tables that are another reading of a table (duplicate_of)
+
+    @property
+    def tables(self) -> int:
+        """自评表 read, each counted once: the rows of ``tables`` but the duplicates."""
+        return self.rows.get("tables", 0) - self.duplicates
 
     @property
     def seen(self) -> int:
-        """自评表 seen in the inputs: read ones and ones named in a table_not_read problem."""
-        return self.rows.get("tables", 0) + self.not_read
+        """自评表 seen in the inputs, each counted once: read ones and ones named in a
+        table_not_read problem."""
+        return self.tables + self.not_read
 
 
 def write_frames(
@@ -382,6 +390,7 @@ class _Counter:
         self.severities: Counter[str] = Counter(dict.fromkeys(("error", "warning", "info"), 0))
         self.policies: Counter[str] = Counter()
         self.not_read = 0
+        self.duplicates = 0
         self.departments = DepartmentTally()
 
     def add(self, name: str, chunk: Chunk) -> None:
@@ -390,9 +399,12 @@ class _Counter:
             self.severities.update(str(v) for v in chunk.values("severity") if v is not None)
             self.not_read += sum(v == "table_not_read" for v in chunk.values("code"))
         elif name == "tables":
-            self.policies.update(str(v) for v in chunk.values("policy") if v is not None)
-            self.departments.add(chunk.rows(TALLY_COLUMNS))
+            kept = [v is None for v in chunk.values("duplicate_of")]
+            self.duplicates += kept.count(False)
+            policies = compress(chunk.values("policy"), kept)
+            self.policies.update(str(v) for v in policies if v is not None)
+            self.departments.add(compress(chunk.rows(TALLY_COLUMNS), kept))
 
     def totals(self) -> Totals:
         rows, severities = dict(self.rows), dict(self.severities)
-        return Totals(rows, severities, dict(self.policies), self.not_read)
+        return Totals(rows, severities, dict(self.policies), self.not_read, self.duplicates)

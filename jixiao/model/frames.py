@@ -66,6 +66,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "warning_count": INT,
         "extra": S,
         "project_key": S,
+        "duplicate_of": S,
     },
     "funds": {
         "table_id": S,

@@ -47,6 +47,7 @@ from jixiao.score import (
     rows_to_frames,
     score_tables_best_rows,
 )
+from jixiao.score.duplicates import rows_with_duplicates
 
 __all__ = [
     "FILE_STATUSES",
@@ -327,5 +328,6 @@ def run(
         results.append(result)
         if on_file is not None:
             on_file(result)
-    frames = rows_to_frames(concat_rows(r.rows for r in results))
+    # the same table read twice is marked over the whole run, as `jixiao run` marks it
+    frames = rows_to_frames(rows_with_duplicates(concat_rows(r.rows for r in results)))
     return RunResult(frames, tuple(results), time.perf_counter() - started)

@@ -484,6 +484,7 @@ def _table(
         "family": table.family,
         "extra": _json({k: clean_text(c.raw) for k, c in table.extra}),
         "project_key": table_to_project_key(_text(table.department), _text(table.project_name)),
+        "duplicate_of": None,  # set over a whole run: jixiao.score.duplicates
     }, basis
 
 
