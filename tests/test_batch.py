@@ -378,7 +378,7 @@ def test_xlsx_has_a_sheet_per_frame_with_frozen_header_and_highlighted_problems(
     assert {"manifest.json", "parts", "results.xlsx"} <= written
     assert not [n for n in written if n.endswith((".csv", ".parquet"))]
     book = openpyxl.load_workbook(tmp_path / "results.xlsx")
-    assert book.sheetnames == [*FRAME_NAMES, "departments"]
+    assert book.sheetnames == [*FRAME_NAMES, "projects", "series", "departments"]
     problems = book["problems"]
     assert problems.freeze_panes == "A2"
     assert [c.value for c in problems[1]] == list(SCHEMA["problems"])
@@ -397,7 +397,8 @@ def test_zh_labels_name_every_column_in_every_format(corpus: Corpus, tmp_path: P
     assert pd.read_csv(tmp_path / "tables.csv", encoding="utf-8-sig").columns.tolist() == zh
     assert pd.read_parquet(tmp_path / "tables.parquet").columns.tolist() == zh
     book = openpyxl.load_workbook(tmp_path / "results.xlsx", read_only=True)
-    assert book.sheetnames == ["自评表", "项目资金", "绩效指标", "问题", "部门汇总"]
+    sheets = ["自评表", "项目资金", "绩效指标", "问题", "项目逐年", "指标逐年", "部门汇总"]
+    assert book.sheetnames == sheets
     assert next(book["自评表"].iter_rows(max_row=1, values_only=True)) == tuple(zh)
 
 

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from jixiao.batch.parts import FileRecord
 from jixiao.export.write import Totals, write_chunks
-from jixiao.model.frames import records_to_arrow, values_to_arrow
+from jixiao.model.frames import PANEL_NAMES, records_to_arrow, values_to_arrow
 from jixiao.score import FRAME_NAMES, SCHEMA, Frames, arrow_to_frame, empty_frame
 from jixiao.score.duplicates import (
     INDICATOR_COLUMNS,
@@ -26,6 +26,9 @@ from jixiao.score.duplicates import (
     records_to_duplicates,
     table_with_duplicates,
 )
+from jixiao.score.panel import INDICATOR_COLUMNS as PANEL_INDICATOR_COLUMNS
+from jixiao.score.panel import TABLE_COLUMNS as PANEL_TABLE_COLUMNS
+from jixiao.score.panel import Panel, records_to_panel
 
 if TYPE_CHECKING:  # pandas only for frames in memory (concat_parts), not for the outputs
     import pandas as pd
@@ -42,8 +45,12 @@ def write_combined(
     copies that disagree get a ``conflicting_copies`` problem after the others
     (:mod:`jixiao.score.duplicates`): the columns that needs are read from the parts first."""
     duplicates = parts_to_duplicates(out_dir, records)
+    panel = parts_to_panel(out_dir, records, duplicates)
 
     def chunks(name: str) -> Iterator[pa.Table]:
+        if name in PANEL_NAMES:
+            yield records_to_arrow(name, getattr(panel, name))
+            return
         pending: list[pa.Table] = []
         rows = 0
         for part in _rows(out_dir, records, name):
@@ -70,6 +77,22 @@ def parts_to_duplicates(out_dir: Path, records: Sequence[FileRecord]) -> Duplica
 
     tables = values("tables", TABLE_COLUMNS)
     return records_to_duplicates(list(tables), values("indicators", INDICATOR_COLUMNS))
+
+
+def parts_to_panel(out_dir: Path, records: Sequence[FileRecord], duplicates: Duplicates) -> Panel:
+    """The panel of the tables of ``records`` (:mod:`jixiao.score.panel`), the duplicates
+    marked (only the columns the panel reads are read from the parts)."""
+    tables = [
+        row | {"duplicate_of": duplicates.duplicate_of.get(str(row["table_id"]))}
+        for part in _rows(out_dir, records, "tables")
+        for row in part.select(list(PANEL_TABLE_COLUMNS)).to_pylist()
+    ]
+    indicators = (
+        row
+        for part in _rows(out_dir, records, "indicators")
+        for row in part.select(list(PANEL_INDICATOR_COLUMNS)).to_pylist()
+    )
+    return records_to_panel(tables, indicators)
 
 
 def _marked(name: str, table: pa.Table, duplicates: Duplicates) -> pa.Table:

@@ -41,11 +41,18 @@ from jixiao.core.errors import OutputError
 from jixiao.export import XLSX_NAME
 from jixiao.export.departments import TALLY_COLUMNS, DepartmentTally, department_labels
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
-from jixiao.model.frames import arrow_schema, frame_to_arrow, values_to_arrow
+from jixiao.model.frames import (
+    OUTPUT_NAMES,
+    OUTPUT_SCHEMA,
+    arrow_schema,
+    frame_to_arrow,
+    values_to_arrow,
+)
 from jixiao.normalize.vocab import PRINTED_NUMBER
-from jixiao.score import FRAME_NAMES, SCHEMA, Frames
+from jixiao.score import FRAME_NAMES, Frames
 
 if TYPE_CHECKING:  # pyarrow and xlsxwriter load when an output is written
+    import pandas as pd
     import pyarrow as pa  # type: ignore[import-untyped]
 
     from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
@@ -83,12 +90,20 @@ class Totals:
 
 
 def write_frames(
-    frames: Frames, out_dir: Path, formats: Sequence[str], labels: str = "en"
+    frames: Frames,
+    out_dir: Path,
+    formats: Sequence[str],
+    labels: str = "en",
+    panel: Mapping[str, pd.DataFrame] | None = None,
 ) -> list[Path]:
-    """Write in-memory frames in each format; return the paths written."""
+    """Write in-memory frames, and the panel frames (``projects``, ``series``) of ``panel``
+    (empty ones without it), in each format; return the paths written."""
 
     def chunks(name: str) -> Iterator[pa.Table]:
-        yield frame_to_arrow(name, getattr(frames, name))
+        if name in FRAME_NAMES:
+            yield frame_to_arrow(name, getattr(frames, name))
+        elif panel is not None and name in panel:
+            yield frame_to_arrow(name, panel[name])
 
     written, _ = write_chunks(out_dir, formats, labels, chunks)
     return written
@@ -156,7 +171,7 @@ def write_chunks(
         from jixiao.export.xlsx import XlsxWorkbook  # noqa: PLC0415 - xlsxwriter: ~40 ms, for XLSX only
 
         book = XlsxWorkbook(xlsx, _temporary(xlsx), labels)
-    for name in FRAME_NAMES:
+    for name in OUTPUT_NAMES:
         sinks = _sinks(name, out_dir, formats, labels, book)
         for table in chunks(name):
             chunk = Chunk(table)
@@ -199,7 +214,7 @@ def _sinks(
 def output_names(formats: Sequence[str]) -> list[str]:
     """The combined outputs written for some formats (in the output directory)."""
     names = [
-        f"{name}.{fmt}" for fmt in ("csv", "parquet") if fmt in formats for name in FRAME_NAMES
+        f"{name}.{fmt}" for fmt in ("csv", "parquet") if fmt in formats for name in OUTPUT_NAMES
     ]
     return [*names, XLSX_NAME] if "xlsx" in formats else names
 
@@ -271,9 +286,10 @@ class _CsvSink:
         self._writer = csv.writer(self._handle, lineterminator=_CRLF, quoting=csv.QUOTE_MINIMAL)
         self._columns = frame_columns(name, labels)
         self._writer.writerow(column_labels(name, self._columns, labels))
-        text = {c for c, dtype in SCHEMA[name].items() if dtype == "string"}
+        text = {c for c, dtype in OUTPUT_SCHEMA[name].items() if dtype == "string"}
         self._formats = [
-            _csv_text if c in text or c not in SCHEMA[name] else _csv_value for c in self._columns
+            _csv_text if c in text or c not in OUTPUT_SCHEMA[name] else _csv_value
+            for c in self._columns
         ]
 
     def write(self, chunk: Chunk) -> None:
@@ -342,7 +358,8 @@ class _ParquetSink:
         columns = frame_columns(name, labels)
         header = column_labels(name, columns, labels)
         types = [
-            contract.field(c).type if c in SCHEMA[name] else pa.large_string() for c in columns
+            contract.field(c).type if c in OUTPUT_SCHEMA[name] else pa.large_string()
+            for c in columns
         ]
         schema = pa.schema(list(zip(header, types, strict=True)))
         self._schema = schema.with_metadata({b"pandas": pandas_metadata(schema)})
