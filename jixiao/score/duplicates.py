@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import regex
@@ -114,6 +114,7 @@ class Duplicates:
 
     duplicate_of: Mapping[str, str]
     conflicts: tuple[Conflict, ...]
+    conflict_counts: Mapping[str, int] = field(default_factory=dict)  # by table_id
 
 
 def records_to_copies(tables: Iterable[Record], indicators: Iterable[Record]) -> list[Copy]:
@@ -205,7 +206,10 @@ def copies_to_duplicates(copies: Sequence[Copy]) -> Duplicates:
                 differ = cells_that_differ(copy, other) if other is not copy else ()
                 if differ and len(differ) <= len(copy.cells) * NEAR_SHARE:
                     conflicts.append(Conflict(copy, other, differ))
-    return Duplicates(duplicate_of, tuple(conflicts))
+    counts: dict[str, int] = defaultdict(int)
+    for conflict in conflicts:
+        counts[conflict.copy.table_id] += 1
+    return Duplicates(duplicate_of, tuple(conflicts), dict(counts))
 
 
 def records_to_duplicates(tables: Iterable[Record], indicators: Iterable[Record]) -> Duplicates:
@@ -249,21 +253,13 @@ def _shown(value: Any) -> str:
     return "（无）" if value is None else str(value)
 
 
-def conflicts_per_table(duplicates: Duplicates) -> Mapping[str, int]:
-    """The ``conflicting_copies`` problems of each table (all warnings), by ``table_id``."""
-    counts: dict[str, int] = defaultdict(int)
-    for conflict in duplicates.conflicts:
-        counts[conflict.copy.table_id] += 1
-    return counts
-
-
 def table_with_duplicates(table: Record, duplicates: Duplicates) -> dict[str, Any]:
     """A ``tables`` record with its ``duplicate_of`` set and its conflicts counted in
     ``problem_count`` and ``warning_count``."""
     record = dict(table)
     table_id = str(record.get("table_id"))
     record["duplicate_of"] = duplicates.duplicate_of.get(table_id)
-    added = conflicts_per_table(duplicates).get(table_id, 0)
+    added = duplicates.conflict_counts.get(table_id, 0)
     if added:
         record["problem_count"] = (record.get("problem_count") or 0) + added
         record["warning_count"] = (record.get("warning_count") or 0) + added
