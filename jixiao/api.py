@@ -31,12 +31,14 @@ from jixiao.document import Document, open_document
 from jixiao.export import DEFAULT_FORMATS, REPORT_NAME
 from jixiao.export.write import write_frames
 from jixiao.extract.readers import INPUT_SUFFIXES
+from jixiao.model.frames import records_to_frame
 from jixiao.pipeline.discover import Filters, InputFile, discover
 from jixiao.pipeline.runner import FileResult
 from jixiao.pipeline.runner import run as run_in_process
 from jixiao.report import DEFAULT_LIMIT
 from jixiao.report.build import ReportCollector, load_renderer, write_batch_report, write_report
 from jixiao.score import AUTO, Frames, Policy, auto_candidates, load_policy
+from jixiao.score.panel import PanelSettings
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -49,11 +51,14 @@ PolicyArg = str | PathLike[str] | Policy | Sequence[Policy]
 
 @dataclass(frozen=True, slots=True)
 class Result:
-    """What :func:`read` found: four frames (the output contract) and a summary per file.
+    """What :func:`read` found: four frames (the output contract), the two panel frames and a
+    summary per file.
 
     ``tables``: one row per 自评表; ``funds``: its 项目资金 rows; ``indicators``: its
     三级指标 rows with the parsed targets, actuals and recomputed scores; ``problems``: every
-    disagreement, doubt and unreadable cell or file, tied to its table and cell.
+    disagreement, doubt and unreadable cell or file, tied to its table and cell. ``projects``:
+    one row per project and year; ``series``: one row per indicator and year, with the flags
+    (docs/outputs.md, The panel).
     """
 
     tables: pd.DataFrame
@@ -61,10 +66,17 @@ class Result:
     indicators: pd.DataFrame
     problems: pd.DataFrame
     files: tuple[FileResult, ...]
+    projects: pd.DataFrame
+    series: pd.DataFrame
 
     @property
     def frames(self) -> Frames:
         return Frames(self.tables, self.funds, self.indicators, self.problems)
+
+    @property
+    def panel(self) -> dict[str, pd.DataFrame]:
+        """The panel frames by name: ``projects`` and ``series``."""
+        return {"projects": self.projects, "series": self.series}
 
     def __repr__(self) -> str:
         """Counts, as a DataFrame's shape: the frames themselves are one attribute away."""
@@ -90,7 +102,7 @@ class Result:
         """Write the frames as ``jixiao run`` does (CSV with BOM, Parquet, XLSX) and, with
         ``report``, ``report.html``; return the paths written."""
         out = Path(out_dir)
-        written = write_frames(self.frames, out, formats, labels)
+        written = write_frames(self.frames, out, formats, labels, self.panel)
         if report:
             sources = {r.file.name: r.file.path for r in self.files}
             pages = sum(r.pages for r in self.files)
@@ -157,6 +169,7 @@ def read(
     *,
     include: Sequence[str] = (),
     exclude: Sequence[str] = (),
+    panel: PanelSettings | None = None,
 ) -> Result:
     """Read every 自评表 in ``paths`` (files or directories, searched recursively) in this
     process. A file that cannot be read becomes a ``problems`` row; nothing is raised for it.
@@ -164,11 +177,23 @@ def read(
     Raises ``FileNotFoundError`` (:class:`~jixiao.core.errors.InputNotFoundError`) for a path
     that does not exist, :class:`~jixiao.core.errors.NoInputsError` when ``paths`` hold no
     input file and :class:`~jixiao.core.errors.PolicyError` for an unknown or invalid policy.
+    ``panel`` sets the panel's flags (:class:`~jixiao.score.panel.PanelSettings`: the execution
+    rate below which a full self-score is flagged, 90% by default).
     """
     files = _files(paths, Filters(tuple(include), tuple(exclude)))
-    ran = run_in_process(files, policies_for(policy))
+    ran = run_in_process(files, policies_for(policy), panel_settings=panel)
     frames = ran.frames
-    return Result(frames.tables, frames.funds, frames.indicators, frames.problems, ran.files)
+    projects = records_to_frame("projects", ran.panel.projects)
+    series = records_to_frame("series", ran.panel.series)
+    return Result(
+        frames.tables,
+        frames.funds,
+        frames.indicators,
+        frames.problems,
+        ran.files,
+        projects,
+        series,
+    )
 
 
 def open(path: PathArg, policy: PolicyArg = "national") -> Document:  # noqa: A001 - as pdfplumber.open

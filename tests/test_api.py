@@ -14,6 +14,7 @@ from click.testing import CliRunner
 import jixiao
 from jixiao.cli import main
 from jixiao.core.errors import InputNotFoundError, NoInputsError, PolicyError
+from jixiao.model.frames import OUTPUT_NAMES
 from jixiao.score import FRAME_NAMES
 from tests.conftest import ROOT
 
@@ -33,7 +34,7 @@ def seed_run_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-@pytest.mark.parametrize("name", FRAME_NAMES)
+@pytest.mark.parametrize("name", OUTPUT_NAMES)  # the four frames and the panel
 def test_read_gives_the_frames_that_run_writes(
     seed_result: jixiao.Result, seed_run_dir: Path, name: str
 ) -> None:
@@ -54,9 +55,9 @@ def test_to_dir_writes_what_run_writes(
 ) -> None:
     written = seed_result.to_dir(tmp_path, formats=["csv"])
     assert sorted(p.name for p in written) == sorted(
-        [*(f"{name}.csv" for name in FRAME_NAMES), "report.html"]
+        [*(f"{name}.csv" for name in OUTPUT_NAMES), "report.html"]
     )
-    for name in FRAME_NAMES:
+    for name in OUTPUT_NAMES:  # the four frames and the panel
         ours = (tmp_path / f"{name}.csv").read_bytes()
         assert ours == (seed_run_dir / f"{name}.csv").read_bytes(), name
 

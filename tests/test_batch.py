@@ -124,7 +124,10 @@ def test_manifest_records_each_file(corpus: Corpus, reference: Path) -> None:
     assert manifest["counts"]["files"] == corpus.files
     assert manifest["counts"]["files_failed"] == len(corpus.failed)
     assert manifest["counts"]["files_without_tables"] == len(READ_WITHOUT_TABLES)
-    assert manifest["counts"]["tables"] == len(corpus.tables)
+    # the corpus holds copies of the same files: each table is counted once, the copies apart
+    duplicates = pd.read_parquet(reference / "tables.parquet")["duplicate_of"].notna().sum()
+    assert manifest["counts"]["duplicates"] == duplicates > 0
+    assert manifest["counts"]["tables"] + duplicates == len(corpus.tables)
     entry = next(f for f in manifest["files"] if f["path"] == "pdf/000_rl_synthetic.pdf")
     assert (entry["status"], entry["tables"], entry["pages"]) == ("ok", 3, 3)
     assert len(entry["sha256"]) == 64
@@ -290,7 +293,10 @@ def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
     manifest = _manifest(staging)
     assert manifest["status"] == "interrupted"
     assert 3 <= manifest["counts"]["files"] < corpus.files
-    assert len(pd.read_parquet(staging / "tables.parquet")) == manifest["counts"]["tables"]
+    counts = manifest["counts"]
+    assert (
+        len(pd.read_parquet(staging / "tables.parquet")) == counts["tables"] + counts["duplicates"]
+    )
 
 
 # --- time limits and crashes ---------------------------------------------------------------
@@ -372,7 +378,7 @@ def test_xlsx_has_a_sheet_per_frame_with_frozen_header_and_highlighted_problems(
     assert {"manifest.json", "parts", "results.xlsx"} <= written
     assert not [n for n in written if n.endswith((".csv", ".parquet"))]
     book = openpyxl.load_workbook(tmp_path / "results.xlsx")
-    assert book.sheetnames == [*FRAME_NAMES, "departments"]
+    assert book.sheetnames == [*FRAME_NAMES, "projects", "series", "departments"]
     problems = book["problems"]
     assert problems.freeze_panes == "A2"
     assert [c.value for c in problems[1]] == list(SCHEMA["problems"])
@@ -391,7 +397,8 @@ def test_zh_labels_name_every_column_in_every_format(corpus: Corpus, tmp_path: P
     assert pd.read_csv(tmp_path / "tables.csv", encoding="utf-8-sig").columns.tolist() == zh
     assert pd.read_parquet(tmp_path / "tables.parquet").columns.tolist() == zh
     book = openpyxl.load_workbook(tmp_path / "results.xlsx", read_only=True)
-    assert book.sheetnames == ["自评表", "项目资金", "绩效指标", "问题", "部门汇总"]
+    sheets = ["自评表", "项目资金", "绩效指标", "问题", "项目逐年", "指标逐年", "部门汇总"]
+    assert book.sheetnames == sheets
     assert next(book["自评表"].iter_rows(max_row=1, values_only=True)) == tuple(zh)
 
 

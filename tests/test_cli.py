@@ -20,7 +20,7 @@ from tests.conftest import SEED
 
 OUTPUTS = [
     f"{name}.{ext}"
-    for name in ("tables", "indicators", "funds", "problems")
+    for name in ("tables", "indicators", "funds", "problems", "projects", "series")
     for ext in ("csv", "parquet")
 ]
 

@@ -28,7 +28,7 @@ from jixiao.batch import combine, parts
 from jixiao.cli.main import main
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
 from jixiao.export.write import csv_cell, pandas_metadata, write_chunks
-from jixiao.model.frames import arrow_schema, pylist_to_arrow
+from jixiao.model.frames import OUTPUT_NAMES, arrow_schema, pylist_to_arrow
 from jixiao.score import FRAME_NAMES, SCHEMA
 from tests.conftest import SEED
 
@@ -89,7 +89,7 @@ def _oracle_csv(name: str, frame: pd.DataFrame, labels: str) -> bytes:
 
 def _write(tmp_path: Path, name: str, table: pa.Table, labels: str) -> Path:
     out = tmp_path / labels
-    chunks = {n: arrow_schema(n).empty_table() for n in FRAME_NAMES} | {name: table}
+    chunks = {n: arrow_schema(n).empty_table() for n in OUTPUT_NAMES} | {name: table}
     write_chunks(out, ("csv", "parquet"), labels, lambda n: iter([chunks[n]]))
     return out
 

@@ -24,7 +24,7 @@ from jixiao.export.write import FORMULA_STARTS, csv_cell, uncsv_cell, write_fram
 from jixiao.score import SCHEMA, Frames, load_policy, records_to_frame
 from tests.conftest import SEED
 
-FRAMES = ("tables", "funds", "indicators", "problems")
+FRAMES = ("tables", "funds", "indicators", "problems", "projects", "series")
 
 
 @pytest.fixture

@@ -9,14 +9,26 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
 from jixiao.batch.parts import FileRecord
 from jixiao.export.write import Totals, write_chunks
+from jixiao.model.frames import PANEL_NAMES, records_to_arrow, values_to_arrow
 from jixiao.score import FRAME_NAMES, SCHEMA, Frames, arrow_to_frame, empty_frame
+from jixiao.score.duplicates import (
+    INDICATOR_COLUMNS,
+    TABLE_COLUMNS,
+    Duplicates,
+    duplicates_to_problem_records,
+    records_to_duplicates,
+    table_with_duplicates,
+)
+from jixiao.score.panel import INDICATOR_COLUMNS as PANEL_INDICATOR_COLUMNS
+from jixiao.score.panel import TABLE_COLUMNS as PANEL_TABLE_COLUMNS
+from jixiao.score.panel import Panel, records_to_panel
 
 if TYPE_CHECKING:  # pandas only for frames in memory (concat_parts), not for the outputs
     import pandas as pd
@@ -27,21 +39,74 @@ CHUNK_ROWS = 10_000  # rows a writer holds as Python values at a time (~20 MB)
 def write_combined(
     out_dir: Path, records: Sequence[FileRecord], formats: Sequence[str], labels: str = "en"
 ) -> tuple[list[Path], Totals]:
-    """Rebuild the combined outputs from the parts of ``records``, in the records' order."""
+    """Rebuild the combined outputs from the parts of ``records``, in the records' order.
+
+    Over the whole run, the same table read twice is marked (``tables.duplicate_of``) and near
+    copies that disagree get a ``conflicting_copies`` problem after the others
+    (:mod:`jixiao.score.duplicates`): the columns that needs are read from the parts first."""
+    duplicates = parts_to_duplicates(out_dir, records)
+    panel = parts_to_panel(out_dir, records, duplicates)
 
     def chunks(name: str) -> Iterator[pa.Table]:
+        if name in PANEL_NAMES:
+            yield records_to_arrow(name, getattr(panel, name))
+            return
         pending: list[pa.Table] = []
         rows = 0
         for part in _rows(out_dir, records, name):
             pending.append(part)
             rows += part.num_rows
             if rows >= CHUNK_ROWS:
-                yield _concat(name, pending)
+                yield _marked(name, _concat(name, pending), duplicates)
                 pending, rows = [], 0
         if pending:
-            yield _concat(name, pending)
+            yield _marked(name, _concat(name, pending), duplicates)
+        if name == "problems" and duplicates.conflicts:
+            yield records_to_arrow(name, duplicates_to_problem_records(duplicates))
 
     return write_chunks(out_dir, formats, labels, chunks)
+
+
+def parts_to_duplicates(out_dir: Path, records: Sequence[FileRecord]) -> Duplicates:
+    """The duplicates and conflicts among the tables of ``records`` (only the columns the
+    check compares are read from the parts)."""
+
+    def values(name: str, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
+        for part in _rows(out_dir, records, name):
+            yield from part.select(list(columns)).to_pylist()
+
+    tables = values("tables", TABLE_COLUMNS)
+    return records_to_duplicates(list(tables), values("indicators", INDICATOR_COLUMNS))
+
+
+def parts_to_panel(out_dir: Path, records: Sequence[FileRecord], duplicates: Duplicates) -> Panel:
+    """The panel of the tables of ``records`` (:mod:`jixiao.score.panel`), the duplicates
+    marked (only the columns the panel reads are read from the parts)."""
+    tables = [
+        row | {"duplicate_of": duplicates.duplicate_of.get(str(row["table_id"]))}
+        for part in _rows(out_dir, records, "tables")
+        for row in part.select(list(PANEL_TABLE_COLUMNS)).to_pylist()
+    ]
+    indicators = (
+        row
+        for part in _rows(out_dir, records, "indicators")
+        for row in part.select(list(PANEL_INDICATOR_COLUMNS)).to_pylist()
+    )
+    return records_to_panel(tables, indicators)
+
+
+def _marked(name: str, table: pa.Table, duplicates: Duplicates) -> pa.Table:
+    """A chunk of ``tables`` with ``duplicate_of`` set and conflicts counted in its problem
+    counts (:func:`~jixiao.score.duplicates.table_with_duplicates`); other frames unchanged."""
+    if name != "tables" or not (duplicates.duplicate_of or duplicates.conflicts):
+        return table
+    columns = ("table_id", "duplicate_of", "problem_count", "warning_count")
+    marked = [table_with_duplicates(r, duplicates) for r in table.select(columns).to_pylist()]
+    for column in columns[1:]:
+        index = table.schema.get_field_index(column)
+        values = values_to_arrow([r[column] for r in marked], table.schema.field(column).type)
+        table = table.set_column(index, table.schema.field(column), values)
+    return table
 
 
 def _concat(name: str, parts: list[pa.Table]) -> pa.Table:
@@ -55,11 +120,15 @@ def _stack(name: str, parts: list[pa.Table]) -> pd.DataFrame:
 
 
 def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:
-    """The combined frames of some records, in memory, in the records' order."""
+    """The combined frames of some records, in memory, in the records' order, with the
+    duplicates among them marked as :func:`write_combined` marks them."""
     records = list(records)
+    duplicates = parts_to_duplicates(out_dir, records)
     frames = {}
     for name in FRAME_NAMES:
-        parts = list(_rows(out_dir, records, name))
+        parts = [_marked(name, part, duplicates) for part in _rows(out_dir, records, name)]
+        if name == "problems" and duplicates.conflicts:
+            parts.append(records_to_arrow(name, duplicates_to_problem_records(duplicates)))
         frames[name] = _stack(name, parts) if parts else empty_frame(name)
     return Frames(**frames)
 

@@ -415,7 +415,7 @@ def _complete(totals: Totals) -> Totals:
         name: totals.rows.get(name, 0) for name in ("tables", "funds", "indicators", "problems")
     }
     severities = {k: totals.severities.get(k, 0) for k in ("error", "warning", "info")}
-    return Totals(rows, severities, totals.policies, totals.not_read)
+    return Totals(rows, severities, totals.policies, totals.not_read, totals.duplicates)
 
 
 def _peak_rss_mb() -> dict[str, float]:

@@ -295,7 +295,9 @@ def _problems_file(formats: tuple[str, ...], labels: str) -> str:
 
 def _tables_summary(totals: Totals, out_dir: Path, formats: tuple[str, ...], labels: str) -> str:
     """``6 read of 8 自评表 seen; 2 not read (table_not_read in out/problems.csv)``."""
-    text = f"{totals.rows['tables']} read of {totals.seen} 自评表 seen"
+    text = f"{totals.tables} read of {totals.seen} 自评表 seen"
+    if totals.duplicates:
+        text += f" ({totals.duplicates} more read twice: duplicate_of)"
     if totals.not_read:
         where = out_dir / _problems_file(formats, labels)
         text += f"; {totals.not_read} not read (table_not_read in {where})"

@@ -602,6 +602,16 @@ CODES: Mapping[str, ProblemCode] = {
             "无需处理。",
             ("judgement",),
         ),
+        ProblemCode(
+            "conflicting_copies",
+            _W,
+            "two readings of the same project and year (same `project_key` and `year`) differ "
+            "in some printed cells: one of the copies has an error, or one was misread; "
+            "`expected` names the other copy, `found` the cells that differ (outputs.md, "
+            "Duplicates)",
+            "同一项目同一年度的两份表数据不一致",
+            "对照两份表的原件，确认哪一份有误。",
+        ),
     )
 }
 

@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING
 import regex
 
 from jixiao.core.problems import CODES, KINDS, SEVERITY_ZH
-from jixiao.model.frames import values_to_arrow
-from jixiao.score import SCHEMA
+from jixiao.model.frames import OUTPUT_SCHEMA, values_to_arrow
 from jixiao.score.explain import RULE_NAMES
 
 if TYPE_CHECKING:  # pyarrow loads with the first frame written, not with the command line
@@ -35,6 +34,15 @@ SHEETS_ZH: Mapping[str, str] = {
     "funds": "项目资金",
     "indicators": "绩效指标",
     "problems": "问题",
+    "projects": "项目逐年",
+    "series": "指标逐年",
+}
+
+_PANEL_FLAGS_ZH = {
+    "full_score_low_execution": "满分但执行率偏低",
+    "target_lowered_after_exceeded": "上年超额完成后调低目标",
+    "target_equals_previous_actual": "目标等于上年实际值",
+    "target_repeated": "目标与上年相同",
 }
 
 COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
@@ -81,6 +89,8 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "error_count": "错误数",
         "warning_count": "警告数",
         "extra": "其他单元格",
+        "project_key": "项目键",
+        "duplicate_of": "重复于（保留的表编号）",
     },
     "funds": {
         "table_id": "表编号",
@@ -123,6 +133,7 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "rule": "计分规则",
         "explanation": "计分说明",
         "extra": "其他单元格",
+        "indicator_key": "指标键",
     },
     "problems": {
         "table_id": "表编号",
@@ -140,6 +151,50 @@ COLUMNS_ZH: Mapping[str, Mapping[str, str]] = {
         "message": "说明",
         "expected": "应为",
         "found": "表中为",
+    },
+    "projects": {
+        "project_key": "项目键",
+        "year": "年度",
+        "department": "主管部门",
+        "project_name": "项目名称",
+        "table_id": "表编号（取数）",
+        "table_ids": "各份表编号",
+        "table_count": "表数（不含重复）",
+        "read_status": "读取状态",
+        "budget_adjusted": "全年预算数",
+        "spent": "全年执行数",
+        "execution_rate_reported": "执行率（表中）",
+        "execution_rate": "执行率（复核）",
+        "indicator_count": "三级指标数",
+        "weight_total_reported": "总分分值（表中）",
+        "score_total_reported": "总分（表中）",
+        "score_total": "总分（复核）",
+        "grade": "等级",
+        "full_score_low_execution": _PANEL_FLAGS_ZH["full_score_low_execution"],
+    },
+    "series": {
+        "project_key": "项目键",
+        "indicator_key": "指标键",
+        "year": "年度",
+        "table_id": "表编号",
+        "level1": "一级指标",
+        "level2": "二级指标",
+        "level3": "三级指标",
+        "target_text": "年度指标值",
+        "actual_text": "实际完成值",
+        "target_op": "比较符",
+        "target_value": "指标值",
+        "target_unit": "指标值单位",
+        "actual_value": "完成值",
+        "actual_unit": "完成值单位",
+        "direction": "方向",
+        "achieved": "是否达成",
+        "weight": "分值",
+        "score_reported": "得分（表中）",
+        "score": "得分（复核）",
+        "target_lowered_after_exceeded": _PANEL_FLAGS_ZH["target_lowered_after_exceeded"],
+        "target_equals_previous_actual": _PANEL_FLAGS_ZH["target_equals_previous_actual"],
+        "target_repeated": _PANEL_FLAGS_ZH["target_repeated"],
     },
 }
 
@@ -316,7 +371,7 @@ def policy_label(name: str) -> str:
 
 def frame_columns(frame: str, labels: str) -> list[str]:
     """The columns of a frame as written under a label set (``zh`` adds a few)."""
-    columns = list(SCHEMA[frame])
+    columns = list(OUTPUT_SCHEMA[frame])
     if labels == "zh":
         for name, column, after in EXTRA_COLUMNS_ZH:
             if name == frame:

@@ -31,6 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
+from itertools import compress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
@@ -40,11 +41,18 @@ from jixiao.core.errors import OutputError
 from jixiao.export import XLSX_NAME
 from jixiao.export.departments import TALLY_COLUMNS, DepartmentTally, department_labels
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
-from jixiao.model.frames import arrow_schema, frame_to_arrow, values_to_arrow
+from jixiao.model.frames import (
+    OUTPUT_NAMES,
+    OUTPUT_SCHEMA,
+    arrow_schema,
+    frame_to_arrow,
+    values_to_arrow,
+)
 from jixiao.normalize.vocab import PRINTED_NUMBER
-from jixiao.score import FRAME_NAMES, SCHEMA, Frames
+from jixiao.score import FRAME_NAMES, Frames
 
 if TYPE_CHECKING:  # pyarrow and xlsxwriter load when an output is written
+    import pandas as pd
     import pyarrow as pa  # type: ignore[import-untyped]
 
     from jixiao.export.xlsx import XlsxSheet, XlsxWorkbook
@@ -67,20 +75,35 @@ class Totals:
     severities: Mapping[str, int]  # problems by severity
     policies: Mapping[str, int]  # tables by the policy that scored them
     not_read: int = 0  # 自评表 seen but not read (table_not_read problems)
+    duplicates: int = 0  # rows of tables that are another reading of a table (duplicate_of)
+
+    @property
+    def tables(self) -> int:
+        """自评表 read, each counted once: the rows of ``tables`` but the duplicates."""
+        return self.rows.get("tables", 0) - self.duplicates
 
     @property
     def seen(self) -> int:
-        """自评表 seen in the inputs: read ones and ones named in a table_not_read problem."""
-        return self.rows.get("tables", 0) + self.not_read
+        """自评表 seen in the inputs, each counted once: read ones and ones named in a
+        table_not_read problem."""
+        return self.tables + self.not_read
 
 
 def write_frames(
-    frames: Frames, out_dir: Path, formats: Sequence[str], labels: str = "en"
+    frames: Frames,
+    out_dir: Path,
+    formats: Sequence[str],
+    labels: str = "en",
+    panel: Mapping[str, pd.DataFrame] | None = None,
 ) -> list[Path]:
-    """Write in-memory frames in each format; return the paths written."""
+    """Write in-memory frames, and the panel frames (``projects``, ``series``) of ``panel``
+    (empty ones without it), in each format; return the paths written."""
 
     def chunks(name: str) -> Iterator[pa.Table]:
-        yield frame_to_arrow(name, getattr(frames, name))
+        if name in FRAME_NAMES:
+            yield frame_to_arrow(name, getattr(frames, name))
+        elif panel is not None and name in panel:
+            yield frame_to_arrow(name, panel[name])
 
     written, _ = write_chunks(out_dir, formats, labels, chunks)
     return written
@@ -148,7 +171,7 @@ def write_chunks(
         from jixiao.export.xlsx import XlsxWorkbook  # noqa: PLC0415 - xlsxwriter: ~40 ms, for XLSX only
 
         book = XlsxWorkbook(xlsx, _temporary(xlsx), labels)
-    for name in FRAME_NAMES:
+    for name in OUTPUT_NAMES:
         sinks = _sinks(name, out_dir, formats, labels, book)
         for table in chunks(name):
             chunk = Chunk(table)
@@ -191,7 +214,7 @@ def _sinks(
 def output_names(formats: Sequence[str]) -> list[str]:
     """The combined outputs written for some formats (in the output directory)."""
     names = [
-        f"{name}.{fmt}" for fmt in ("csv", "parquet") if fmt in formats for name in FRAME_NAMES
+        f"{name}.{fmt}" for fmt in ("csv", "parquet") if fmt in formats for name in OUTPUT_NAMES
     ]
     return [*names, XLSX_NAME] if "xlsx" in formats else names
 
@@ -263,9 +286,10 @@ class _CsvSink:
         self._writer = csv.writer(self._handle, lineterminator=_CRLF, quoting=csv.QUOTE_MINIMAL)
         self._columns = frame_columns(name, labels)
         self._writer.writerow(column_labels(name, self._columns, labels))
-        text = {c for c, dtype in SCHEMA[name].items() if dtype == "string"}
+        text = {c for c, dtype in OUTPUT_SCHEMA[name].items() if dtype == "string"}
         self._formats = [
-            _csv_text if c in text or c not in SCHEMA[name] else _csv_value for c in self._columns
+            _csv_text if c in text or c not in OUTPUT_SCHEMA[name] else _csv_value
+            for c in self._columns
         ]
 
     def write(self, chunk: Chunk) -> None:
@@ -334,7 +358,8 @@ class _ParquetSink:
         columns = frame_columns(name, labels)
         header = column_labels(name, columns, labels)
         types = [
-            contract.field(c).type if c in SCHEMA[name] else pa.large_string() for c in columns
+            contract.field(c).type if c in OUTPUT_SCHEMA[name] else pa.large_string()
+            for c in columns
         ]
         schema = pa.schema(list(zip(header, types, strict=True)))
         self._schema = schema.with_metadata({b"pandas": pandas_metadata(schema)})
@@ -382,6 +407,7 @@ class _Counter:
         self.severities: Counter[str] = Counter(dict.fromkeys(("error", "warning", "info"), 0))
         self.policies: Counter[str] = Counter()
         self.not_read = 0
+        self.duplicates = 0
         self.departments = DepartmentTally()
 
     def add(self, name: str, chunk: Chunk) -> None:
@@ -390,9 +416,12 @@ class _Counter:
             self.severities.update(str(v) for v in chunk.values("severity") if v is not None)
             self.not_read += sum(v == "table_not_read" for v in chunk.values("code"))
         elif name == "tables":
-            self.policies.update(str(v) for v in chunk.values("policy") if v is not None)
-            self.departments.add(chunk.rows(TALLY_COLUMNS))
+            kept = [v is None for v in chunk.values("duplicate_of")]
+            self.duplicates += kept.count(False)
+            policies = compress(chunk.values("policy"), kept)
+            self.policies.update(str(v) for v in policies if v is not None)
+            self.departments.add(compress(chunk.rows(TALLY_COLUMNS), kept))
 
     def totals(self) -> Totals:
         rows, severities = dict(self.rows), dict(self.severities)
-        return Totals(rows, severities, dict(self.policies), self.not_read)
+        return Totals(rows, severities, dict(self.policies), self.not_read, self.duplicates)

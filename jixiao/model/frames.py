@@ -65,6 +65,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "error_count": INT,
         "warning_count": INT,
         "extra": S,
+        "project_key": S,
+        "duplicate_of": S,
     },
     "funds": {
         "table_id": S,
@@ -107,6 +109,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "rule": S,
         "explanation": S,
         "extra": S,
+        "indicator_key": S,
     },
     "problems": {
         "table_id": S,
@@ -127,6 +130,59 @@ SCHEMA: dict[str, dict[str, str]] = {
     },
 }
 FRAME_NAMES = tuple(SCHEMA)
+
+#: The panel frames, built over a whole run from the four (:mod:`jixiao.score.panel`): one row
+#: per project and year, one per indicator and year. Written beside the four in every format.
+PANEL_SCHEMA: dict[str, dict[str, str]] = {
+    "projects": {
+        "project_key": S,
+        "year": INT,
+        "department": S,
+        "project_name": S,
+        "table_id": S,
+        "table_ids": S,
+        "table_count": INT,
+        "read_status": S,
+        "budget_adjusted": F,
+        "spent": F,
+        "execution_rate_reported": F,
+        "execution_rate": F,
+        "indicator_count": INT,
+        "weight_total_reported": F,
+        "score_total_reported": F,
+        "score_total": F,
+        "grade": S,
+        "full_score_low_execution": B,
+    },
+    "series": {
+        "project_key": S,
+        "indicator_key": S,
+        "year": INT,
+        "table_id": S,
+        "level1": S,
+        "level2": S,
+        "level3": S,
+        "target_text": S,
+        "actual_text": S,
+        "target_op": S,
+        "target_value": F,
+        "target_unit": S,
+        "actual_value": F,
+        "actual_unit": S,
+        "direction": S,
+        "achieved": B,
+        "weight": F,
+        "score_reported": F,
+        "score": F,
+        "target_lowered_after_exceeded": B,
+        "target_equals_previous_actual": B,
+        "target_repeated": B,
+    },
+}
+PANEL_NAMES = tuple(PANEL_SCHEMA)
+#: Every frame written: the four and the panel.
+OUTPUT_SCHEMA: dict[str, dict[str, str]] = {**SCHEMA, **PANEL_SCHEMA}
+OUTPUT_NAMES = tuple(OUTPUT_SCHEMA)
 
 Record = Mapping[str, Any]
 
@@ -186,7 +242,7 @@ def arrow_schema(name: str) -> pa.Schema:
     import pyarrow as pa  # noqa: PLC0415 - pyarrow, ~0.2 s: `jixiao --help` loads this module
 
     types = {S: pa.large_string(), INT: pa.int64(), F: pa.float64(), B: pa.bool_()}
-    return pa.schema([(col, types[dtype]) for col, dtype in SCHEMA[name].items()])
+    return pa.schema([(col, types[dtype]) for col, dtype in OUTPUT_SCHEMA[name].items()])
 
 
 def records_to_arrow(name: str, records: Iterable[Record]) -> pa.Table:
@@ -245,7 +301,9 @@ def arrow_to_frame(name: str, table: pa.Table) -> pd.DataFrame:
         pa.int64(): pd.Int64Dtype(),
         pa.bool_(): pd.BooleanDtype(),
     }
-    frame: pd.DataFrame = table.select(list(SCHEMA[name])).to_pandas(types_mapper=mapping.get)
+    frame: pd.DataFrame = table.select(list(OUTPUT_SCHEMA[name])).to_pandas(
+        types_mapper=mapping.get
+    )
     return frame
 
 
@@ -254,7 +312,7 @@ def frame_to_arrow(name: str, frame: pd.DataFrame) -> pa.Table:
     :func:`arrow_to_frame`; NaN and ``<NA>`` become null)."""
     import pyarrow as pa  # noqa: PLC0415 - pyarrow, ~0.2 s: `jixiao --help` loads this module
 
-    columns = list(SCHEMA[name])
+    columns = list(OUTPUT_SCHEMA[name])
     return pa.Table.from_pandas(frame[columns], schema=arrow_schema(name), preserve_index=False)
 
 

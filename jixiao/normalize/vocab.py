@@ -345,3 +345,15 @@ DATE_WORDS: Final[tuple[str, ...]] = (
 
 #: Unit words that all mean "percent" and are reported as ``%``.
 PERCENT_WORDS: Final[frozenset[str]] = frozenset({"百分比", "%(百分比)", "百分点", "个百分点"})
+
+# --- project and indicator keys -------------------------------------------------------------
+
+#: Words a publisher adds to or drops from the end of a project's name from one report to the
+#: next (``村级补助及运转经费`` / ``村级补助及运转资金`` / ``村级补助及运转项目``): removed from the
+#: end of a name, repeatedly, by :func:`jixiao.normalize.keys.name_to_key`.
+PROJECT_NAME_SUFFIXES: Final[tuple[str, ...]] = (
+    "专项资金", "专项经费", "项目资金", "项目经费", "资金", "经费", "项目", "专项",
+)  # fmt: skip
+
+#: The shortest name left once suffixes are removed: ``项目经费`` alone stays a name.
+PROJECT_NAME_MIN_CHARS: Final[int] = 2

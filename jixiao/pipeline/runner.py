@@ -47,6 +47,8 @@ from jixiao.score import (
     rows_to_frames,
     score_tables_best_rows,
 )
+from jixiao.score.duplicates import rows_with_duplicates
+from jixiao.score.panel import Panel, PanelSettings, records_to_panel
 
 __all__ = [
     "FILE_STATUSES",
@@ -308,6 +310,7 @@ class RunResult:
     frames: Frames
     files: tuple[FileResult, ...]
     seconds: float
+    panel: Panel
 
     @property
     def failed(self) -> tuple[FileResult, ...]:
@@ -318,8 +321,10 @@ def run(
     files: Iterable[InputFile],
     policies: Sequence[Policy],
     on_file: Callable[[FileResult], None] | None = None,
+    panel_settings: PanelSettings | None = None,
 ) -> RunResult:
-    """Process files in order; ``on_file`` is called after each (for progress display)."""
+    """Process files in order; ``on_file`` is called after each (for progress display). The
+    panel (``projects``, ``series``) is built over all of them with ``panel_settings``."""
     started = time.perf_counter()
     results = []
     for file in files:
@@ -327,5 +332,8 @@ def run(
         results.append(result)
         if on_file is not None:
             on_file(result)
-    frames = rows_to_frames(concat_rows(r.rows for r in results))
-    return RunResult(frames, tuple(results), time.perf_counter() - started)
+    # the same table read twice is marked over the whole run, as `jixiao run` marks it
+    rows = rows_with_duplicates(concat_rows(r.rows for r in results))
+    panel = records_to_panel(rows.tables, rows.indicators, panel_settings)
+    frames = rows_to_frames(rows)
+    return RunResult(frames, tuple(results), time.perf_counter() - started, panel)

@@ -22,6 +22,7 @@ from jixiao.model.frames import Frames, Rows, rows_to_frames
 from jixiao.model.source import Problem, Severity
 from jixiao.model.table import CellText, SelfEvalTable
 from jixiao.normalize import clean_text
+from jixiao.normalize.keys import levels_to_indicator_keys, table_to_project_key
 from jixiao.normalize.vocab import OPERATOR_CODES
 from jixiao.score.checks import (
     Checks,
@@ -130,6 +131,9 @@ def score_parsed(parsed: ParsedTable, *, table_id: str, policy: Policy) -> Score
         indicators.append(record)
         if part is not None:
             parts.append(part)
+    keys = levels_to_indicator_keys(r["level3"] for r in indicators)
+    for indicator, key in zip(indicators, keys, strict=True):
+        indicator["indicator_key"] = key
     if execution.get("score") is not None or execution.get("score_recomputed") is not None:
         parts.insert(
             0,
@@ -479,6 +483,8 @@ def _table(
         "policy": policy.name,
         "family": table.family,
         "extra": _json({k: clean_text(c.raw) for k, c in table.extra}),
+        "project_key": table_to_project_key(_text(table.department), _text(table.project_name)),
+        "duplicate_of": None,  # set over a whole run: jixiao.score.duplicates
     }, basis
 
 
