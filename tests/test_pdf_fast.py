@@ -16,12 +16,13 @@ from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from pdfplumber.table import cells_to_tables, intersections_to_cells
 
-from jixiao.extract.readers.pdf.pdfium_records import Record, box_to_frame
+from jixiao.extract.readers.pdf.pdfium_records import Record, box_to_frame, textpage_to_codes
 from jixiao.extract.readers.pdf.pdfium_tables import (
     edges_to_points,
     edges_to_tables,
@@ -193,6 +194,25 @@ def test_characters_line_up_with_pdfplumbers(name: str, number: int) -> None:
     for mine, their in zip(chars, theirs, strict=True):
         assert mine["x0"] == pytest.approx(their["x0"], abs=0.05)
         assert mine["size"] == pytest.approx(their["size"], abs=0.05)
+
+
+@pytest.mark.parametrize(
+    ("name", "number"),
+    [("lo_annual_report.pdf", 36), ("lo_rotated.pdf", 1), ("rl_annual_report.pdf", 40)],
+)
+def test_codes_in_one_call_are_pdfiums_per_character(name: str, number: int) -> None:
+    """The page's codes taken in one ``FPDFText_GetText`` call line up with the character
+    indices: each is what ``FPDFText_GetUnicode`` gives for its index."""
+    with closing(pdfium.PdfDocument(str(PDF / name))) as doc:
+        page = doc[number - 1]
+        textpage = page.get_textpage()
+        count = pdfium_c.FPDFText_CountChars(textpage.raw)
+        one_by_one = [pdfium_c.FPDFText_GetUnicode(textpage.raw, i) for i in range(count)]
+        codes = textpage_to_codes(textpage)
+        textpage.close()
+        page.close()
+    assert count > 100
+    assert codes == one_by_one
 
 
 def test_dedupe_drops_what_pdfplumber_drops() -> None:

@@ -191,6 +191,46 @@ def _font_info(font: Any, cache: dict[int, tuple[str, float]]) -> tuple[str, flo
     return info
 
 
+def _prototype(function: Any, restype: Any, *argtypes: Any) -> Any:
+    """The PDFium function behind a pypdfium2 binding, called through a prototype of our own."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    assert address is not None  # a bound library function has an address
+    return ctypes.CFUNCTYPE(restype, *argtypes)(address)
+
+
+# Per-character calls as ctypes prototypes that return plain ints (pypdfium2's own bindings
+# return a pointer object for a text object, which has to be cast to be compared): the same
+# PDFium functions, called once per character, so their overhead counts.
+_VOID, _INT = ctypes.c_void_p, ctypes.c_int
+_DOUBLE_REF = ctypes.POINTER(ctypes.c_double)
+_GET_TEXT_OBJECT = _prototype(pdfium_c.FPDFText_GetTextObject, _VOID, _VOID, _INT)
+_IS_GENERATED = _prototype(pdfium_c.FPDFText_IsGenerated, _INT, _VOID, _INT)
+_HAS_MAP_ERROR = _prototype(pdfium_c.FPDFText_HasUnicodeMapError, _INT, _VOID, _INT)
+_GET_ORIGIN = _prototype(
+    pdfium_c.FPDFText_GetCharOrigin, _INT, _VOID, _INT, _DOUBLE_REF, _DOUBLE_REF
+)
+_GET_LOOSE_BOX = _prototype(
+    pdfium_c.FPDFText_GetLooseCharBox, _INT, _VOID, _INT, ctypes.POINTER(pdfium_c.FS_RECTF)
+)
+# The characters PDFium makes up (spaces between words, line breaks) have these codes: only a
+# character with one of them is asked whether it was made up.
+_GENERATED_CODES = frozenset({0x0A, 0x0D, 0x20})
+
+
+def textpage_to_codes(textpage: pdfium.PdfTextPage) -> list[int]:
+    """The UTF-16 code of each character index of a text page, in one call for the page
+    (``FPDFText_GetText``), each index's code as ``FPDFText_GetUnicode`` gives it."""
+    raw = textpage.raw
+    count = pdfium_c.FPDFText_CountChars(raw)
+    if count <= 0:
+        return []
+    buffer = (ctypes.c_ushort * (count + 1))()
+    written = pdfium_c.FPDFText_GetText(raw, 0, count, buffer)
+    if written != count + 1:  # not one unit per index: ask character by character
+        return [pdfium_c.FPDFText_GetUnicode(raw, index) for index in range(count)]
+    return list(buffer)[:count]
+
+
 def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Record]:
     """The drawn characters of a page (not the spaces and breaks PDFium makes up), in order.
 
@@ -199,35 +239,42 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
 
     Upright characters get pdfminer's box: from the origin, the advance width wide, the font
     size high, standing on the font's descent. Other characters get PDFium's loose box.
+
+    The codes come from PDFium in one call for the page (:func:`textpage_to_codes`); the
+    font, size and turn once per text object; the origin and box once per character.
     """
     raw = textpage.raw
-    count = pdfium_c.FPDFText_CountChars(raw)
+    handle = ctypes.cast(raw, ctypes.c_void_p).value
     fonts: dict[int, tuple[str, float]] = {}
     styles: dict[int, tuple[str, float, bool, bool, float]] = {}
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
+    origin_x_ref, origin_y_ref = ctypes.byref(origin_x), ctypes.byref(origin_y)
     loose = pdfium_c.FS_RECTF()
+    loose_ref = ctypes.byref(loose)
     matrix = pdfium_c.FS_MATRIX()
     ra, rb, rc, rd = frame.ctm[:4]
+    ca, cb, cc, cd, ce, cf = frame.ctm
+    x_shift, height_, top_ = frame.x_shift, frame.height, frame.top
     chars: list[Record] = []
     pending_high = ""
-    for index in range(count):
-        if pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
+    generated = _GENERATED_CODES
+    for index, code in enumerate(textpage_to_codes(textpage)):
+        if code in generated and _IS_GENERATED(handle, index) == 1:
             continue
-        code = pdfium_c.FPDFText_GetUnicode(raw, index)
         if 0xD800 <= code < 0xDC00:  # first half of a surrogate pair: joined with the next
             pending_high = chr(code)
             continue
-        if pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
+        if _HAS_MAP_ERROR(handle, index) == 1:
             text = "\ufffd"
         elif pending_high and 0xDC00 <= code < 0xE000:
             text = (pending_high + chr(code)).encode("utf-16", "surrogatepass").decode("utf-16")
         else:
             text = chr(code)
         pending_high = ""
-        text_object = pdfium_c.FPDFText_GetTextObject(raw, index)
-        key = ctypes.cast(text_object, ctypes.c_void_p).value or 0
+        key = _GET_TEXT_OBJECT(handle, index) or 0
         style = styles.get(key)
         if style is None:  # font, size and turn are the text object's: looked up once
+            text_object = pdfium_c.FPDFText_GetTextObject(raw, index)
             fontname, descent = _font_info(
                 pdfium_c.FPDFTextObj_GetFont(text_object) if text_object else None, fonts
             )
@@ -242,18 +289,21 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
             size = pdfium_c.FPDFText_GetFontSize(raw, index) * abs(d)
             style = styles[key] = (fontname, descent, upright, level, size)
         fontname, descent, upright, level, size = style
-        pdfium_c.FPDFText_GetCharOrigin(raw, index, origin_x, origin_y)
-        pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose)
-        (lx0, lt0), (lx1, lt1) = (
-            frame.raw_point(loose.left, loose.top),
-            frame.raw_point(loose.right, loose.bottom),
-        )
+        _GET_LOOSE_BOX(handle, index, loose_ref)
+        # frame.raw_point of the box's corners, written out (this loop runs per character)
+        left, right, box_top, box_bottom = loose.left, loose.right, loose.top, loose.bottom
+        lx0 = ca * left + cc * box_top + ce + x_shift
+        lx1 = ca * right + cc * box_bottom + ce + x_shift
         x0, x1 = round(min(lx0, lx1), _DIGITS), round(max(lx0, lx1), _DIGITS)
         if level:
-            base = frame.raw_point(origin_x.value, origin_y.value)[1]
+            _GET_ORIGIN(handle, index, origin_x_ref, origin_y_ref)
+            ox, oy = origin_x.value, origin_y.value
+            base = height_ - (cb * ox + cd * oy + cf) + top_
             bottom = round(base - descent * size, _DIGITS)
             top = round(bottom - size, _DIGITS)
         else:
+            lt0 = height_ - (cb * left + cd * box_top + cf) + top_
+            lt1 = height_ - (cb * right + cd * box_bottom + cf) + top_
             top, bottom = round(min(lt0, lt1), _DIGITS), round(max(lt0, lt1), _DIGITS)
         height = round(bottom - top, _DIGITS)
         chars.append(
