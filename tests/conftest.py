@@ -87,6 +87,7 @@ TEST_STAGES = {
     "test_analysts.py": "export",
     "test_output_writers.py": "export",
     "test_outputs.py": "export",
+    "test_duckdb.py": "export",  # --format duckdb and the documented queries (#27)
     "test_batch.py": "batch",
     "test_batch_corpus.py": "batch",
     "test_batch_dask.py": "batch",

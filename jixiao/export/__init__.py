@@ -6,7 +6,8 @@ LABEL_SETS = ("en", "zh")
 
 # The names the command line needs for its options, here so that ``jixiao --help`` loads none of
 # the writers.
-FORMATS = ("csv", "parquet", "xlsx")
+FORMATS = ("csv", "parquet", "xlsx", "duckdb")  # duckdb: the optional extra jixiao[duckdb]
 DEFAULT_FORMATS = ("csv", "parquet")
 XLSX_NAME = "results.xlsx"
+DUCKDB_NAME = "results.duckdb"
 REPORT_NAME = "report.html"  # written by jixiao.report after the frames

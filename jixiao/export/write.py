@@ -38,7 +38,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 import regex
 
 from jixiao.core.errors import OutputError
-from jixiao.export import XLSX_NAME
+from jixiao.export import DUCKDB_NAME, XLSX_NAME
 from jixiao.export.departments import TALLY_COLUMNS, DepartmentTally, department_labels
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
 from jixiao.model.frames import (
@@ -171,6 +171,11 @@ def write_chunks(
         from jixiao.export.xlsx import XlsxWorkbook  # noqa: PLC0415 - xlsxwriter: ~40 ms, for XLSX only
 
         book = XlsxWorkbook(xlsx, _temporary(xlsx), labels)
+    database = None
+    if "duckdb" in formats:
+        from jixiao.export.duckdb_file import DuckdbFile  # noqa: PLC0415 - an optional extra
+
+        database = DuckdbFile(out_dir / DUCKDB_NAME)
     for name in OUTPUT_NAMES:
         sinks = _sinks(name, out_dir, formats, labels, book)
         for table in chunks(name):
@@ -179,8 +184,13 @@ def write_chunks(
             written_chunk = Chunk(localize(name, table, labels)) if labels != "en" else chunk
             for sink in sinks:
                 sink.write(written_chunk)
+            if database is not None:  # the contract's names and values, whatever the labels
+                database.write(name, table)
         for sink in sinks:
             written.extend(sink.close())
+    if database is not None:
+        empty = {name: arrow_schema(name).empty_table() for name in OUTPUT_NAMES}
+        written.append(database.close(empty))
     if book is not None:
         columns = counter.departments.columns()
         sheet = book.sheet("departments", columns, department_labels(columns, labels))
@@ -216,7 +226,8 @@ def output_names(formats: Sequence[str]) -> list[str]:
     names = [
         f"{name}.{fmt}" for fmt in ("csv", "parquet") if fmt in formats for name in OUTPUT_NAMES
     ]
-    return [*names, XLSX_NAME] if "xlsx" in formats else names
+    names = [*names, XLSX_NAME] if "xlsx" in formats else names
+    return [*names, DUCKDB_NAME] if "duckdb" in formats else names
 
 
 def check_writable(out_dir: Path) -> None:
