@@ -222,6 +222,14 @@ class Rows:
         return sum(len(records) for _, records in self.items())
 
 
+def records_by_table(records: Iterable[Record]) -> dict[str, list[Record]]:
+    """Records grouped by their ``table_id``, in their order, in one pass."""
+    grouped: dict[str, list[Record]] = {}
+    for record in records:
+        grouped.setdefault(str(record.get("table_id")), []).append(record)
+    return grouped
+
+
 def concat_rows(parts: Iterable[Rows]) -> Rows:
     """The rows of many tables or files, one after another.
 

@@ -29,7 +29,7 @@ from jixiao.extract.layout.table import grid_to_table
 from jixiao.extract.readers import Reading, read_file
 from jixiao.extract.readers.limits import memory_error_text
 from jixiao.extract.readers.scan.check import with_ocr_problems
-from jixiao.model.frames import Record
+from jixiao.model.frames import records_by_table
 from jixiao.model.grid import Grid
 from jixiao.model.pane import SourcePane
 from jixiao.model.source import Problem, Severity, Source
@@ -193,15 +193,10 @@ def indicator_rule_text(indicator: Mapping[str, Any]) -> str:
 def rows_by_table(rows: Rows, tables: Sequence[ReadTable]) -> list[Rows]:
     """Each table's own problems and indicators, in one pass over a file's rows (a file of
     thousands of tables must not scan them all once per table)."""
-    problems: dict[str, list[Record]] = {t.table_id: [] for t in tables}
-    indicators: dict[str, list[Record]] = {t.table_id: [] for t in tables}
-    for record in rows.problems:
-        problems.get(record["table_id"], []).append(record)
-    for record in rows.indicators:
-        indicators.get(record["table_id"], []).append(record)
+    problems, indicators = records_by_table(rows.problems), records_by_table(rows.indicators)
     return [
-        Rows(tables=(), funds=(), indicators=tuple(indicators[t.table_id]),
-             problems=tuple(problems[t.table_id]))
+        Rows(indicators=tuple(indicators.get(t.table_id, ())),
+             problems=tuple(problems.get(t.table_id, ())))
         for t in tables
     ]  # fmt: skip
 

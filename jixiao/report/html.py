@@ -758,8 +758,7 @@ def policy_evidence(record: Mapping[str, Any]) -> str:
 
 def _known(value: Any) -> str:
     """A record's value as text; "" for a missing one (None, pandas' NA, NaN)."""
-    text = "" if value is None else str(value)
-    return "" if text in ("<NA>", "nan", "None") else text
+    return "" if is_missing(value) else str(value)
 
 
 def record_to_facts(record: Mapping[str, Any]) -> tuple[str, ...]:

@@ -119,13 +119,6 @@ def variant(base: Policy, choices: dict[str, str]) -> Policy:
     return replace(base, name=name, **changes)
 
 
-def misses(frames: Frames) -> tuple[int, int]:
-    """(flagged, explained) printed numbers of a scored table's frames."""
-    kinds = frames.problems["kind"].fillna("") != ""
-    info = frames.problems["severity"] == "info"
-    return int((kinds & ~info).sum()), int((kinds & info).sum())
-
-
 # -- evidence ----------------------------------------------------------------------------------
 
 _TABLE_NUMBERS = ("execution_rate", "execution_score", "score_total")
@@ -326,11 +319,6 @@ def score_table_best_rows(
     """:func:`score_table_best` as plain records (frames are built once per run)."""
     (rows,) = score_tables_best_rows([(table, table_id)], policies=policies)
     return rows
-
-
-def best_scoring(parsed: ParsedTable, *, table_id: str, policies: Sequence[Policy]) -> Scored:
-    """The scoring of one table alone under the policy :func:`choose` picks."""
-    return choose([(parsed, table_id)], policies).chosen.scored[0]
 
 
 def score_tables_best_rows(

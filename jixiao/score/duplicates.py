@@ -37,7 +37,7 @@ import regex
 
 from jixiao.core.labels import label_key
 from jixiao.core.problems import make_problem
-from jixiao.model.frames import Record, Rows
+from jixiao.model.frames import Record, Rows, records_by_table
 from jixiao.model.source import Source
 from jixiao.normalize.vocab import OPERATOR_SYMBOLS
 from jixiao.score.scoring import problems_to_records
@@ -119,9 +119,7 @@ class Duplicates:
 
 def records_to_copies(tables: Iterable[Record], indicators: Iterable[Record]) -> list[Copy]:
     """The copies to compare: every table with a ``project_key``, with its printed cells."""
-    by_table: dict[str, list[Record]] = defaultdict(list)
-    for row in indicators:
-        by_table[str(row["table_id"])].append(row)
+    by_table = records_by_table(indicators)
     copies = []
     for table in tables:
         key = table.get("project_key")

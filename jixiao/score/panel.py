@@ -32,7 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from jixiao.core.errors import PolicyError
-from jixiao.model.frames import Record
+from jixiao.model.frames import Record, records_by_table
 from jixiao.score.duplicates import STATUS_RANK, text_to_compared
 
 FULL_SCORE = Decimal(100)
@@ -130,9 +130,7 @@ def records_to_panel(
     """The ``projects`` and ``series`` records of a run (the module's rules)."""
     settings = settings or PanelSettings()
     groups = tables_to_project_years(tables)
-    by_table: dict[str, list[Record]] = defaultdict(list)
-    for row in indicators:
-        by_table[str(row.get("table_id"))].append(row)
+    by_table = records_by_table(indicators)
     projects = []
     series_rows: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     for (project_key, year), group in groups.items():
