@@ -63,6 +63,7 @@ TEST_STAGES = {
     "test_pdf_fast.py": "pdf",
     "test_pdf_fonts.py": "pdf",
     "test_pdf_fonts_hidden.py": "pdf",
+    "test_pdf_playa.py": "pdf",  # characters from the PDF alone, read by PLAYA (#26)
     "test_pdf_frames.py": "pdf",
     "test_pdf_join.py": "pdf",
     "test_pdf_split_anywhere.py": "pdf",

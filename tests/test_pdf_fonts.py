@@ -166,18 +166,25 @@ def test_layout_characters_are_pdfplumbers(path: Path, number: int) -> None:
 
 
 def test_a_page_pdfminer_cannot_parse_is_one_failed_page(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A page with a font not embedded that pdfminer fails on becomes one ``unreadable_pdf``
-    problem for that page; the other pages' tables are still read."""
+    """A page with a font not embedded that neither PLAYA nor then pdfminer can parse becomes
+    one ``unreadable_pdf`` problem for that page (pdfminer's error); the other pages' tables
+    are still read."""
     import jixiao.extract.readers.pdf.reader as pdf_module  # noqa: PLC0415 - patched for this test only
 
-    real = pdf_module.plumber_page_to_chars
+    real, real_playa = pdf_module.plumber_page_to_chars, pdf_module.playa_page_to_chars
 
     def failing(page: Any) -> Any:
         if page.page_number == 2:
             raise ValueError("broken content stream")
         return real(page)
 
+    def failing_playa(page: Any, frame: Any) -> Any:
+        if page.page_idx == 1:
+            raise KeyError("PLAYA fails too")
+        return real_playa(page, frame)
+
     monkeypatch.setattr(pdf_module, "plumber_page_to_chars", failing)
+    monkeypatch.setattr(pdf_module, "playa_page_to_chars", failing_playa)
     result = pdf_to_extraction(PDF / "rl_seed.pdf")
     assert [g.page_start for g in result.grids] == [1, 3, 4, 5, 6]
     failed = [p for p in result.problems if p.code == "unreadable_pdf"]

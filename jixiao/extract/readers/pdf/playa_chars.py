@@ -1,0 +1,135 @@
+"""A page's characters from the PDF alone, read by PLAYA, as pdfminer's layout gives them.
+
+A page with a font that is not embedded is read with characters that need no font program
+(:mod:`jixiao.extract.readers.pdf.pages` says why): codes from the content stream, Unicode
+from ``/ToUnicode`` or the predefined CJK CMaps, advance widths from ``/W``, ``/DW`` and
+``/Widths``. pdfminer reads them so, but its content-stream interpreter is most of the time
+such a page costs (~40 ms). PLAYA (``playa-pdf``, a faster descendant of pdfminer) reads the
+same codes, Unicode and widths about five times faster; :func:`playa_page_to_chars` turns its
+glyphs into the character records :func:`~jixiao.extract.readers.pdf.plumber_tables.layout_to_chars`
+makes from pdfminer's layout, by pdfminer's rules: a glyph's box is its advance wide and its
+font size high, from the font's ``/Descent`` (made negative, 0 when missing) below the
+baseline, through the text matrix without the font size; ``(cid:N)`` for a code without
+Unicode; ``size`` the box's height.
+
+Only what is common is handled here: horizontal writing in Type 1, TrueType and CID fonts, with
+a font size and horizontal scaling that are not zero. A page with anything else (a vertical
+font, a Type 3 font, text drawn at size 0) raises :class:`NotHandledError`, and the caller reads
+that page with pdfminer, as before. ``tests/test_pdf_playa.py`` compares the two, field by
+field, on every such page of the fixtures and of the real set.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import playa
+from playa.font import CIDFont, Type3Font
+from playa.pdftypes import resolve1
+
+from jixiao.extract.readers.pdf.text import Char
+
+_TEXT_SPACE = 0.001  # glyph units per text space unit, as pdfminer scales /Descent
+
+
+class NotHandledError(Exception):
+    """A page this reader leaves to pdfminer (a vertical or Type 3 font, text at size 0)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PageFrame:
+    """Where pdfplumber places a page: its height, its MediaBox's left and top, and the top
+    of the page in the whole document (``doctop``: the heights of the pages before it)."""
+
+    height: float
+    mediabox_x0: float
+    mediabox_top: float
+    doctop: float
+
+    @classmethod
+    def of_plumber_page(cls, page: Any) -> PageFrame:
+        mb_x0, mb_top = page.mediabox[:2]
+        return cls(float(page.height), mb_x0, mb_top, page.initial_doctop)
+
+
+def open_document(path: Path) -> Any:
+    """The PDF opened in PLAYA, in pdfminer's page space (origin at the MediaBox's corner)."""
+    return playa.open(path, space="page")
+
+
+def playa_page_to_chars(page: Any, frame: PageFrame) -> list[Char]:
+    """The page's characters in drawing order, in the fields and values of
+    :func:`~jixiao.extract.readers.pdf.plumber_tables.layout_to_chars` (fake bold kept);
+    raises :class:`NotHandledError` for a page pdfminer must read."""
+    return list(_chars(page, frame))
+
+
+def _chars(page: Any, frame: PageFrame) -> Iterator[Char]:
+    height, mb_x0, mb_top, doctop = (
+        frame.height,
+        frame.mediabox_x0,
+        frame.mediabox_top,
+        frame.doctop,
+    )
+    descents: dict[int, float] = {}
+    for glyph in page.glyphs:
+        font = glyph.font
+        descent = descents.get(id(font))
+        if descent is None:
+            descent = descents[id(font)] = _descent(font)
+        gstate = glyph.gstate
+        fontsize, scaling, rise = gstate.fontsize, gstate.scaling * 0.01, gstate.rise
+        if fontsize == 0 or scaling == 0:
+            raise NotHandledError("text drawn at size 0")
+        # PLAYA's matrix is the rendering matrix, diag(size × scaling, size) with the rise
+        # before the text matrix (pdfminer's ``matrix``); undo the first to get the second
+        ta, tb, tc, td, te, tf = glyph.matrix
+        a, b = ta / (fontsize * scaling), tb / (fontsize * scaling)
+        c, d = tc / fontsize, td / fontsize
+        e, f = te - rise * c, tf - rise * d
+        width = font.widths.get(glyph.cid, default_width(font))
+        if width is None:  # a simple font: pdfminer looks the width up by the Unicode then
+            raise NotHandledError(f"no width for code {glyph.cid} in {font.fontname}")
+        adv = width * _TEXT_SPACE * fontsize * scaling
+        low = descent * fontsize + rise
+        high = low + fontsize
+        xs = (e + c * low, a * adv + c * low + e, a * adv + c * high + e, c * high + e)
+        ys = (d * low + f, b * adv + d * low + f, b * adv + d * high + f, d * high + f)
+        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        text = glyph.text
+        top = (height - y1) + mb_top
+        yield {
+            "object_type": "char",
+            "text": f"(cid:{glyph.cid})" if text is None else text,
+            "fontname": font.fontname,
+            "size": y1 - y0,
+            "adv": adv,
+            "upright": a * d * scaling > 0 and b * c <= 0,
+            "matrix": (a, b, c, d, e, f),
+            "x0": x0 + mb_x0,
+            "x1": x1 + mb_x0,
+            "top": top,
+            "bottom": (height - y0) + mb_top,
+            "doctop": doctop + top,
+            "width": x1 - x0,
+            "height": y1 - y0,
+        }
+
+
+def default_width(font: Any) -> float | None:
+    """The width of a code ``/W`` does not list: ``/DW`` (1000 when missing) in a CID font, as
+    in pdfminer; ``None`` in a simple font, where pdfminer's rule differs from PLAYA's."""
+    return float(font.default_width) if isinstance(font, CIDFont) else None
+
+
+def _descent(font: Any) -> float:
+    """pdfminer's descent of a font, in text space: ``/Descent`` made negative, 0 when the
+    descriptor has none (PLAYA takes -120, or the font's box, instead)."""
+    if font.vertical or isinstance(font, Type3Font):
+        raise NotHandledError(f"a {'vertical' if font.vertical else 'Type 3'} font")
+    value = resolve1(font.descriptor.get("Descent", 0))
+    descent = float(value) if isinstance(value, int | float) else 0.0  # pdfminer's num_value
+    return (-descent if descent > 0 else descent) * _TEXT_SPACE
