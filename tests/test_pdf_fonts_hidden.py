@@ -8,7 +8,8 @@ and pytest runs there:
 
 * the PDF-vs-text frame test (tests/test_pdf_frames.py), the fixtures' table and problem
   counts and cell texts (tests/test_pdf_extract.py) and the fonts fixtures' text and widths
-  (tests/test_pdf_fonts.py);
+  (tests/test_pdf_fonts.py), and PLAYA's characters equal to pdfminer's on the small PDFs of
+  tests/test_pdf_playa.py;
 * the checks below that only run inside: the font folders are empty, fontconfig finds no
   font, PDFium without fonts does drop characters of the fonts fixtures (so they do test
   something), and the frames of every fixture PDF equal, value for value, the frames read
@@ -57,6 +58,7 @@ INNER_TESTS = (
     "tests/test_pdf_extract.py::test_table_count_matches_manifest",
     "tests/test_pdf_extract.py::test_problem_codes_match_manifest",
     "tests/test_pdf_extract.py::test_grid_equals_text_table",
+    "tests/test_pdf_playa.py::test_small_pdfs_read_as_pdfminer_reads_them",
     "tests/test_pdf_fonts_hidden.py",  # last: the frames test above has cached the frames
 )
 #: Hides each font folder that exists, then runs the command (``$@``).
