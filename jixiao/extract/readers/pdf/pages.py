@@ -23,8 +23,9 @@ CMaps (``UniGB-UCS2-H``, ``GBK-EUC-H``, ``ETen-B5-H`` …), advance widths from 
   and the images, which do not depend on fonts.
 
 The rule looks only at the file, never at the machine, so a page takes the same path
-everywhere. The cost falls only on pages with fonts that are not embedded: pdfminer parses
-such a page in ~40 ms where PDFium takes ~2 ms. PDFium's text of such a page is not used even
+everywhere. The cost falls only on pages with fonts that are not embedded: their characters
+take ~15 ms (pdfminer's, read by PLAYA: :mod:`jixiao.extract.readers.pdf.playa_chars`; ~40 ms
+through pdfminer itself) where PDFium takes ~2 ms. PDFium's text of such a page is not used even
 where it looks complete (every text object gave characters): whether it does depends on the
 machine's fonts (with a CJK font installed fewer objects are dropped), so the page's path, and
 the order of its text (PDFium sorts the runs of a line by position, pdfminer keeps the drawing

@@ -5,7 +5,7 @@ A page with a font that is not embedded is read with characters that need no fon
 from ``/ToUnicode`` or the predefined CJK CMaps, advance widths from ``/W``, ``/DW`` and
 ``/Widths``. pdfminer reads them so, but its content-stream interpreter is most of the time
 such a page costs (~40 ms). PLAYA (``playa-pdf``, a faster descendant of pdfminer) reads the
-same codes, Unicode and widths about five times faster; :func:`playa_page_to_chars` turns its
+same codes, Unicode and widths in about a third of the time; :func:`playa_page_to_chars` turns its
 glyphs into the character records :func:`~jixiao.extract.readers.pdf.plumber_tables.layout_to_chars`
 makes from pdfminer's layout, by pdfminer's rules: a glyph's box is its advance wide and its
 font size high, from the font's ``/Descent`` (made negative, 0 when missing) below the
