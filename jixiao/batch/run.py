@@ -8,12 +8,13 @@
 2. **read** — the files to do go to the executor (:mod:`jixiao.batch.pool`, worker processes
    isolated per file, or :mod:`jixiao.batch.cluster`); as they finish their rows are written
    as parts, a chunk of files at a time, and their records appended to the journal
-   (:mod:`jixiao.batch.parts`), so memory holds one chunk of rows and a stopped run loses
-   nothing already written. Each result is also handed to ``on_result`` (the report takes
-   what it shows from there: no file is read twice).
+   (:mod:`jixiao.batch.parts`), so memory holds one chunk of rows, not the records of the
+   run, and a stopped run loses nothing already written. Each result is also handed to
+   ``on_result`` (the report takes what it shows from there: no file is read twice).
 3. **combine** — the combined outputs are rebuilt from the parts in name order (then table
    number, as each part is in table order), so every executor and worker count gives the same
    bytes; ``manifest.json`` is written last, with ``status`` ``complete`` or ``interrupted``.
+   Both take the records from the journal on disk (:class:`~jixiao.batch.parts.JournalRecords`).
 4. **switch** — everything above is written in a staging folder beside the output folder
    (:mod:`jixiao.batch.commit`); a complete run then replaces the output folder in one step,
    keeping the files in it that jixiao did not write. The output folder always holds a whole
@@ -28,6 +29,7 @@ the output folder as it was; a killed run too (the next run finishes a half-done
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import signal
@@ -49,6 +51,7 @@ from jixiao.batch.manifest import write_manifest as _write_manifest
 from jixiao.batch.parts import (
     FileRecord,
     Journal,
+    JournalRecords,
     PartWriter,
     clear_parts,
     link_parts,
@@ -110,7 +113,7 @@ class BatchResult:
     """A finished (or interrupted) batch run."""
 
     status: str  # "complete" or "interrupted"
-    records: tuple[FileRecord, ...]  # the files in the outputs, by name
+    records: Sequence[FileRecord]  # the files in the outputs, by name (read from the journal)
     total_files: int  # files found, finished or not
     totals: Totals
     outputs: tuple[Path, ...]
@@ -172,17 +175,12 @@ def run_batch(
         manifest = _Manifest(stage, inputs, policies, settings, fingerprint, started_at)
         manifest.write(RUNNING, reused, Totals({}, {}, {}), (), 0.0)
         journal = Journal(stage, fingerprint, reused)
-    done: list[FileRecord] = []
     status = COMPLETE
     progress.start(len(files), reused, settings.describe())
+    del reused  # in the journal: the outputs and the manifest are made from it
     writer = PartWriter(stage)
     unwritten: list[OSError] = []
-
-    def saved(records: list[FileRecord]) -> None:
-        # done first: a Ctrl-C between the two leaves a file in the manifest (its parts are
-        # written) but not in the journal, which a resume reads again; never the other way
-        done.extend(records)
-        journal.extend(records)
+    saved = journal.extend
 
     try:
         ready = _Prepare(prepare)
@@ -210,8 +208,10 @@ def run_batch(
     ready()  # no file was read (all reused): load the writers now
     from jixiao.batch.combine import write_combined  # noqa: PLC0415 - pyarrow: while reading
 
-    records = tuple(sorted([*reused, *done], key=lambda r: r.path))
     with _deferred_interrupt() as interrupt, _writes(out_dir):  # Ctrl-C now: no valid outputs
+        records = JournalRecords.read(stage, fingerprint)
+        if records is None:
+            raise FileNotFoundError(errno.ENOENT, "journal not found", str(journal.path))
         prune_parts(stage, (p for r in records for p in r.parts.values()))
         outputs, totals = write_combined(stage, records, settings.formats, settings.labels)
         status = INTERRUPTED if interrupt else status
@@ -224,7 +224,13 @@ def run_batch(
             before_switch(stage, batch)
         warnings = switch_run(folders)
     moved = tuple(out_dir / p.relative_to(stage) for p in outputs)
-    return replace(batch, outputs=moved, out_dir=out_dir, warnings=tuple(warnings))
+    return replace(
+        batch,
+        records=records.moved(folders.out),
+        outputs=moved,
+        out_dir=out_dir,
+        warnings=tuple(warnings),
+    )
 
 
 def _check_inputs_outside(files: Sequence[InputFile], out_dir: Path) -> None:
@@ -395,7 +401,7 @@ class _Manifest:
             outputs=outputs,
             out_dir=self.out_dir,
         )
-        _write_manifest(manifest, self.out_dir)
+        _write_manifest(manifest, self.out_dir, records)
 
     def _settings(self) -> dict[str, Any]:
         s = self.settings

@@ -574,13 +574,15 @@ def write_batch_report(
     files read; the rows of the ``reused`` ones are read from their parts."""
     from jixiao.batch.combine import concat_parts  # noqa: PLC0415 - pyarrow: for reused files
 
-    records = list(records)
     for record in reused:
         frames = concat_parts(out_dir, [record])
         for name, rows, _ in _frames_by_file(frames):
             collector.add_rows(name, record.kind, rows)
     sources = {f.name: f.path for f in files}
-    pages = sum(r.pages for r in records)
-    scanned = {r.path: out_dir / r.parts[GRIDS_PART] for r in records if GRIDS_PART in r.parts}
+    pages, scanned = 0, {}
+    for r in records:  # one pass: a large run's records are read from its journal
+        pages += r.pages
+        if GRIDS_PART in r.parts:
+            scanned[r.path] = out_dir / r.parts[GRIDS_PART]
     report = collector.report(sources, pages=pages, scanned=scanned)
     return _write(report, out_dir / REPORT_NAME)
