@@ -233,11 +233,12 @@ class ReportCollector:
     are the problems' rows in the combined problems frame; otherwise they are counted from the
     files in name order, as the combined outputs are written.
 
-    With ``draw``, the card of a table that may be shown is drawn as it comes (a run draws
-    while its files are read, not after): the first file's problems are rows 0…, and each
-    next file's, while the files come in name order, follow the problems of those before it.
-    :meth:`report` takes a drawn card whose file's problems start where it assumed, and
-    draws the others again.
+    With ``draw``, the cards of the first ``limit`` tables are drawn as they come (a run draws
+    while its files are read, not after; past ``limit`` tables a table may push a drawn one
+    out, so the rest are drawn at the end, and at most ``limit`` drawings are lost): the first
+    file's problems are rows 0…, and each next file's, while the files come in name order,
+    follow the problems of those before it. :meth:`report` takes a drawn card whose file's
+    problems start where it assumed, and draws the others.
     """
 
     def __init__(self, limit: int = DEFAULT_LIMIT, *, draw: bool = False) -> None:
@@ -270,7 +271,7 @@ class ReportCollector:
         material: FileMaterial | None = None,
         indexes: Sequence[int] | None = None,
     ) -> None:
-        offset = self._offset(name, len(rows.problems), indexes)
+        offset = self._offset(name, rows, indexes)
         seen = self._files.setdefault(name, _FileSeen(kind))
         seen.tables += len(rows.tables)
         self._overview.add(rows)
@@ -312,16 +313,19 @@ class ReportCollector:
             )
             self._keep(key, _drawn(shown, offset) if offset is not None else shown)
 
-    def _offset(self, name: str, problems: int, indexes: Sequence[int] | None) -> int | None:
+    def _offset(self, name: str, rows: Rows, indexes: Sequence[int] | None) -> int | None:
         """The row of a file's first problem in the problems frame if the files come in name
         order from now on, when its cards are to be drawn now; None otherwise."""
         if not self.draw or indexes is not None or self._problems < 0:
+            return None
+        if len(self._keys) + len(rows.tables) > self.limit:
+            self._problems = -1  # more tables than are shown: drawn at the end, once
             return None
         if name <= self._last:
             self._problems = -1  # out of order (a second worker): draw them all at the end
             return None
         offset, self._last = self._problems, name
-        self._problems += problems
+        self._problems += len(rows.problems)
         return offset
 
     def _keep(self, key: tuple[int, int, str, int], shown: _Shown) -> None:
