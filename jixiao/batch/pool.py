@@ -22,6 +22,7 @@ works inside a Dask worker, which may not start ``multiprocessing`` children. Wh
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -318,6 +319,7 @@ def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _W
     result_read, result_write = os.pipe()
     inherited = [fd for w in others for fd in (w.tasks, w.results)]
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    gc.freeze()  # the worker's collections then leave the parent's objects (and pages) alone
     pid = os.fork()
     if pid == 0:  # the worker: never returns
         code = 0
@@ -332,6 +334,7 @@ def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _W
             code = _CHILD_FAILED
         finally:
             os._exit(code)
+    gc.unfreeze()  # the parent's own cycles are collected as before
     os.close(task_read)
     os.close(result_write)
     worker = _Worker(pid, task_write, result_read)

@@ -30,6 +30,7 @@ the output folder as it was; a killed run too (the next run finishes a half-done
 from __future__ import annotations
 
 import errno
+import gc
 import hashlib
 import os
 import signal
@@ -184,7 +185,10 @@ def run_batch(
 
     try:
         ready = _Prepare(prepare)
-        with closing(_execute(todo, policies, settings, material, ready)) as results:
+        with (
+            _fewer_collections(),
+            closing(_execute(todo, policies, settings, material, ready)) as results,
+        ):
             for result in results:
                 record = _record(result, settings.file_timeout)
                 if on_result is not None:
@@ -251,6 +255,23 @@ def _writes(out_dir: Path) -> Iterator[None]:
         yield
     except OSError as error:
         raise output_error(error, out_dir) from error
+
+
+#: Objects made between two collections of the youngest generation while files are read (700
+#: by default): the parent unpickles ~100,000 small acyclic objects a second, and collecting
+#: every 700 of them cost ~7% of its time (0.13 s of a 200-file run, 0.64 s of 3,000).
+YOUNG_COLLECTION = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect cycles less often while the files are read (see :data:`YOUNG_COLLECTION`)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 @contextmanager
