@@ -247,4 +247,5 @@ def run(
         material=report_limit > 0,
         prepare=load_renderer,
         before_switch=report,
+        idle=collector.draw_next,
     )

@@ -233,9 +233,10 @@ class ReportCollector:
     are the problems' rows in the combined problems frame; otherwise they are counted from the
     files in name order, as the combined outputs are written.
 
-    With ``draw``, the cards of the first ``limit`` tables are drawn as they come (a run draws
-    while its files are read, not after; past ``limit`` tables a table may push a drawn one
-    out, so the rest are drawn at the end, and at most ``limit`` drawings are lost): the first
+    With ``draw``, the cards of the first ``limit`` tables are drawn while the files are read,
+    one at each call of :meth:`draw_next` (a run calls it while its workers read and no result
+    waits), not after the last file; past ``limit`` tables a table may push a drawn one out,
+    so the rest are drawn at the end, and at most ``limit`` drawings are lost. The first
     file's problems are rows 0…, and each next file's, while the files come in name order,
     follow the problems of those before it. :meth:`report` takes a drawn card whose file's
     problems start where it assumed, and draws the others.
@@ -249,6 +250,7 @@ class ReportCollector:
         self._last = ""  # the last file added; and the problems of the files added so far
         self._problems = 0  # (while they came in name order; -1 once they did not)
         self._worst: tuple[int, int, str, int] | None = None  # the limit-th key when pruned
+        self._undrawn: list[tuple[_Shown, int]] = []  # (table, its file's first problem row)
         self._files: dict[str, _FileSeen] = {}
         self._keys: list[tuple[tuple[int, int, str, int], str]] = []  # every table's order
         self._kept: list[tuple[tuple[int, int, str, int], _Shown]] = []  # the tables shown
@@ -311,22 +313,31 @@ class ReportCollector:
                 materials.get(table_id),
                 str(record.get("source_kind") or kind),
             )
-            self._keep(key, _drawn(shown, offset) if offset is not None else shown)
+            self._keep(key, shown)
+            if offset is not None and shown.material is not None:
+                self._undrawn.append((shown, offset))
 
     def _offset(self, name: str, rows: Rows, indexes: Sequence[int] | None) -> int | None:
         """The row of a file's first problem in the problems frame if the files come in name
         order from now on, when its cards are to be drawn now; None otherwise."""
         if not self.draw or indexes is not None or self._problems < 0:
             return None
-        if len(self._keys) + len(rows.tables) > self.limit:
-            self._problems = -1  # more tables than are shown: drawn at the end, once
-            return None
-        if name <= self._last:
-            self._problems = -1  # out of order (a second worker): draw them all at the end
+        if name <= self._last or len(self._keys) + len(rows.tables) > self.limit:
+            # out of name order (a second worker), or more tables than are shown: the cards
+            # not drawn yet are drawn at the end, once
+            self._problems, self._undrawn = -1, []
             return None
         offset, self._last = self._problems, name
         self._problems += len(rows.problems)
         return offset
+
+    def draw_next(self) -> bool:
+        """Draw one card waiting to be drawn; False when none waits."""
+        if not self._undrawn:
+            return False
+        table, offset = self._undrawn.pop()
+        _draw(table, offset)
+        return True
 
     def _keep(self, key: tuple[int, int, str, int], shown: _Shown) -> None:
         """Keep the first ``limit`` tables by ``key`` (pruned as they come: memory holds at
@@ -426,15 +437,13 @@ class ReportCollector:
         )
 
 
-def _drawn(table: _Shown, offset: int) -> _Shown:
-    """``table`` with its card drawn, its file's problems taken to start at row ``offset``."""
-    if table.material is None:
-        return table
+def _draw(table: _Shown, offset: int) -> None:
+    """Draw the card of ``table``, its file's problems taken to start at row ``offset``."""
     from jixiao.report.html import draw_card  # noqa: PLC0415 - jinja2: loaded by a run already
 
     problems = [record_to_problem_row(offset + local, p) for _, local, p in table.problems]
     card = table_to_card(table.record, problems, table.material, table.kind)
-    return replace(table, drawn=replace(card, html=draw_card(card)), offset=offset)
+    table.drawn, table.offset = replace(card, html=draw_card(card)), offset
 
 
 def _read_again(
