@@ -13,6 +13,13 @@ stage, median of ``--repeat`` passes over N files: reading (text to grid to 自�
 scoring and problem logging (plain records), the report material, and the frames built once at
 the end for all the files (divided by N).
 
+**Fixed costs** (``--fixed``): ``jixiao run -j 1`` (report on) on N files, ``--repeat`` runs,
+each split by timestamps at three points: the process started (taken by this process just
+before it), a worker started reading the first file, the worker finished the last file, and
+the process ended. The run is the command line's own, started through a few lines that wrap
+the worker's ``file_to_result`` to note the time (``FIXED_PROBE``). Prints each phase's median:
+start-up (goal ≤ 0.25 s), reading, and after the last file (goal ≤ 0.3 s for 200 files).
+
 **Memory** (``--memory``): peak resident memory of ``jixiao run -j 1`` (report on) on 1,000
 and 10,000 one-table text files (``--memory-files``), one run each: the whole process tree's
 peak (``os.wait4``: the main process, which outgrows its worker) and the worker's (the
@@ -28,6 +35,7 @@ Usage::
 
     python bench/batch.py [--files 200 2000] [--repeat 5]
     python bench/batch.py --per-table [--files 200]
+    python bench/batch.py --fixed [--files 200] [--repeat 5] [--code OTHER_CHECKOUT .]
     python bench/batch.py --memory [--memory-files 1000 10000]
     python bench/batch.py --mixed [--text-files 440] [--pdf-copies 20] [--workers 1 2]
 """
@@ -194,6 +202,64 @@ def per_table_bench(count: int, repeat: int) -> str:
     )
 
 
+FIXED_PROBE = """
+import os, sys, time
+import jixiao.batch.pool as pool
+def note(what):
+    with open(os.environ["JIXIAO_BENCH_TIMES"], "a") as log:
+        log.write(f"{what} {time.time()}\\n")
+read = pool.file_to_result
+def timed(*args, **kwargs):
+    note("start")
+    try:
+        return read(*args, **kwargs)
+    finally:
+        note("end")
+pool.file_to_result = timed  # the workers' reading (the warm-up is not timed)
+sys.argv = ["jixiao", *sys.argv[1:]]
+from jixiao.cli.main import main
+main()
+"""
+
+
+PHASES = ("start-up", "reading", "after the last file")
+
+
+def fixed_costs_bench(count: int, repeat: int, codes: list[Path]) -> str:
+    """Start-up, reading and what comes after the last file, by timestamps (module docstring),
+    for jixiao's code in each of ``codes`` (folders holding the package), in turn."""
+    phases = {code: {phase: list[float]() for phase in PHASES} for code in codes}
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-fixed-") as tmp:
+        corpus, log = small_files(Path(tmp) / "in", count), Path(tmp) / "times"
+        for run in range(repeat + 1):  # the first round warms the caches: not counted
+            for code in codes:
+                env = {**os.environ, "PYTHONPATH": str(code), "JIXIAO_BENCH_TIMES": str(log)}
+                out = str(Path(tmp) / "out")
+                log.unlink(missing_ok=True)
+                started = time.time()
+                command = [sys.executable, "-c", FIXED_PROBE, "run", str(corpus), "-o", out]
+                subprocess.run([*command, "-j", "1", "-q"], env=env, check=False)
+                ended = time.time()
+                times = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+                first = min(float(t) for what, t in times if what == "start")
+                last = max(float(t) for what, t in times if what == "end")
+                spans = (first - started, last - first, ended - last)
+                for phase, seconds in zip(PHASES, spans, strict=True):
+                    phases[code][phase] += [seconds] if run else []
+    lines = [
+        f"{count} one-table text files, jixiao run -j 1 (report on), median (range) of "
+        f"{repeat} runs in turn, seconds; load average {load_average()} after",
+        f"| code | {' | '.join(PHASES)} |",
+        "|---|---|---|---|",
+    ]
+    for code, spans_of in phases.items():
+        cells = " | ".join(
+            f"{median(v):.2f} ({min(v):.2f}–{max(v):.2f})" for v in spans_of.values()
+        )
+        lines.append(f"| {code} | {cells} |")
+    return "\n".join(lines)
+
+
 def memory_bench(counts: list[int]) -> str:
     """Peak memory of one run per file count (see the module docstring)."""
     lines = [
@@ -293,6 +359,10 @@ def main() -> None:
     parser.add_argument("--mixed", action="store_true", help="the mixed corpus by worker count")
     parser.add_argument("--per-table", action="store_true", help="ms per file by stage")
     parser.add_argument("--memory", action="store_true", help="peak memory by file count")
+    parser.add_argument("--fixed", action="store_true", help="start-up and the end, timed")
+    parser.add_argument(
+        "--code", type=Path, nargs="+", help="with --fixed: folders of jixiao's code, in turn"
+    )
     parser.add_argument("--memory-files", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--text-files", type=int, default=440)
     parser.add_argument("--pdf-copies", type=int, default=20, help="3 PDFs (6 pages) per copy")
@@ -301,6 +371,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.pandas_baseline:
         pandas_baseline(args.pandas_baseline)
+    elif args.fixed:
+        print(fixed_costs_bench(args.files[0], args.repeat or 5, args.code or [ROOT]))
     elif args.memory:
         print(memory_bench(args.memory_files))
     elif args.per_table:
