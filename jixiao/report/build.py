@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -443,7 +443,9 @@ def _draw(table: _Shown, offset: int) -> None:
 
     problems = [record_to_problem_row(offset + local, p) for _, local, p in table.problems]
     card = table_to_card(table.record, problems, table.material, table.kind)
-    table.drawn, table.offset = replace(card, html=draw_card(card)), offset
+    html = draw_card(card)  # the card keeps its markup, not its grid and source (in material)
+    table.drawn = TableCard(card.table_id, card.record, card.problems, card.kind, html=html)
+    table.offset = offset
 
 
 def _read_again(
