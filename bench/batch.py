@@ -232,13 +232,14 @@ def fixed_costs_bench(count: int, repeat: int, codes: list[Path]) -> str:
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-fixed-") as tmp:
         corpus, log = small_files(Path(tmp) / "in", count), Path(tmp) / "times"
         for run in range(repeat + 1):  # the first round warms the caches: not counted
-            for code in codes:
+            for i, code in enumerate(codes):
                 env = {**os.environ, "PYTHONPATH": str(code), "JIXIAO_BENCH_TIMES": str(log)}
-                out = str(Path(tmp) / "out")
+                out = str(Path(tmp) / f"out-{run}-{i}")  # a new folder, as a first run
                 log.unlink(missing_ok=True)
                 started = time.time()
                 command = [sys.executable, "-c", FIXED_PROBE, "run", str(corpus), "-o", out]
-                subprocess.run([*command, "-j", "1", "-q"], env=env, check=False)
+                # cwd: a folder without a jixiao/ in it (python -c puts it first on sys.path)
+                subprocess.run([*command, "-j", "1", "-q"], env=env, check=False, cwd=tmp)
                 ended = time.time()
                 times = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
                 first = min(float(t) for what, t in times if what == "start")
