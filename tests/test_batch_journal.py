@@ -4,6 +4,7 @@ report cards drawn as their tables arrive (#26: flat memory, fixed costs)."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,7 +13,11 @@ import pytest
 
 from jixiao.batch.manifest import manifest_files, manifest_of, write_manifest
 from jixiao.batch.parts import JOURNAL, PARTS_DIR, FileRecord, Journal, JournalRecords
+from jixiao.batch.pool import map_isolated
 from jixiao.export.write import Totals
+from jixiao.pipeline.runner import FileResult, InputFile, file_to_result
+from jixiao.report.build import ReportCollector
+from jixiao.report.html import report_to_html
 from jixiao.score import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -125,3 +130,55 @@ def test_records_follow_their_journal_when_the_folder_is_switched_in(tmp_path: P
     assert read is not None
     (tmp_path / "staging").rename(tmp_path / "out")
     assert [r.path for r in read.moved(tmp_path / "out")] == ["a.txt"]
+
+
+# -- report cards drawn as they come --------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def results() -> list[FileResult]:
+    policies = (load_policy("national"),)
+    files = [InputFile(p, p.name) for p in TEXTS] + [InputFile(TEXTS[0], "zz_seed_again.txt")]
+    return [file_to_result(file, policies, material=True) for file in files]
+
+
+def _page(results: Sequence[FileResult], limit: int, *, draw: bool) -> str:
+    collector = ReportCollector(limit, draw=draw)
+    drawn = 0
+    for result in results:
+        collector.add_result(result)
+        while collector.draw_next():  # as a run does while its workers read
+            drawn += 1
+    assert drawn if draw and limit >= len(results[0].rows.tables) else not drawn
+    return report_to_html(collector.report(generated="t"))
+
+
+@pytest.mark.parametrize("limit", [300, 7, 3, 1], ids=["all", "seven", "three", "one"])
+@pytest.mark.parametrize("order", ["names", "reversed"])
+def test_cards_drawn_as_they_come_are_the_cards_drawn_at_the_end(
+    results: list[FileResult], limit: int, order: str
+) -> None:
+    with_problems = [r.file.name for r in results if r.problems]
+    assert len(with_problems) >= 2  # else no file's problems follow another's: no offset tested
+    arrived = results if order == "names" else results[::-1]
+    assert _page(arrived, limit, draw=True) == _page(results, limit, draw=False)
+
+
+def _slow_name(file: InputFile) -> str:
+    time.sleep(0.05)
+    return file.name
+
+
+def test_idle_work_runs_while_the_workers_read(tmp_path: Path) -> None:
+    files = [InputFile(tmp_path / f"{i}.txt", f"{i}.txt") for i in range(3)]
+    pieces: list[float] = []
+
+    def idle() -> bool:  # five pieces of work, each done while no result waits
+        if len(pieces) == 5:
+            return False
+        pieces.append(time.monotonic())
+        return True
+
+    names = map_isolated(files, _slow_name, str, workers=1, time_limit=None, idle=idle)
+    assert sorted(names) == ["0.txt", "1.txt", "2.txt"]
+    assert len(pieces) == 5

@@ -155,13 +155,16 @@ def run_batch(
     material: bool = False,
     prepare: Callable[[], None] | None = None,
     before_switch: Callable[[Path, BatchResult], None] | None = None,
+    idle: Callable[[], bool] | None = None,
 ) -> BatchResult:
     """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
     given each file's result as it finishes (not those reused), with its tables' report
     material when ``material`` is asked for (local workers only). ``prepare`` is called once
     the first files are being read, to load what comes after the reading beside it.
     ``before_switch`` is called with the staging folder and the result of a complete run
-    before it replaces ``out_dir``: what it writes there switches in with the run.
+    before it replaces ``out_dir``: what it writes there switches in with the run. ``idle``
+    is called while the local workers read and no result waits, until it returns False
+    (:func:`~jixiao.batch.pool.map_isolated`).
 
     Raises :class:`~jixiao.core.errors.OutputError` when ``out_dir`` holds an input, cannot be
     replaced, or a write fails; ``out_dir`` then keeps the last complete run."""
@@ -187,7 +190,7 @@ def run_batch(
         ready = _Prepare(prepare)
         with (
             _fewer_collections(),
-            closing(_execute(todo, policies, settings, material, ready)) as results,
+            closing(_execute(todo, policies, settings, material, ready, idle)) as results,
         ):
             for result in results:
                 record = _record(result, settings.file_timeout)
@@ -358,6 +361,7 @@ def _execute(
     settings: BatchSettings,
     material: bool,
     prepare: Callable[[], None],
+    idle: Callable[[], bool] | None = None,
 ) -> Generator[FileResult, None, None]:
     """Each file's result as it finishes (worker processes here, or a Dask cluster)."""
     limit = settings.file_timeout
@@ -375,6 +379,7 @@ def _execute(
         workers=settings.workers,
         time_limit=limit,
         started=prepare,
+        idle=idle,
     )
 
 

@@ -819,6 +819,35 @@ def card_to_view(card: TableCard, number: int) -> CardView:
     )
 
 
+_UNNUMBERED = " id='t0' "  # in a card's first tag, before any text from its input
+
+
+def card_to_html(card: TableCard, number: int) -> Markup:
+    """One card's markup (``card.html.j2``) as card ``number`` of the page: drawn now, or taken
+    from ``card.html`` (drawn as card 0 when its table arrived, :func:`draw_card`) and
+    numbered."""
+    if card.html:
+        return Markup(card.html.replace(_UNNUMBERED, f" id='t{number}' ", 1))
+    return Markup(load_card()(card_to_view(card, number)))
+
+
+def draw_card(card: TableCard) -> str:
+    """A card's markup before its number is known (card 0): a run draws the cards it may show
+    while its files are read, and :func:`card_to_html` numbers them."""
+    html = str(card_to_html(card, 0))
+    if _UNNUMBERED not in html:
+        raise ValueError(f"card.html.j2 no longer writes {_UNNUMBERED!r} in a card's first tag")
+    return html
+
+
+@functools.cache
+def load_card() -> Callable[[CardView], str]:
+    """The ``card_section`` macro of ``card.html.j2``, as a function."""
+    module = environment().get_template("card.html.j2").module
+    macro: Callable[[CardView], str] = getattr(module, "card_section")  # noqa: B009 - a macro
+    return macro
+
+
 # -- page ---------------------------------------------------------------------------------------
 
 
@@ -860,7 +889,7 @@ def report_to_html(report: Report) -> str:
         file_problems=tuple(problem_to_item(p) for p in report.file_problems),
         filters=report_to_filters(report),
         omitted=report_to_omitted(report),
-        cards=tuple(card_to_view(card, n) for n, card in enumerate(report.cards, start=1)),
+        cards=tuple(card_to_html(card, n) for n, card in enumerate(report.cards, start=1)),
         version=__version__,
         overview=report.overview,
         charts=overview_to_charts(
