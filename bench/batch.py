@@ -13,6 +13,19 @@ stage, median of ``--repeat`` passes over N files: reading (text to grid to 自�
 scoring and problem logging (plain records), the report material, and the frames built once at
 the end for all the files (divided by N).
 
+**Fixed costs** (``--fixed``): ``jixiao run -j 1`` (report on) on N files, ``--repeat`` runs,
+each split by timestamps at three points: the process started (taken by this process just
+before it), a worker started reading the first file, the worker finished the last file, and
+the process ended. The run is the command line's own, started through a few lines that wrap
+the worker's ``file_to_result`` to note the time (``FIXED_PROBE``). Prints each phase's median:
+start-up (goal ≤ 0.25 s), reading, and after the last file (goal ≤ 0.3 s for 200 files).
+
+**Memory** (``--memory``): peak resident memory of ``jixiao run -j 1`` (report on) on 1,000
+and 10,000 one-table text files (``--memory-files``), one run each: the whole process tree's
+peak (``os.wait4``: the main process, which outgrows its worker) and the worker's (the
+manifest's ``largest_child``), and their ratios, largest over smallest (the goal: ≤ 1.1).
+Minutes: not for CI.
+
 **Mixed corpus** (``--mixed``): ``tests/test_batch_corpus.make_corpus`` (440 single-table text
 files, 60 PDFs, the five kinds of broken file) read with each of ``--workers``; ``batch s`` is
 the manifest's ``seconds_total`` (reading and writing, no report); peak memory from the
@@ -22,6 +35,8 @@ Usage::
 
     python bench/batch.py [--files 200 2000] [--repeat 5]
     python bench/batch.py --per-table [--files 200]
+    python bench/batch.py --fixed [--files 200] [--repeat 5] [--code OTHER_CHECKOUT .]
+    python bench/batch.py --memory [--memory-files 1000 10000]
     python bench/batch.py --mixed [--text-files 440] [--pdf-copies 20] [--workers 1 2]
 """
 
@@ -41,6 +56,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.whole import compare, load_average, median, ratio  # noqa: E402
+from bench.whole import run_once as run_whole  # noqa: E402
 from tests.test_batch_corpus import make_corpus, single_tables  # noqa: E402 - after sys.path
 
 BASELINE_COLUMNS = 16  # wider than any fixture table: the C parser then takes ragged rows
@@ -112,58 +128,164 @@ def small_files_bench(counts: list[int], repeat: int) -> str:
 
 
 def per_table_bench(count: int, repeat: int) -> str:
-    """Milliseconds per one-table file by stage, in this process."""
+    """Milliseconds per one-table file by stage, in this process, with the worker's own
+    functions (:func:`jixiao.pipeline.runner.file_to_result` in pieces), and the whole of it."""
     from jixiao.core.vocabulary import is_self_evaluation  # noqa: PLC0415
     from jixiao.extract.layout.table import grid_to_table  # noqa: PLC0415
-    from jixiao.extract.readers.text import bytes_to_text, text_to_grids  # noqa: PLC0415
-    from jixiao.pipeline.runner import ReadTable, read_to_material  # noqa: PLC0415
+    from jixiao.extract.readers import read_file  # noqa: PLC0415
+    from jixiao.pipeline.runner import (  # noqa: PLC0415
+        InputFile,
+        ReadTable,
+        file_to_result,
+        read_to_material,
+        rows_by_table,
+    )
     from jixiao.score import (  # noqa: PLC0415
         Rows,
         concat_rows,
         load_policy,
         rows_to_frames,
-        score_table_best_rows,
+        score_tables_best_rows,
     )
 
     policies = (load_policy("national"),)
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-table-") as tmp:
         paths = sorted(small_files(Path(tmp) / "in", count).rglob("*.txt"))
-        data = [(p.name, p.read_bytes()) for p in paths]
-    stages: dict[str, list[float]] = {"read": [], "score": [], "material": [], "frames": []}
-    for _ in range(repeat):
-        spent = dict.fromkeys(stages, 0.0)
-        all_rows: list[Rows] = []
-        for name, raw in data:
+        data = [(p, p.name, p.read_bytes()) for p in paths]
+        stages: dict[str, list[float]] = {
+            "read": [], "score": [], "material": [], "frames": [], "whole": []
+        }  # fmt: skip
+        for _ in range(repeat):
+            spent = dict.fromkeys(stages, 0.0)
+            all_rows: list[Rows] = []
+            for path, name, raw in data:
+                started = time.perf_counter()
+                with read_file(raw, path=path, name=name, claimed="tsv") as reading:
+                    tables = [
+                        ReadTable(f"{name}#{i}", grid, grid_to_table(grid))
+                        for i, grid in enumerate(
+                            (g for g in reading.grids if is_self_evaluation(g.texts())), start=1
+                        )
+                    ]
+                    read = time.perf_counter()
+                    rows = concat_rows(
+                        score_tables_best_rows(
+                            [(t.table, t.table_id) for t in tables], policies=policies
+                        )
+                    )
+                    scored = time.perf_counter()
+                    for table, mine in zip(tables, rows_by_table(rows, tables), strict=True):
+                        read_to_material(table, mine, reading.pane(table.grid))
+                spent["read"] += read - started
+                spent["score"] += scored - read
+                spent["material"] += time.perf_counter() - scored
+                all_rows.append(rows)
             started = time.perf_counter()
-            grids = text_to_grids(bytes_to_text(raw, file=name), file=name)
-            tables = [grid_to_table(g) for g in grids if is_self_evaluation(g.texts())]
-            read = time.perf_counter()
-            rows = [
-                score_table_best_rows(t, table_id=f"{name}#{i}", policies=policies)
-                for i, t in enumerate(tables, start=1)
-            ]
-            scored = time.perf_counter()
-            for i, (grid, table) in enumerate(zip(grids, tables, strict=False), start=1):
-                read_to_material(ReadTable(f"{name}#{i}", grid, table), rows[i - 1])
-            spent["read"] += read - started
-            spent["score"] += scored - read
-            spent["material"] += time.perf_counter() - scored
-            all_rows += rows
-        started = time.perf_counter()
-        rows_to_frames(concat_rows(all_rows))
-        spent["frames"] += time.perf_counter() - started
-        for stage, seconds in spent.items():
-            stages[stage].append(seconds / count * 1000)
+            rows_to_frames(concat_rows(all_rows))
+            spent["frames"] += time.perf_counter() - started
+            started = time.perf_counter()
+            for path, name, _ in data:
+                file_to_result(InputFile(path, name), policies, material=True)
+            spent["whole"] += time.perf_counter() - started
+            for stage, seconds in spent.items():
+                stages[stage].append(seconds / count * 1000)
     cells = " | ".join(f"{median(v):.2f}" for v in stages.values())
     return "\n".join(
         [
             f"one-table text files, {count} per pass, median of {repeat} passes, ms per file "
             f"(load average {load_average()})",
-            "| read | score and problems | report material | frames (once, per file) |",
-            "|---|---|---|---|",
+            "| read | score and problems | report material | frames (once, per file) "
+            "| the worker's whole file_to_result |",
+            "|---|---|---|---|---|",
             f"| {cells} |",
         ]
     )
+
+
+FIXED_PROBE = """
+import os, sys, time
+import jixiao.batch.pool as pool
+def note(what):
+    with open(os.environ["JIXIAO_BENCH_TIMES"], "a") as log:
+        log.write(f"{what} {time.time()}\\n")
+read = pool.file_to_result
+def timed(*args, **kwargs):
+    note("start")
+    try:
+        return read(*args, **kwargs)
+    finally:
+        note("end")
+pool.file_to_result = timed  # the workers' reading (the warm-up is not timed)
+sys.argv = ["jixiao", *sys.argv[1:]]
+from jixiao.cli.main import main
+main()
+"""
+
+
+PHASES = ("start-up", "reading", "after the last file")
+
+
+def fixed_costs_bench(count: int, repeat: int, codes: list[Path]) -> str:
+    """Start-up, reading and what comes after the last file, by timestamps (module docstring),
+    for jixiao's code in each of ``codes`` (folders holding the package), in turn."""
+    phases = {code: {phase: list[float]() for phase in PHASES} for code in codes}
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-fixed-") as tmp:
+        corpus, log = small_files(Path(tmp) / "in", count), Path(tmp) / "times"
+        for run in range(repeat + 1):  # the first round warms the caches: not counted
+            for i, code in enumerate(codes):
+                env = {**os.environ, "PYTHONPATH": str(code), "JIXIAO_BENCH_TIMES": str(log)}
+                out = str(Path(tmp) / f"out-{run}-{i}")  # a new folder, as a first run
+                log.unlink(missing_ok=True)
+                started = time.time()
+                command = [sys.executable, "-c", FIXED_PROBE, "run", str(corpus), "-o", out]
+                # cwd: a folder without a jixiao/ in it (python -c puts it first on sys.path)
+                subprocess.run([*command, "-j", "1", "-q"], env=env, check=False, cwd=tmp)
+                ended = time.time()
+                times = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+                first = min(float(t) for what, t in times if what == "start")
+                last = max(float(t) for what, t in times if what == "end")
+                spans = (first - started, last - first, ended - last)
+                for phase, seconds in zip(PHASES, spans, strict=True):
+                    phases[code][phase] += [seconds] if run else []
+    lines = [
+        f"{count} one-table text files, jixiao run -j 1 (report on), median (range) of "
+        f"{repeat} runs in turn, seconds; load average {load_average()} after",
+        f"| code | {' | '.join(PHASES)} |",
+        "|---|---|---|---|",
+    ]
+    for code, spans_of in phases.items():
+        cells = " | ".join(
+            f"{median(v):.2f} ({min(v):.2f}–{max(v):.2f})" for v in spans_of.values()
+        )
+        lines.append(f"| {code} | {cells} |")
+    return "\n".join(lines)
+
+
+def memory_bench(counts: list[int]) -> str:
+    """Peak memory of one run per file count (see the module docstring)."""
+    lines = [
+        f"one-table text files, jixiao run -j 1 (report on), one run each; load average "
+        f"{load_average()} before",
+        "| files | wall s | peak MB (main) | peak MB (worker) |",
+        "|---|---|---|---|",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    peaks: list[tuple[float, float]] = []
+    for count in counts:
+        with tempfile.TemporaryDirectory(prefix="jixiao-bench-memory-") as tmp:
+            corpus, out = small_files(Path(tmp) / "in", count), Path(tmp) / "out"
+            command = [sys.executable, "-m", "jixiao", "run", str(corpus), "-o", str(out)]
+            timing = run_whole([*command, "-j", "1", "-q"], env)
+            manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+        worker = manifest["timings"]["peak_rss_mb"]["largest_child"]
+        peaks.append((timing.peak_mb, worker))
+        lines.append(f"| {count} | {timing.wall:.1f} | {timing.peak_mb:.0f} | {worker:.0f} |")
+    (main_low, worker_low), (main_high, worker_high) = peaks[0], peaks[-1]
+    lines.append(
+        f"ratio {counts[-1]} / {counts[0]} files: main {main_high / main_low:.2f}, "
+        f"worker {worker_high / worker_low:.2f}; load average after: {load_average()}"
+    )
+    return "\n".join(lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -237,6 +359,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=None, help="runs (5 small files, 1 mixed)")
     parser.add_argument("--mixed", action="store_true", help="the mixed corpus by worker count")
     parser.add_argument("--per-table", action="store_true", help="ms per file by stage")
+    parser.add_argument("--memory", action="store_true", help="peak memory by file count")
+    parser.add_argument("--fixed", action="store_true", help="start-up and the end, timed")
+    parser.add_argument(
+        "--code", type=Path, nargs="+", help="with --fixed: folders of jixiao's code, in turn"
+    )
+    parser.add_argument("--memory-files", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--text-files", type=int, default=440)
     parser.add_argument("--pdf-copies", type=int, default=20, help="3 PDFs (6 pages) per copy")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
@@ -244,6 +372,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.pandas_baseline:
         pandas_baseline(args.pandas_baseline)
+    elif args.fixed:
+        print(fixed_costs_bench(args.files[0], args.repeat or 5, args.code or [ROOT]))
+    elif args.memory:
+        print(memory_bench(args.memory_files))
     elif args.per_table:
         print(per_table_bench(args.files[0], args.repeat or 5))
     elif args.mixed:

@@ -229,7 +229,7 @@ def run(
     roots = _paths(paths)
     files = _files(roots, filters or Filters())
     out = Path(out_dir)
-    collector = ReportCollector(report_limit)
+    collector = ReportCollector(report_limit, draw=True)
 
     def report(staged: Path, batch: BatchResult) -> None:
         """report.html, written with the run before it replaces ``out_dir``."""
@@ -247,4 +247,5 @@ def run(
         material=report_limit > 0,
         prepare=load_renderer,
         before_switch=report,
+        idle=collector.draw_next,
     )

@@ -92,6 +92,7 @@ TEST_STAGES = {
     "test_batch.py": "batch",
     "test_batch_corpus.py": "batch",
     "test_batch_dask.py": "batch",
+    "test_batch_journal.py": "batch",  # #26: records from the journal, cards drawn early
     "test_pool.py": "batch",
     "test_run_safety.py": "batch",  # issue #25: the output folder, user files, the switch
     "test_run_faults.py": "batch",  # issue #25: a full disk, kill -9, at any point

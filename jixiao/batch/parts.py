@@ -24,10 +24,10 @@ import os
 import re
 import shutil
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, overload
 
 import jixiao
 from jixiao.model.grid import Cell, Grid
@@ -268,6 +268,7 @@ class Journal:
             for record in records:
                 _write_line(handle, record.to_json())
         os.replace(temporary, path)
+        self.path = path
         self._handle: IO[str] = path.open("a", encoding="utf-8")
 
     def extend(self, records: Iterable[FileRecord]) -> None:
@@ -301,10 +302,79 @@ def read_journal(out_dir: Path, fingerprint: str) -> dict[str, FileRecord] | Non
     return records
 
 
-def _parse(line: str) -> dict[str, Any]:
+#: Up to this many records a :class:`JournalRecords` holds them; past it, it reads them again
+#: from the journal each time (a run of 10,000 files then holds ~1 MB of names and places,
+#: not ~10 MB of records).
+HELD_RECORDS = 2_000
+
+
+class JournalRecords(Sequence[FileRecord]):
+    """The records of a journal in name order, as a sequence: the manifest, the combined
+    outputs and the report of a run are built from the journal on disk, not from records
+    gathered in memory. Memory holds each record's name and place in the journal, and the
+    records themselves only for a run of at most ``held`` files."""
+
+    def __init__(self, path: Path, places: Sequence[int], held: Sequence[FileRecord] | None):
+        self.path = path
+        self._places = places  # byte offsets of the lines, in name order
+        self._held = held
+
+    @classmethod
+    def read(
+        cls, out_dir: Path, fingerprint: str, held: int = HELD_RECORDS
+    ) -> JournalRecords | None:
+        """The records of ``out_dir``'s journal (the last line of a name wins, a torn last
+        line is ignored); None without a journal of these settings."""
+        path = out_dir / PARTS_DIR / JOURNAL
+        names: dict[str, int] = {}
+        try:
+            with path.open("rb") as handle:
+                if _parse(handle.readline()).get("fingerprint") != fingerprint:
+                    return None
+                place = handle.tell()
+                for line in handle:
+                    name = _parse(line).get("path")
+                    if isinstance(name, str):
+                        names[name] = place
+                    place += len(line)
+        except OSError:
+            return None
+        places = [names[name] for name in sorted(names)]
+        records = cls(path, places, None)
+        return cls(path, places, tuple(records)) if len(places) <= held else records
+
+    def moved(self, out_dir: Path) -> JournalRecords:
+        """The same records, their journal now in ``out_dir`` (the staging folder switched in)."""
+        return JournalRecords(out_dir / PARTS_DIR / JOURNAL, self._places, self._held)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    @overload
+    def __getitem__(self, index: int) -> FileRecord: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[FileRecord]: ...
+    def __getitem__(self, index: int | slice) -> FileRecord | Sequence[FileRecord]:
+        if self._held is not None:
+            return self._held[index]
+        if isinstance(index, slice):
+            return JournalRecords(self.path, self._places[index], None)
+        return next(iter(JournalRecords(self.path, [self._places[index]], None)))
+
+    def __iter__(self) -> Iterator[FileRecord]:
+        if self._held is not None:
+            yield from self._held
+            return
+        with self.path.open("rb") as handle:
+            for place in self._places:
+                handle.seek(place)
+                yield FileRecord.from_json(json.loads(handle.readline()))
+
+
+def _parse(line: str | bytes) -> dict[str, Any]:
     try:
         data = json.loads(line)
-    except json.JSONDecodeError:
+    except ValueError:  # not JSON, or a torn line's half character
         return {}
     return data if isinstance(data, dict) else {}
 

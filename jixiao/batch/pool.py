@@ -22,6 +22,7 @@ works inside a Dask worker, which may not start ``multiprocessing`` children. Wh
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import os
 import pickle
@@ -79,6 +80,7 @@ def map_isolated(
     workers: int,
     time_limit: float | None,
     started: Callable[[], None] | None = None,
+    idle: Callable[[], bool] | None = None,
 ) -> Generator[R, None, None]:
     """``work(file)`` for every file in worker processes, at most ``workers`` at a time.
 
@@ -87,6 +89,9 @@ def map_isolated(
     ``stopped(...)``. Close the iterator (or let an exception pass through it) to stop the
     workers. ``started`` is called once, when the first workers have their files: what this
     process does then (loading the libraries the outputs need) runs beside their reading.
+    ``idle`` is called while the workers read and no result is waiting, again and again until
+    it says it has nothing left to do (False): small pieces of the caller's work (drawing
+    report cards) that must not keep a worker waiting for its next file.
     """
     if not CAN_ISOLATE:
         if started is not None:
@@ -113,7 +118,10 @@ def map_isolated(
                 call()
             if not _busy(pool):
                 return
-            ready = selector.select(_wait(pool.values(), time_limit))
+            ready = selector.select(0) if idle is not None else []
+            while not ready and idle is not None and idle():
+                ready = selector.select(0)
+            ready = ready or selector.select(_wait(pool.values(), time_limit))
             now = time.monotonic()
             for key, _ in ready:
                 worker = pool[key.fd]
@@ -318,6 +326,7 @@ def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _W
     result_read, result_write = os.pipe()
     inherited = [fd for w in others for fd in (w.tasks, w.results)]
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    gc.freeze()  # the worker's collections then leave the parent's objects (and pages) alone
     pid = os.fork()
     if pid == 0:  # the worker: never returns
         code = 0
@@ -332,6 +341,7 @@ def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _W
             code = _CHILD_FAILED
         finally:
             os._exit(code)
+    gc.unfreeze()  # the parent's own cycles are collected as before
     os.close(task_read)
     os.close(result_write)
     worker = _Worker(pid, task_write, result_read)

@@ -8,12 +8,13 @@
 2. **read** — the files to do go to the executor (:mod:`jixiao.batch.pool`, worker processes
    isolated per file, or :mod:`jixiao.batch.cluster`); as they finish their rows are written
    as parts, a chunk of files at a time, and their records appended to the journal
-   (:mod:`jixiao.batch.parts`), so memory holds one chunk of rows and a stopped run loses
-   nothing already written. Each result is also handed to ``on_result`` (the report takes
-   what it shows from there: no file is read twice).
+   (:mod:`jixiao.batch.parts`), so memory holds one chunk of rows, not the records of the
+   run, and a stopped run loses nothing already written. Each result is also handed to
+   ``on_result`` (the report takes what it shows from there: no file is read twice).
 3. **combine** — the combined outputs are rebuilt from the parts in name order (then table
    number, as each part is in table order), so every executor and worker count gives the same
    bytes; ``manifest.json`` is written last, with ``status`` ``complete`` or ``interrupted``.
+   Both take the records from the journal on disk (:class:`~jixiao.batch.parts.JournalRecords`).
 4. **switch** — everything above is written in a staging folder beside the output folder
    (:mod:`jixiao.batch.commit`); a complete run then replaces the output folder in one step,
    keeping the files in it that jixiao did not write. The output folder always holds a whole
@@ -28,6 +29,8 @@ the output folder as it was; a killed run too (the next run finishes a half-done
 
 from __future__ import annotations
 
+import errno
+import gc
 import hashlib
 import os
 import signal
@@ -49,6 +52,7 @@ from jixiao.batch.manifest import write_manifest as _write_manifest
 from jixiao.batch.parts import (
     FileRecord,
     Journal,
+    JournalRecords,
     PartWriter,
     clear_parts,
     link_parts,
@@ -110,7 +114,7 @@ class BatchResult:
     """A finished (or interrupted) batch run."""
 
     status: str  # "complete" or "interrupted"
-    records: tuple[FileRecord, ...]  # the files in the outputs, by name
+    records: Sequence[FileRecord]  # the files in the outputs, by name (read from the journal)
     total_files: int  # files found, finished or not
     totals: Totals
     outputs: tuple[Path, ...]
@@ -151,13 +155,16 @@ def run_batch(
     material: bool = False,
     prepare: Callable[[], None] | None = None,
     before_switch: Callable[[Path, BatchResult], None] | None = None,
+    idle: Callable[[], bool] | None = None,
 ) -> BatchResult:
     """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
     given each file's result as it finishes (not those reused), with its tables' report
     material when ``material`` is asked for (local workers only). ``prepare`` is called once
     the first files are being read, to load what comes after the reading beside it.
     ``before_switch`` is called with the staging folder and the result of a complete run
-    before it replaces ``out_dir``: what it writes there switches in with the run.
+    before it replaces ``out_dir``: what it writes there switches in with the run. ``idle``
+    is called while the local workers read and no result waits, until it returns False
+    (:func:`~jixiao.batch.pool.map_isolated`).
 
     Raises :class:`~jixiao.core.errors.OutputError` when ``out_dir`` holds an input, cannot be
     replaced, or a write fails; ``out_dir`` then keeps the last complete run."""
@@ -172,21 +179,19 @@ def run_batch(
         manifest = _Manifest(stage, inputs, policies, settings, fingerprint, started_at)
         manifest.write(RUNNING, reused, Totals({}, {}, {}), (), 0.0)
         journal = Journal(stage, fingerprint, reused)
-    done: list[FileRecord] = []
     status = COMPLETE
     progress.start(len(files), reused, settings.describe())
+    del reused  # in the journal: the outputs and the manifest are made from it
     writer = PartWriter(stage)
     unwritten: list[OSError] = []
-
-    def saved(records: list[FileRecord]) -> None:
-        # done first: a Ctrl-C between the two leaves a file in the manifest (its parts are
-        # written) but not in the journal, which a resume reads again; never the other way
-        done.extend(records)
-        journal.extend(records)
+    saved = journal.extend
 
     try:
         ready = _Prepare(prepare)
-        with closing(_execute(todo, policies, settings, material, ready)) as results:
+        with (
+            _fewer_collections(),
+            closing(_execute(todo, policies, settings, material, ready, idle)) as results,
+        ):
             for result in results:
                 record = _record(result, settings.file_timeout)
                 if on_result is not None:
@@ -210,8 +215,10 @@ def run_batch(
     ready()  # no file was read (all reused): load the writers now
     from jixiao.batch.combine import write_combined  # noqa: PLC0415 - pyarrow: while reading
 
-    records = tuple(sorted([*reused, *done], key=lambda r: r.path))
     with _deferred_interrupt() as interrupt, _writes(out_dir):  # Ctrl-C now: no valid outputs
+        records = JournalRecords.read(stage, fingerprint)
+        if records is None:
+            raise FileNotFoundError(errno.ENOENT, "journal not found", str(journal.path))
         prune_parts(stage, (p for r in records for p in r.parts.values()))
         outputs, totals = write_combined(stage, records, settings.formats, settings.labels)
         status = INTERRUPTED if interrupt else status
@@ -224,7 +231,13 @@ def run_batch(
             before_switch(stage, batch)
         warnings = switch_run(folders)
     moved = tuple(out_dir / p.relative_to(stage) for p in outputs)
-    return replace(batch, outputs=moved, out_dir=out_dir, warnings=tuple(warnings))
+    return replace(
+        batch,
+        records=records.moved(folders.out),
+        outputs=moved,
+        out_dir=out_dir,
+        warnings=tuple(warnings),
+    )
 
 
 def _check_inputs_outside(files: Sequence[InputFile], out_dir: Path) -> None:
@@ -245,6 +258,23 @@ def _writes(out_dir: Path) -> Iterator[None]:
         yield
     except OSError as error:
         raise output_error(error, out_dir) from error
+
+
+#: Objects made between two collections of the youngest generation while files are read (700
+#: by default): the parent unpickles ~100,000 small acyclic objects a second, and collecting
+#: every 700 of them cost ~7% of its time (0.13 s of a 200-file run, 0.64 s of 3,000).
+YOUNG_COLLECTION = 50_000
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    """Collect cycles less often while the files are read (see :data:`YOUNG_COLLECTION`)."""
+    previous = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION, *previous[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
 
 
 @contextmanager
@@ -331,6 +361,7 @@ def _execute(
     settings: BatchSettings,
     material: bool,
     prepare: Callable[[], None],
+    idle: Callable[[], bool] | None = None,
 ) -> Generator[FileResult, None, None]:
     """Each file's result as it finishes (worker processes here, or a Dask cluster)."""
     limit = settings.file_timeout
@@ -342,7 +373,13 @@ def _execute(
         warm_up(policies, pdf=settings.workers > 1 and any(f.kind == "pdf" for f in files))
     work = Reader(tuple(policies), material)
     yield from map_isolated(
-        files, work, stopped_result, workers=settings.workers, time_limit=limit, started=prepare
+        files,
+        work,
+        stopped_result,
+        workers=settings.workers,
+        time_limit=limit,
+        started=prepare,
+        idle=idle,
     )
 
 
@@ -395,7 +432,7 @@ class _Manifest:
             outputs=outputs,
             out_dir=self.out_dir,
         )
-        _write_manifest(manifest, self.out_dir)
+        _write_manifest(manifest, self.out_dir, records)
 
     def _settings(self) -> dict[str, Any]:
         s = self.settings

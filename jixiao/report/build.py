@@ -208,6 +208,8 @@ class _Shown:
     indicators: list[Mapping[str, Any]]
     material: TableMaterial | None
     kind: str
+    drawn: TableCard | None = None  # its card, drawn as it arrived, if its problems' rows …
+    offset: int = 0  # … are its file's own plus this (checked when the report is made)
 
 
 @dataclass(slots=True)
@@ -230,12 +232,25 @@ class ReportCollector:
     file's rows without material (a file reused from an earlier run). ``indexes``, when given,
     are the problems' rows in the combined problems frame; otherwise they are counted from the
     files in name order, as the combined outputs are written.
+
+    With ``draw``, the cards of the first ``limit`` tables are drawn while the files are read,
+    one at each call of :meth:`draw_next` (a run calls it while its workers read and no result
+    waits), not after the last file; past ``limit`` tables a table may push a drawn one out,
+    so the rest are drawn at the end, and at most ``limit`` drawings are lost. The first
+    file's problems are rows 0…, and each next file's, while the files come in name order,
+    follow the problems of those before it. :meth:`report` takes a drawn card whose file's
+    problems start where it assumed, and draws the others.
     """
 
-    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+    def __init__(self, limit: int = DEFAULT_LIMIT, *, draw: bool = False) -> None:
         if limit < 0:
             raise ValueError(f"report limit must be >= 0, got {limit}")
         self.limit = limit
+        self.draw = draw
+        self._last = ""  # the last file added; and the problems of the files added so far
+        self._problems = 0  # (while they came in name order; -1 once they did not)
+        self._worst: tuple[int, int, str, int] | None = None  # the limit-th key when pruned
+        self._undrawn: list[tuple[_Shown, int]] = []  # (table, its file's first problem row)
         self._files: dict[str, _FileSeen] = {}
         self._keys: list[tuple[tuple[int, int, str, int], str]] = []  # every table's order
         self._kept: list[tuple[tuple[int, int, str, int], _Shown]] = []  # the tables shown
@@ -258,6 +273,7 @@ class ReportCollector:
         material: FileMaterial | None = None,
         indexes: Sequence[int] | None = None,
     ) -> None:
+        offset = self._offset(name, rows, indexes)
         seen = self._files.setdefault(name, _FileSeen(kind))
         seen.tables += len(rows.tables)
         self._overview.add(rows)
@@ -288,6 +304,8 @@ class ReportCollector:
             problems = by_table.get(table_id, [])
             key = table_order((str(p["severity"]) for *_, p in problems), name, table_id)
             self._keys.append((key, table_id))
+            if self.limit == 0 or (self._worst is not None and key > self._worst):
+                continue  # never shown: the first ``limit`` tables are all before it
             shown = _Shown(
                 _clean(record),
                 problems,
@@ -296,16 +314,39 @@ class ReportCollector:
                 str(record.get("source_kind") or kind),
             )
             self._keep(key, shown)
+            if offset is not None and shown.material is not None:
+                self._undrawn.append((shown, offset))
+
+    def _offset(self, name: str, rows: Rows, indexes: Sequence[int] | None) -> int | None:
+        """The row of a file's first problem in the problems frame if the files come in name
+        order from now on, when its cards are to be drawn now; None otherwise."""
+        if not self.draw or indexes is not None or self._problems < 0:
+            return None
+        if name <= self._last or len(self._keys) + len(rows.tables) > self.limit:
+            # out of name order (a second worker), or more tables than are shown: the cards
+            # not drawn yet are drawn at the end, once
+            self._problems, self._undrawn = -1, []
+            return None
+        offset, self._last = self._problems, name
+        self._problems += len(rows.problems)
+        return offset
+
+    def draw_next(self) -> bool:
+        """Draw one card waiting to be drawn; False when none waits."""
+        if not self._undrawn:
+            return False
+        table, offset = self._undrawn.pop()
+        _draw(table, offset)
+        return True
 
     def _keep(self, key: tuple[int, int, str, int], shown: _Shown) -> None:
         """Keep the first ``limit`` tables by ``key`` (pruned as they come: memory holds at
         most ``limit`` + :data:`_SLACK` tables' material)."""
-        if self.limit == 0:
-            return
         self._kept.append((key, shown))
         if len(self._kept) >= self.limit + _SLACK:
             self._kept.sort(key=lambda kept: kept[0])
             del self._kept[self.limit :]
+            self._worst = self._kept[-1][0]
 
     def _department_rows(self) -> tuple[DepartmentRow, ...]:
         return tally_to_department_rows(self._departments)
@@ -348,6 +389,9 @@ class ReportCollector:
                     )
                     for index, local, p in table.problems
                 ]
+                if table.drawn is not None and table.offset == offsets.get(name, 0):
+                    cards.append(table.drawn)
+                    continue
                 material, note = table.material, ""
                 if material is None:
                     material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
@@ -391,6 +435,17 @@ class ReportCollector:
             limit=self.limit,
             overview=self._overview.overview(),
         )
+
+
+def _draw(table: _Shown, offset: int) -> None:
+    """Draw the card of ``table``, its file's problems taken to start at row ``offset``."""
+    from jixiao.report.html import draw_card  # noqa: PLC0415 - jinja2: loaded by a run already
+
+    problems = [record_to_problem_row(offset + local, p) for _, local, p in table.problems]
+    card = table_to_card(table.record, problems, table.material, table.kind)
+    html = draw_card(card)  # the card keeps its markup, not its grid and source (in material)
+    table.drawn = TableCard(card.table_id, card.record, card.problems, card.kind, html=html)
+    table.offset = offset
 
 
 def _read_again(
@@ -505,9 +560,10 @@ def write_report(
 
 def load_renderer() -> None:
     """Load and compile what rendering the page needs (a run does it while files are read)."""
-    from jixiao.report.html import PAGE_TEMPLATE, environment  # noqa: PLC0415 - jinja2: ~0.1 s
+    from jixiao.report.html import PAGE_TEMPLATE, environment, load_card  # noqa: PLC0415 - jinja2
 
     environment().get_template(PAGE_TEMPLATE)
+    load_card()
 
 
 def _write(report: Report, path: Path) -> Path:
@@ -533,13 +589,15 @@ def write_batch_report(
     files read; the rows of the ``reused`` ones are read from their parts."""
     from jixiao.batch.combine import concat_parts  # noqa: PLC0415 - pyarrow: for reused files
 
-    records = list(records)
     for record in reused:
         frames = concat_parts(out_dir, [record])
         for name, rows, _ in _frames_by_file(frames):
             collector.add_rows(name, record.kind, rows)
     sources = {f.name: f.path for f in files}
-    pages = sum(r.pages for r in records)
-    scanned = {r.path: out_dir / r.parts[GRIDS_PART] for r in records if GRIDS_PART in r.parts}
+    pages, scanned = 0, {}
+    for r in records:  # one pass: a large run's records are read from its journal
+        pages += r.pages
+        if GRIDS_PART in r.parts:
+            scanned[r.path] = out_dir / r.parts[GRIDS_PART]
     report = collector.report(sources, pages=pages, scanned=scanned)
     return _write(report, out_dir / REPORT_NAME)

@@ -512,29 +512,37 @@ def _row_label(cell: Cell | None) -> str:
 
 def grid_cell_to_html(cell: Cell, field: str, problems: Sequence[ProblemRow] = ()) -> str:
     """One ``<td>`` of the grid jixiao read: its spans, the problems about it (marked, and
-    listed in its tooltip with its place and the field it was read as), its text escaped."""
-    mark = problems_to_mark(problems)
+    listed in its tooltip with its place and the field it was read as), its text escaped.
+    (One string built in one go: a card has hundreds of cells, most of them unmarked.)"""
     merged = cell.rowspan > 1 or cell.colspan > 1
-    title = f"r{cell.row} c{cell.col}" + (f" {cell.rowspan}×{cell.colspan}" if merged else "")
-    title += f" · 字段 {field}" if field else ""
-    title += "".join(f"\n{t}" for t in mark.titles)
-    classes = f"{mark.classes} merged".strip() if merged else mark.classes
-    parts = ["<td"]
-    if classes:
-        parts.append(f" class='{escape_text(classes)}'")
+    title = f"r{cell.row} c{cell.col}"
+    if merged:
+        title += f" {cell.rowspan}×{cell.colspan}"
+    if field:
+        title += f" · 字段 {field}"
+    attributes = ""
+    if problems:
+        mark = problems_to_mark(problems)
+        title += "".join(f"\n{t}" for t in mark.titles)
+        classes = f"{mark.classes} merged" if merged else mark.classes
+        attributes = f" class='{escape_text(classes)}'"
+    elif merged:
+        attributes = " class='merged'"
     if cell.rowspan > 1:
-        parts.append(f" rowspan='{cell.rowspan}'")
+        attributes += f" rowspan='{cell.rowspan}'"
     if cell.colspan > 1:
-        parts.append(f" colspan='{cell.colspan}'")
-    if mark.problems:
-        parts.append(f" data-problems='{escape_text(mark.problems)}'")
-    if cell.source.page is not None:
-        parts.append(f" data-page='{cell.source.page}'")
-    if cell.source.line is not None:
-        parts.append(f" data-line='{cell.source.line}'")
-    parts.append(f" data-rc='{cell.row},{cell.col}' title='{escape_text(title)}'>")
-    parts.append(f"{escape_text(cell.text)}</td>\n")
-    return "".join(parts)
+        attributes += f" colspan='{cell.colspan}'"
+    if problems:
+        attributes += f" data-problems='{escape_text(mark.problems)}'"
+    source = cell.source
+    if source.page is not None:
+        attributes += f" data-page='{source.page}'"
+    if source.line is not None:
+        attributes += f" data-line='{source.line}'"
+    return (
+        f"<td{attributes} data-rc='{cell.row},{cell.col}' title='{escape_text(title)}'>"
+        f"{escape_text(cell.text)}</td>\n"
+    )
 
 
 def card_to_pdf_pane(card: TableCard) -> PdfPane:
@@ -811,6 +819,35 @@ def card_to_view(card: TableCard, number: int) -> CardView:
     )
 
 
+_UNNUMBERED = " id='t0' "  # in a card's first tag, before any text from its input
+
+
+def card_to_html(card: TableCard, number: int) -> Markup:
+    """One card's markup (``card.html.j2``) as card ``number`` of the page: drawn now, or taken
+    from ``card.html`` (drawn as card 0 when its table arrived, :func:`draw_card`) and
+    numbered."""
+    if card.html:
+        return Markup(card.html.replace(_UNNUMBERED, f" id='t{number}' ", 1))
+    return Markup(load_card()(card_to_view(card, number)))
+
+
+def draw_card(card: TableCard) -> str:
+    """A card's markup before its number is known (card 0): a run draws the cards it may show
+    while its files are read, and :func:`card_to_html` numbers them."""
+    html = str(card_to_html(card, 0))
+    if _UNNUMBERED not in html:
+        raise ValueError(f"card.html.j2 no longer writes {_UNNUMBERED!r} in a card's first tag")
+    return html
+
+
+@functools.cache
+def load_card() -> Callable[[CardView], str]:
+    """The ``card_section`` macro of ``card.html.j2``, as a function."""
+    module = environment().get_template("card.html.j2").module
+    macro: Callable[[CardView], str] = getattr(module, "card_section")  # noqa: B009 - a macro
+    return macro
+
+
 # -- page ---------------------------------------------------------------------------------------
 
 
@@ -852,7 +889,7 @@ def report_to_html(report: Report) -> str:
         file_problems=tuple(problem_to_item(p) for p in report.file_problems),
         filters=report_to_filters(report),
         omitted=report_to_omitted(report),
-        cards=tuple(card_to_view(card, n) for n, card in enumerate(report.cards, start=1)),
+        cards=tuple(card_to_html(card, n) for n, card in enumerate(report.cards, start=1)),
         version=__version__,
         overview=report.overview,
         charts=overview_to_charts(

@@ -42,6 +42,7 @@ class TableCard:
     crops: tuple[Crop, ...] = ()
     lines: tuple[tuple[int, str], ...] = ()
     note: str = ""
+    html: str = ""  # its markup, when drawn as its table arrived (numbered 0; see report.html)
 
     @property
     def worst(self) -> str:
