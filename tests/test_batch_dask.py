@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from jixiao.batch.cluster import map_on_dask
+from jixiao.batch.pool import Reader
 from jixiao.cli.main import main
-from jixiao.score import FRAME_NAMES
+from jixiao.pipeline.runner import InputFile
+from jixiao.score import FRAME_NAMES, load_policy
+from tests.conftest import FIXTURES
 from tests.test_batch_corpus import make_corpus
 
 distributed = pytest.importorskip("distributed")
@@ -60,3 +65,32 @@ def test_dask_resume_reads_only_the_new_file(cluster, tmp_path: Path) -> None:  
     again = CliRunner().invoke(main, [*args, "--resume"])
     assert again.exit_code == 0, again.output
     assert "files:      7 read, 0 failed, 6 unchanged" in again.output
+
+
+POLICIES = (load_policy("national"),)
+
+
+@pytest.mark.parametrize("name", ["pdf/lo_seed.pdf", "synthetic/002_short.txt"])
+def test_dask_task_brings_the_report_material_a_local_worker_makes(cluster, name: str) -> None:  # type: ignore[no-untyped-def]
+    file = InputFile((FIXTURES / name).absolute(), name)
+    [result] = map_on_dask(
+        [file], POLICIES, scheduler=cluster.scheduler_address, time_limit=None, material=True
+    )
+    local = Reader(POLICIES, material=True)(file)
+    assert local.material is not None
+    assert result.material == local.material
+
+
+def test_dask_task_without_material_brings_none(cluster) -> None:  # type: ignore[no-untyped-def]
+    file = InputFile((FIXTURES / "pdf/lo_seed.pdf").absolute(), "lo_seed.pdf")
+    [result] = map_on_dask([file], POLICIES, scheduler=cluster.scheduler_address, time_limit=None)
+    assert (result.tables, result.material) == (6, None)
+
+
+def test_dask_worker_loads_the_pdf_reader_itself_not_in_each_child(cluster) -> None:  # type: ignore[no-untyped-def]
+    """The child forked per file finds the PDF libraries loaded (as local workers do)."""
+    file = InputFile((FIXTURES / "pdf/lo_seed.pdf").absolute(), "lo_seed.pdf")
+    list(map_on_dask([file], POLICIES, scheduler=cluster.scheduler_address, time_limit=None))
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        loaded = client.run(lambda: "jixiao.extract.readers.pdf.reader" in sys.modules)
+    assert set(loaded.values()) == {True}

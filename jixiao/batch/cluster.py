@@ -1,8 +1,11 @@
 """Run the unit of work on a Dask distributed cluster (``--scheduler ADDRESS``).
 
-Each file is one task, :func:`jixiao.batch.pool.guarded_file_to_result`: the worker reads the
-file in a forked child with the same time limit as a local run, and sends the file's frames
-back; this process writes the parts, so the outputs are the same as a local run's. Workers
+Each file is one task, :func:`file_on_worker`: the worker reads the file in a forked child with
+the same time limit as a local run, and sends the file's frames back (with its tables' report
+material when ``material`` is asked for, as local workers do); this process writes the parts,
+so the outputs are the same as a local run's. A worker is warmed up once, at its first file
+(:func:`jixiao.batch.warmup.warm_up`, as the local pool's parent is before it forks): the child
+forked per file then finds the libraries loaded instead of loading them for every file. Workers
 need jixiao (same version) installed and the input files at the same absolute paths (a shared
 file system); the output directory only has to exist here.
 
@@ -18,7 +21,8 @@ from collections.abc import Generator, Iterable, Sequence
 from typing import Any
 
 from jixiao import __version__
-from jixiao.batch.pool import guarded_file_to_result, hash_file
+from jixiao.batch.pool import Reader, hash_file, map_isolated, stopped_result
+from jixiao.batch.warmup import warm_up
 from jixiao.core.errors import ClusterError
 from jixiao.core.problems import error_text, error_to_chinese
 from jixiao.pipeline.runner import FileResult, InputFile, stopped_file_result
@@ -33,8 +37,10 @@ def map_on_dask(
     *,
     scheduler: str,
     time_limit: float | None,
+    material: bool = False,
 ) -> Generator[FileResult, None, None]:
-    """Each file's result as it finishes on the cluster (completion order)."""
+    """Each file's result as it finishes on the cluster (completion order), with its tables'
+    report material when ``material`` is asked for."""
     try:
         import distributed  # noqa: PLC0415 - an optional dependency, imported when used
     except ImportError as error:
@@ -62,7 +68,7 @@ def map_on_dask(
             if file is None:
                 return False
             future = client.submit(
-                guarded_file_to_result, file, shared, time_limit, pure=False, retries=0
+                file_on_worker, file, shared, time_limit, material, pure=False, retries=0
             )
             by_key[future.key] = file
             in_flight.add(future)
@@ -81,6 +87,29 @@ def map_on_dask(
     finally:
         client.cancel(list(in_flight))
         client.close()
+
+
+def file_on_worker(
+    file: InputFile, policies: Sequence[Policy], time_limit: float | None, material: bool
+) -> FileResult:
+    """A Dask task: ``file`` read in a child forked from this worker, killed at ``time_limit``
+    (the local pool's isolation, one file per child); the worker is warmed up first, once."""
+    _warm_worker(policies, pdf=file.kind == "pdf")
+    work = Reader(tuple(policies), material)
+    return next(map_isolated([file], work, stopped_result, workers=1, time_limit=time_limit))
+
+
+#: What this process (a Dask worker) has been warmed up for: ``False`` text, ``True`` PDF too.
+_WARMED: set[bool] = set()
+
+
+def _warm_worker(policies: Sequence[Policy], *, pdf: bool) -> None:
+    """Warm this worker once (once more for the PDF libraries at its first PDF): what it
+    loads, every child forked from it has, as the local pool's workers have their parent's."""
+    if pdf in _WARMED or True in _WARMED:
+        return
+    warm_up(policies, pdf=pdf)
+    _WARMED.add(pdf)
 
 
 def _check_workers(client: Any) -> int:
