@@ -1,0 +1,434 @@
+"""Bench ``jixiao run`` on a Dask cluster against the local pool, on generated annual reports.
+
+**The corpus:** ``--reports`` annual reports (default 500, ~50 pages each) in a temporary
+folder, made from the four of :func:`bench.pdf.annual_reports` (two annual-report fixtures, two
+assembled from their front pages and the other PDF fixtures; fonts embedded and not). Report
+``i`` is report ``i % 4`` with one of its front pages left out and the other front pages
+rotated (:func:`variant_pages`), so no two files are byte-identical copies.
+
+**The runs**, each a fresh ``jixiao run CORPUS -o OUT -q`` process as a user runs it, in turn
+(local, cluster, local, … ``--repeat`` times each; no warm-up run, the corpus is in the page
+cache since it was just written):
+
+* ``local -j 2``: the local pool, two worker processes;
+* ``dask 2x1``: ``--scheduler ADDRESS`` of a Dask ``LocalCluster`` this bench starts (two worker
+  processes, one thread each, on loopback), started once before the runs (its start is timed
+  apart: a cluster is started once and serves many runs).
+
+Wall seconds, CPU seconds and peak memory of the ``jixiao run`` process come from the operating
+system (:func:`bench.whole.run_once`: the process and the children it waited for). A cluster
+run's CPU also counts what the run cost the cluster: the workers' CPU (their own and that of the
+children they fork per file, from ``getrusage`` on each worker before and after) and this
+process's (the scheduler and the nannies run here); its peak is the largest of the ``jixiao``
+process, a worker and a worker's child. ``overhead`` is the cluster run's wall time over the
+local run's (medians of the run-by-run ratios).
+
+**Same outputs:** every CSV and Parquet file of the two runs byte for byte, the manifest's
+counts, and its per-file records apart from ``seconds`` (times) and ``parts``/``slices`` (where
+the rows were written: chunks follow the order files finish, which differs between any two
+runs).
+
+**What the overhead is made of** (measured on the running cluster, after the runs): what every
+``--scheduler`` run pays before its first file (connecting, checking the workers' version,
+sending the policies); a task's round trip through the scheduler (no-op tasks, as many in
+flight as jixiao keeps); bringing a file's result back to the client (a task returning as many
+bytes as a pickled ``FileResult`` of the corpus, less the no-op); and a file read in a task
+(:func:`jixiao.batch.pool.guarded_file_to_result`: a child forked per file) against the same
+file read in the worker's own process.
+
+Usage::
+
+    python bench/cluster.py [--reports 500] [--repeat 1] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pickle
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import pypdfium2 as pdfium  # noqa: E402 - after the sys.path line, so the repo's packages import
+from distributed import Client, LocalCluster  # noqa: E402
+
+from bench.pdf import FRONT_PAGES, annual_reports  # noqa: E402
+from bench.whole import Timing, load_average, median, run_once  # noqa: E402
+from jixiao.batch.cluster import TASKS_PER_THREAD, file_on_worker, map_on_dask  # noqa: E402
+from jixiao.batch.pool import Reader, guarded_file_to_result  # noqa: E402
+from jixiao.pipeline.runner import InputFile  # noqa: E402
+from jixiao.score import Policy, load_policy  # noqa: E402
+
+WORKERS = 2
+ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
+# -- the corpus -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Corpus:
+    root: Path
+    files: int
+    pages: int
+    megabytes: float
+
+
+def variant_pages(pages: int, variant: int) -> list[int]:
+    """The page order of variant ``variant`` of a report of ``pages`` pages: the cover, its
+    front pages but one (the ``variant % (FRONT_PAGES - 1)``-th left out) rotated by
+    ``variant // (FRONT_PAGES - 1)``, then the rest (the 自评表) as they were."""
+    inner = list(range(1, FRONT_PAGES))
+    inner.pop(variant % len(inner))
+    shift = (variant // (FRONT_PAGES - 1)) % len(inner)
+    return [0, *inner[shift:], *inner[:shift], *range(FRONT_PAGES, pages)]
+
+
+def make_corpus(folder: Path, reports: int) -> Corpus:
+    """``reports`` annual reports under ``folder`` (100 to a subfolder), all different."""
+    bases = annual_reports(folder.parent / f"{folder.name}-bases")
+    sources = [pdfium.PdfDocument(str(p)) for p in bases]
+    pages = 0
+    try:
+        for i in range(reports):
+            source, base = sources[i % len(bases)], bases[i % len(bases)]
+            order = variant_pages(len(source), i // len(bases))
+            path = folder / f"{i // 100:02d}" / f"{i:04d}_{base.stem}.pdf"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            dest = pdfium.PdfDocument.new()
+            try:
+                dest.import_pages(source, order)
+                dest.save(str(path))
+            finally:
+                dest.close()
+            pages += len(order)
+    finally:
+        for source in sources:
+            source.close()
+    shutil.rmtree(bases[0].parent)
+    size = sum(p.stat().st_size for p in folder.rglob("*.pdf")) / 1e6
+    return Corpus(folder, reports, pages, size)
+
+
+# -- the runs -------------------------------------------------------------------------------------
+
+
+def jixiao_command(corpus: Path, out: Path, *options: str) -> list[str]:
+    return [sys.executable, "-m", "jixiao", "run", str(corpus), "-o", str(out), "-q", *options]
+
+
+def worker_usage() -> tuple[float, float, float]:
+    """On a Dask worker: CPU seconds of the worker and its waited-for children, the worker's
+    peak resident MB and its largest child's."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+    return cpu, own.ru_maxrss / 1024, children.ru_maxrss / 1024
+
+
+def cluster_run(client: Client, command: Sequence[str]) -> Timing:
+    """``command`` (a ``--scheduler`` run), its CPU with the cluster's and its peak with the
+    workers'."""
+    before = client.run(worker_usage)
+    here = time.process_time()
+    timing = run_once(command, ENV)
+    scheduler_cpu = time.process_time() - here
+    after = client.run(worker_usage)
+    workers_cpu = sum(after[w][0] - before[w][0] for w in after)
+    peak = max([timing.peak_mb, *(max(a[1], a[2]) for a in after.values())])
+    return Timing(timing.wall, timing.cpu + workers_cpu + scheduler_cpu, peak, timing.returncode)
+
+
+def start_cluster() -> tuple[LocalCluster, float]:
+    started = time.perf_counter()
+    cluster = LocalCluster(
+        n_workers=WORKERS,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        host="127.0.0.1",
+    )
+    return cluster, time.perf_counter() - started
+
+
+# -- same outputs ---------------------------------------------------------------------------------
+
+
+def outputs_of(out: Path) -> dict[str, bytes]:
+    """The CSV and Parquet outputs of a run (not the parts) by relative path."""
+    return {
+        p.relative_to(out).as_posix(): p.read_bytes()
+        for p in sorted(out.rglob("*"))
+        if p.suffix in (".csv", ".parquet") and "parts" not in p.relative_to(out).parts
+    }
+
+
+RUN_FIELDS = ("seconds", "parts", "slices")  # a run's times and where it wrote the rows
+
+
+def manifest_facts(out: Path) -> dict[str, Any]:
+    """The manifest's counts and per-file records, without what differs from run to run."""
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    files = [{k: v for k, v in f.items() if k not in RUN_FIELDS} for f in manifest["files"]]
+    return {"counts": manifest["counts"], "files": files}
+
+
+def differences(local: Path, dask: Path) -> list[str]:
+    """What differs between the outputs of the two runs (nothing, if all is well)."""
+    mine, theirs = outputs_of(local), outputs_of(dask)
+    found = [f"only in one run: {n}" for n in sorted(set(mine) ^ set(theirs))]
+    found += [f"{n} differs" for n in sorted(set(mine) & set(theirs)) if mine[n] != theirs[n]]
+    facts, other = manifest_facts(local), manifest_facts(dask)
+    if facts["counts"] != other["counts"]:
+        found.append(f"manifest counts differ: {facts['counts']} != {other['counts']}")
+    found += [
+        f"manifest record differs: {a} != {b}"
+        for a, b in zip(facts["files"], other["files"], strict=False)
+        if a != b
+    ]
+    if len(facts["files"]) != len(other["files"]):
+        found.append("manifest records differ in number")
+    if not mine:
+        found.append("no CSV or Parquet output")
+    return found
+
+
+# -- what the overhead is made of -----------------------------------------------------------------
+
+
+def round_trips(client: Client, tasks: int, result_bytes: int) -> float:
+    """Seconds per task for ``tasks`` no-op tasks each returning ``result_bytes`` bytes, with
+    as many in flight as jixiao keeps, each result fetched to this process."""
+    from distributed import as_completed  # noqa: PLC0415
+
+    window = TASKS_PER_THREAD * WORKERS
+    started = time.perf_counter()
+    running = as_completed(loop=client.loop)
+    submitted = 0
+    while submitted < min(window, tasks):
+        running.add(client.submit(_returning, result_bytes, submitted, pure=False))
+        submitted += 1
+    for future in running:
+        assert len(future.result()) == result_bytes
+        future.release()
+        if submitted < tasks:
+            running.add(client.submit(_returning, result_bytes, submitted, pure=False))
+            submitted += 1
+    return (time.perf_counter() - started) / tasks
+
+
+def _returning(size: int, _: int) -> bytes:
+    return bytes(size)
+
+
+def _cpu() -> float:
+    own, children = (
+        resource.getrusage(resource.RUSAGE_SELF),
+        resource.getrusage(resource.RUSAGE_CHILDREN),
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def read_on_worker(path: Path, policies: tuple[Policy, ...]) -> dict[str, float]:
+    """On a freshly started Dask worker: CPU seconds (the worker's and its children's) of one
+    file read as a task was before this branch (a forked child, the worker not warmed up), as a
+    task is now (the first also warms the worker up), and in the worker's own process."""
+    file = InputFile(path, path.name)
+    spent: dict[str, float] = {}
+    for name, read in (
+        ("child, worker not warmed", lambda: guarded_file_to_result(file, policies, None)),
+        ("task, first (warms up)", lambda: file_on_worker(file, policies, None, False)),
+        ("task, warm worker", lambda: file_on_worker(file, policies, None, False)),
+        ("in the worker's process", lambda: Reader(policies)(file)),
+    ):
+        started = _cpu()
+        read()
+        spent[name] = _cpu() - started
+    return spent
+
+
+def result_bytes(paths: Sequence[Path], material: bool) -> int:
+    """Mean size of a pickled FileResult of these files (read here)."""
+    work = Reader((load_policy("national"),), material)
+    sizes = [len(pickle.dumps(work(InputFile(p, p.name)))) for p in paths]
+    return sum(sizes) // len(sizes)
+
+
+def fixed_cost(address: str) -> float:
+    """What a ``--scheduler`` run pays before its first file: map_on_dask over no files."""
+    started = time.perf_counter()
+    for _ in map_on_dask([], (load_policy("national"),), scheduler=address, time_limit=None):
+        pass
+    return time.perf_counter() - started
+
+
+def on_fresh_workers(client: Client, path: Path, times: int) -> dict[str, float]:
+    """:func:`read_on_worker` on a worker restarted for it, ``times`` times: the medians."""
+    spent: dict[str, list[float]] = {}
+    for _ in range(times):
+        client.restart()
+        client.wait_for_workers(WORKERS)
+        worker = sorted(client.nthreads())[0]
+        policies = (load_policy("national"),)
+        future = client.submit(read_on_worker, path, policies, workers=[worker], pure=False)
+        for name, seconds in future.result().items():
+            spent.setdefault(name, []).append(seconds)
+    return {name: median(values) for name, values in spent.items()}
+
+
+def overhead_parts(cluster: LocalCluster, corpus: Corpus, started: float) -> list[str]:
+    samples = sorted(corpus.root.rglob("*.pdf"))[:4]  # one of each of the four bases
+    plain, with_material = result_bytes(samples, False), result_bytes(samples, True)
+    with Client(cluster, set_as_default=False) as client:
+        small = round_trips(client, 400, 100)
+        transfer = {n: round_trips(client, 200, n) - small for n in (plain, with_material)}
+        cpu = {s.name: on_fresh_workers(client, s.absolute(), 3) for s in samples[::2]}
+    connect = fixed_cost(cluster.scheduler_address)
+    files = corpus.files
+    per_worker = files / WORKERS
+    rows: list[tuple[str, float, float]] = [
+        ("cluster start (LocalCluster, 2 worker processes), once", started, started),
+        ("before the first file (connect, version check, policies)", connect, connect),
+        ("task round trip (no-op), per task", small, small * files),
+        *(
+            (
+                f"a result of {n / 1e3:.0f} kB to the client, beyond a no-op",
+                seconds,
+                seconds * files,
+            )
+            for n, seconds in transfer.items()
+        ),
+    ]
+    lines = [
+        f"what a cluster run costs beyond the reading (wall s; {files} files, tasks "
+        f"{TASKS_PER_THREAD * WORKERS} in flight on {WORKERS} workers; results "
+        f"{plain / 1e3:.0f} kB a file, {with_material / 1e3:.0f} kB with report material)",
+        "| cost | each | for this corpus |",
+        "|---|---|---|",
+        *(f"| {name} | {each:.4f} | {total:.1f} |" for name, each, total in rows),
+        "",
+        f"CPU s of one file on a freshly started worker (median of 3 restarts); per worker "
+        f"({per_worker:.0f} files each) the first column less the third is what the warm-up saves",
+        "| file | " + " | ".join(next(iter(cpu.values()))) + " |",
+        "|---|" + "---|" * len(next(iter(cpu.values()))),
+        *(f"| {name} | " + " | ".join(f"{v:.3f}" for v in spent.values()) + " |"
+          for name, spent in cpu.items()),
+    ]  # fmt: skip
+    return lines
+
+
+# -- the bench ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """One ``jixiao run``: the operating system's figures and the manifest's ``seconds_total``
+    (reading and writing the outputs; the rest of the wall time is start-up and the report)."""
+
+    timing: Timing
+    batch: float
+
+
+def run_to(out: Path, run: Callable[[Path], Timing]) -> Run:
+    timing = run(out)
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return Run(timing, manifest["timings"]["seconds_total"])
+
+
+def row(name: str, runs: list[Run], corpus: Corpus, versus: list[Run] | None) -> str:
+    wall = median([r.timing.wall for r in runs])
+    batch = median([r.batch for r in runs])
+    over = ""
+    if versus is not None:
+        pairs = zip(runs, versus, strict=True)
+        over = f"{median([r.timing.wall / v.timing.wall for r, v in pairs]):.2f}x"
+    return (
+        f"| {name} | {wall:.1f} | {batch:.1f} | {wall - batch:.1f} | "
+        f"{median([r.timing.cpu for r in runs]):.1f} | {corpus.pages / wall:.0f} | "
+        f"{corpus.files / wall:.2f} | {median([r.timing.peak_mb for r in runs]):.0f} | {over} |"
+    )
+
+
+def bench(folder: Path, reports: int, repeat: int, options: Sequence[str], parts: bool) -> None:
+    made = time.perf_counter()
+    corpus = make_corpus(folder / "corpus", reports)
+    print(
+        f"corpus: {corpus.files} annual reports, {corpus.pages} pages, {corpus.megabytes:.0f} MB "
+        f"(made in {time.perf_counter() - made:.0f} s); {os.cpu_count()} cores, "
+        f"load average {load_average()} before",
+        flush=True,
+    )
+    cluster, started = start_cluster()
+    try:
+        with Client(cluster, set_as_default=False) as client:
+            address = cluster.scheduler_address
+            commands: dict[str, Callable[[Path], Timing]] = {
+                "local -j 2": lambda out: run_once(
+                    jixiao_command(corpus.root, out, "-j", "2", *options), ENV
+                ),
+                "dask 2x1": lambda out: cluster_run(
+                    client, jixiao_command(corpus.root, out, "--scheduler", address, *options)
+                ),
+            }
+            runs: dict[str, list[Run]] = {name: [] for name in commands}
+            for i in range(repeat):
+                for name, command in commands.items():
+                    runs[name].append(run_to(folder / f"out-{name.split()[0]}", command))
+                    print(f"  run {i + 1} {name}: {runs[name][-1].timing.wall:.1f} s", flush=True)
+        found = differences(folder / "out-local", folder / "out-dask")
+        print(
+            f"jixiao run {' '.join(options)}, {repeat} run(s) each, in turn; load average "
+            f"{load_average()} after; the cluster started in {started:.1f} s (not in its runs)"
+        )
+        print(
+            "| run | wall s | batch s | start-up and report s | CPU s | pages/s | files/s "
+            "| peak MB | overhead (wall) |"
+        )
+        print("|---|---|---|---|---|---|---|---|---|")
+        print(row("local -j 2", runs["local -j 2"], corpus, None))
+        print(row("dask 2x1", runs["dask 2x1"], corpus, runs["local -j 2"]))
+        outputs = len(outputs_of(folder / "out-local"))
+        print(
+            f"outputs: {outputs} CSV/Parquet files and the manifest's {corpus.files} records "
+            + ("identical" if not found else "DIFFER:\n  " + "\n  ".join(found[:20])),
+            flush=True,
+        )
+        if parts:
+            print()
+            print("\n".join(overhead_parts(cluster, corpus, started)))
+    finally:
+        cluster.close()
+    if found:
+        raise SystemExit(1)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reports", type=int, default=500)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--report-limit", type=int, help="passed to both runs (0: no report)")
+    parser.add_argument("--no-parts", action="store_true", help="skip the overhead's parts")
+    parser.add_argument("--keep", type=Path, help="build the corpus and outputs here, keep them")
+    args = parser.parse_args()
+    options = [] if args.report_limit is None else ["--report-limit", str(args.report_limit)]
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        bench(args.keep, args.reports, args.repeat, options, not args.no_parts)
+        return
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-cluster-") as tmp:
+        bench(Path(tmp), args.reports, args.repeat, options, not args.no_parts)
+
+
+if __name__ == "__main__":
+    main()
