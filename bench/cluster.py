@@ -128,26 +128,31 @@ def jixiao_command(corpus: Path, out: Path, *options: str) -> list[str]:
     return [sys.executable, "-m", "jixiao", "run", str(corpus), "-o", str(out), "-q", *options]
 
 
-def worker_usage() -> tuple[float, float, float]:
-    """On a Dask worker: CPU seconds of the worker and its waited-for children, the worker's
-    peak resident MB and its largest child's."""
+def worker_usage() -> tuple[float, float, float, float]:
+    """On a Dask worker: CPU seconds of the worker and of its waited-for children, the
+    worker's peak resident MB and its largest child's."""
     own = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-    return cpu, own.ru_maxrss / 1024, children.ru_maxrss / 1024
+    return (
+        own.ru_utime + own.ru_stime,
+        children.ru_utime + children.ru_stime,
+        own.ru_maxrss / 1024,
+        children.ru_maxrss / 1024,
+    )
 
 
-def cluster_run(client: Client, command: Sequence[str]) -> Timing:
+def cluster_run(client: Client, command: Sequence[str]) -> tuple[Timing, dict[str, float]]:
     """``command`` (a ``--scheduler`` run), its CPU with the cluster's and its peak with the
-    workers'."""
+    workers'; and its CPU seconds by process."""
     before = client.run(worker_usage)
     here = time.process_time()
     timing = run_once(command, ENV)
-    scheduler_cpu = time.process_time() - here
+    split = {"jixiao (client)": timing.cpu, "scheduler, nannies": time.process_time() - here}
     after = client.run(worker_usage)
-    workers_cpu = sum(after[w][0] - before[w][0] for w in after)
-    peak = max([timing.peak_mb, *(max(a[1], a[2]) for a in after.values())])
-    return Timing(timing.wall, timing.cpu + workers_cpu + scheduler_cpu, peak, timing.returncode)
+    split["Dask workers"] = sum(after[w][0] - before[w][0] for w in after)
+    split["their children (reading)"] = sum(after[w][1] - before[w][1] for w in after)
+    peak = max([timing.peak_mb, *(max(a[2], a[3]) for a in after.values())])
+    return Timing(timing.wall, sum(split.values()), peak, timing.returncode), split
 
 
 def start_cluster() -> tuple[LocalCluster, float]:
@@ -338,12 +343,13 @@ class Run:
 
     timing: Timing
     batch: float
+    cpu_split: dict[str, float]  # CPU seconds by process (a cluster run)
 
 
-def run_to(out: Path, run: Callable[[Path], Timing]) -> Run:
-    timing = run(out)
+def run_to(out: Path, run: Callable[[Path], tuple[Timing, dict[str, float]]]) -> Run:
+    timing, split = run(out)
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return Run(timing, manifest["timings"]["seconds_total"])
+    return Run(timing, manifest["timings"]["seconds_total"], split)
 
 
 def row(name: str, runs: list[Run], corpus: Corpus, versus: list[Run] | None) -> str:
@@ -373,9 +379,10 @@ def bench(folder: Path, reports: int, repeat: int, options: Sequence[str], parts
     try:
         with Client(cluster, set_as_default=False) as client:
             address = cluster.scheduler_address
-            commands: dict[str, Callable[[Path], Timing]] = {
-                "local -j 2": lambda out: run_once(
-                    jixiao_command(corpus.root, out, "-j", "2", *options), ENV
+            commands: dict[str, Callable[[Path], tuple[Timing, dict[str, float]]]] = {
+                "local -j 2": lambda out: (
+                    run_once(jixiao_command(corpus.root, out, "-j", "2", *options), ENV),
+                    {},
                 ),
                 "dask 2x1": lambda out: cluster_run(
                     client, jixiao_command(corpus.root, out, "--scheduler", address, *options)
@@ -398,6 +405,8 @@ def bench(folder: Path, reports: int, repeat: int, options: Sequence[str], parts
         print("|---|---|---|---|---|---|---|---|---|")
         print(row("local -j 2", runs["local -j 2"], corpus, None))
         print(row("dask 2x1", runs["dask 2x1"], corpus, runs["local -j 2"]))
+        split = runs["dask 2x1"][-1].cpu_split
+        print("dask CPU s by process: " + ", ".join(f"{k} {v:.1f}" for k, v in split.items()))
         outputs = len(outputs_of(folder / "out-local"))
         print(
             f"outputs: {outputs} CSV/Parquet files and the manifest's {corpus.files} records "
