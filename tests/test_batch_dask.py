@@ -73,9 +73,7 @@ POLICIES = (load_policy("national"),)
 @pytest.mark.parametrize("name", ["pdf/lo_seed.pdf", "synthetic/002_short.txt"])
 def test_dask_task_brings_the_report_material_a_local_worker_makes(cluster, name: str) -> None:  # type: ignore[no-untyped-def]
     file = InputFile((FIXTURES / name).absolute(), name)
-    [result] = map_on_dask(
-        [file], POLICIES, scheduler=cluster.scheduler_address, time_limit=None, material=True
-    )
+    [result] = map_on_dask([file], POLICIES, scheduler=cluster.scheduler_address, time_limit=None)
     local = Reader(POLICIES, material=True)(file)
     assert local.material is not None
     assert result.material == local.material
@@ -83,7 +81,9 @@ def test_dask_task_brings_the_report_material_a_local_worker_makes(cluster, name
 
 def test_dask_task_without_material_brings_none(cluster) -> None:  # type: ignore[no-untyped-def]
     file = InputFile((FIXTURES / "pdf/lo_seed.pdf").absolute(), "lo_seed.pdf")
-    [result] = map_on_dask([file], POLICIES, scheduler=cluster.scheduler_address, time_limit=None)
+    [result] = map_on_dask(
+        [file], POLICIES, scheduler=cluster.scheduler_address, time_limit=None, material=False
+    )
     assert (result.tables, result.material) == (6, None)
 
 
