@@ -65,7 +65,7 @@ from distributed import Client, LocalCluster  # noqa: E402
 
 from bench.pdf import FRONT_PAGES, annual_reports  # noqa: E402
 from bench.whole import Timing, load_average, median, run_once  # noqa: E402
-from jixiao.batch.cluster import TASKS_PER_THREAD, file_on_worker, map_on_dask  # noqa: E402
+from jixiao.batch.cluster import TASKS_PER_THREAD, files_on_worker, map_on_dask  # noqa: E402
 from jixiao.batch.pool import Reader, guarded_file_to_result  # noqa: E402
 from jixiao.pipeline.runner import InputFile  # noqa: E402
 from jixiao.score import Policy, load_policy  # noqa: E402
@@ -245,21 +245,22 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def read_on_worker(path: Path, policies: tuple[Policy, ...]) -> dict[str, float]:
-    """On a freshly started Dask worker: CPU seconds (the worker's and its children's) of one
-    file read as a task was before this branch (a forked child, the worker not warmed up), as a
-    task is now (the first also warms the worker up), and in the worker's own process."""
-    file = InputFile(path, path.name)
+def read_on_worker(paths: list[Path], policies: tuple[Policy, ...]) -> dict[str, float]:
+    """On a freshly started Dask worker: CPU seconds a file (the worker's and its children's)
+    of ``paths`` read as tasks were before this branch (a child forked per file, the worker not
+    warmed up), as one task now (one child for all; it also warms the worker up), and again."""
+    files = [InputFile(path, path.name) for path in paths]
     spent: dict[str, float] = {}
     for name, read in (
-        ("child, worker not warmed", lambda: guarded_file_to_result(file, policies, None)),
-        ("task, first (warms up)", lambda: file_on_worker(file, policies, None, False)),
-        ("task, warm worker", lambda: file_on_worker(file, policies, None, False)),
-        ("in the worker's process", lambda: Reader(policies)(file)),
-    ):
+        ("a child per file, worker cold", lambda: [
+            guarded_file_to_result(f, policies, None) for f in files
+        ]),
+        ("one task, worker cold", lambda: files_on_worker(files, policies, None, True)),
+        ("one task, worker warm", lambda: files_on_worker(files, policies, None, True)),
+    ):  # fmt: skip
         started = _cpu()
         read()
-        spent[name] = _cpu() - started
+        spent[name] = (_cpu() - started) / len(files)
     return spent
 
 
@@ -278,7 +279,7 @@ def fixed_cost(address: str) -> float:
     return time.perf_counter() - started
 
 
-def on_fresh_workers(client: Client, path: Path, times: int) -> dict[str, float]:
+def on_fresh_workers(client: Client, paths: list[Path], times: int) -> dict[str, float]:
     """:func:`read_on_worker` on a worker restarted for it, ``times`` times: the medians."""
     spent: dict[str, list[float]] = {}
     for _ in range(times):
@@ -286,7 +287,7 @@ def on_fresh_workers(client: Client, path: Path, times: int) -> dict[str, float]
         client.wait_for_workers(WORKERS)
         worker = sorted(client.nthreads())[0]
         policies = (load_policy("national"),)
-        future = client.submit(read_on_worker, path, policies, workers=[worker], pure=False)
+        future = client.submit(read_on_worker, paths, policies, workers=[worker], pure=False)
         for name, seconds in future.result().items():
             spent.setdefault(name, []).append(seconds)
     return {name: median(values) for name, values in spent.items()}
@@ -294,11 +295,18 @@ def on_fresh_workers(client: Client, path: Path, times: int) -> dict[str, float]
 
 def overhead_parts(cluster: LocalCluster, corpus: Corpus, started: float) -> list[str]:
     samples = sorted(corpus.root.rglob("*.pdf"))[:4]  # one of each of the four bases
+    per_task = {  # as many files as a task holds
+        "annual reports": [p.absolute() for p in sorted(corpus.root.rglob("*.pdf"))[:8]],
+        "PDF fixtures": sorted(p.absolute() for p in (ROOT / "fixtures" / "pdf").glob("*.pdf"))[:8],
+    }
     plain, with_material = result_bytes(samples, False), result_bytes(samples, True)
     with Client(cluster, set_as_default=False) as client:
         small = round_trips(client, 400, 100)
         transfer = {n: round_trips(client, 200, n) - small for n in (plain, with_material)}
-        cpu = {s.name: on_fresh_workers(client, s.absolute(), 3) for s in samples[::2]}
+        cpu = {
+            f"{kind}: {len(paths)} files": on_fresh_workers(client, paths, 3)
+            for kind, paths in per_task.items()
+        }
     connect = fixed_cost(cluster.scheduler_address)
     files = corpus.files
     per_worker = files / WORKERS
@@ -323,9 +331,9 @@ def overhead_parts(cluster: LocalCluster, corpus: Corpus, started: float) -> lis
         "|---|---|---|",
         *(f"| {name} | {each:.4f} | {total:.1f} |" for name, each, total in rows),
         "",
-        f"CPU s of one file on a freshly started worker (median of 3 restarts); per worker "
-        f"({per_worker:.0f} files each) the first column less the third is what the warm-up saves",
-        "| file | " + " | ".join(next(iter(cpu.values()))) + " |",
+        "CPU s a file on a freshly started worker (median of 3 restarts): a child per file "
+        f"(before) and tasks of several files (now); {per_worker:.0f} files a worker here",
+        "| files | " + " | ".join(next(iter(cpu.values()))) + " |",
         "|---|" + "---|" * len(next(iter(cpu.values()))),
         *(f"| {name} | " + " | ".join(f"{v:.3f}" for v in spent.values()) + " |"
           for name, spent in cpu.items()),

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from jixiao.batch.cluster import map_on_dask
+from jixiao.batch.cluster import files_to_chunks, map_on_dask
 from jixiao.batch.pool import Reader
 from jixiao.cli.main import main
 from jixiao.pipeline.runner import InputFile
@@ -94,3 +94,27 @@ def test_dask_worker_loads_the_pdf_reader_itself_not_in_each_child(cluster) -> N
     with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
         loaded = client.run(lambda: "jixiao.extract.readers.pdf.reader" in sys.modules)
     assert set(loaded.values()) == {True}
+
+
+@pytest.mark.parametrize(
+    ("files", "threads", "sizes"),
+    [
+        pytest.param(0, 2, [], id="no-files"),
+        pytest.param(3, 2, [1, 1, 1], id="few-files-one-a-task"),
+        pytest.param(20, 1, [5, 3, 3, 2, 1, 1, 1, 1, 1, 1, 1], id="one-thread"),
+        pytest.param(
+            200, 8, [6] * 2 + [5] * 6 + [4] * 8 + [3] * 11 + [2] * 15 + [1] * 63, id="eight-threads"
+        ),
+    ],
+)
+def test_files_go_in_tasks_in_order_the_last_ones_alone(
+    files: int, threads: int, sizes: list[int]
+) -> None:
+    chunks = files_to_chunks(list(range(files)), threads)
+    assert [len(c) for c in chunks] == sizes
+    assert [f for c in chunks for f in c] == list(range(files))
+
+
+def test_many_files_go_eight_a_task() -> None:
+    sizes = [len(c) for c in files_to_chunks(list(range(500)), threads=2)]
+    assert (sizes[:55], max(sizes), sum(sizes)) == ([8] * 55, 8, 500)
