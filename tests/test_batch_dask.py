@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from jixiao.batch.cluster import files_to_chunks, map_on_dask
+from jixiao.batch.cluster import _results, files_to_chunks, map_on_dask
 from jixiao.batch.pool import Reader
 from jixiao.cli.main import main
 from jixiao.pipeline.runner import InputFile
@@ -118,3 +118,20 @@ def test_files_go_in_tasks_in_order_the_last_ones_alone(
 def test_many_files_go_eight_a_task() -> None:
     sizes = [len(c) for c in files_to_chunks(list(range(500)), threads=2)]
     assert (sizes[:55], max(sizes), sum(sizes)) == ([8] * 55, 8, 500)
+
+
+class _LostTask:
+    """A future whose worker died."""
+
+    def result(self) -> None:
+        raise OSError("worker lost")
+
+
+def test_a_task_the_cluster_lost_is_a_crashed_file_each() -> None:
+    text = (FIXTURES / "synthetic/002_short.txt").absolute()
+    files = [InputFile(text, "a.txt"), InputFile(text, "b.txt")]
+    results = _results(_LostTask(), files)
+    assert [(r.file.name, r.status, r.size > 0) for r in results] == [
+        ("a.txt", "crashed", True),
+        ("b.txt", "crashed", True),
+    ]
