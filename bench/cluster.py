@@ -155,15 +155,23 @@ def cluster_run(client: Client, command: Sequence[str]) -> tuple[Timing, dict[st
     return Timing(timing.wall, sum(split.values()), peak, timing.returncode), split
 
 
-def start_cluster() -> tuple[LocalCluster, float]:
+def start_cluster(malloc_trim: bool) -> tuple[LocalCluster, float]:
+    """The cluster and the seconds it took to start; without ``malloc_trim``, the workers do
+    not get Dask's ``MALLOC_TRIM_THRESHOLD_`` (which also fixes glibc's mmap threshold)."""
+    import dask  # noqa: PLC0415
+
+    environ = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+    if not malloc_trim:
+        environ.pop("MALLOC_TRIM_THRESHOLD_", None)
     started = time.perf_counter()
-    cluster = LocalCluster(
-        n_workers=WORKERS,
-        threads_per_worker=1,
-        processes=True,
-        dashboard_address=None,
-        host="127.0.0.1",
-    )
+    with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+        cluster = LocalCluster(
+            n_workers=WORKERS,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            host="127.0.0.1",
+        )
     return cluster, time.perf_counter() - started
 
 
@@ -374,7 +382,9 @@ def row(name: str, runs: list[Run], corpus: Corpus, versus: list[Run] | None) ->
     )
 
 
-def bench(folder: Path, reports: int, repeat: int, options: Sequence[str], parts: bool) -> None:
+def bench(
+    folder: Path, reports: int, repeat: int, options: Sequence[str], parts: bool, trim: bool
+) -> None:
     made = time.perf_counter()
     corpus = make_corpus(folder / "corpus", reports)
     print(
@@ -383,7 +393,7 @@ def bench(folder: Path, reports: int, repeat: int, options: Sequence[str], parts
         f"load average {load_average()} before",
         flush=True,
     )
-    cluster, started = start_cluster()
+    cluster, started = start_cluster(trim)
     try:
         with Client(cluster, set_as_default=False) as client:
             address = cluster.scheduler_address
@@ -405,6 +415,7 @@ def bench(folder: Path, reports: int, repeat: int, options: Sequence[str], parts
         print(
             f"jixiao run {' '.join(options)}, {repeat} run(s) each, in turn; load average "
             f"{load_average()} after; the cluster started in {started:.1f} s (not in its runs)"
+            + ("" if trim else "; workers without MALLOC_TRIM_THRESHOLD_")
         )
         print(
             "| run | wall s | batch s | start-up and report s | CPU s | pages/s | files/s "
@@ -437,14 +448,18 @@ def main() -> None:
     parser.add_argument("--report-limit", type=int, help="passed to both runs (0: no report)")
     parser.add_argument("--no-parts", action="store_true", help="skip the overhead's parts")
     parser.add_argument("--keep", type=Path, help="build the corpus and outputs here, keep them")
+    parser.add_argument(
+        "--no-malloc-trim", action="store_true", help="workers without MALLOC_TRIM_THRESHOLD_"
+    )
     args = parser.parse_args()
     options = [] if args.report_limit is None else ["--report-limit", str(args.report_limit)]
+    trim = not args.no_malloc_trim
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)
-        bench(args.keep, args.reports, args.repeat, options, not args.no_parts)
+        bench(args.keep, args.reports, args.repeat, options, not args.no_parts, trim)
         return
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-cluster-") as tmp:
-        bench(Path(tmp), args.reports, args.repeat, options, not args.no_parts)
+        bench(Path(tmp), args.reports, args.repeat, options, not args.no_parts, trim)
 
 
 if __name__ == "__main__":
