@@ -18,27 +18,33 @@ cache since it was just written):
 Wall seconds, CPU seconds and peak memory of the ``jixiao run`` process come from the operating
 system (:func:`bench.whole.run_once`: the process and the children it waited for). A cluster
 run's CPU also counts what the run cost the cluster: the workers' CPU (their own and that of the
-children they fork per file, from ``getrusage`` on each worker before and after) and this
-process's (the scheduler and the nannies run here); its peak is the largest of the ``jixiao``
-process, a worker and a worker's child. ``overhead`` is the cluster run's wall time over the
-local run's (medians of the run-by-run ratios).
+children they fork to read, from ``getrusage`` on each worker before and after) and this
+process's (the scheduler and the nannies run here), printed by process too; its peak is the
+largest of the ``jixiao`` process, a worker and a worker's child. ``batch s`` is the manifest's
+``seconds_total`` (reading and writing the outputs), the rest of the wall time start-up and the
+report. ``overhead`` is the cluster run's wall time over the local run's (the median of the
+run-by-run ratios). On a shared machine wall times move with the other jobs: CPU seconds and
+``--repeat`` (the runs alternate) say more.
 
 **Same outputs:** every CSV and Parquet file of the two runs byte for byte, the manifest's
 counts, and its per-file records apart from ``seconds`` (times) and ``parts``/``slices`` (where
-the rows were written: chunks follow the order files finish, which differs between any two
-runs).
+the rows were written: parts follow the order files finish, which differs between any two
+runs). Exits with 1 if anything differs.
 
-**What the overhead is made of** (measured on the running cluster, after the runs): what every
-``--scheduler`` run pays before its first file (connecting, checking the workers' version,
-sending the policies); a task's round trip through the scheduler (no-op tasks, as many in
-flight as jixiao keeps); bringing a file's result back to the client (a task returning as many
-bytes as a pickled ``FileResult`` of the corpus, less the no-op); and a file read in a task
-(:func:`jixiao.batch.pool.guarded_file_to_result`: a child forked per file) against the same
-file read in the worker's own process.
+**What the overhead is made of** (measured on the running cluster, after the runs): starting
+the cluster; what every ``--scheduler`` run pays before its first file (connecting, checking the
+workers' version, sending the policies: :func:`jixiao.batch.cluster.map_on_dask` over no files);
+a task's round trip through the scheduler (no-op tasks, as many in flight as jixiao keeps);
+bringing a file's result back to the client (a task returning as many bytes as a pickled
+``FileResult`` of the corpus, with and without report material, less the no-op); and the CPU a
+file costs on a freshly started worker read as tasks were read before (a child forked per
+file, :func:`jixiao.batch.pool.guarded_file_to_result`) and as now (a task of several files, one
+child: :func:`jixiao.batch.cluster.files_on_worker`).
 
 Usage::
 
-    python bench/cluster.py [--reports 500] [--repeat 1] [--keep DIR]
+    python bench/cluster.py [--reports 500] [--repeat 1] [--report-limit N] [--no-parts]
+                            [--no-malloc-trim] [--keep DIR]
 """
 
 from __future__ import annotations
