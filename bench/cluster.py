@@ -71,7 +71,13 @@ from distributed import Client, LocalCluster  # noqa: E402
 
 from bench.pdf import FRONT_PAGES, annual_reports  # noqa: E402
 from bench.whole import Timing, load_average, median, run_once  # noqa: E402
-from jixiao.batch.cluster import TASKS_PER_THREAD, files_on_worker, map_on_dask  # noqa: E402
+from jixiao.batch.cluster import (  # noqa: E402
+    FILES_PER_TASK,
+    TASKS_PER_THREAD,
+    files_on_worker,
+    files_to_chunks,
+    map_on_dask,
+)
 from jixiao.batch.pool import Reader, guarded_file_to_result  # noqa: E402
 from jixiao.pipeline.runner import InputFile  # noqa: E402
 from jixiao.score import Policy, load_policy  # noqa: E402
@@ -262,15 +268,20 @@ def _cpu() -> float:
 def read_on_worker(paths: list[Path], policies: tuple[Policy, ...]) -> dict[str, float]:
     """On a freshly started Dask worker: CPU seconds a file (the worker's and its children's)
     of ``paths`` read as tasks were before this branch (a child forked per file, the worker not
-    warmed up), as one task now (one child for all; it also warms the worker up), and again."""
+    warmed up), as tasks are now (:func:`files_to_chunks` for one thread, a child a task; the
+    first also warms the worker up), and again."""
     files = [InputFile(path, path.name) for path in paths]
     spent: dict[str, float] = {}
     for name, read in (
         ("a child per file, worker cold", lambda: [
             guarded_file_to_result(f, policies, None) for f in files
         ]),
-        ("one task, worker cold", lambda: files_on_worker(files, policies, None, True)),
-        ("one task, worker warm", lambda: files_on_worker(files, policies, None, True)),
+        ("tasks, worker cold", lambda: [
+            files_on_worker(chunk, policies, None, True) for chunk in files_to_chunks(files, 1)
+        ]),
+        ("tasks, worker warm", lambda: [
+            files_on_worker(chunk, policies, None, True) for chunk in files_to_chunks(files, 1)
+        ]),
     ):  # fmt: skip
         started = _cpu()
         read()
@@ -309,25 +320,26 @@ def on_fresh_workers(client: Client, paths: list[Path], times: int) -> dict[str,
 
 def overhead_parts(cluster: LocalCluster, corpus: Corpus, started: float) -> list[str]:
     samples = sorted(corpus.root.rglob("*.pdf"))[:4]  # one of each of the four bases
-    per_task = {  # as many files as a task holds
+    per_task = {
         "annual reports": [p.absolute() for p in sorted(corpus.root.rglob("*.pdf"))[:8]],
-        "PDF fixtures": sorted(p.absolute() for p in (ROOT / "fixtures" / "pdf").glob("*.pdf"))[:8],
+        "PDF fixtures": sorted(p.absolute() for p in (ROOT / "fixtures" / "pdf").glob("*.pdf")),
     }
     plain, with_material = result_bytes(samples, False), result_bytes(samples, True)
     with Client(cluster, set_as_default=False) as client:
         small = round_trips(client, 400, 100)
         transfer = {n: round_trips(client, 200, n) - small for n in (plain, with_material)}
         cpu = {
-            f"{kind}: {len(paths)} files": on_fresh_workers(client, paths, 3)
+            f"{kind}: {len(paths)} files": on_fresh_workers(client, paths, 2)
             for kind, paths in per_task.items()
         }
     connect = fixed_cost(cluster.scheduler_address)
     files = corpus.files
+    tasks = len(files_to_chunks(range(files), WORKERS))
     per_worker = files / WORKERS
     rows: list[tuple[str, float, float]] = [
         ("cluster start (LocalCluster, 2 worker processes), once", started, started),
         ("before the first file (connect, version check, policies)", connect, connect),
-        ("task round trip (no-op), per task", small, small * files),
+        (f"task round trip (no-op), per task ({tasks} tasks)", small, small * tasks),
         *(
             (
                 f"a result of {n / 1e3:.0f} kB to the client, beyond a no-op",
@@ -345,8 +357,9 @@ def overhead_parts(cluster: LocalCluster, corpus: Corpus, started: float) -> lis
         "|---|---|---|",
         *(f"| {name} | {each:.4f} | {total:.1f} |" for name, each, total in rows),
         "",
-        "CPU s a file on a freshly started worker (median of 3 restarts): a child per file "
-        f"(before) and tasks of several files (now); {per_worker:.0f} files a worker here",
+        "CPU s a file on a freshly started worker (mean of 2 restarts): a child per file "
+        f"(before) and tasks of up to {FILES_PER_TASK} files (now); {per_worker:.0f} files a "
+        "worker here",
         "| files | " + " | ".join(next(iter(cpu.values()))) + " |",
         "|---|" + "---|" * len(next(iter(cpu.values()))),
         *(f"| {name} | " + " | ".join(f"{v:.3f}" for v in spent.values()) + " |"

@@ -11,11 +11,12 @@ be measured, only a larger result (~0.4 MB instead of ~0.06 MB for a 50-page ann
 
 Why a few files a task (:func:`files_to_chunks`): a child loads what reading needs on its first
 file (the font maps of pdfminer, the office libraries) and keeps it for the next; a child per
-file paid that for every file (~0.14 s a PDF on the PDF fixtures) besides a fork and a round trip
-through the scheduler. Tasks shrink to one file as the run nears its end, so no worker waits
-long for another's last task. A worker is also warmed up once, at its first task
-(:func:`jixiao.batch.warmup.warm_up`, as the local pool's parent is before it forks): its children
-find the libraries imported.
+file paid that for every file, besides a fork and a round trip through the scheduler (the 31
+PDF fixtures on two workers: 14.4-15.2 CPU s with a task a file, 11.3-13.1 s with tasks of up
+to eight; 50-page annual reports cost the same either way). Tasks shrink to one file as the run
+nears its end, so no worker waits long for another's last task. A worker is also warmed up
+once, at its first task (:func:`jixiao.batch.warmup.warm_up`, as the local pool's parent is
+before it forks): its children find the libraries imported.
 
 Workers need jixiao (same version) installed and the input files at the same absolute paths (a
 shared file system); the output directory only has to exist here. At most
