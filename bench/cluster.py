@@ -213,7 +213,11 @@ def differences(local: Path, dask: Path) -> list[str]:
     """What differs between the outputs of the two runs (nothing, if all is well)."""
     mine, theirs = outputs_of(local), outputs_of(dask)
     found = [f"only in one run: {n}" for n in sorted(set(mine) ^ set(theirs))]
-    found += [f"{n} differs" for n in sorted(set(mine) & set(theirs)) if mine[n] != theirs[n]]
+    found += [
+        f"{n} differs{_parquet_note(local / n, dask / n)}"
+        for n in sorted(set(mine) & set(theirs))
+        if mine[n] != theirs[n]
+    ]
     facts, other = manifest_facts(local), manifest_facts(dask)
     if facts["counts"] != other["counts"]:
         found.append(f"manifest counts differ: {facts['counts']} != {other['counts']}")
@@ -227,6 +231,19 @@ def differences(local: Path, dask: Path) -> list[str]:
     if not mine:
         found.append("no CSV or Parquet output")
     return found
+
+
+def _parquet_note(local: Path, dask: Path) -> str:
+    """For a Parquet file whose bytes differ: whether its data differ too, and its row
+    groups (the combined outputs write a row group per chunk of parts)."""
+    if local.suffix != ".parquet":
+        return ""
+    import pyarrow.parquet as pq  # noqa: PLC0415
+
+    files = [pq.ParquetFile(p) for p in (local, dask)]
+    groups = [[f.metadata.row_group(i).num_rows for i in range(f.num_row_groups)] for f in files]
+    equal = files[0].read().equals(files[1].read())
+    return f" ({'same data' if equal else 'DATA DIFFER'}; row groups {groups[0]} vs {groups[1]})"
 
 
 # -- what the overhead is made of -----------------------------------------------------------------
