@@ -226,3 +226,23 @@ def test_outputs_written_in_many_chunks_equal_one_chunk(
         pd.testing.assert_frame_equal(
             pd.read_parquet(chunked / f"{name}.parquet"), pd.read_parquet(whole / f"{name}.parquet")
         )
+
+
+def test_row_groups_do_not_depend_on_how_rows_were_split_into_parts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same files give the same Parquet bytes, row groups included, whatever parts their
+    rows were written in (the order files finish in, a worker count, a cluster): a row group
+    ends every CHUNK_ROWS rows, not where a part ends. Before, a chunk ended at the first part
+    boundary past CHUNK_ROWS, so a run on a cluster and one on local workers differed."""
+    files = SEED.parent.parent / "families"
+    monkeypatch.setattr(combine, "CHUNK_ROWS", 7)
+    one, many = tmp_path / "one-part", tmp_path / "a-part-a-file"
+    assert CliRunner().invoke(main, ["run", str(files), "-o", str(one), "-q"]).exit_code == 0
+    monkeypatch.setattr(parts, "CHUNK_FILES", 1)
+    assert CliRunner().invoke(main, ["run", str(files), "-o", str(many), "-q"]).exit_code == 0
+    assert len(list((many / "parts").rglob("*.indicators.parquet"))) > len(
+        list((one / "parts").rglob("*.indicators.parquet"))
+    )
+    for name in FRAME_NAMES:
+        assert (many / f"{name}.parquet").read_bytes() == (one / f"{name}.parquet").read_bytes()

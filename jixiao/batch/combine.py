@@ -1,6 +1,6 @@
 """A batch run's combined outputs, rebuilt from its per-file parts.
 
-Streaming: :func:`write_combined` reads the parts in chunks of about :data:`CHUNK_ROWS` rows
+Streaming: :func:`write_combined` reads the parts in chunks of :data:`CHUNK_ROWS` rows
 and passes them to the writers as Arrow tables, so memory holds one chunk, not the whole run
 (and pandas is not loaded: :mod:`jixiao.export.write`).
 """
@@ -51,20 +51,37 @@ def write_combined(
         if name in PANEL_NAMES:
             yield records_to_arrow(name, getattr(panel, name))
             return
-        pending: list[pa.Table] = []
-        rows = 0
-        for part in _rows(out_dir, records, name):
-            pending.append(part)
-            rows += part.num_rows
-            if rows >= CHUNK_ROWS:
-                yield _marked(name, _concat(name, pending), duplicates)
-                pending, rows = [], 0
-        if pending:
-            yield _marked(name, _concat(name, pending), duplicates)
+        for chunk in tables_to_chunks(_rows(out_dir, records, name), CHUNK_ROWS):
+            yield _marked(name, _concat(name, chunk), duplicates)
         if name == "problems" and duplicates.conflicts:
             yield records_to_arrow(name, duplicates_to_problem_records(duplicates))
 
     return write_chunks(out_dir, formats, labels, chunks)
+
+
+def tables_to_chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[list[pa.Table]]:
+    """The rows of ``tables`` in chunks of exactly ``rows`` rows (the last one shorter), as
+    slices: where a chunk ends depends on the rows alone, never on how they were split into
+    parts (the order files finished in, a worker count, a cluster), so a Parquet file's row
+    groups, one a chunk, are the same bytes from every run of the same files.
+
+    >>> t = pa.table({"x": list(range(5))})
+    >>> [[p.num_rows for p in c] for c in tables_to_chunks([t, t.slice(0, 2), t], 4)]
+    [[4], [1, 2, 1], [4]]
+    """
+    pending: list[pa.Table] = []
+    held = 0
+    for table in tables:
+        start = 0
+        while table.num_rows - start >= rows - held:
+            take = rows - held
+            yield [*pending, table.slice(start, take)]
+            pending, held, start = [], 0, start + take
+        if start < table.num_rows:
+            pending.append(table.slice(start))
+            held += table.num_rows - start
+    if pending:
+        yield pending
 
 
 def parts_to_duplicates(out_dir: Path, records: Sequence[FileRecord]) -> Duplicates:
