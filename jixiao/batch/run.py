@@ -159,8 +159,8 @@ def run_batch(
 ) -> BatchResult:
     """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
     given each file's result as it finishes (not those reused), with its tables' report
-    material when ``material`` is asked for (local workers only). ``prepare`` is called once
-    the first files are being read, to load what comes after the reading beside it.
+    material when ``material`` is asked for (local workers and Dask alike). ``prepare`` is
+    called once the first files are being read, to load what comes after the reading beside it.
     ``before_switch`` is called with the staging folder and the result of a complete run
     before it replaces ``out_dir``: what it writes there switches in with the run. ``idle``
     is called while the local workers read and no result waits, until it returns False
@@ -367,7 +367,9 @@ def _execute(
     limit = settings.file_timeout
     if settings.scheduler:
         prepare()
-        yield from map_on_dask(files, policies, scheduler=settings.scheduler, time_limit=limit)
+        yield from map_on_dask(
+            files, policies, scheduler=settings.scheduler, time_limit=limit, material=material
+        )
         return
     if files:
         warm_up(policies, pdf=settings.workers > 1 and any(f.kind == "pdf" for f in files))
