@@ -96,9 +96,14 @@ def _chars(page: Any, frame: PageFrame) -> Iterator[Char]:
         adv = width * _TEXT_SPACE * fontsize * scaling
         low = descent * fontsize + rise
         high = low + fontsize
-        xs = (e + c * low, a * adv + c * low + e, a * adv + c * high + e, c * high + e)
-        ys = (d * low + f, b * adv + d * low + f, b * adv + d * high + f, d * high + f)
-        x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+        if b == 0 and c == 0:  # upright, unskewed: two corners (the same floats as four)
+            left, right, bottom, top = e, a * adv + e, d * low + f, d * high + f
+            x0, x1 = (left, right) if left <= right else (right, left)
+            y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
+        else:  # pdfminer's apply_matrix_rect: the box around the four corners
+            xs = (e + c * low, a * adv + c * low + e, a * adv + c * high + e, c * high + e)
+            ys = (d * low + f, b * adv + d * low + f, b * adv + d * high + f, d * high + f)
+            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
         text = glyph.text
         top = (height - y1) + mb_top
         yield {

@@ -227,9 +227,12 @@ def chars_without_fake_bold(chars: Sequence[Char], tolerance: float = 1.0) -> li
         if len(members) < 2:
             continue
         for band in _chains(members, lambda i: float(chars[i]["doctop"]), tolerance):
+            if len(band) < 2:
+                continue  # a character alone on its line: nothing to drop
             for cluster in _chains(band, lambda i: float(chars[i]["x0"]), tolerance):
-                keep = min(cluster, key=lambda i: (chars[i]["doctop"], chars[i]["x0"], i))
-                dropped.update(i for i in cluster if i != keep)
+                if len(cluster) > 1:
+                    keep = min(cluster, key=lambda i: (chars[i]["doctop"], chars[i]["x0"], i))
+                    dropped.update(i for i in cluster if i != keep)
     return [char for i, char in enumerate(chars) if i not in dropped]
 
 
