@@ -26,10 +26,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import playa
-from playa.font import CIDFont, Type3Font
-from playa.pdftypes import resolve1
-
 from jixiao.extract.readers.pdf.text import Char
 
 _TEXT_SPACE = 0.001  # glyph units per text space unit, as pdfminer scales /Descent
@@ -56,7 +52,11 @@ class PageFrame:
 
 
 def open_document(path: Path) -> Any:
-    """The PDF opened in PLAYA, in pdfminer's page space (origin at the MediaBox's corner)."""
+    """The PDF opened in PLAYA, in pdfminer's page space (origin at the MediaBox's corner).
+    PLAYA is imported here, by the first page that needs it (~30 ms: a run of PDFs whose fonts
+    are all embedded never loads it)."""
+    import playa  # noqa: PLC0415
+
     return playa.open(path, space="page")
 
 
@@ -74,12 +74,13 @@ def _chars(page: Any, frame: PageFrame) -> Iterator[Char]:
         frame.mediabox_top,
         frame.doctop,
     )
-    descents: dict[int, float] = {}
+    metrics: dict[int, tuple[float, float | None]] = {}
     for glyph in page.glyphs:
         font = glyph.font
-        descent = descents.get(id(font))
-        if descent is None:
-            descent = descents[id(font)] = _descent(font)
+        known = metrics.get(id(font))
+        if known is None:
+            known = metrics[id(font)] = font_metrics(font)
+        descent, default_width = known
         gstate = glyph.gstate
         fontsize, scaling, rise = gstate.fontsize, gstate.scaling * 0.01, gstate.rise
         if fontsize == 0 or scaling == 0:
@@ -90,7 +91,7 @@ def _chars(page: Any, frame: PageFrame) -> Iterator[Char]:
         a, b = ta / (fontsize * scaling), tb / (fontsize * scaling)
         c, d = tc / fontsize, td / fontsize
         e, f = te - rise * c, tf - rise * d
-        width = font.widths.get(glyph.cid, default_width(font))
+        width = font.widths.get(glyph.cid, default_width)
         if width is None:  # a simple font: pdfminer looks the width up by the Unicode then
             raise NotHandledError(f"no width for code {glyph.cid} in {font.fontname}")
         adv = width * _TEXT_SPACE * fontsize * scaling
@@ -124,17 +125,18 @@ def _chars(page: Any, frame: PageFrame) -> Iterator[Char]:
         }
 
 
-def default_width(font: Any) -> float | None:
-    """The width of a code ``/W`` does not list: ``/DW`` (1000 when missing) in a CID font, as
-    in pdfminer; ``None`` in a simple font, where pdfminer's rule differs from PLAYA's."""
-    return float(font.default_width) if isinstance(font, CIDFont) else None
+def font_metrics(font: Any) -> tuple[float, float | None]:
+    """pdfminer's descent of a font, in text space (``/Descent`` made negative, 0 when the
+    descriptor has none: PLAYA takes -120, or the font's box, instead), and the width of a code
+    ``/W`` does not list (``/DW``, 1000 when missing, in a CID font as in pdfminer; ``None`` in
+    a simple font, where pdfminer's rule differs from PLAYA's); raises
+    :class:`NotHandledError` for a vertical or Type 3 font."""
+    from playa.font import CIDFont, Type3Font  # noqa: PLC0415 - loaded with the document
+    from playa.pdftypes import resolve1  # noqa: PLC0415
 
-
-def _descent(font: Any) -> float:
-    """pdfminer's descent of a font, in text space: ``/Descent`` made negative, 0 when the
-    descriptor has none (PLAYA takes -120, or the font's box, instead)."""
     if font.vertical or isinstance(font, Type3Font):
         raise NotHandledError(f"a {'vertical' if font.vertical else 'Type 3'} font")
     value = resolve1(font.descriptor.get("Descent", 0))
     descent = float(value) if isinstance(value, int | float) else 0.0  # pdfminer's num_value
-    return (-descent if descent > 0 else descent) * _TEXT_SPACE
+    default_width = float(font.default_width) if isinstance(font, CIDFont) else None
+    return (-descent if descent > 0 else descent) * _TEXT_SPACE, default_width
