@@ -32,6 +32,7 @@ from jixiao.extract.readers.pdf.plumber_tables import (
 )
 from jixiao.extract.readers.pdf.reader import _Sources
 from jixiao.extract.readers.pdf.settings import PdfSettings
+from tests.pdf_bytes import objects_to_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = sorted((ROOT / "fixtures" / "pdf").rglob("*.pdf"))
@@ -119,19 +120,7 @@ def write_pdf(path: Path, font: str, content: str) -> Path:
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         font.encode("latin-1"),
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    path.write_bytes(bytes(out))
+    path.write_bytes(objects_to_pdf(objects))
     return path
 
 
