@@ -38,7 +38,7 @@ a task's round trip through the scheduler (no-op tasks, as many in flight as jix
 bringing a file's result back to the client (a task returning as many bytes as a pickled
 ``FileResult`` of the corpus, with and without report material, less the no-op); and the CPU a
 file costs on a freshly started worker read as tasks were read before (a child forked per
-file, :func:`jixiao.batch.pool.guarded_file_to_result`) and as now (a task of several files, one
+file, :func:`one_file_in_a_child`) and as now (a task of several files, one
 child: :func:`jixiao.batch.cluster.files_on_worker`).
 
 Usage::
@@ -78,8 +78,8 @@ from jixiao.batch.cluster import (  # noqa: E402
     files_to_chunks,
     map_on_dask,
 )
-from jixiao.batch.pool import Reader, guarded_file_to_result  # noqa: E402
-from jixiao.pipeline.runner import InputFile  # noqa: E402
+from jixiao.batch.pool import Reader, map_isolated, stopped_result  # noqa: E402
+from jixiao.pipeline.runner import FileResult, InputFile  # noqa: E402
 from jixiao.score import Policy, load_policy  # noqa: E402
 
 WORKERS = 2
@@ -282,6 +282,12 @@ def _cpu() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def one_file_in_a_child(file: InputFile, policies: tuple[Policy, ...]) -> FileResult:
+    """A Dask task as it was before tasks of several files: one file read in a child process
+    forked for it (``map_isolated`` with one worker)."""
+    return next(map_isolated([file], Reader(policies), stopped_result, workers=1, time_limit=None))
+
+
 def read_on_worker(paths: list[Path], policies: tuple[Policy, ...]) -> dict[str, float]:
     """On a freshly started Dask worker: CPU seconds a file (the worker's and its children's)
     of ``paths`` read as tasks were before this branch (a child forked per file, the worker not
@@ -291,7 +297,7 @@ def read_on_worker(paths: list[Path], policies: tuple[Policy, ...]) -> dict[str,
     spent: dict[str, float] = {}
     for name, read in (
         ("a child per file, worker cold", lambda: [
-            guarded_file_to_result(f, policies, None) for f in files
+            one_file_in_a_child(f, policies) for f in files
         ]),
         ("tasks, worker cold", lambda: [
             files_on_worker(chunk, policies, None, True) for chunk in files_to_chunks(files, 1)

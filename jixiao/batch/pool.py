@@ -31,7 +31,7 @@ import signal
 import struct
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
@@ -144,15 +144,6 @@ def map_isolated(
         for worker in list(pool.values()):
             _kill(worker, pool, selector)
         selector.close()
-
-
-def guarded_file_to_result(
-    file: InputFile, policies: Sequence[Policy], time_limit: float | None
-) -> FileResult:
-    """:func:`~jixiao.pipeline.runner.file_to_result` in a child process with a time limit
-    (a Dask task)."""
-    work = Reader(tuple(policies))
-    return next(map_isolated([file], work, stopped_result, workers=1, time_limit=time_limit))
 
 
 def stopped_result(stop: Stopped) -> FileResult:
