@@ -23,6 +23,7 @@ XLSX sheets take rows of Python values.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import os
@@ -30,7 +31,6 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import metadata
 from itertools import compress
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
@@ -352,9 +352,17 @@ def pandas_metadata(schema: pa.Schema) -> bytes:
             "columns": columns,
             "attributes": {},
             "creator": {"library": "pyarrow", "version": pa.__version__},
-            "pandas_version": metadata.version("pandas"),
+            "pandas_version": _pandas_version(),
         }
     ).encode("utf-8")
+
+
+@functools.cache
+def _pandas_version() -> str:
+    """The installed pandas' version, read from its metadata (pandas is not imported)."""
+    from importlib import metadata  # noqa: PLC0415 - ~15 ms (email): not before the first file
+
+    return metadata.version("pandas")
 
 
 class _ParquetSink:
