@@ -84,6 +84,18 @@ def test_several_inputs_are_named_from_their_common_parent(corpus: Corpus) -> No
     assert "2020/部门00/0000_自评表.txt" in names
 
 
+@pytest.mark.skipif(not hasattr(os, "symlink") or os.name == "nt", reason="POSIX links")
+def test_a_file_reached_by_two_paths_is_read_once_by_its_shorter_name(tmp_path: Path) -> None:
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "er" / "a.txt").write_text("x", encoding="utf-8")
+    (tmp_path / "b.txt").symlink_to(tmp_path / "deep" / "er" / "a.txt")  # a link to a file
+    (tmp_path / "c.txt").write_text("y", encoding="utf-8")
+    (tmp_path / "deep" / "c.txt").symlink_to(tmp_path / "c.txt")
+    (tmp_path / "deep" / "again").symlink_to(tmp_path / "deep" / "er")  # … and to a folder
+    names = [f.name for f in discover([tmp_path, tmp_path / "c.txt"])]
+    assert names == ["b.txt", "c.txt"]
+
+
 def test_a_file_given_directly_goes_by_its_own_name(corpus: Corpus) -> None:
     [file] = discover([corpus.root / "broken" / "junk.pdf"])
     assert file.name == "junk.pdf"

@@ -89,11 +89,11 @@ def discover(inputs: Iterable[Path], filters: Filters | None = None) -> list[Inp
     found: dict[Path, InputFile] = {}
     for root in roots:
         prefix = _relative_prefix(root if root.is_dir() else root.parent, base)
-        for path, relative in _walk(root, filters):
+        for path, relative, real in _walk(root, filters):
             file = InputFile(path, prefix + relative)
-            known = found.setdefault(path.resolve(), file)
+            known = found.setdefault(real, file)
             if _preferred(file.name) < _preferred(known.name):
-                found[path.resolve()] = file  # the same file by two paths: the shorter name
+                found[real] = file  # the same file by two paths: the shorter name
     return sorted(found.values(), key=lambda f: f.name)
 
 
@@ -149,10 +149,12 @@ def _relative_prefix(directory: Path, base: Path | None) -> str:
     return "" if relative == "." else relative + "/"
 
 
-def _walk(root: Path, filters: Filters) -> Iterator[tuple[Path, str]]:
-    """(path, relative name) of every input file under root, in no particular order."""
+def _walk(root: Path, filters: Filters) -> Iterator[tuple[Path, str, Path]]:
+    """(path, relative name, resolved path) of every input file under root, in no particular
+    order. A file that is not a link is resolved through its folder (one ``resolve`` a folder,
+    not one a file)."""
     if root.is_file():
-        yield root, root.name
+        yield root, root.name, root.resolve()
         return
     seen: set[tuple[int, int]] = set()
     for skipped in filters.skip:
@@ -189,7 +191,8 @@ def _walk(root: Path, filters: Filters) -> Iterator[tuple[Path, str]]:
                     and Path(entry.name).suffix.lower() in INPUT_SUFFIXES
                     and filters.keeps(name)
                 ):
-                    yield Path(entry.path), name
+                    path = Path(entry.path)
+                    yield path, name, path.resolve() if entry.is_symlink() else real / entry.name
             except OSError:
                 continue
 
