@@ -55,7 +55,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.whole import compare, load_average, median, ratio  # noqa: E402
+from bench.whole import compare, installed_env, load_average, median, ratio  # noqa: E402
 from bench.whole import run_once as run_whole  # noqa: E402
 from tests.test_batch_corpus import make_corpus, single_tables  # noqa: E402 - after sys.path
 
@@ -100,7 +100,7 @@ def small_files_bench(counts: list[int], repeat: int) -> str:
         "| files | command | wall s | CPU s | files/s | peak MB | jixiao / pandas (wall, CPU) |",
         "|---|---|---|---|---|---|---|",
     ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = installed_env(ROOT)
     for count in counts:
         with tempfile.TemporaryDirectory(prefix="jixiao-bench-batch-") as tmp:
             corpus = small_files(Path(tmp) / "in", count)
@@ -233,7 +233,7 @@ def fixed_costs_bench(count: int, repeat: int, codes: list[Path]) -> str:
         corpus, log = small_files(Path(tmp) / "in", count), Path(tmp) / "times"
         for run in range(repeat + 1):  # the first round warms the caches: not counted
             for i, code in enumerate(codes):
-                env = {**os.environ, "PYTHONPATH": str(code), "JIXIAO_BENCH_TIMES": str(log)}
+                env = installed_env(code, JIXIAO_BENCH_TIMES=str(log))
                 out = str(Path(tmp) / f"out-{run}-{i}")  # a new folder, as a first run
                 log.unlink(missing_ok=True)
                 started = time.time()
@@ -269,7 +269,7 @@ def memory_bench(counts: list[int]) -> str:
         "| files | wall s | peak MB (main) | peak MB (worker) |",
         "|---|---|---|---|",
     ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = installed_env(ROOT)
     peaks: list[tuple[float, float]] = []
     for count in counts:
         with tempfile.TemporaryDirectory(prefix="jixiao-bench-memory-") as tmp:
@@ -313,7 +313,7 @@ class Result:
 def run_once(corpus: Path, out: Path, workers: int) -> Result:
     command = [sys.executable, "-m", "jixiao", "run", str(corpus), "-o", str(out)]
     command += ["-j", str(workers), "-q"]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = installed_env(ROOT)
     started = time.perf_counter()
     done = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     seconds = time.perf_counter() - started

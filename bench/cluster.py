@@ -70,7 +70,7 @@ import pypdfium2 as pdfium  # noqa: E402 - after the sys.path line, so the repo'
 from distributed import Client, LocalCluster  # noqa: E402
 
 from bench.pdf import FRONT_PAGES, annual_reports  # noqa: E402
-from bench.whole import Timing, load_average, median, run_once  # noqa: E402
+from bench.whole import Timing, installed_env, load_average, median, run_once  # noqa: E402
 from jixiao.batch.cluster import (  # noqa: E402
     FILES_PER_TASK,
     TASKS_PER_THREAD,
@@ -83,7 +83,7 @@ from jixiao.pipeline.runner import FileResult, InputFile  # noqa: E402
 from jixiao.score import Policy, load_policy  # noqa: E402
 
 WORKERS = 2
-ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
+ENV = installed_env(ROOT)
 
 
 # -- the corpus -----------------------------------------------------------------------------------

@@ -58,7 +58,7 @@ sys.path.insert(0, str(ROOT))
 import pdfplumber  # noqa: E402 - after the sys.path line, so the repo's packages import
 import pypdfium2 as pdfium  # noqa: E402
 
-from bench.whole import compare, load_average, median, ratio  # noqa: E402
+from bench.whole import compare, installed_env, load_average, median, ratio  # noqa: E402
 from jixiao.extract.readers.pdf.pages import PageKind  # noqa: E402
 from jixiao.extract.readers.pdf.reader import pdf_to_extraction, pdf_to_page_kinds  # noqa: E402
 from jixiao.extract.readers.pdf.settings import PdfSettings  # noqa: E402
@@ -312,7 +312,7 @@ def whole_program(repeat: int, producer: str | None = None) -> str:
             paths = [p for p in paths if p.exists()]
         pages = sum(page_count(p) for p in paths)
         out = Path(tmp) / "out"
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        env = installed_env(ROOT)
         commands = {
             "jixiao run -j 1": [sys.executable, "-m", "jixiao", "run", str(corpus), "-o", str(out),
                                 "-j", "1", "-q"],

@@ -27,7 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.whole import load_average, median, run_once  # noqa: E402 - after sys.path
+from bench.whole import installed_env, load_average, median, run_once  # noqa: E402 - after sys.path
 from tests.big_text import make_text_file  # noqa: E402
 
 
@@ -38,7 +38,7 @@ def bench(sizes: list[float], repeat: int) -> str:
         "| size MB | tables | wall s | CPU s | CPU s per MB | peak MB worker | peak MB main |",
         "|---|---|---|---|---|---|---|",
     ]
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = installed_env(ROOT)
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="jixiao-bench-text-") as tmp:
             path = Path(tmp) / "big.txt"
