@@ -16,6 +16,8 @@ the environment alone.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 import sys
 from pathlib import Path
@@ -240,11 +242,21 @@ def run_command(
     except OSError as error:  # after the switch: the report (the run itself is in place)
         reason = error.strerror or type(error).__name__
         raise _UsageProblem(f"cannot write {error.filename or out_dir}: {reason}") from error
+    _skip_last_collection()
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     if not quiet:
         click.echo(_summary(result, out_dir, policy, formats, labels))
     _exit(result, out_dir, formats, labels)
+
+
+def _skip_last_collection() -> None:
+    """At exit, move every object to the generation the garbage collector never walks
+    (``gc.freeze``): Python's last collection would walk all the objects the run left
+    (the libraries, the report's templates), ~0.12 s after a 200-file run, to free what the
+    process's end frees anyway. Registered once, however many runs a process makes (tests)."""
+    atexit.unregister(gc.freeze)
+    atexit.register(gc.freeze)
 
 
 def _is_within(path: Path, folder: Path) -> bool:
