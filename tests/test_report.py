@@ -27,7 +27,13 @@ from jixiao.normalize import clean_text, parse_decimal
 from jixiao.pipeline.discover import discover
 from jixiao.pipeline.locate import ProblemRow, record_to_problem_row
 from jixiao.pipeline.runner import run
-from jixiao.report.build import DEFAULT_LIMIT, frames_to_report, table_order, write_report
+from jixiao.report.build import (
+    DEFAULT_LIMIT,
+    frames_to_report,
+    load_renderer,
+    table_order,
+    write_report,
+)
 from jixiao.report.html import SEVERITY_NAMES, environment, escape_text, report_to_html
 from jixiao.report.model import SEVERITIES
 from jixiao.score import Frames, auto_candidates, load_policy
@@ -503,6 +509,21 @@ def test_every_template_compiles() -> None:
     assert "report.html.j2" in names
     for name in names:
         env.get_template(name)
+
+
+def test_after_load_renderer_drawing_a_page_compiles_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run loads the renderer while files are read; what is left for after the last file
+    (the page, its included templates, the cards and their panes) must be compiled by then."""
+    load_renderer()
+
+    def compile_again(*args: object, **kwargs: object) -> None:
+        raise AssertionError(f"compiled after load_renderer: {args[1:2]}")
+
+    monkeypatch.setattr(environment(), "compile", compile_again)
+    html = _run([SEED], tmp_path).html
+    assert "data-table" in html
 
 
 def test_templates_and_static_files_are_package_data() -> None:
