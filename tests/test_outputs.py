@@ -15,12 +15,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
 
 from jixiao.batch import parts as parts_module
 from jixiao.batch.parts import READING_PACKAGES, parts_schema, reading_sources
 from jixiao.batch.run import settings_fingerprint
 from jixiao.cli.main import main
-from jixiao.export.write import FORMULA_STARTS, csv_cell, uncsv_cell, write_frames
+from jixiao.export.write import FORMULA_STARTS, _csv_text, csv_cell, uncsv_cell, write_frames
 from jixiao.score import SCHEMA, Frames, load_policy, records_to_frame
 from tests.conftest import SEED
 
@@ -163,6 +165,12 @@ def test_parquet_keeps_the_values(hostile_out: Path) -> None:
 @pytest.mark.parametrize("text", HOSTILE, ids=repr)
 def test_csv_quoting_is_undone_exactly(text: str) -> None:
     assert uncsv_cell(csv_cell(text)) == text
+
+
+@given(st.text(max_size=8) | st.sampled_from(HOSTILE) | st.none())
+def test_the_csv_writers_fast_path_quotes_as_csv_cell(text: str | None) -> None:
+    """The CSV writer checks a cell's first character before calling csv_cell: the same text."""
+    assert _csv_text(text) == ("" if text is None else csv_cell(text))
 
 
 def test_the_seed_targets_are_not_formulas_in_csv(runner: CliRunner, tmp_path: Path) -> None:

@@ -274,9 +274,16 @@ def uncsv_cell(text: str) -> str:
 _CRLF = "\r\n"
 
 
+#: First characters :func:`csv_cell` may quote after (most text starts otherwise).
+_QUOTE_STARTS = frozenset((*FORMULA_STARTS, CSV_QUOTE))
+
+
 def _csv_text(value: Any) -> str:
-    """A text cell: :func:`csv_cell`, and nothing for a missing value."""
-    return "" if value is None else csv_cell(value)
+    """A text cell: :func:`csv_cell`, and nothing for a missing value (one call a cell: a
+    run writes every text cell of its frames through here)."""
+    if value is None:
+        return ""
+    return csv_cell(value) if value[:1] in _QUOTE_STARTS else value
 
 
 def _csv_value(value: Any) -> str:
