@@ -349,7 +349,7 @@ def test_a_report_that_cannot_be_written_leaves_the_last_run_whole(
     def broken(*args: object, **kwargs: object) -> Path:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("jixiao.api.write_batch_report", broken)
+    monkeypatch.setattr("jixiao.report.build.write_batch_report", broken)
     (inputs / "more.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
     code, output = _run(inputs, "-o", out)
     assert code == 2, output
