@@ -3,13 +3,18 @@
 :func:`map_isolated` keeps up to ``workers`` worker processes and gives each one file at a time;
 it yields each file's result as it finishes (completion order; the caller sorts). A worker runs
 the work — in a local batch, :func:`~jixiao.pipeline.runner.file_to_result` — pickles its return
-value into a pipe and waits for the next file, so the cost per file is two small messages, not a
-process. Isolation stays per file: a worker still busy with a file at the time limit is killed
-(status ``timeout``); a worker that dies during a file (a crash in a C library, the
-out-of-memory killer) is status ``crashed``; either way only that file is lost, the caller's
-``stopped`` function turns it into a result (one ``file_error`` row, :func:`stopped_result`),
-and a fresh worker takes the next file. A worker retires after :data:`FILES_PER_WORKER` files or
-when it has grown by :data:`WORKER_GROWTH_MB` (a library that leaks cannot grow without bound).
+value into a pipe and reads the next file, so the cost per file is two small messages, not a
+process. Small next files (up to :data:`QUEUE_AHEAD_FILES` of :data:`QUEUE_AHEAD_BYTES` or less)
+are sent before the worker finishes the one it reads: it reads on while the parent handles a
+result, writes a part or loads what the outputs need. Isolation stays
+per file: a worker still busy with a file at the time limit is killed (status ``timeout``; the
+limit runs from when the parent sees the worker begin the file); a worker that dies during a
+file (a crash in a C library, the out-of-memory killer) is status ``crashed``; either way only
+that file is lost, the caller's ``stopped`` function turns it into a result (one
+``file_error`` row, :func:`stopped_result`), the files sent ahead to that worker go back in the
+queue, and a fresh worker takes the next file. A worker retires after
+:data:`FILES_PER_WORKER` files or when it has grown by :data:`WORKER_GROWTH_MB` (a library that
+leaks cannot grow without bound).
 
 Workers are made with ``os.fork`` from the warmed-up parent (the libraries already imported),
 with Ctrl-C blocked across the fork: a Ctrl-C that arrives while a worker is being made is
@@ -43,6 +48,16 @@ from jixiao.score import Policy
 CAN_ISOLATE = hasattr(os, "fork")
 FILES_PER_WORKER = 500  # a worker is replaced after this many files
 WORKER_GROWTH_MB = 512  # … or when its resident memory grew by this much since it started
+#: A worker's next files are sent ahead, while it reads its current one, when they are at most
+#: this big: a small file is read in milliseconds. A big one is not: queued behind a slow file,
+#: it would wait while another worker idles.
+QUEUE_AHEAD_BYTES = 256 * 1024
+#: … up to this many: their time covers a step of the parent's work (the largest, loading
+#: numpy, ~0.1 s), and their results fit in the result pipe (:data:`RESULT_PIPE_BYTES`).
+QUEUE_AHEAD_FILES = 16
+#: The size asked for a worker's result pipe (Linux; 64 kB by default, 4 or 5 results of a
+#: one-table file): a worker that reads ahead need not wait for the parent to take its results.
+RESULT_PIPE_BYTES = 1 << 20
 _CHILD_FAILED = 70  # exit code of a worker whose work raised (file_to_result never should)
 _HEADER = struct.Struct("!QB")  # result message: length of the pickle, 1 if the worker retires
 
@@ -67,6 +82,7 @@ class _Worker:
     tasks: int  # write end of its task pipe
     results: int  # read end of its result pipe
     file: InputFile | None = None  # the file it is reading, None when idle
+    queued: deque[InputFile] = field(default_factory=deque)  # sent ahead, read next in order
     started: float = 0.0
     buffer: bytearray = field(default_factory=bytearray)
     retiring: bool = False
@@ -79,7 +95,7 @@ def map_isolated(
     *,
     workers: int,
     time_limit: float | None,
-    started: Callable[[], None] | None = None,
+    started: Callable[[], object] | None = None,
     idle: Callable[[], bool] | None = None,
 ) -> Generator[R, None, None]:
     """``work(file)`` for every file in worker processes, at most ``workers`` at a time.
@@ -110,9 +126,10 @@ def map_isolated(
                 worker = _spawn(work, pool.values())
                 pool[worker.results] = worker
                 selector.register(worker.results, selectors.EVENT_READ)
+            for worker in pool.values():  # a file each first, then some sent ahead
+                _give(worker, pending, 0)
             for worker in pool.values():
-                if worker.file is None and pending:
-                    _assign(worker, pending.popleft())
+                _give(worker, pending, len(pool))
             if started is not None:
                 call, started = started, None
                 call()
@@ -130,15 +147,14 @@ def map_isolated(
                     yield from _died(worker, pool, selector, stopped, pending)
                     continue
                 worker.buffer += chunk
-                message = _take_message(worker)
-                if message is not None:
-                    if pending and not worker.retiring:  # its next file first: it reads on
-                        _assign(worker, pending.popleft())  # while this result is handled
+                while (message := _take_message(worker)) is not None:
+                    _next_file(worker, pending, now, len(pool))  # first: it reads on meanwhile
                     yield cast(R, pickle.loads(message))
             for worker in list(pool.values()):
                 if worker.file is not None and _expired(worker, now, time_limit):
                     file, seconds = worker.file, now - worker.started
                     _kill(worker, pool, selector)
+                    _requeue(worker, pending)
                     yield stopped(_timed_out(file, time_limit or 0.0, seconds))
     finally:
         for worker in list(pool.values()):
@@ -208,9 +224,68 @@ def _busy(pool: dict[int, _Worker]) -> int:
     return sum(1 for w in pool.values() if w.file is not None)
 
 
-def _assign(worker: _Worker, file: InputFile) -> None:
+def _give(worker: _Worker, pending: deque[InputFile], workers: int) -> None:
+    """An idle worker its next file, and small files after it (:data:`QUEUE_AHEAD_BYTES`) up
+    to :data:`QUEUE_AHEAD_FILES` and to its share of ``pending`` among ``workers`` (none for
+    0): the last files of a run are not held by one worker while the others idle. Nothing to
+    a worker that retires."""
+    if worker.retiring or not pending:
+        return
+    if worker.file is None:
+        worker.file, worker.started = pending.popleft(), time.monotonic()
+        _send(worker, worker.file)
+    while (
+        pending
+        and len(worker.queued) < min(QUEUE_AHEAD_FILES, _share(worker, pending, workers))
+        and workers
+        and _small(pending[0])
+    ):
+        worker.queued.append(pending.popleft())
+        _send(worker, worker.queued[-1])
+
+
+def _share(worker: _Worker, pending: deque[InputFile], workers: int) -> int:
+    """A worker's share of the files not yet being read, those sent ahead to it included."""
+    return (len(pending) + len(worker.queued)) // max(workers, 1)
+
+
+def _next_file(worker: _Worker, pending: deque[InputFile], now: float, workers: int) -> None:
+    """After a worker's result: the first file sent ahead is the one it reads now (one that
+    retires never reads them: back to the front of ``pending``), and more are given."""
+    if worker.retiring:
+        _requeue(worker, pending)
+    elif worker.queued:
+        worker.file, worker.started = worker.queued.popleft(), now
+    _give(worker, pending, workers)
+
+
+def _requeue(worker: _Worker, pending: deque[InputFile]) -> None:
+    """The files sent ahead to a worker that will not read them, back to the front of
+    ``pending`` in their order."""
+    pending.extendleft(reversed(worker.queued))
+    worker.queued.clear()
+
+
+def _small(file: InputFile) -> bool:
+    try:
+        return file.path.stat().st_size <= QUEUE_AHEAD_BYTES
+    except OSError:
+        return False  # its worker will say what is wrong with it
+
+
+def _widen(pipe: int, size: int) -> None:
+    """Ask for a pipe of ``size`` bytes (Linux's ``F_SETPIPE_SZ``; elsewhere, or beyond the
+    system's limit, the pipe stays as it is)."""
+    import fcntl  # noqa: PLC0415 - POSIX only, as fork is
+
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe, set_size, size)
+
+
+def _send(worker: _Worker, file: InputFile) -> None:
     data = pickle.dumps(file, protocol=pickle.HIGHEST_PROTOCOL)
-    worker.file, worker.started = file, time.monotonic()
     with contextlib.suppress(OSError):  # a worker gone: its result pipe says so (a crash)
         _write_all(worker.tasks, struct.pack("!Q", len(data)) + data)
 
@@ -237,8 +312,10 @@ def _died(
     stopped: Callable[[Stopped], R],
     pending: deque[InputFile],
 ) -> Generator[R, None, None]:
-    """A worker's result pipe closed: it retired, or died during its file (a crash)."""
+    """A worker's result pipe closed: it retired, or died during its file (a crash); the files
+    sent ahead to it go back to ``pending``."""
     file, seconds = worker.file, time.monotonic() - worker.started
+    _requeue(worker, pending)
     status = _reap(worker, pool, selector)
     if file is None:
         return
@@ -315,6 +392,7 @@ def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _W
     """Fork a worker, with Ctrl-C held back across the fork (see the module docstring)."""
     task_read, task_write = os.pipe()
     result_read, result_write = os.pipe()
+    _widen(result_write, RESULT_PIPE_BYTES)
     inherited = [fd for w in others for fd in (w.tasks, w.results)]
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     gc.freeze()  # the worker's collections then leave the parent's objects (and pages) alone
