@@ -37,7 +37,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Generator, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -154,14 +154,15 @@ def run_batch(
     inputs: Sequence[str] = (),
     on_result: Callable[[FileResult], None] | None = None,
     material: bool = False,
-    prepare: Callable[[], None] | None = None,
+    prepare: Callable[[], Iterable[None]] | None = None,
     before_switch: Callable[[Path, BatchResult], None] | None = None,
     idle: Callable[[], bool] | None = None,
 ) -> BatchResult:
     """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
     given each file's result as it finishes (not those reused), with its tables' report
-    material when ``material`` is asked for (local workers and Dask alike). ``prepare`` is
-    called once the first files are being read, to load what comes after the reading beside it.
+    material when ``material`` is asked for (local workers and Dask alike). ``prepare`` loads
+    what comes after the reading, beside it once the first files are being read: a step each
+    time it is advanced (a step a result, and while the workers read and no result waits).
     ``before_switch`` is called with the staging folder and the result of a complete run
     before it replaces ``out_dir``: what it writes there switches in with the run. ``idle``
     is called while the local workers read and no result waits, until it returns False
@@ -199,6 +200,7 @@ def run_batch(
                 with _writes(out_dir):
                     saved(writer.add(result, record))
                 progress.advance(record)
+                ready.step()
     except KeyboardInterrupt:
         status = INTERRUPTED
     finally:
@@ -212,7 +214,7 @@ def run_batch(
         progress.finish()
     if unwritten:
         raise output_error(unwritten[0], out_dir) from unwritten[0]
-    ready()  # no file was read (all reused): load the writers now
+    ready()  # what is left of it (all of it when no file was read: all reused)
     from jixiao.batch.combine import write_combined  # noqa: PLC0415 - pyarrow: while reading
 
     with _deferred_interrupt() as interrupt, _writes(out_dir):  # Ctrl-C now: no valid outputs
@@ -343,27 +345,54 @@ def _write_running(manifest: _Manifest, reused: Sequence[FileRecord], out_dir: P
         manifest.write(RUNNING, reused, Totals({}, {}, {}), (), 0.0)
 
 
-@dataclass(slots=True)
 class _Prepare:
-    """Once, while the workers read the first files: writes the manifest of a running run
-    (``first``), then loads what the outputs need (pyarrow, then ``then``: the report). Not
-    before the first file: it would add ~30 ms to every run's start."""
+    """What the outputs need, loaded while the workers read the first files, a step at a
+    time (:meth:`step`; calling it does the rest): the manifest of a running run (``first``),
+    numpy, pyarrow and the writers, then ``then``'s steps (the report). Not before the first
+    file: ~0.3 s. Not in one go either: the parent would not hand out files meanwhile, and one
+    worker on small files waited that long once it had read the few files sent ahead."""
 
-    first: Callable[[], None] | None
-    then: Callable[[], None] | None
-    done: bool = False
+    __slots__ = ("_steps",)
+
+    def __init__(
+        self, first: Callable[[], None] | None, then: Callable[[], Iterable[None]] | None
+    ) -> None:
+        self._steps: Iterator[None] | None = _preparing(first, then)
+
+    def step(self) -> bool:
+        """One step; False when none is left."""
+        if self._steps is None:
+            return False
+        if next(self._steps, _DONE) is _DONE:
+            self._steps = None
+            return False
+        return True
 
     def __call__(self) -> None:
-        if self.done:
-            return
-        self.done = True
-        first, then, self.first, self.then = self.first, self.then, None, None  # let go of them
-        if first is not None:
-            first()
-        import jixiao.batch.combine  # noqa: F401, PLC0415 - pyarrow, ~0.25 s: for the outputs
+        while self.step():
+            pass
 
-        if then is not None:
-            then()
+
+_DONE = object()
+
+
+def _preparing(
+    first: Callable[[], None] | None, then: Callable[[], Iterable[None]] | None
+) -> Iterator[None]:
+    if first is not None:
+        first()
+        yield
+    import numpy  # noqa: F401, PLC0415 - ~0.1 s, the largest step: pyarrow's first import
+
+    yield
+    import pyarrow  # type: ignore[import-untyped]  # noqa: F401, PLC0415
+
+    yield
+    import jixiao.batch.combine  # noqa: F401, PLC0415 - pyarrow.parquet and the writers
+
+    yield
+    if then is not None:
+        yield from then()
 
 
 def _execute(
@@ -371,7 +400,7 @@ def _execute(
     policies: Sequence[Policy],
     settings: BatchSettings,
     material: bool,
-    prepare: Callable[[], None],
+    prepare: _Prepare,
     idle: Callable[[], bool] | None = None,
 ) -> Generator[FileResult, None, None]:
     """Each file's result as it finishes (worker processes here, or a Dask cluster)."""
@@ -385,14 +414,19 @@ def _execute(
     if files:
         warm_up(policies, pdf=settings.workers > 1 and any(f.kind == "pdf" for f in files))
     work = Reader(tuple(policies), material)
+
+    def idle_step() -> bool:
+        """A step of ``prepare``, else the caller's ``idle``."""
+        return prepare.step() or (idle is not None and idle())
+
     yield from map_isolated(
         files,
         work,
         stopped_result,
         workers=settings.workers,
         time_limit=limit,
-        started=prepare,
-        idle=idle,
+        started=prepare.step,
+        idle=idle_step,
     )
 
 

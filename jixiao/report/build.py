@@ -15,7 +15,7 @@ the :class:`~jixiao.report.model.Report`; :func:`write_report` and
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -559,14 +559,23 @@ def write_report(
 
 
 def load_renderer() -> None:
-    """Load and compile what rendering the page needs (a run does it while files are read):
-    every template, the ones the page and the cards include too (Jinja compiles an included
-    template when it is first rendered: ~50 ms after the last file, if not now)."""
+    """Load and compile what rendering the page needs (a run does it while files are read,
+    :func:`loading_renderer`)."""
+    for _ in loading_renderer():
+        pass
+
+
+def loading_renderer() -> Iterator[None]:
+    """:func:`load_renderer` a step at a time: jinja2, then each template, the ones the page
+    and the cards include too (Jinja compiles an included template when it is first rendered:
+    ~50 ms after the last file, if not before)."""
     from jixiao.report.html import environment, load_card  # noqa: PLC0415 - jinja2
 
+    yield
     env = environment()
     for name in env.list_templates():
         env.get_template(name)
+        yield
     load_card()
 
 
