@@ -2,12 +2,17 @@
 
 Streaming: :func:`write_combined` reads the parts in chunks of :data:`CHUNK_ROWS` rows
 and passes them to the writers as Arrow tables, so memory holds one chunk, not the whole run
-(and pandas is not loaded: :mod:`jixiao.export.write`).
+(and pandas is not loaded: :mod:`jixiao.export.write`). The checks over the whole run hold no
+table's values either: the duplicates check reads the cells of the files a chunk at a time
+(:data:`CHECK_ROWS` rows) and keeps a digest of each table's
+(:func:`~jixiao.score.duplicates.digests_to_duplicates`), and the panel reads the few columns
+that group the tables first, then the values of only the table that gives each project-year's
+row (:func:`parts_to_panel`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,19 +26,25 @@ from jixiao.score import FRAME_NAMES, SCHEMA, Frames, arrow_to_frame, empty_fram
 from jixiao.score.duplicates import (
     INDICATOR_COLUMNS,
     TABLE_COLUMNS,
+    Copy,
+    CopyDigest,
     Duplicates,
+    copies_to_digests,
+    digests_to_duplicates,
     duplicates_to_problem_records,
-    records_to_duplicates,
+    records_to_copies,
     table_with_duplicates,
 )
+from jixiao.score.panel import GROUP_COLUMNS as PANEL_GROUP_COLUMNS
 from jixiao.score.panel import INDICATOR_COLUMNS as PANEL_INDICATOR_COLUMNS
 from jixiao.score.panel import TABLE_COLUMNS as PANEL_TABLE_COLUMNS
-from jixiao.score.panel import Panel, records_to_panel
+from jixiao.score.panel import Panel, records_to_panel, tables_to_project_years
 
 if TYPE_CHECKING:  # pandas only for frames in memory (concat_parts), not for the outputs
     import pandas as pd
 
 CHUNK_ROWS = 10_000  # rows a writer holds as Python values at a time (~20 MB)
+CHECK_ROWS = 2_000  # rows of tables and indicators the duplicates check holds as values
 
 
 def write_combined(
@@ -85,30 +96,99 @@ def tables_to_chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[list[pa.
 
 
 def parts_to_duplicates(out_dir: Path, records: Sequence[FileRecord]) -> Duplicates:
-    """The duplicates and conflicts among the tables of ``records`` (only the columns the
-    check compares are read from the parts)."""
+    """The duplicates and conflicts among the tables of ``records``: a digest of each table's
+    cells, then the cells again of only the tables still to compare
+    (:func:`~jixiao.score.duplicates.digests_to_duplicates`)."""
+    digests = list(copies_to_digests(_copies(out_dir, records)))
 
-    def values(name: str, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
-        for part in _rows(out_dir, records, name):
-            yield from part.select(list(columns)).to_pylist()
+    def copies_at(wanted: Sequence[CopyDigest]) -> list[Copy]:
+        ids = {copy.table_id for copy in wanted}
+        found = {c.table_id: c for c in _copies(out_dir, records, ids) if c.table_id in ids}
+        return [found[copy.table_id] for copy in wanted]
 
-    tables = values("tables", TABLE_COLUMNS)
-    return records_to_duplicates(list(tables), values("indicators", INDICATOR_COLUMNS))
+    return digests_to_duplicates(digests, copies_at)
+
+
+def _copies(
+    out_dir: Path, records: Sequence[FileRecord], table_ids: set[str] | None = None
+) -> Iterator[Copy]:
+    """The copies among the tables of ``records`` (all of them, or those of ``table_ids``),
+    with their cells, in order, read a few files at a time: the columns the check compares,
+    and the indicators of those tables only."""
+    for chunk in _record_chunks(records, CHECK_ROWS):
+        tables = _values(out_dir, chunk, "tables", TABLE_COLUMNS, table_ids)
+        if tables:
+            indicators = _values(out_dir, chunk, "indicators", INDICATOR_COLUMNS, table_ids)
+            yield from records_to_copies(tables, indicators)
+
+
+def _record_chunks(records: Iterable[FileRecord], rows: int) -> Iterator[list[FileRecord]]:
+    """Records in runs holding about ``rows`` rows of tables and indicators (a file's rows are
+    never split: its indicators stay with its tables)."""
+    chunk: list[FileRecord] = []
+    held = 0
+    for record in records:
+        chunk.append(record)
+        held += record.tables + record.indicators
+        if held >= rows:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
+
+
+def _values(
+    out_dir: Path,
+    records: Sequence[FileRecord],
+    name: str,
+    columns: Sequence[str],
+    table_ids: Collection[str] | None = None,
+) -> list[dict[str, Any]]:
+    """Some columns of the records' rows of one frame as values (of the rows of ``table_ids``
+    only, when given: taken as slices, as ``pyarrow.compute`` would load pandas)."""
+    values = []
+    for part in _rows(out_dir, records, name):
+        selected = part.select(list(columns))
+        if table_ids is None:
+            values.extend(selected.to_pylist())
+            continue
+        wanted = [str(t) in table_ids for t in selected.column("table_id").to_pylist()]
+        for start, stop in _runs(wanted):
+            values.extend(selected.slice(start, stop - start).to_pylist())
+    return values
+
+
+def _runs(flags: Sequence[bool]) -> Iterator[tuple[int, int]]:
+    """(start, stop) of each run of true flags.
+
+    >>> list(_runs([True, True, False, True])), list(_runs([]))
+    ([(0, 2), (3, 4)], [])
+    """
+    start = None
+    for index, flag in enumerate(flags):
+        if flag and start is None:
+            start = index
+        elif not flag and start is not None:
+            yield start, index
+            start = None
+    if start is not None:
+        yield start, len(flags)
 
 
 def parts_to_panel(out_dir: Path, records: Sequence[FileRecord], duplicates: Duplicates) -> Panel:
     """The panel of the tables of ``records`` (:mod:`jixiao.score.panel`), the duplicates
-    marked (only the columns the panel reads are read from the parts)."""
-    tables = [
-        row | {"duplicate_of": duplicates.duplicate_of.get(str(row["table_id"]))}
-        for part in _rows(out_dir, records, "tables")
-        for row in part.select(list(PANEL_TABLE_COLUMNS)).to_pylist()
-    ]
-    indicators = (
-        row
-        for part in _rows(out_dir, records, "indicators")
-        for row in part.select(list(PANEL_INDICATOR_COLUMNS)).to_pylist()
-    )
+    marked: the columns that group the tables into project-years are read first; the other
+    columns, and the indicators, of only the table that gives each project-year's row."""
+
+    def marked(row: dict[str, Any]) -> dict[str, Any]:
+        return row | {"duplicate_of": duplicates.duplicate_of.get(str(row["table_id"]))}
+
+    grouped = [marked(row) for row in _values(out_dir, records, "tables", PANEL_GROUP_COLUMNS)]
+    firsts = {str(group[0]["table_id"]) for group in tables_to_project_years(grouped).values()}
+    rows = _values(out_dir, records, "tables", PANEL_TABLE_COLUMNS, firsts)
+    full = {str(row["table_id"]): marked(row) for row in rows}
+    tables = [full.get(str(row["table_id"]), row) for row in grouped]
+    indicators = _values(out_dir, records, "indicators", PANEL_INDICATOR_COLUMNS, firsts)
     return records_to_panel(tables, indicators)
 
 
