@@ -46,6 +46,7 @@ TEST_STAGES = {
     "test_problems.py": "core",
     "test_keys.py": "normalize",  # project and indicator keys (#27)
     "test_duplicates.py": "score",  # the same table read twice, near copies (#27)
+    "test_duplicates_digest.py": "score",  # the check by digest finds the same (#26)
     "test_panel.py": "pipeline",  # two forms, three years: duplicates, keys, flags (#27)
     "test_normalize_actual.py": "normalize",
     "test_normalize_compare.py": "normalize",
