@@ -175,13 +175,22 @@ def _runs(flags: Sequence[bool]) -> Iterator[tuple[int, int]]:
         yield start, len(flags)
 
 
+_REPEATED = ("source_file", "project_key", "read_status")
+
+
 def parts_to_panel(out_dir: Path, records: Sequence[FileRecord], duplicates: Duplicates) -> Panel:
     """The panel of the tables of ``records`` (:mod:`jixiao.score.panel`), the duplicates
     marked: the columns that group the tables into project-years are read first; the other
     columns, and the indicators, of only the table that gives each project-year's row."""
 
+    shared: dict[str, str] = {}  # texts many tables repeat, held once
+
     def marked(row: dict[str, Any]) -> dict[str, Any]:
-        return row | {"duplicate_of": duplicates.duplicate_of.get(str(row["table_id"]))}
+        for name in _REPEATED:
+            if isinstance(row[name], str):
+                row[name] = shared.setdefault(row[name], row[name])
+        row["duplicate_of"] = duplicates.duplicate_of.get(str(row["table_id"]))
+        return row
 
     grouped = [marked(row) for row in _values(out_dir, records, "tables", PANEL_GROUP_COLUMNS)]
     firsts = {str(group[0]["table_id"]) for group in tables_to_project_years(grouped).values()}

@@ -293,15 +293,17 @@ def cells_to_digest(cells: Iterable[tuple[str, Any]]) -> bytes | None:
 
 
 def copies_to_digests(copies: Iterable[Copy]) -> Iterable[CopyDigest]:
-    """Each copy without its cells, with their digest, numbered in order."""
+    """Each copy without its cells, with their digest, numbered in order (the texts many
+    copies repeat held once: a file's name, a project's key, a status)."""
+    shared: dict[str, str] = {}
     for position, copy in enumerate(copies):
         yield CopyDigest(
             position=position,
             table_id=copy.table_id,
-            source_file=copy.source_file,
-            project_key=copy.project_key,
+            source_file=shared.setdefault(copy.source_file, copy.source_file),
+            project_key=shared.setdefault(copy.project_key, copy.project_key),
             year=copy.year,
-            read_status=copy.read_status,
+            read_status=shared.setdefault(copy.read_status, copy.read_status),
             indicator_count=copy.indicator_count,
             digest=cells_to_digest(copy.cells),
         )
