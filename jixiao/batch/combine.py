@@ -115,10 +115,11 @@ def _copies(
     """The copies among the tables of ``records`` (all of them, or those of ``table_ids``),
     with their cells, in order, read a few files at a time: the columns the check compares,
     and the indicators of those tables only."""
+    held: dict[tuple[str, Any], tuple[str, pa.Table]] = {}  # a part read for two chunks once
     for chunk in _record_chunks(records, CHECK_ROWS):
-        tables = _values(out_dir, chunk, "tables", TABLE_COLUMNS, table_ids)
+        tables = _values(out_dir, chunk, "tables", TABLE_COLUMNS, table_ids, held)
         if tables:
-            indicators = _values(out_dir, chunk, "indicators", INDICATOR_COLUMNS, table_ids)
+            indicators = _values(out_dir, chunk, "indicators", INDICATOR_COLUMNS, table_ids, held)
             yield from records_to_copies(tables, indicators)
 
 
@@ -143,11 +144,13 @@ def _values(
     name: str,
     columns: Sequence[str],
     table_ids: Collection[str] | None = None,
+    held: dict[tuple[str, Any], tuple[str, pa.Table]] | None = None,
 ) -> list[dict[str, Any]]:
     """Some columns of the records' rows of one frame as values (of the rows of ``table_ids``
-    only, when given: taken as slices, as ``pyarrow.compute`` would load pandas)."""
+    only, when given: taken as slices, as ``pyarrow.compute`` would load pandas); ``held``
+    as for :func:`_rows`."""
     values = []
-    for part in _rows(out_dir, records, name):
+    for part in _rows(out_dir, records, name, columns, held):
         selected = part.select(list(columns))
         if table_ids is None:
             values.extend(selected.to_pylist())
@@ -239,12 +242,20 @@ def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:
     return Frames(**frames)
 
 
-def _rows(out_dir: Path, records: Iterable[FileRecord], name: str) -> Iterator[pa.Table]:
+def _rows(
+    out_dir: Path,
+    records: Iterable[FileRecord],
+    name: str,
+    columns: Sequence[str] | None = None,
+    held: dict[tuple[str, Any], tuple[str, pa.Table]] | None = None,
+) -> Iterator[pa.Table]:
     """The records' rows of one frame, in order, as few slices of their parts as can be: the
     files of a chunk share a part and usually come one after another, so their rows are taken
     in one slice (a slice per file costs more memory than the rows of a small file). The last
-    part read is kept."""
-    path, table = "", None
+    part read is kept, in ``held`` too when given (for the next records, read in turn), and
+    only ``columns`` are read when given."""
+    key = (name, None if columns is None else tuple(columns))
+    path, table = held.get(key, ("", None)) if held is not None else ("", None)
     run: tuple[str, int, int] | None = None  # (part, first row, rows) not yet given
     for record in records:
         relative = record.parts.get(name)
@@ -255,7 +266,10 @@ def _rows(out_dir: Path, records: Iterable[FileRecord], name: str) -> Iterator[p
                 yield table.slice(run[1], run[2])
                 run = None
             with pq.ParquetFile(out_dir / relative) as part:  # read_table would load pandas
-                table, path = part.read(), relative
+                table = part.read(columns=None if columns is None else list(columns))
+                path = relative
+            if held is not None:
+                held[key] = (path, table)
         first, count = record.slices.get(name, (0, table.num_rows))
         if run is not None and run[1] + run[2] == first:
             run = (relative, run[1], run[2] + count)
