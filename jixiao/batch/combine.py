@@ -60,6 +60,7 @@ def write_combined(
     panel = parts_to_panel(out_dir, records, duplicates)
 
     def chunks(name: str) -> Iterator[pa.Table]:
+        release_arrow_memory()  # what the frame before used
         if name in PANEL_NAMES:
             yield records_to_arrow(name, getattr(panel, name))
             return

@@ -195,6 +195,7 @@ def write_chunks(
                 sink.write(written_chunk)
             if database is not None:  # the contract's names and values, whatever the labels
                 database.write(name, table)
+            del table, chunk, written_chunk  # freed before the next chunk is made, not after
         for sink in sinks:
             written.extend(sink.close())
     if database is not None:
