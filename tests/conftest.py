@@ -46,6 +46,7 @@ TEST_STAGES = {
     "test_problems.py": "core",
     "test_keys.py": "normalize",  # project and indicator keys (#27)
     "test_duplicates.py": "score",  # the same table read twice, near copies (#27)
+    "test_duplicates_digest.py": "score",  # the check by digest finds the same (#26)
     "test_panel.py": "pipeline",  # two forms, three years: duplicates, keys, flags (#27)
     "test_normalize_actual.py": "normalize",
     "test_normalize_compare.py": "normalize",
@@ -87,6 +88,7 @@ TEST_STAGES = {
     "test_pipeline_properties.py": "pipeline",
     "test_analysts.py": "export",
     "test_output_writers.py": "export",
+    "test_csv_pieces.py": "export",  # a CSV chunk formatted in pieces: the same bytes (#26)
     "test_outputs.py": "export",
     "test_duckdb.py": "export",  # --format duckdb and the documented queries (#27)
     "test_batch.py": "batch",

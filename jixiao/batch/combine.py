@@ -2,12 +2,17 @@
 
 Streaming: :func:`write_combined` reads the parts in chunks of :data:`CHUNK_ROWS` rows
 and passes them to the writers as Arrow tables, so memory holds one chunk, not the whole run
-(and pandas is not loaded: :mod:`jixiao.export.write`).
+(and pandas is not loaded: :mod:`jixiao.export.write`). The checks over the whole run hold no
+table's values either: the duplicates check reads the cells of the files a chunk at a time
+(:data:`CHECK_ROWS` rows) and keeps a digest of each table's
+(:func:`~jixiao.score.duplicates.digests_to_duplicates`), and the panel reads the few columns
+that group the tables first, then the values of only the table that gives each project-year's
+row (:func:`parts_to_panel`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,19 +26,25 @@ from jixiao.score import FRAME_NAMES, SCHEMA, Frames, arrow_to_frame, empty_fram
 from jixiao.score.duplicates import (
     INDICATOR_COLUMNS,
     TABLE_COLUMNS,
+    Copy,
+    CopyDigest,
     Duplicates,
+    copies_to_digests,
+    digests_to_duplicates,
     duplicates_to_problem_records,
-    records_to_duplicates,
+    records_to_copies,
     table_with_duplicates,
 )
+from jixiao.score.panel import GROUP_COLUMNS as PANEL_GROUP_COLUMNS
 from jixiao.score.panel import INDICATOR_COLUMNS as PANEL_INDICATOR_COLUMNS
 from jixiao.score.panel import TABLE_COLUMNS as PANEL_TABLE_COLUMNS
-from jixiao.score.panel import Panel, records_to_panel
+from jixiao.score.panel import Panel, records_to_panel, tables_to_project_years
 
 if TYPE_CHECKING:  # pandas only for frames in memory (concat_parts), not for the outputs
     import pandas as pd
 
 CHUNK_ROWS = 10_000  # rows a writer holds as Python values at a time (~20 MB)
+CHECK_ROWS = 2_000  # rows of tables and indicators the duplicates check holds as values
 
 
 def write_combined(
@@ -44,10 +55,12 @@ def write_combined(
     Over the whole run, the same table read twice is marked (``tables.duplicate_of``) and near
     copies that disagree get a ``conflicting_copies`` problem after the others
     (:mod:`jixiao.score.duplicates`): the columns that needs are read from the parts first."""
+    release_arrow_memory()  # what writing the parts used, before the checks
     duplicates = parts_to_duplicates(out_dir, records)
     panel = parts_to_panel(out_dir, records, duplicates)
 
     def chunks(name: str) -> Iterator[pa.Table]:
+        release_arrow_memory()  # what the frame before used
         if name in PANEL_NAMES:
             yield records_to_arrow(name, getattr(panel, name))
             return
@@ -56,7 +69,18 @@ def write_combined(
         if name == "problems" and duplicates.conflicts:
             yield records_to_arrow(name, duplicates_to_problem_records(duplicates))
 
-    return write_chunks(out_dir, formats, labels, chunks)
+    written = write_chunks(out_dir, formats, labels, chunks)
+    release_arrow_memory()  # what the writers used, before the report
+    return written
+
+
+def release_arrow_memory() -> None:
+    """Give the memory Arrow has freed back to the system. Its allocator (mimalloc or
+    jemalloc) keeps freed pages for the next allocations, and after the parts are written, and
+    again after the outputs, the next step (the checks, the report) is Python's: 10,000 files
+    kept 11 and 35 MB so, under the report's peak. Once at each of those two points: it walks
+    the allocator's pages (well under 10 ms), not something to call per chunk."""
+    pa.default_memory_pool().release_unused()
 
 
 def tables_to_chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[list[pa.Table]]:
@@ -85,30 +109,111 @@ def tables_to_chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[list[pa.
 
 
 def parts_to_duplicates(out_dir: Path, records: Sequence[FileRecord]) -> Duplicates:
-    """The duplicates and conflicts among the tables of ``records`` (only the columns the
-    check compares are read from the parts)."""
+    """The duplicates and conflicts among the tables of ``records``: a digest of each table's
+    cells, then the cells again of only the tables still to compare
+    (:func:`~jixiao.score.duplicates.digests_to_duplicates`)."""
+    digests = list(copies_to_digests(_copies(out_dir, records)))
 
-    def values(name: str, columns: Sequence[str]) -> Iterator[dict[str, Any]]:
-        for part in _rows(out_dir, records, name):
-            yield from part.select(list(columns)).to_pylist()
+    def copies_at(wanted: Sequence[CopyDigest]) -> list[Copy]:
+        ids = {copy.table_id for copy in wanted}
+        found = {c.table_id: c for c in _copies(out_dir, records, ids) if c.table_id in ids}
+        return [found[copy.table_id] for copy in wanted]
 
-    tables = values("tables", TABLE_COLUMNS)
-    return records_to_duplicates(list(tables), values("indicators", INDICATOR_COLUMNS))
+    return digests_to_duplicates(digests, copies_at)
+
+
+def _copies(
+    out_dir: Path, records: Sequence[FileRecord], table_ids: set[str] | None = None
+) -> Iterator[Copy]:
+    """The copies among the tables of ``records`` (all of them, or those of ``table_ids``),
+    with their cells, in order, read a few files at a time: the columns the check compares,
+    and the indicators of those tables only."""
+    held: dict[tuple[str, Any], tuple[str, pa.Table]] = {}  # a part read for two chunks once
+    for chunk in _record_chunks(records, CHECK_ROWS):
+        tables = _values(out_dir, chunk, "tables", TABLE_COLUMNS, table_ids, held)
+        if tables:
+            indicators = _values(out_dir, chunk, "indicators", INDICATOR_COLUMNS, table_ids, held)
+            yield from records_to_copies(tables, indicators)
+
+
+def _record_chunks(records: Iterable[FileRecord], rows: int) -> Iterator[list[FileRecord]]:
+    """Records in runs holding about ``rows`` rows of tables and indicators (a file's rows are
+    never split: its indicators stay with its tables)."""
+    chunk: list[FileRecord] = []
+    held = 0
+    for record in records:
+        chunk.append(record)
+        held += record.tables + record.indicators
+        if held >= rows:
+            yield chunk
+            chunk, held = [], 0
+    if chunk:
+        yield chunk
+
+
+def _values(
+    out_dir: Path,
+    records: Sequence[FileRecord],
+    name: str,
+    columns: Sequence[str],
+    table_ids: Collection[str] | None = None,
+    held: dict[tuple[str, Any], tuple[str, pa.Table]] | None = None,
+) -> list[dict[str, Any]]:
+    """Some columns of the records' rows of one frame as values (of the rows of ``table_ids``
+    only, when given: taken as slices, as ``pyarrow.compute`` would load pandas); ``held``
+    as for :func:`_rows`."""
+    values = []
+    for part in _rows(out_dir, records, name, columns, held):
+        selected = part.select(list(columns))
+        if table_ids is None:
+            values.extend(selected.to_pylist())
+            continue
+        wanted = [str(t) in table_ids for t in selected.column("table_id").to_pylist()]
+        for start, stop in _runs(wanted):
+            values.extend(selected.slice(start, stop - start).to_pylist())
+    return values
+
+
+def _runs(flags: Sequence[bool]) -> Iterator[tuple[int, int]]:
+    """(start, stop) of each run of true flags.
+
+    >>> list(_runs([True, True, False, True])), list(_runs([]))
+    ([(0, 2), (3, 4)], [])
+    """
+    start = None
+    for index, flag in enumerate(flags):
+        if flag and start is None:
+            start = index
+        elif not flag and start is not None:
+            yield start, index
+            start = None
+    if start is not None:
+        yield start, len(flags)
+
+
+_REPEATED = ("source_file", "project_key", "read_status")
 
 
 def parts_to_panel(out_dir: Path, records: Sequence[FileRecord], duplicates: Duplicates) -> Panel:
     """The panel of the tables of ``records`` (:mod:`jixiao.score.panel`), the duplicates
-    marked (only the columns the panel reads are read from the parts)."""
-    tables = [
-        row | {"duplicate_of": duplicates.duplicate_of.get(str(row["table_id"]))}
-        for part in _rows(out_dir, records, "tables")
-        for row in part.select(list(PANEL_TABLE_COLUMNS)).to_pylist()
-    ]
-    indicators = (
-        row
-        for part in _rows(out_dir, records, "indicators")
-        for row in part.select(list(PANEL_INDICATOR_COLUMNS)).to_pylist()
-    )
+    marked: the columns that group the tables into project-years are read first; the other
+    columns, and the indicators, of only the table that gives each project-year's row."""
+
+    shared: dict[str, str] = {}  # texts many tables repeat, held once
+
+    def marked(row: dict[str, Any]) -> dict[str, Any]:
+        for name in _REPEATED:
+            if isinstance(row[name], str):
+                row[name] = shared.setdefault(row[name], row[name])
+        row["duplicate_of"] = duplicates.duplicate_of.get(str(row["table_id"]))
+        return row
+
+    grouped = [marked(row) for row in _values(out_dir, records, "tables", PANEL_GROUP_COLUMNS)]
+    firsts = {str(group[0]["table_id"]) for group in tables_to_project_years(grouped).values()}
+    rows = _values(out_dir, records, "tables", PANEL_TABLE_COLUMNS, firsts)
+    full = {str(row["table_id"]): marked(row) for row in rows}
+    tables = [full.get(str(row["table_id"]), row) for row in grouped]
+    indicators = _values(out_dir, records, "indicators", PANEL_INDICATOR_COLUMNS, firsts)
     return records_to_panel(tables, indicators)
 
 
@@ -150,12 +255,20 @@ def concat_parts(out_dir: Path, records: Iterable[FileRecord]) -> Frames:
     return Frames(**frames)
 
 
-def _rows(out_dir: Path, records: Iterable[FileRecord], name: str) -> Iterator[pa.Table]:
+def _rows(
+    out_dir: Path,
+    records: Iterable[FileRecord],
+    name: str,
+    columns: Sequence[str] | None = None,
+    held: dict[tuple[str, Any], tuple[str, pa.Table]] | None = None,
+) -> Iterator[pa.Table]:
     """The records' rows of one frame, in order, as few slices of their parts as can be: the
     files of a chunk share a part and usually come one after another, so their rows are taken
     in one slice (a slice per file costs more memory than the rows of a small file). The last
-    part read is kept."""
-    path, table = "", None
+    part read is kept, in ``held`` too when given (for the next records, read in turn), and
+    only ``columns`` are read when given."""
+    key = (name, None if columns is None else tuple(columns))
+    path, table = held.get(key, ("", None)) if held is not None else ("", None)
     run: tuple[str, int, int] | None = None  # (part, first row, rows) not yet given
     for record in records:
         relative = record.parts.get(name)
@@ -166,7 +279,10 @@ def _rows(out_dir: Path, records: Iterable[FileRecord], name: str) -> Iterator[p
                 yield table.slice(run[1], run[2])
                 run = None
             with pq.ParquetFile(out_dir / relative) as part:  # read_table would load pandas
-                table, path = part.read(), relative
+                table = part.read(columns=None if columns is None else list(columns))
+                path = relative
+            if held is not None:
+                held[key] = (path, table)
         first, count = record.slices.get(name, (0, table.num_rows))
         if run is not None and run[1] + run[2] == first:
             run = (relative, run[1], run[2] + count)

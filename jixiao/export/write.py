@@ -145,6 +145,15 @@ class Chunk:
     def rows(self, columns: Sequence[str]) -> list[tuple[Any, ...]]:
         return list(zip(*(self.values(c) for c in columns), strict=True))
 
+    def pieces(self, rows: int) -> Iterator[Chunk]:
+        """The chunk in pieces of at most ``rows`` rows (itself when it is no longer), for a
+        writer that holds every column of its rows as values and text at once."""
+        if len(self) <= rows:
+            yield self
+            return
+        for start in range(0, len(self), rows):
+            yield Chunk(self.table.slice(start, rows))
+
 
 def _float64() -> pa.DataType:
     # This module loads with jixiao.api and with `jixiao run` before its workers start; a run
@@ -186,6 +195,7 @@ def write_chunks(
                 sink.write(written_chunk)
             if database is not None:  # the contract's names and values, whatever the labels
                 database.write(name, table)
+            del table, chunk, written_chunk  # freed before the next chunk is made, not after
         for sink in sinks:
             written.extend(sink.close())
     if database is not None:
@@ -270,6 +280,8 @@ def uncsv_cell(text: str) -> str:
     return text.removeprefix(CSV_QUOTE)
 
 
+#: Rows a CSV writer formats at a time (the same bytes as the whole chunk at once).
+CSV_ROWS = 1_000
 #: Records end in CRLF (RFC 4180), so a cell holding a CR or an LF is quoted, never a row break.
 _CRLF = "\r\n"
 
@@ -311,11 +323,12 @@ class _CsvSink:
         ]
 
     def write(self, chunk: Chunk) -> None:
-        columns = [
-            list(map(form, chunk.values(c)))
-            for c, form in zip(self._columns, self._formats, strict=True)
-        ]
-        self._writer.writerows(zip(*columns, strict=True))
+        for piece in chunk.pieces(CSV_ROWS):  # every column of a chunk as text: ~100 MB
+            columns = [
+                list(map(form, piece.values(c)))
+                for c, form in zip(self._columns, self._formats, strict=True)
+            ]
+            self._writer.writerows(zip(*columns, strict=True))
 
     def close(self) -> list[Path]:
         self._handle.close()

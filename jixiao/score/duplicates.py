@@ -24,12 +24,23 @@ name, and neither is marked. A table with no ``project_key`` is never a copy.
 
 Input and output are plain records (the rows of :class:`~jixiao.model.frames.Rows`), so the same
 functions serve ``jixiao.read`` and a batch run's combined outputs.
+
+Over a batch run the cells of every table would not fit in a flat memory, so the check there is
+made in two passes (:func:`digests_to_duplicates`): first each copy is kept without its cells,
+with a digest of them (:func:`cells_to_digest`: equal digests for cells that compare equal,
+none for a cell that never equals anything, such as NaN); copies of one project and year with
+the same digest are duplicates, and only the copies that must still be compared cell by cell
+(kept copies of a project-year with another kept copy, and the copies of a project-year with an
+undigested copy) are read again with their cells, for :func:`copies_to_duplicates`. Same
+``duplicate_of``, conflicts and order as :func:`copies_to_duplicates` of all the copies.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,8 +105,33 @@ class Copy:
 
     def rank(self) -> tuple[int, int, str, str]:
         """Sort key: the copy kept first."""
-        status = STATUS_RANK.get(self.read_status, len(STATUS_RANK))
-        return (status, -self.indicator_count, self.source_file, self.table_id)
+        return _rank(self.read_status, self.indicator_count, self.source_file, self.table_id)
+
+
+def _rank(
+    status: str, indicators: int, source_file: str, table_id: str
+) -> tuple[int, int, str, str]:
+    return (STATUS_RANK.get(status, len(STATUS_RANK)), -indicators, source_file, table_id)
+
+
+@dataclass(frozen=True, slots=True)
+class CopyDigest:
+    """A copy without its cells (what ranks it and groups it), with a digest of its cells
+    (:func:`cells_to_digest`) and its place in the sequence of copies (``position``), by which
+    its cells are read again when they must be compared one by one."""
+
+    position: int
+    table_id: str
+    source_file: str
+    project_key: str
+    year: int | None
+    read_status: str
+    indicator_count: int
+    digest: bytes | None  # none: a cell equals nothing by digest (NaN, a value of another type)
+
+    def rank(self) -> tuple[int, int, str, str]:
+        """Sort key: the copy kept first (as :meth:`Copy.rank`)."""
+        return _rank(self.read_status, self.indicator_count, self.source_file, self.table_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,6 +249,98 @@ def copies_to_duplicates(copies: Sequence[Copy]) -> Duplicates:
 def records_to_duplicates(tables: Iterable[Record], indicators: Iterable[Record]) -> Duplicates:
     """:func:`copies_to_duplicates` of :func:`records_to_copies`."""
     return copies_to_duplicates(records_to_copies(tables, indicators))
+
+
+_UNDIGESTED = ("?", None)  # a cell a digest cannot stand for (below)
+
+
+def _canonical(value: Any) -> tuple[str, Any] | None:
+    """A cell as the digest takes it: two cells compare equal (``==``) exactly when their
+    canonical forms are equal (a whole float is its int: ``45.0 == 45``; ``-0.0`` is ``0``);
+    :data:`_UNDIGESTED` for NaN (it equals nothing, not itself) and for values of other types
+    (a Decimal, a NumPy number), which are compared cell by cell."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return ("s", str(value))
+    if isinstance(value, int):  # and bool: True == 1
+        return ("n", int(value))
+    if not isinstance(value, float) or math.isnan(value):
+        return _UNDIGESTED
+    if math.isfinite(value) and value.is_integer():
+        return ("n", int(value))
+    return ("f", repr(float(value)))
+
+
+def cells_to_digest(cells: Iterable[tuple[str, Any]]) -> bytes | None:
+    """A digest of a copy's cells that is the same for two copies exactly when
+    :func:`cells_that_differ` finds no cell that differs (the same names, equal values; of a
+    name given twice, the last value, as there), or none when a cell cannot be digested.
+
+    >>> cells_to_digest([("spent", 9.5), ("x.weight", 45.0)]) == cells_to_digest(
+    ...     [("x.weight", 45), ("spent", 9.5)])
+    True
+    >>> cells_to_digest([("spent", None)]) == cells_to_digest([("spent", 0.0)])
+    False
+    >>> cells_to_digest([("spent", float("nan"))]) is None
+    True
+    """
+    by_name = dict(cells)
+    canonical = [(name, _canonical(by_name[name])) for name in sorted(by_name)]
+    if any(value is _UNDIGESTED for _, value in canonical):
+        return None
+    return hashlib.blake2b(repr(canonical).encode("utf-8"), digest_size=16).digest()
+
+
+def copies_to_digests(copies: Iterable[Copy]) -> Iterable[CopyDigest]:
+    """Each copy without its cells, with their digest, numbered in order (the texts many
+    copies repeat held once: a file's name, a project's key, a status)."""
+    shared: dict[str, str] = {}
+    for position, copy in enumerate(copies):
+        yield CopyDigest(
+            position=position,
+            table_id=copy.table_id,
+            source_file=shared.setdefault(copy.source_file, copy.source_file),
+            project_key=shared.setdefault(copy.project_key, copy.project_key),
+            year=copy.year,
+            read_status=shared.setdefault(copy.read_status, copy.read_status),
+            indicator_count=copy.indicator_count,
+            digest=cells_to_digest(copy.cells),
+        )
+
+
+def digests_to_duplicates(
+    digests: Sequence[CopyDigest],
+    copies_at: Callable[[Sequence[CopyDigest]], Sequence[Copy]],
+) -> Duplicates:
+    """:func:`copies_to_duplicates` of the copies ``digests`` stand for, holding the cells of
+    only those that must be compared one by one: ``copies_at`` gives the copies of some
+    digests, in their order. Copies of one project and year with equal digests are duplicates
+    (of the first by rank); where a project-year keeps more than one copy, or has a copy without
+    a digest, :func:`copies_to_duplicates` compares them (the kept ones; all of them)."""
+    groups: dict[tuple[str, int | None], list[CopyDigest]] = defaultdict(list)
+    for copy in digests:
+        groups[(copy.project_key, copy.year)].append(copy)
+    duplicate_of: dict[str, str] = {}
+    compared: list[CopyDigest] = []  # by project-year, in the copies' order within each
+    for group in groups.values():
+        if any(copy.digest is None for copy in group):
+            compared.extend(group)
+            continue
+        kept: dict[bytes | None, CopyDigest] = {}
+        for copy in sorted(group, key=CopyDigest.rank):
+            same = kept.setdefault(copy.digest, copy)
+            if same is not copy:
+                duplicate_of[copy.table_id] = same.table_id
+        if len(kept) > 1:
+            compared.extend(sorted(kept.values(), key=lambda copy: copy.position))
+    copies = copies_at(compared) if compared else []
+    if [c.table_id for c in copies] != [c.table_id for c in compared]:
+        raise ValueError("copies_at gave other copies than the digests asked for")
+    found = copies_to_duplicates(copies)
+    return Duplicates(
+        duplicate_of | dict(found.duplicate_of), found.conflicts, dict(found.conflict_counts)
+    )
 
 
 _SHOWN_FIELDS = 8  # cells named in a message; the rest are counted

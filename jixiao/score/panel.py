@@ -216,6 +216,10 @@ TABLE_COLUMNS = (
     "grade",
 )
 INDICATOR_COLUMNS = ("table_id", "indicator_key", *_POINT_COLUMNS)
+#: The columns of ``tables`` that group them into project-years and order each
+#: (:func:`tables_to_project_years`, with ``duplicate_of``): a run's panel reads the others
+#: only for the table that gives a project-year's row.
+GROUP_COLUMNS = ("table_id", "source_file", "project_key", "year", "read_status", "indicator_count")
 
 
 def _point(project_key: str, year: int | None, table: Record, row: Record) -> dict[str, Any]:
