@@ -279,7 +279,9 @@ _CLI_WITH_SIGINT = (
 
 
 def test_ctrl_c_exits_130_with_valid_partial_outputs(tmp_path: Path) -> None:
-    corpus = make_corpus(tmp_path / "in", text_files=300, pdf_copies=0, broken=False)
+    # the first part (and journal lines) come after 256 files or a second: enough files after
+    # those that Ctrl-C lands mid-run (300 were read to the end before it, at times)
+    corpus = make_corpus(tmp_path / "in", text_files=1000, pdf_copies=0, broken=False)
     out = tmp_path / "out"
     command = [sys.executable, "-c", _CLI_WITH_SIGINT, "run", str(corpus.root), "-o", str(out)]
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
