@@ -235,9 +235,9 @@ def _give(worker: _Worker, pending: deque[InputFile], workers: int) -> None:
         worker.file, worker.started = pending.popleft(), time.monotonic()
         _send(worker, worker.file)
     while (
-        pending
+        workers
+        and pending
         and len(worker.queued) < min(QUEUE_AHEAD_FILES, _share(worker, pending, workers))
-        and workers
         and _small(pending[0])
     ):
         worker.queued.append(pending.popleft())
@@ -246,7 +246,7 @@ def _give(worker: _Worker, pending: deque[InputFile], workers: int) -> None:
 
 def _share(worker: _Worker, pending: deque[InputFile], workers: int) -> int:
     """A worker's share of the files not yet being read, those sent ahead to it included."""
-    return (len(pending) + len(worker.queued)) // max(workers, 1)
+    return (len(pending) + len(worker.queued)) // workers
 
 
 def _next_file(worker: _Worker, pending: deque[InputFile], now: float, workers: int) -> None:
