@@ -580,10 +580,12 @@ def loading_renderer() -> Iterator[None]:
 
 
 def _write(report: Report, path: Path) -> Path:
-    from jixiao.report.html import report_to_html  # noqa: PLC0415 - jinja2: ~0.1 s, when drawn
+    from jixiao.report.html import report_to_html_pieces  # noqa: PLC0415 - jinja2, when drawn
 
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(report_to_html(report), encoding="utf-8")
+    with path.open("w", encoding="utf-8") as handle:
+        for piece in report_to_html_pieces(report):
+            handle.write(piece)
     return path
 
 
