@@ -6,15 +6,14 @@ the work â€” in a local batch, :func:`~jixiao.pipeline.runner.file_to_result` â€
 value into a pipe and reads the next file, so the cost per file is two small messages, not a
 process. Small next files (up to :data:`QUEUE_AHEAD_FILES` of :data:`QUEUE_AHEAD_BYTES` or less)
 are sent before the worker finishes the one it reads: it reads on while the parent handles a
-result, writes a part or loads what the outputs need. Isolation stays
-per file: a worker still busy with a file at the time limit is killed (status ``timeout``; the
-limit runs from when the parent sees the worker begin the file); a worker that dies during a
-file (a crash in a C library, the out-of-memory killer) is status ``crashed``; either way only
-that file is lost, the caller's ``stopped`` function turns it into a result (one
-``file_error`` row, :func:`stopped_result`), the files sent ahead to that worker go back in the
-queue, and a fresh worker takes the next file. A worker retires after
-:data:`FILES_PER_WORKER` files or when it has grown by :data:`WORKER_GROWTH_MB` (a library that
-leaks cannot grow without bound).
+result, writes a part or loads what the outputs need. Isolation stays per file: a worker still
+busy with a file at the time limit is killed (status ``timeout``; the limit runs from when the
+parent sees the worker begin the file); a worker that dies during a file (a crash in a C
+library, the out-of-memory killer) is status ``crashed``; either way only that file is lost,
+the caller's ``stopped`` function turns it into a result (one ``file_error`` row,
+:func:`stopped_result`), the files sent ahead to that worker go back in the queue, and a fresh
+worker takes the next file. A worker retires after :data:`FILES_PER_WORKER` files or when it
+has grown by :data:`WORKER_GROWTH_MB` (a library that leaks cannot grow without bound).
 
 Workers are made with ``os.fork`` from the warmed-up parent (the libraries already imported),
 with Ctrl-C blocked across the fork: a Ctrl-C that arrives while a worker is being made is
