@@ -188,6 +188,7 @@ def test_rerun_with_resume_reads_nothing_unchanged(runner: CliRunner, tmp_path: 
 
 
 _BLAS_THREADS = "import os, sys; {imports}; print(os.environ.get('OPENBLAS_NUM_THREADS'))"
+_ARROW_POOL = "{imports}; import pyarrow; print(pyarrow.default_memory_pool().backend_name)"
 
 
 @pytest.mark.parametrize(
@@ -208,6 +209,32 @@ def test_the_command_line_asks_openblas_for_one_thread(
     command = [sys.executable, "-c", _BLAS_THREADS.format(imports=imports)]
     found = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
     assert found.stdout.strip() == expected
+
+
+@pytest.mark.parametrize(
+    ("imports", "preset", "expected"),
+    [
+        ("import jixiao.cli.main", None, "system"),  # the command line: malloc, which gives back
+        ("import jixiao.cli.main", "jemalloc", "jemalloc"),  # a user's own setting wins
+        ("import jixiao, jixiao.api", None, None),  # the library: Arrow's own default
+    ],
+    ids=["command-line", "user-setting", "library"],
+)
+def test_the_command_line_has_arrow_allocate_with_malloc(
+    imports: str, preset: str | None, expected: str | None
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "ARROW_DEFAULT_MEMORY_POOL"}
+    if preset is not None:
+        env["ARROW_DEFAULT_MEMORY_POOL"] = preset
+
+    def backend(imports: str) -> str:
+        command = [sys.executable, "-c", _ARROW_POOL.format(imports=imports)]
+        found = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        return found.stdout.strip()
+
+    arrows_own = backend("import sys")  # mimalloc or jemalloc, by platform
+    assert arrows_own != "system"
+    assert backend(imports) == (expected or arrows_own)
 
 
 _LAST_COLLECTION = """
