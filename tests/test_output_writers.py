@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from jixiao.batch import combine, parts
 from jixiao.cli.main import main
 from jixiao.export.labels_zh import column_labels, frame_columns, localize
-from jixiao.export.write import csv_cell, pandas_metadata, write_chunks
+from jixiao.export.write import Chunk, csv_cell, pandas_metadata, write_chunks
 from jixiao.model.frames import OUTPUT_NAMES, arrow_schema, pylist_to_arrow
 from jixiao.score import FRAME_NAMES, SCHEMA
 from tests.conftest import SEED
@@ -246,3 +246,43 @@ def test_row_groups_do_not_depend_on_how_rows_were_split_into_parts(
     )
     for name in FRAME_NAMES:
         assert (many / f"{name}.parquet").read_bytes() == (one / f"{name}.parquet").read_bytes()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [1.5, None, math.nan, -0.0],
+        [math.nan, math.nan],
+        [None, None],
+        [1.5, None],
+        [math.inf, -math.inf, None],
+        [],
+        [*[2.5] * 1_500, math.nan, None],
+    ],
+    ids=[
+        "all-kinds",
+        "only-nan",
+        "only-missing",
+        "no-nan",
+        "infinities",
+        "no-rows",
+        "second-piece",
+    ],
+)
+def test_a_float_nan_is_written_missing_in_parquet_as_in_csv(
+    tmp_path: Path, values: list[float | None]
+) -> None:
+    """NaN in a float column is missing in both formats, as pandas writes it (the chunk is
+    searched for NaN a piece of CSV_ROWS rows at a time: a NaN past the first piece counts)."""
+    rows = [{"table_id": f"t{i}", "budget_initial": v} for i, v in enumerate(values)]
+    table = pylist_to_arrow(rows, arrow_schema("tables"))
+    chunk = Chunk(table)
+    has_nan = any(v is not None and math.isnan(v) for v in values)
+    assert ("budget_initial" in chunk.with_nan()) is has_nan
+    out = _write(tmp_path, "tables", table, "en")
+    expected = [None if v is not None and math.isnan(v) else v for v in values]
+    written = pq.read_table(out / "tables.parquet").column("budget_initial").to_pylist()
+    assert written == expected
+    frame = pd.read_csv(out / "tables.csv", encoding="utf-8-sig", dtype={"budget_initial": float})
+    read = [None if math.isnan(v) else v for v in frame["budget_initial"]]
+    assert read == expected

@@ -114,12 +114,13 @@ class Chunk:
     (each converted once, when a writer first asks for it; ``None`` where a value is missing,
     a float NaN included, as pandas writes both)."""
 
-    __slots__ = ("_nan", "_values", "table")
+    __slots__ = ("_nan", "_nan_found", "_values", "table")
 
     def __init__(self, table: pa.Table) -> None:
         self.table = table
         self._values: dict[str, list[Any]] = {}
         self._nan: set[str] = set()
+        self._nan_found: set[str] | None = None  # _nan once every float column is checked
 
     def __len__(self) -> int:
         return int(self.table.num_rows)
@@ -136,11 +137,18 @@ class Chunk:
         return found
 
     def with_nan(self) -> set[str]:
-        """The float columns that hold a NaN (every float column is converted to know)."""
-        for field in self.table.schema:
-            if field.type == _float64():
-                self.values(field.name)
-        return self._nan
+        """The float columns that hold a NaN, looked for a piece of :data:`CSV_ROWS` rows at a
+        time (the Python values of every float column of the chunk are not held at once)."""
+        if self._nan_found is None:
+            floats = [f.name for f in self.table.schema if f.type == _float64()]
+            found: set[str] = set()
+            for piece in self.pieces(CSV_ROWS):
+                for name in floats:
+                    if name not in found:
+                        piece.values(name)
+                found |= piece._nan
+            self._nan_found = found
+        return self._nan_found
 
     def rows(self, columns: Sequence[str]) -> list[tuple[Any, ...]]:
         return list(zip(*(self.values(c) for c in columns), strict=True))
@@ -449,8 +457,12 @@ class _Counter:
         self.duplicates = 0
         self.departments = DepartmentTally()
 
-    def add(self, name: str, chunk: Chunk) -> None:
-        self.rows[name] += len(chunk)
+    def add(self, name: str, whole: Chunk) -> None:
+        self.rows[name] += len(whole)
+        for chunk in whole.pieces(CSV_ROWS):  # values of a piece at a time, as the CSV
+            self._add(name, chunk)
+
+    def _add(self, name: str, chunk: Chunk) -> None:
         if name == "problems":
             self.severities.update(str(v) for v in chunk.values("severity") if v is not None)
             self.not_read += sum(v == "table_not_read" for v in chunk.values("code"))
