@@ -182,3 +182,20 @@ def test_idle_work_runs_while_the_workers_read(tmp_path: Path) -> None:
     names = map_isolated(files, _slow_name, str, workers=1, time_limit=None, idle=idle)
     assert sorted(names) == ["0.txt", "1.txt", "2.txt"]
     assert len(pieces) == 5
+
+
+def test_a_reports_cards_keep_their_markup_not_their_grids(results: list[FileResult]) -> None:
+    """Cards drawn at the end are drawn as they are made: the report holds each card's markup,
+    not its grid and page images until the page is written (#26); the page numbers them."""
+    collector = ReportCollector(300)  # nothing drawn while the files came
+    for result in results:
+        collector.add_result(result)
+    report = collector.report(generated="t")
+    assert report.cards
+    assert all(card.html and card.grid is None and not card.crops for card in report.cards)
+    page = report_to_html(report)
+    assert [f" id='t{n}' " in page for n in range(len(report.cards) + 2)] == [
+        False,
+        *[True] * len(report.cards),
+        False,
+    ]

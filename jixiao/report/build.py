@@ -395,7 +395,8 @@ class ReportCollector:
                 material, note = table.material, ""
                 if material is None:
                     material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
-                cards.append(table_to_card(table.record, problems, material, table.kind, note))
+                card = table_to_card(table.record, problems, material, table.kind, note)
+                cards.append(card_to_markup_only(card))  # its grid and crops not held on
         finally:
             for source in read.values():
                 if source is not None:
@@ -439,13 +440,22 @@ class ReportCollector:
 
 def _draw(table: _Shown, offset: int) -> None:
     """Draw the card of ``table``, its file's problems taken to start at row ``offset``."""
-    from jixiao.report.html import draw_card  # noqa: PLC0415 - jinja2: loaded by a run already
-
     problems = [record_to_problem_row(offset + local, p) for _, local, p in table.problems]
     card = table_to_card(table.record, problems, table.material, table.kind)
-    html = draw_card(card)  # the card keeps its markup, not its grid and source (in material)
-    table.drawn = TableCard(card.table_id, card.record, card.problems, card.kind, html=html)
+    table.drawn = card_to_markup_only(card)
     table.offset = offset
+
+
+def card_to_markup_only(card: TableCard) -> TableCard:
+    """The card drawn (:func:`~jixiao.report.html.draw_card`), keeping its markup and not its
+    grid, cells and page images: a report holds up to ``limit`` cards until its page is
+    written (~10 kB of markup a card, where the grid and material took as much again)."""
+    from jixiao.report.html import draw_card  # noqa: PLC0415 - jinja2: loaded by a run already
+
+    html = draw_card(card)
+    return TableCard(
+        card.table_id, card.record, card.problems, card.kind, note=card.note, html=html
+    )
 
 
 def _read_again(

@@ -884,6 +884,21 @@ def report_to_html(report: Report) -> str:
     return "".join(report_to_html_pieces(report))
 
 
+class _NumberedCards:
+    """The cards' markup for the page, numbered as the page is written: one card's numbered
+    copy at a time, not a second copy of every card's markup (the page counts them and
+    writes them once)."""
+
+    def __init__(self, cards: Sequence[TableCard]) -> None:
+        self._cards = cards
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    def __iter__(self) -> Iterator[Markup]:
+        return (card_to_html(card, n) for n, card in enumerate(self._cards, start=1))
+
+
 def report_to_html_pieces(report: Report) -> Iterator[str]:
     """The whole page in the pieces Jinja renders it in (their concatenation is
     :func:`report_to_html`): written piece by piece, a page of many megabytes is never held
@@ -896,7 +911,7 @@ def report_to_html_pieces(report: Report) -> Iterator[str]:
         file_problems=tuple(problem_to_item(p) for p in report.file_problems),
         filters=report_to_filters(report),
         omitted=report_to_omitted(report),
-        cards=tuple(card_to_html(card, n) for n, card in enumerate(report.cards, start=1)),
+        cards=_NumberedCards(report.cards),
         version=__version__,
         overview=report.overview,
         charts=overview_to_charts(
