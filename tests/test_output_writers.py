@@ -286,3 +286,28 @@ def test_a_float_nan_is_written_missing_in_parquet_as_in_csv(
     frame = pd.read_csv(out / "tables.csv", encoding="utf-8-sig", dtype={"budget_initial": float})
     read = [None if math.isnan(v) else v for v in frame["budget_initial"]]
     assert read == expected
+
+
+def test_a_wide_frame_is_written_in_smaller_row_groups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``tables`` (~1 kB a row in Arrow) is written a quarter as many rows at a time as the
+    other frames: its row groups end every WIDE_CHUNK_ROWS rows, the others' every CHUNK_ROWS."""
+    files = SEED.parent.parent / "families"
+    monkeypatch.setattr(combine, "CHUNK_ROWS", 7)
+    monkeypatch.setattr(combine, "WIDE_CHUNK_ROWS", {"tables": 2})
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["run", str(files), "-o", str(out), "-q"]).exit_code == 0
+
+    def groups(name: str) -> list[int]:
+        meta = pq.ParquetFile(out / f"{name}.parquet").metadata
+        return [meta.row_group(i).num_rows for i in range(meta.num_row_groups)]
+
+    tables, indicators = groups("tables"), groups("indicators")
+    assert len(tables) > 1
+    assert set(tables[:-1]) == {2}
+    assert tables[-1] <= 2
+    assert len(indicators) > 1
+    assert set(indicators[:-1]) == {7}
+    assert indicators[-1] <= 7
+    assert combine.chunk_rows("funds") == 7  # not wide: the frames' own rows

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from jixiao.batch.freed import release_freed_memory
 from jixiao.batch.parts import FileRecord
 from jixiao.export.write import Totals, write_chunks
 from jixiao.model.frames import PANEL_NAMES, records_to_arrow, values_to_arrow
@@ -43,7 +44,18 @@ from jixiao.score.panel import Panel, records_to_panel, tables_to_project_years
 if TYPE_CHECKING:  # pandas only for frames in memory (concat_parts), not for the outputs
     import pandas as pd
 
-CHUNK_ROWS = 10_000  # rows a writer holds as Python values at a time (~20 MB)
+CHUNK_ROWS = 10_000  # rows of a frame written at a time: a Parquet row group
+#: … fewer for a frame whose rows are wide: ~1 kB a row of ``tables`` in Arrow (44 columns),
+#: where a row of ``indicators`` is ~0.4 kB and of ``funds`` ~0.1 kB
+WIDE_CHUNK_ROWS = {"tables": 2_500}
+
+
+def chunk_rows(name: str) -> int:
+    """Rows of frame ``name`` written at a time (each chunk is a row group of its Parquet file;
+    where chunks end depends on the rows alone: :func:`tables_to_chunks`)."""
+    return min(CHUNK_ROWS, WIDE_CHUNK_ROWS.get(name, CHUNK_ROWS))
+
+
 CHECK_ROWS = 2_000  # rows of tables and indicators the duplicates check holds as values
 
 
@@ -55,32 +67,24 @@ def write_combined(
     Over the whole run, the same table read twice is marked (``tables.duplicate_of``) and near
     copies that disagree get a ``conflicting_copies`` problem after the others
     (:mod:`jixiao.score.duplicates`): the columns that needs are read from the parts first."""
-    release_arrow_memory()  # what writing the parts used, before the checks
+    release_freed_memory()  # what writing the parts used, before the checks
     duplicates = parts_to_duplicates(out_dir, records)
     panel = parts_to_panel(out_dir, records, duplicates)
 
     def chunks(name: str) -> Iterator[pa.Table]:
-        release_arrow_memory()  # what the frame before used
+        release_freed_memory()  # what the frame before used
         if name in PANEL_NAMES:
             yield records_to_arrow(name, getattr(panel, name))
             return
-        for chunk in tables_to_chunks(_rows(out_dir, records, name), CHUNK_ROWS):
+        for chunk in tables_to_chunks(_rows(out_dir, records, name), chunk_rows(name)):
             yield _marked(name, _concat(name, chunk), duplicates)
+            release_freed_memory()  # the chunk just written
         if name == "problems" and duplicates.conflicts:
             yield records_to_arrow(name, duplicates_to_problem_records(duplicates))
 
     written = write_chunks(out_dir, formats, labels, chunks)
-    release_arrow_memory()  # what the writers used, before the report
+    release_freed_memory()  # what the writers used, before the report
     return written
-
-
-def release_arrow_memory() -> None:
-    """Give the memory Arrow has freed back to the system. Its allocator (mimalloc or
-    jemalloc) keeps freed pages for the next allocations, and after the parts are written, and
-    again after the outputs, the next step (the checks, the report) is Python's: 10,000 files
-    kept 11 and 35 MB so, under the report's peak. Once at each of those two points: it walks
-    the allocator's pages (well under 10 ms), not something to call per chunk."""
-    pa.default_memory_pool().release_unused()
 
 
 def tables_to_chunks(tables: Iterable[pa.Table], rows: int) -> Iterator[list[pa.Table]]:

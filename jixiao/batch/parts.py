@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import IO, Any, overload
 
 import jixiao
+from jixiao.batch.freed import release_freed_memory
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Problem, Severity, Source
 from jixiao.pipeline.runner import FileResult, status_is_read
@@ -188,6 +189,7 @@ class PartWriter:
         for i, (result, _) in enumerate(waiting):
             if result.scanned:
                 parts.setdefault(i, {})[GRIDS_PART] = _write_grids(result, self.out_dir)
+        release_freed_memory()  # the rows just written, and the files' results before them
         return [
             replace(record, parts=parts.get(i, {}), slices=slices.get(i, {}))
             for i, (_, record) in enumerate(waiting)
