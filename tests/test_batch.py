@@ -5,6 +5,7 @@ from __future__ import annotations
 import faulthandler
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -456,3 +457,21 @@ def test_progress_bar_shows_files_tables_problems_and_failures(
     err = capsys.readouterr().err
     assert "3/4" in err
     assert "7 tables, 5 problems, 1 failed" in err  # the reused file's tables count too
+
+
+@pytest.mark.parametrize(
+    "given",
+    [Path("/in/2024/a.pdf"), "/in/2024/a.pdf", "/in//2024/./a.pdf", Path("/in//2024/a.pdf")],
+    ids=["path", "text", "text-unnormalized", "path-unnormalized"],
+)
+def test_an_input_file_keeps_its_path_as_text_and_gives_a_path(given: str | Path) -> None:
+    """An input file holds its path as text (a run holds every input file: #26) and is the same
+    file however its path was spelled; ``path`` is a Path, and the file pickles (workers)."""
+    file = InputFile(given, "2024/a.pdf")
+    assert file.location == "/in/2024/a.pdf"
+    assert isinstance(file.path, Path)
+    assert file.path == Path("/in/2024/a.pdf")
+    assert file == InputFile(Path("/in/2024/a.pdf"), "2024/a.pdf")
+    assert hash(file) == hash(InputFile("/in/2024/a.pdf", "2024/a.pdf"))
+    assert pickle.loads(pickle.dumps(file)) == file
+    assert file.kind == "pdf"

@@ -34,17 +34,31 @@ import fnmatch
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from jixiao.extract.readers import INPUT_SUFFIXES, path_to_kind
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, init=False)
 class InputFile:
-    """A file to read, and the name it goes by in the outputs (relative to its input root)."""
+    """A file to read, and the name it goes by in the outputs (relative to its input root).
 
-    path: Path
+    The path is kept as text (``location``) and :attr:`path` makes a :class:`~pathlib.Path` of
+    it when asked: a run holds every input file for its whole length, and a ``Path`` with its
+    parsed parts took ~0.35 kB more a file (3.5 MB of a 10,000-file run's main process)."""
+
+    location: str
     name: str
+
+    def __init__(self, path: str | os.PathLike[str], name: str) -> None:
+        # as a Path writes it ("a//b/." is "a/b"): two spellings of a path are one file
+        location = os.fspath(path if isinstance(path, PurePath) else Path(path))
+        object.__setattr__(self, "location", location)
+        object.__setattr__(self, "name", name)
+
+    @property
+    def path(self) -> Path:
+        return Path(self.location)
 
     @property
     def kind(self) -> str:
