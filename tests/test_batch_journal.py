@@ -184,15 +184,18 @@ def test_idle_work_runs_while_the_workers_read(tmp_path: Path) -> None:
     assert len(pieces) == 5
 
 
-def test_a_reports_cards_keep_their_markup_not_their_grids(results: list[FileResult]) -> None:
-    """Cards drawn at the end are drawn as they are made: the report holds each card's markup,
-    not its grid and page images until the page is written (#26); the page numbers them."""
+def test_a_reports_cards_are_made_as_the_page_reads_them(results: list[FileResult]) -> None:
+    """A report holds its tables' material, not a card (grid, cells) for each of them: each card
+    is made when the page reads it, and let go after (#26); the page numbers them in turn."""
     collector = ReportCollector(300)  # nothing drawn while the files came
     for result in results:
         collector.add_result(result)
     report = collector.report(generated="t")
-    assert report.cards
-    assert all(card.html and card.grid is None and not card.crops for card in report.cards)
+    assert len(report.cards) > 1
+    first = report.cards[0]
+    assert first.grid is not None
+    assert report.cards[0] is not first  # made again: not held by the report
+    assert [c.table_id for c in report.cards] == [c.table_id for c in report.cards[:]]
     page = report_to_html(report)
     assert [f" id='t{n}' " in page for n in range(len(report.cards) + 2)] == [
         False,

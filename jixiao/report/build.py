@@ -15,11 +15,12 @@ the :class:`~jixiao.report.model.Report`; :func:`write_report` and
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, overload
 
 from jixiao.batch.parts import GRIDS_PART, FileRecord
 from jixiao.export import REPORT_NAME
@@ -379,7 +380,7 @@ class ReportCollector:
         ]
         shown = sorted(self._kept, key=lambda kept: kept[0])[: self.limit]
         read: dict[str, SourceFile | None] = {}
-        cards = []
+        cards: list[TableCard | Callable[[], TableCard]] = []
         try:
             for _, table in shown:
                 name = str(table.record["source_file"])
@@ -392,11 +393,14 @@ class ReportCollector:
                 if table.drawn is not None and table.offset == offsets.get(name, 0):
                     cards.append(table.drawn)
                     continue
-                material, note = table.material, ""
-                if material is None:
-                    material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
+                if table.material is not None:  # made as the page is written
+                    cards.append(
+                        partial(table_to_card, table.record, problems, table.material, table.kind)
+                    )
+                    continue
+                material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
                 card = table_to_card(table.record, problems, material, table.kind, note)
-                cards.append(card_to_markup_only(card))  # its grid and crops not held on
+                cards.append(card_to_markup_only(card))  # drawn while its source is open
         finally:
             for source in read.values():
                 if source is not None:
@@ -428,7 +432,7 @@ class ReportCollector:
         )
         return Report(
             summary=summary,
-            cards=tuple(cards),
+            cards=CardsMadeWhenRead(cards),
             omitted=tuple(ordered[self.limit :]),
             file_problems=tuple(file_problems),
             files=tuple(names),
@@ -444,6 +448,28 @@ def _draw(table: _Shown, offset: int) -> None:
     card = table_to_card(table.record, problems, table.material, table.kind)
     table.drawn = card_to_markup_only(card)
     table.offset = offset
+
+
+class CardsMadeWhenRead(Sequence[TableCard]):
+    """A report's cards, each made when it is read (as the page is written) from its table's
+    material, which the report holds anyway: one card's grid at a time, not every card's
+    (~10 kB a card). Cards given made are returned as they are."""
+
+    def __init__(self, cards: Iterable[TableCard | Callable[[], TableCard]]) -> None:
+        self._cards = tuple(cards)
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+    @overload
+    def __getitem__(self, index: int) -> TableCard: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[TableCard, ...]: ...
+    def __getitem__(self, index: int | slice) -> TableCard | tuple[TableCard, ...]:
+        if isinstance(index, slice):
+            return tuple(self[i] for i in range(*index.indices(len(self))))
+        card = self._cards[index]
+        return card if isinstance(card, TableCard) else card()
 
 
 def card_to_markup_only(card: TableCard) -> TableCard:

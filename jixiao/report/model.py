@@ -6,7 +6,7 @@ Plain frozen dataclasses, so that gathering the data (:mod:`jixiao.report.build`
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,7 +99,7 @@ class Report:
     """Everything the page shows."""
 
     summary: Summary
-    cards: tuple[TableCard, ...]
+    cards: Sequence[TableCard]  # a card may be made only when it is read (build.py)
     omitted: tuple[str, ...]
     file_problems: tuple[ProblemRow, ...]
     files: tuple[str, ...]
