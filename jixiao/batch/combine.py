@@ -45,9 +45,11 @@ if TYPE_CHECKING:  # pandas only for frames in memory (concat_parts), not for th
     import pandas as pd
 
 CHUNK_ROWS = 10_000  # rows of a frame written at a time: a Parquet row group
-#: … fewer for a frame whose rows are wide: ~1 kB a row of ``tables`` in Arrow (44 columns),
-#: where a row of ``indicators`` is ~0.4 kB and of ``funds`` ~0.1 kB
-WIDE_CHUNK_ROWS = {"tables": 2_500}
+#: … fewer for the frames whose rows are wide, to hold ~2.5 MB of Arrow data a chunk: a row of
+#: ``tables`` is ~1 kB (44 columns), of ``indicators`` ~0.45 kB and ``problems`` ~0.4 kB, of
+#: ``funds`` ~0.13 kB. A chunk costs a few times its data while it is written (the parts it
+#: is read from, the Parquet writer's contiguous copy, the CSV's text).
+WIDE_CHUNK_ROWS = {"tables": 2_500, "indicators": 5_000, "problems": 5_000}
 
 
 def chunk_rows(name: str) -> int:
