@@ -71,6 +71,7 @@ def write_combined(
     (:mod:`jixiao.score.duplicates`): the columns that needs are read from the parts first."""
     release_freed_memory()  # what writing the parts used, before the checks
     duplicates = parts_to_duplicates(out_dir, records)
+    release_freed_memory()  # the cells and digests the check read
     panel = parts_to_panel(out_dir, records, duplicates)
 
     def chunks(name: str) -> Iterator[pa.Table]:
