@@ -102,25 +102,27 @@ def _center(char: Char) -> tuple[float, float]:
     )
 
 
-def _center_in(char: Char, bbox: BBox) -> bool:
-    x, y = _center(char)
-    return bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
-
-
-def boxes_to_cells(boxes: Iterable[BBox], chars: Sequence[Char]) -> tuple[BoxCell, ...]:
+def boxes_to_cells(
+    boxes: Iterable[BBox],
+    chars: Sequence[Char],
+    centers: Sequence[tuple[float, float]] | None = None,
+) -> tuple[BoxCell, ...]:
     """Give each box the characters whose middle lies inside it (each character once).
 
     Characters are sorted by the height of their middle, so each box only looks at the band
-    of characters between its top and bottom.
+    of characters between its top and bottom. ``centers``: the characters' middles when the
+    caller has them already (:func:`boxes_to_parts`).
     """
+    if centers is None:
+        centers = [_center(c) for c in chars]
     ordered = sorted(boxes, key=lambda b: (b[1], b[0]))
-    centers = sorted((_center(c)[1], _center(c)[0], i) for i, c in enumerate(chars))
-    ys = [y for y, _, _ in centers]
+    placed = sorted((y, x, i) for i, (x, y) in enumerate(centers))
+    ys = [y for y, _, _ in placed]
     taken: set[int] = set()
     cells: list[BoxCell] = []
     for box in ordered:
         lo, hi = bisect.bisect_left(ys, box[1]), bisect.bisect_right(ys, box[3])
-        inside = [i for _, x, i in centers[lo:hi] if box[0] <= x <= box[2] and i not in taken]
+        inside = [i for _, x, i in placed[lo:hi] if box[0] <= x <= box[2] and i not in taken]
         taken.update(inside)
         lines = chars_to_lines([chars[i] for i in inside])
         cells.append(BoxCell(box, lines_to_text(lines, box), lines_to_runs_on(lines, box)))
@@ -194,6 +196,7 @@ def boxes_to_parts(
 ) -> list[TablePart]:
     """Turn the boxes of each table on a page into parts, with text and heading."""
     parts: list[TablePart] = []
+    centers = [_center(c) for c in chars]  # each character's middle, worked out once
     for boxes in sorted(tables, key=lambda bs: min(b[1] for b in bs)):
         if not _is_usable(boxes):
             continue
@@ -203,8 +206,13 @@ def boxes_to_parts(
             max(b[2] for b in boxes),
             max(b[3] for b in boxes),
         )
-        inside = [c for c in chars if _center_in(c, bbox)]
-        part = TablePart(number, bbox, boxes_to_cells(boxes, inside), reader)
+        inside = [
+            i
+            for i, (x, y) in enumerate(centers)
+            if bbox[0] <= x <= bbox[2] and bbox[1] <= y <= bbox[3]
+        ]
+        cells = boxes_to_cells(boxes, [chars[i] for i in inside], [centers[i] for i in inside])
+        part = TablePart(number, bbox, cells, reader)
         top_limit = parts[-1].bbox[3] if parts else 0.0
         parts.append(part_with_heading(part, chars, top_limit))
     return parts
