@@ -9,6 +9,7 @@ differences are kept as strict xfails, so they announce themselves when fixed.
 from __future__ import annotations
 
 import itertools
+import math
 from contextlib import closing
 from functools import cache
 from pathlib import Path
@@ -22,7 +23,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pdfplumber.table import cells_to_tables, intersections_to_cells
 
-from jixiao.extract.readers.pdf.pdfium_records import Record, box_to_frame, textpage_to_codes
+from jixiao.extract.readers.pdf.pdfium_records import (
+    Record,
+    box_to_frame,
+    round4,
+    textpage_to_codes,
+)
 from jixiao.extract.readers.pdf.pdfium_tables import (
     edges_to_points,
     edges_to_tables,
@@ -313,3 +319,34 @@ def test_cells_are_pdfplumbers_on_random_ruling(edges: list[dict[str, Any]]) -> 
         [tuple(float(v) for v in cell) for cell in table]
         for table in cells_to_tables(intersections_to_cells(points))
     ]
+
+
+# -- rounding: round4 is round(x, 4) -----------------------------------------------------------
+
+
+def _same_float(a: float, b: float) -> bool:
+    """The same float: equal with the same sign (zeros), or both NaN."""
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return a == b and math.copysign(1.0, a) == math.copysign(1.0, b)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    x=st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.floats(-20000, 20000),
+        st.integers(-(10**9), 10**9).map(lambda k: (k + 0.5) / 10000),  # halves, near
+        st.integers(-(10**9), 10**9).map(lambda k: k / 20000),
+        st.floats(-1e-3, 1e-3),
+    )
+)
+def test_round4_is_round(x: float) -> None:
+    assert _same_float(round4(x), round(x, 4))
+
+
+@pytest.mark.parametrize(
+    "x", [0.03125, -0.03125, 0.00005, -0.00005, 1e-300, -1e-300, 0.0, -0.0, 99999.99995, 1e9]
+)
+def test_round4_is_round_at_edges(x: float) -> None:
+    assert _same_float(round4(x), round(x, 4))
