@@ -189,13 +189,14 @@ def page_to_scan(
     else:
         chars = miner_chars()
         text, lines = chars_to_page_text(chars), chars_to_lines(chars)
-    marked = lines_to_titles_marked(lines)
+    joined = [line for line in join_title_lines(lines) if line]  # once, for both below
+    marked = _joined_to_titles_marked(joined)
     titles = tuple(title for title, _ in marked)
     headings = tuple(title for title, heads in marked if heads)
     has_images = not text and _page_has_images(page)
     labels = lines_to_labels(lines)
     return PageScan(
-        number, text, has_images, source, titles, labels, headings, lines_to_tail(lines)
+        number, text, has_images, source, titles, labels, headings, _joined_to_tail(joined)
     )
 
 
@@ -208,13 +209,27 @@ def lines_to_titles_marked(lines: Iterable[str]) -> list[tuple[str, bool]]:
     ...                         "财政项目支出绩效自评表", "（2024年度）", "项目名称"])
     [('某局2022年度项目支出绩效自评表', True), ('财政项目支出绩效自评表', False)]
     """
-    joined = [line for line in join_title_lines(lines) if squash(line) and not _is_label(line)]
-    is_title = [self_evaluation_title(line) is not None for line in joined]
-    return [
-        (line, k + 1 < len(joined) and is_title[k + 1])
-        for k, line in enumerate(joined)
-        if is_title[k]
-    ]
+    return _joined_to_titles_marked([line for line in join_title_lines(lines) if line])
+
+
+def _is_title(line: str) -> bool:
+    """:func:`self_evaluation_title` answers, looked up only for a line with 表 in it (every
+    title ends in 表; 錶 is 表 in simplified; no other character becomes 表 in a label key):
+    a page's lines are mostly no title, and the lookup converts each to simplified."""
+    return ("表" in line or "錶" in line) and self_evaluation_title(line) is not None
+
+
+def _joined_to_titles_marked(joined: Sequence[str]) -> list[tuple[str, bool]]:
+    """:func:`lines_to_titles_marked` of the lines as :func:`join_title_lines` gives them,
+    empty lines left out. Attachment labels are skipped: whether a line is one is asked
+    only of a title and of the lines after a title, up to the next line that is no label."""
+    marked: list[tuple[str, bool]] = []
+    for k, line in enumerate(joined):
+        if not _is_title(line) or _is_label(line):
+            continue
+        after = next((later for later in joined[k + 1 :] if not _is_label(later)), None)
+        marked.append((line, after is not None and _is_title(after)))
+    return marked
 
 
 def _is_label(line: str) -> bool:
@@ -232,7 +247,13 @@ def lines_to_tail(lines: Iterable[str]) -> tuple[str, ...]:
     >>> lines_to_tail(["财政项目支出绩效自评表", "（2024年度）", "项目名称 某项目", "— 11 —"])
     ()
     """
-    joined = [line for line in join_title_lines(lines) if squash(line)]
+    return _joined_to_tail([line for line in join_title_lines(lines) if line])
+
+
+def _joined_to_tail(joined: Sequence[str]) -> tuple[str, ...]:
+    """:func:`lines_to_tail` of the lines as :func:`join_title_lines` gives them (stripped),
+    empty lines left out."""
+    joined = list(joined)
     while joined and _FOLIO.match(squash(joined[-1])):
         joined.pop()
     tail: list[str] = []

@@ -193,16 +193,21 @@ def lines_to_text(
     return join_wrapped((line_to_text(line) for line in lines), breaks)
 
 
+#: The characters that cannot be text: U+FFFD and the general categories Cc (controls), Cs
+#: (surrogates) and Co (private use), whose ranges Unicode's stability policy fixes (a test
+#: checks them against ``unicodedata.category``): one regex pass instead of a lookup each.
+UNREADABLE_CHARACTER = re.compile(
+    "[\ufffd\x00-\x1f\x7f-\x9f\ud800-\udfff\ue000-\uf8ff\U000f0000-\U000ffffd\U00100000-\U0010fffd]"
+)
+
+
 def text_to_unreadable_share(text: str) -> float:
-    """Share of characters that cannot be text: ``(cid:n)``, U+FFFD, controls, private use."""
-    cids = len(_CID.findall(text))
-    rest = _CID.sub("", text)
-    visible = [ch for ch in rest if not ch.isspace()]
-    bad = sum(
-        1 for ch in visible if ch == "\ufffd" or unicodedata.category(ch) in ("Cc", "Co", "Cs")
-    )
+    """Share of characters that cannot be text: ``(cid:n)``, U+FFFD, controls, private use
+    (whitespace not counted)."""
+    cids = len(_CID.findall(text)) if "(cid:" in text else 0
+    visible = "".join((_CID.sub("", text) if cids else text).split())
     total = cids + len(visible)
-    return (cids + bad) / total if total else 0.0
+    return (cids + len(UNREADABLE_CHARACTER.findall(visible))) / total if total else 0.0
 
 
 def is_unreadable(text: str) -> bool:
