@@ -158,27 +158,39 @@ def page_to_frame(page: pdfium.PdfPage) -> PageFrame:
 # -- fonts -------------------------------------------------------------------------------------
 
 
+class _Handle(ctypes.c_void_p):
+    """A PDFium handle as returned by :data:`_GET_PAGE_OBJECT` and the like: a subclass, so
+    ctypes hands back the instance (passed on to the next call as it is) and not an int."""
+
+
 def page_fonts_embedded(page: pdfium.PdfPage) -> bool:
     """Whether every font the page's text is drawn in is embedded (inside form XObjects too).
 
     A Type 3 font counts as embedded (its glyphs are drawn by the PDF itself), as PDFium's
     ``FPDFFont_GetIsEmbedded`` counts it. A page without text has nothing to distrust.
+    Each font is asked once (a page draws hundreds of text objects in a few fonts), through
+    prototypes without argument conversion (see :data:`_GET_TEXT_OBJECT`).
     """
-    raw = page.raw
-    stack: list[tuple[Any, int]] = [
-        (pdfium_c.FPDFPage_GetObject(raw, i), 0) for i in range(pdfium_c.FPDFPage_CountObjects(raw))
+    raw = _Handle(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    stack: list[tuple[_Handle, int]] = [
+        (_GET_PAGE_OBJECT(raw, i), 0) for i in range(_COUNT_PAGE_OBJECTS(raw))
     ]
     text, form = pdfium_c.FPDF_PAGEOBJ_TEXT, pdfium_c.FPDF_PAGEOBJ_FORM
+    seen: set[int] = set()  # fonts found embedded
     while stack:
         obj, depth = stack.pop()
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        kind = _GET_OBJECT_TYPE(obj)
         if kind == text:
-            font = pdfium_c.FPDFTextObj_GetFont(obj)
-            if not font or not pdfium_c.FPDFFont_GetIsEmbedded(font):
+            font = _GET_FONT(obj)
+            key = font.value
+            if key in seen:
+                continue
+            if not key or not _FONT_IS_EMBEDDED(font):
                 return False
+            seen.add(key)
         elif kind == form and depth < _MAX_FORM_DEPTH:
-            n = pdfium_c.FPDFFormObj_CountObjects(obj)
-            stack.extend((pdfium_c.FPDFFormObj_GetObject(obj, i), depth + 1) for i in range(n))
+            n = _COUNT_FORM_OBJECTS(obj)
+            stack.extend((_GET_FORM_OBJECT(obj, i), depth + 1) for i in range(n))
     return True
 
 
@@ -234,6 +246,14 @@ _IS_GENERATED = _prototype(pdfium_c.FPDFText_IsGenerated, _INT)
 _HAS_MAP_ERROR = _prototype(pdfium_c.FPDFText_HasUnicodeMapError, _INT)
 _GET_ORIGIN = _prototype(pdfium_c.FPDFText_GetCharOrigin, _INT)
 _GET_LOOSE_BOX = _prototype(pdfium_c.FPDFText_GetLooseCharBox, _INT)
+# … and the calls per page object of page_fonts_embedded, handles kept as _Handle instances.
+_COUNT_PAGE_OBJECTS = _prototype(pdfium_c.FPDFPage_CountObjects, _INT)
+_GET_PAGE_OBJECT = _prototype(pdfium_c.FPDFPage_GetObject, _Handle)
+_GET_OBJECT_TYPE = _prototype(pdfium_c.FPDFPageObj_GetType, _INT)
+_GET_FONT = _prototype(pdfium_c.FPDFTextObj_GetFont, _Handle)
+_FONT_IS_EMBEDDED = _prototype(pdfium_c.FPDFFont_GetIsEmbedded, _INT)
+_COUNT_FORM_OBJECTS = _prototype(pdfium_c.FPDFFormObj_CountObjects, _INT)
+_GET_FORM_OBJECT = _prototype(pdfium_c.FPDFFormObj_GetObject, _Handle)
 # The characters PDFium makes up (spaces between words, line breaks) have these codes: only a
 # character with one of them is asked whether it was made up.
 _GENERATED_CODES = frozenset({0x0A, 0x0D, 0x20})
