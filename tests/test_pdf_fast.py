@@ -8,6 +8,7 @@ differences are kept as strict xfails, so they announce themselves when fixed.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import math
 from contextlib import closing
@@ -26,7 +27,9 @@ from pdfplumber.table import cells_to_tables, intersections_to_cells
 from jixiao.extract.readers.pdf.pdfium_records import (
     Record,
     box_to_frame,
+    page_to_frame,
     round4,
+    textpage_to_chars,
     textpage_to_codes,
 )
 from jixiao.extract.readers.pdf.pdfium_tables import (
@@ -350,3 +353,31 @@ def test_round4_is_round(x: float) -> None:
 )
 def test_round4_is_round_at_edges(x: float) -> None:
     assert _same_float(round4(x), round(x, 4))
+
+
+# -- characters: the same records as at the start of #26 ---------------------------------------
+
+
+def _chars_digest(chars: list[Record]) -> str:
+    rows = [tuple(sorted((key, repr(value)) for key, value in char.items())) for char in chars]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()[:16]
+
+
+@pytest.mark.parametrize(
+    ("name", "number", "digest"),
+    [
+        ("lo_annual_report.pdf", 36, "0cdd6234f3aad13e"),
+        ("lo_rotated.pdf", 1, "2fd3c025ad138f44"),  # /Rotate: the baseline is an x
+        ("lo_seed.pdf", 1, "de6fd650ed227abe"),
+    ],
+)
+def test_characters_are_unchanged(name: str, number: int, digest: str) -> None:
+    """Every field of every character, as textpage_to_chars gave them before its shortcuts
+    (round4, the top and bottom once per baseline run; 'width' was dropped then)."""
+    with closing(pdfium.PdfDocument(PDF / name)) as document:
+        page = document[number - 1]
+        textpage = page.get_textpage()
+        chars = textpage_to_chars(textpage, page_to_frame(page))
+        textpage.close()
+        page.close()
+    assert _chars_digest(chars) == digest

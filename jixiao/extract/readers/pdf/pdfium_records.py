@@ -283,7 +283,8 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
     size high, standing on the font's descent. Other characters get PDFium's loose box.
 
     The codes come from PDFium in one call for the page (:func:`textpage_to_codes`); the
-    font, size and turn once per text object; the origin and box once per character.
+    font, size and turn once per text object; the origin and box once per character; the
+    top and bottom once per run of characters on one baseline.
     """
     raw = textpage.raw
     handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
@@ -300,6 +301,10 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
     chars: list[Record] = []
     pending_high = ""
     generated = _GENERATED_CODES
+    # A level character on the baseline of the one before it, in the same text object, has
+    # its top, bottom and height: they are worked out once per run of such characters.
+    last_across, last_style = 0.0, None
+    top = bottom = height = 0.0
     for index, code in enumerate(textpage_to_codes(textpage)):
         if code in generated and _IS_GENERATED(handle, index) == 1:
             continue
@@ -339,15 +344,19 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
         x0, x1 = round4(min(lx0, lx1)), round4(max(lx0, lx1))
         if level:
             _GET_ORIGIN(handle, index, origin_x_ref, origin_y_ref)
-            ox, oy = origin_x.value, origin_y.value
-            base = height_ - (cb * ox + cd * oy + cf) + top_
-            bottom = round4(base - descent * size)
-            top = round4(bottom - size)
+            across = cb * origin_x.value + cd * origin_y.value
+            if across != last_across or style is not last_style:  # else: as the last one
+                base = height_ - (across + cf) + top_
+                bottom = round4(base - descent * size)
+                top = round4(bottom - size)
+                height = round4(bottom - top)
+                last_across, last_style = across, style
         else:
             lt0 = height_ - (cb * left + cd * box_top + cf) + top_
             lt1 = height_ - (cb * right + cd * box_bottom + cf) + top_
             top, bottom = round4(min(lt0, lt1)), round4(max(lt0, lt1))
-        height = round4(bottom - top)
+            height = round4(bottom - top)
+            last_style = None
         chars.append(
             {
                 "object_type": "char",
