@@ -29,6 +29,7 @@ from jixiao.extract.readers.pdf.text import (
     line_to_text,
     lines_to_runs_on,
     lines_to_text,
+    middles_to_lines,
 )
 
 BBox = tuple[float, float, float, float]  # x0, top, x1, bottom in PDF points, top-down
@@ -122,9 +123,9 @@ def boxes_to_cells(
     cells: list[BoxCell] = []
     for box in ordered:
         lo, hi = bisect.bisect_left(ys, box[1]), bisect.bisect_right(ys, box[3])
-        inside = [i for _, x, i in placed[lo:hi] if box[0] <= x <= box[2] and i not in taken]
-        taken.update(inside)
-        lines = chars_to_lines([chars[i] for i in inside])
+        inside = [(y, i) for y, x, i in placed[lo:hi] if box[0] <= x <= box[2] and i not in taken]
+        taken.update(i for _, i in inside)
+        lines = middles_to_lines([(y, chars[i]) for y, i in inside])  # sorted by y already
         cells.append(BoxCell(box, lines_to_text(lines, box), lines_to_runs_on(lines, box)))
     return tuple(cells)
 

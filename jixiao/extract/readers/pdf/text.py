@@ -21,11 +21,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 Char = Mapping[str, Any]
 
 _CID = re.compile(r"\(cid:\d+\)")
+_SPACES = re.compile(r"\s+")
 _SPACE_GAP = 0.25  # a gap wider than this share of the font size is a space (Latin text)
 _LINE_BAND = 0.5  # characters whose middles differ by less than this share of the size share a line
 UNREADABLE_SHARE = 0.2  # share of unreadable characters from which a page's text is not trusted
@@ -45,23 +47,33 @@ def _mid(char: Char) -> float:
     return (float(char["top"]) + float(char["bottom"])) / 2
 
 
+def _x0(char: Char) -> float:
+    return float(char["x0"])
+
+
 def _size(char: Char) -> float:
     return float(char.get("size") or (float(char["bottom"]) - float(char["top"])) or 1.0)
 
 
 def chars_to_lines(chars: Iterable[Char]) -> list[list[Char]]:
     """Cluster characters into lines (top to bottom), each sorted left to right."""
+    return middles_to_lines(sorted([(_mid(c), c) for c in chars], key=itemgetter(0)))
+
+
+def middles_to_lines(placed: Iterable[tuple[float, Char]]) -> list[list[Char]]:
+    """:func:`chars_to_lines` of characters already sorted by the height of their middle,
+    each with that height (``(top + bottom) / 2``): a cell's characters come so from
+    :func:`~jixiao.extract.readers.pdf.plumber_tables.boxes_to_cells`."""
     lines: list[list[Char]] = []
     mids: list[float] = []
-    for char in sorted(chars, key=_mid):
-        mid = _mid(char)
+    for mid, char in placed:
         if lines and mid - mids[-1] <= _LINE_BAND * _size(char):
             lines[-1].append(char)
             mids[-1] = (mids[-1] * (len(lines[-1]) - 1) + mid) / len(lines[-1])
         else:
             lines.append([char])
             mids.append(mid)
-    return [sorted(line, key=lambda c: float(c["x0"])) for line in lines]
+    return [sorted(line, key=_x0) for line in lines]
 
 
 def line_to_text(line: Sequence[Char]) -> str:
@@ -77,7 +89,7 @@ def line_to_text(line: Sequence[Char]) -> str:
                 out.append(" ")
         out.append(text)
         prev = char
-    return re.sub(r"\s+", " ", "".join(out)).strip()
+    return _SPACES.sub(" ", "".join(out)).strip()
 
 
 def join_wrapped(parts: Iterable[str], spaced: Iterable[bool] | None = None) -> str:
