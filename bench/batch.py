@@ -228,9 +228,18 @@ PHASES = ("start-up", "reading", "after the last file")
 def fixed_costs_bench(count: int, repeat: int, codes: list[Path]) -> str:
     """Start-up, reading and what comes after the last file, by timestamps (module docstring),
     for jixiao's code in each of ``codes`` (folders holding the package), in turn."""
-    phases = {code: {phase: list[float]() for phase in PHASES} for code in codes}
     with tempfile.TemporaryDirectory(prefix="jixiao-bench-fixed-") as tmp:
-        corpus, log = small_files(Path(tmp) / "in", count), Path(tmp) / "times"
+        corpus = small_files(Path(tmp) / "in", count)
+        return phases_bench(corpus, f"{count} one-table text files", repeat, codes)
+
+
+def phases_bench(corpus: Path, what: str, repeat: int, codes: list[Path]) -> str:
+    """:data:`PHASES` of ``jixiao run -j 1`` (report on) on ``corpus``, by the timestamps
+    :data:`FIXED_PROBE` notes around each file the worker reads, for the code in each of
+    ``codes``, in turn, ``repeat`` runs after an uncounted one; the median and range of each."""
+    phases = {code: {phase: list[float]() for phase in PHASES} for code in codes}
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-phases-") as tmp:
+        log = Path(tmp) / "times"
         for run in range(repeat + 1):  # the first round warms the caches: not counted
             for i, code in enumerate(codes):
                 env = installed_env(code, JIXIAO_BENCH_TIMES=str(log))
@@ -242,14 +251,14 @@ def fixed_costs_bench(count: int, repeat: int, codes: list[Path]) -> str:
                 subprocess.run([*command, "-j", "1", "-q"], env=env, check=False, cwd=tmp)
                 ended = time.time()
                 times = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
-                first = min(float(t) for what, t in times if what == "start")
-                last = max(float(t) for what, t in times if what == "end")
+                first = min(float(t) for what_, t in times if what_ == "start")
+                last = max(float(t) for what_, t in times if what_ == "end")
                 spans = (first - started, last - first, ended - last)
                 for phase, seconds in zip(PHASES, spans, strict=True):
                     phases[code][phase] += [seconds] if run else []
     lines = [
-        f"{count} one-table text files, jixiao run -j 1 (report on), median (range) of "
-        f"{repeat} runs in turn, seconds; load average {load_average()} after",
+        f"{what}, jixiao run -j 1 (report on), median (range) of {repeat} runs in turn, "
+        f"seconds; load average {load_average()} after",
         f"| code | {' | '.join(PHASES)} |",
         "|---|---|---|---|",
     ]

@@ -9,6 +9,10 @@ reportlab) and, for the other two, their front pages followed by the other PDF f
 medians of wall and CPU seconds, pages/s, files/s, peak memory and the speed-up (the median of
 the run-by-run ratios). ``--by-producer`` adds the same for each producer's two reports.
 
+**Phases** (``--fixed``): start-up to the first file, reading, and after the last file of
+``jixiao run -j 1`` on the LibreOffice pair, by timestamps around each file the worker reads
+(:func:`bench.batch.phases_bench`), for each ``--code`` checkout in turn.
+
 **Readers** (``--readers [PDF ...]``), in the same process and on the same file (default: the
 two 40+ page annual-report fixtures, made by LibreOffice and by reportlab):
 
@@ -34,6 +38,7 @@ shown for 1× and 4×: pages are released as they are read, so memory does not g
 Usage::
 
     python bench/pdf.py [--repeat 5] [--by-producer]              # whole program
+    python bench/pdf.py --fixed [--repeat 5] [--code OTHER_CHECKOUT .]  # phases, LibreOffice pair
     python bench/pdf.py --readers [PDF ...] [--repeat 3] [--skip-camelot]
 """
 
@@ -345,6 +350,21 @@ def whole_program(repeat: int, producer: str | None = None) -> str:
     return "\n".join(lines)
 
 
+def phases_of_producer(producer: str, repeat: int, codes: list[Path]) -> str:
+    """Start-up, reading and after the last file of ``jixiao run -j 1`` on one producer's two
+    annual reports (:func:`bench.batch.phases_bench`), for the code in each of ``codes``."""
+    from bench.batch import phases_bench  # noqa: PLC0415 - the text-file bench's machinery
+
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-pdf-phases-") as tmp:
+        folder = Path(tmp) / producer
+        folder.mkdir()
+        for path in annual_reports(Path(tmp) / "all"):
+            if path.name.startswith(f"{producer}_"):
+                path.rename(folder / path.name)
+        what = f"2 annual reports ({PRODUCERS[producer]})"
+        return phases_bench(folder, what, repeat, codes)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("pdfs", nargs="*", type=Path, default=DEFAULT_PDFS)
@@ -354,6 +374,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--by-producer", action="store_true", help="whole program: also each producer's reports"
     )
+    parser.add_argument(
+        "--fixed", action="store_true", help="start-up, reading and the end, by timestamps"
+    )
+    parser.add_argument(
+        "--code", type=Path, nargs="+", help="with --fixed: folders of jixiao's code, in turn"
+    )
     parser.add_argument("--child", nargs=2, metavar=("READER", "PDF"), help=argparse.SUPPRESS)
     parser.add_argument("--plumber-baseline", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -362,6 +388,9 @@ def main(argv: list[str] | None = None) -> None:
         return
     if args.plumber_baseline:
         plumber_baseline(args.plumber_baseline)
+        return
+    if args.fixed:
+        print(phases_of_producer("lo", args.repeat or 5, args.code or [ROOT]))
         return
     if not args.readers:
         print(whole_program(args.repeat or 5))
