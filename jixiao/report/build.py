@@ -393,14 +393,13 @@ class ReportCollector:
                 if table.drawn is not None and table.offset == offsets.get(name, 0):
                     cards.append(table.drawn)
                     continue
-                if table.material is not None:  # made as the page is written
-                    cards.append(
-                        partial(table_to_card, table.record, problems, table.material, table.kind)
-                    )
-                    continue
-                material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
-                card = table_to_card(table.record, problems, material, table.kind, note)
-                cards.append(card_to_markup_only(card))  # drawn while its source is open
+                material, note = table.material, ""
+                if material is None:
+                    material, note = _read_again(table, sources, read, settings, dpi, scanned or {})
+                # made as the page is written (the material holds no open source)
+                cards.append(
+                    partial(table_to_card, table.record, problems, material, table.kind, note)
+                )
         finally:
             for source in read.values():
                 if source is not None:
