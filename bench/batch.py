@@ -233,7 +233,7 @@ def fixed_costs_bench(count: int, repeat: int, codes: list[Path]) -> str:
         return phases_bench(corpus, f"{count} one-table text files", repeat, codes)
 
 
-def phases_bench(corpus: Path, what: str, repeat: int, codes: list[Path]) -> str:
+def phases_bench(corpus: Path, described: str, repeat: int, codes: list[Path]) -> str:
     """:data:`PHASES` of ``jixiao run -j 1`` (report on) on ``corpus``, by the timestamps
     :data:`FIXED_PROBE` notes around each file the worker reads, for the code in each of
     ``codes``, in turn, ``repeat`` runs after an uncounted one; the median and range of each."""
@@ -251,13 +251,13 @@ def phases_bench(corpus: Path, what: str, repeat: int, codes: list[Path]) -> str
                 subprocess.run([*command, "-j", "1", "-q"], env=env, check=False, cwd=tmp)
                 ended = time.time()
                 times = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
-                first = min(float(t) for what_, t in times if what_ == "start")
-                last = max(float(t) for what_, t in times if what_ == "end")
+                first = min(float(t) for what, t in times if what == "start")
+                last = max(float(t) for what, t in times if what == "end")
                 spans = (first - started, last - first, ended - last)
                 for phase, seconds in zip(PHASES, spans, strict=True):
                     phases[code][phase] += [seconds] if run else []
     lines = [
-        f"{what}, jixiao run -j 1 (report on), median (range) of {repeat} runs in turn, "
+        f"{described}, jixiao run -j 1 (report on), median (range) of {repeat} runs in turn, "
         f"seconds; load average {load_average()} after",
         f"| code | {' | '.join(PHASES)} |",
         "|---|---|---|---|",

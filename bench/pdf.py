@@ -361,8 +361,7 @@ def phases_of_producer(producer: str, repeat: int, codes: list[Path]) -> str:
         for path in annual_reports(Path(tmp) / "all"):
             if path.name.startswith(f"{producer}_"):
                 path.rename(folder / path.name)
-        what = f"2 annual reports ({PRODUCERS[producer]})"
-        return phases_bench(folder, what, repeat, codes)
+        return phases_bench(folder, f"2 annual reports ({PRODUCERS[producer]})", repeat, codes)
 
 
 def main(argv: list[str] | None = None) -> None:
