@@ -3,13 +3,17 @@ between the combined outputs' chunks (:mod:`jixiao.batch.freed`)."""
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from jixiao.batch import combine, freed, parts
+from jixiao.batch import run as batch_run
 from jixiao.cli.main import main
+from jixiao.pipeline.runner import FileResult, InputFile, file_to_result
+from jixiao.score.policy import load_policy
 from tests.conftest import SEED
 
 FAMILIES = SEED.parent.parent / "families"  # seven one-table text files
@@ -39,3 +43,19 @@ def test_without_pyarrow_loaded_there_is_nothing_to_give_back(
     monkeypatch.delitem(freed.sys.modules, "pyarrow", raising=False)
     freed.release_freed_memory()  # no import, no error
     assert "pyarrow" not in freed.sys.modules
+
+
+def test_the_part_writer_holds_a_files_rows_without_its_report_material(tmp_path: Path) -> None:
+    """Files wait for their part with their rows only: the report has taken its material
+    already, and up to CHUNK_FILES files' grids and crops held here were a peak of their own."""
+    file = InputFile(sorted(FAMILIES.glob("*.txt"))[0], "a.txt")
+    result = file_to_result(file, [load_policy("national")], material=True)
+    material = result.material
+    assert material is not None
+    writer = parts.PartWriter(tmp_path)
+    assert writer.add(result, batch_run._record(result, None)) == []  # waiting for its part
+    del result
+    gc.collect()
+    assert not any(isinstance(r, FileResult) for r in gc.get_referrers(material))
+    (record,) = writer.flush()
+    assert {"tables", "funds", "indicators"} <= set(record.parts)  # its rows were written

@@ -159,7 +159,8 @@ class PartWriter:
     def add(self, result: FileResult, record: FileRecord) -> list[FileRecord]:
         if not self._waiting:
             self._since = time.monotonic()
-        self._waiting.append((result, record))
+        # without its report material: the report has taken what it shows, the parts need rows
+        self._waiting.append((replace(result, material=None), record))
         self._rows = max(self._rows, *(len(r) for _, r in result.rows.items()))
         full = len(self._waiting) >= CHUNK_FILES or self._rows >= CHUNK_ROWS
         if full or time.monotonic() - self._since >= CHUNK_SECONDS:
