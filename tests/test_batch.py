@@ -475,3 +475,23 @@ def test_an_input_file_keeps_its_path_as_text_and_gives_a_path(given: str | Path
     assert hash(file) == hash(InputFile("/in/2024/a.pdf", "2024/a.pdf"))
     assert pickle.loads(pickle.dumps(file)) == file
     assert file.kind == "pdf"
+
+
+@pytest.mark.parametrize("root", [".", "in", "in/", "./in", "{tmp}/in", "{tmp}//in/."])
+def test_discovered_files_are_written_as_a_path_writes_them(
+    root: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Discovery makes no Path a file (#26: their interned names): each file's location is the
+    text a Path of it writes, and its resolved path finds copies, however the root was spelled;
+    a link to a file is the same file (the shorter name kept)."""
+    (tmp_path / "in" / "2024").mkdir(parents=True)
+    for name in ("a.pdf", "2024/b.TXT", "2024/c.docx"):
+        (tmp_path / "in" / name).write_text("x", encoding="utf-8")
+    (tmp_path / "in" / "2024" / "d.pdf").symlink_to(tmp_path / "in" / "a.pdf")
+    monkeypatch.chdir(tmp_path / "in" if root == "." else tmp_path)
+    files = discover([Path(root.format(tmp=tmp_path))])
+    assert [f.name for f in files] == ["2024/b.TXT", "2024/c.docx", "a.pdf"]
+    for file in files:
+        assert file.location == str(Path(file.location))
+        assert file == InputFile(Path(file.location), file.name)
+        assert file.path.resolve() == (tmp_path / "in" / file.name).resolve()
