@@ -1,0 +1,173 @@
+"""PDFium's characters (:func:`textpage_to_chars`) are the records a plain reading gives, on
+every page of every fixture PDF: every field of every character, with its type and the sign of
+its zeros (#26, round 4: the per-character shortcuts must not change a character).
+
+The plain reading asks PDFium through pypdfium2's own bindings, one character at a time, every
+value worked out for every character and rounded by ``round(x, 4)``, as the records were read
+before any shortcut.
+"""
+
+from __future__ import annotations
+
+import ctypes
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+
+from jixiao.extract.readers.pdf.pdfium_records import PageFrame, page_to_frame, textpage_to_chars
+from tests.pdf_bytes import objects_to_pdf
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+PDFS = sorted(
+    path
+    for path in FIXTURES.rglob("*.pdf")
+    if path.name not in {"damaged.pdf", "not_a_pdf.pdf", "password.pdf"}
+)
+
+
+# Text in every direction: level, turned a quarter and a half, slanted, sheared, raised, in a
+# Type 1 standard font (PDFium's own, the same on every machine), on pages turned by /Rotate
+# with their MediaBox off the origin.
+_TURNED_TEXT = b"""BT /F1 12 Tf 1 0 0 1 50 700 Tm (Level text) Tj 0 -14 Td (next line) Tj ET
+BT /F1 12 Tf 0 1 -1 0 100 400 Tm (Turned) Tj ET
+BT /F1 12 Tf -1 0 0 -1 400 300 Tm (Upside) Tj ET
+BT /F1 12 Tf 0.866 0.5 -0.5 0.866 200 200 Tm (Slanted) Tj ET
+BT /F1 12 Tf 1 0 0.3 1 50 100 Tm (Sheared) Tj ET
+BT /F1 9 Tf 1 0 0 1 300 600 Tm (a) Tj 3 Ts (b) Tj -2 Ts (c) Tj ET
+BT /F1 10 Tf 2 0 0 -1 300 500 Tm (Mirrored) Tj ET"""
+
+
+def _turned_pdf(rotate: int) -> bytes:
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [10 20 622 812] /Rotate %d " % rotate
+    page += b"/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>"
+    return objects_to_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            page,
+            b"<< /Length %d >>\nstream\n" % len(_TURNED_TEXT) + _TURNED_TEXT + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+def _plain_font(font: Any) -> tuple[str, float]:
+    if not font:
+        return "", 0.0
+    buffer = ctypes.create_string_buffer(256)
+    size = pdfium_c.FPDFFont_GetBaseFontName(font, buffer, 256)
+    name = buffer.raw[: max(size - 1, 0)].decode("utf-8", "replace")
+    value = ctypes.c_float()
+    descent = 0.0
+    if pdfium_c.FPDFFont_GetDescent(font, ctypes.c_float(1000.0), value):
+        descent = -abs(value.value) / 1000
+    return name, descent
+
+
+def _plain_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[dict[str, Any]]:
+    """The drawn characters of a page, each worked out on its own (the rule of
+    :func:`textpage_to_chars`, written out plainly)."""
+    raw = textpage.raw
+    chars: list[dict[str, Any]] = []
+    pending_high = ""
+    for index in range(pdfium_c.FPDFText_CountChars(raw)):
+        code = pdfium_c.FPDFText_GetUnicode(raw, index)
+        if code in (0x0A, 0x0D, 0x20) and pdfium_c.FPDFText_IsGenerated(raw, index) == 1:
+            continue
+        if 0xD800 <= code < 0xDC00:
+            pending_high = chr(code)
+            continue
+        if pdfium_c.FPDFText_HasUnicodeMapError(raw, index) == 1:
+            text = "\ufffd"
+        elif pending_high and 0xDC00 <= code < 0xE000:
+            text = (pending_high + chr(code)).encode("utf-16", "surrogatepass").decode("utf-16")
+        else:
+            text = chr(code)
+        pending_high = ""
+        text_object = pdfium_c.FPDFText_GetTextObject(raw, index)
+        fontname, descent = _plain_font(
+            pdfium_c.FPDFTextObj_GetFont(text_object) if text_object else None
+        )
+        matrix = pdfium_c.FS_MATRIX()
+        pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
+        ra, rb, rc, rd = frame.ctm[:4]
+        a = matrix.a * ra + matrix.b * rc
+        b = matrix.a * rb + matrix.b * rd
+        c = matrix.c * ra + matrix.d * rc
+        d = matrix.c * rb + matrix.d * rd
+        upright = a * d > 0 and b * c <= 0
+        level = upright and abs(b) < 1e-6 and abs(c) < 1e-6
+        size = pdfium_c.FPDFText_GetFontSize(raw, index) * abs(d)
+        loose = pdfium_c.FS_RECTF()
+        pdfium_c.FPDFText_GetLooseCharBox(raw, index, loose)
+        lx0, lt0 = frame.raw_point(loose.left, loose.top)
+        lx1, lt1 = frame.raw_point(loose.right, loose.bottom)
+        x0, x1 = round(min(lx0, lx1), 4), round(max(lx0, lx1), 4)
+        if level:
+            x, y = ctypes.c_double(), ctypes.c_double()
+            pdfium_c.FPDFText_GetCharOrigin(raw, index, x, y)
+            _, base = frame.raw_point(x.value, y.value)
+            bottom = round(base - descent * size, 4)
+            top = round(bottom - size, 4)
+        else:
+            top, bottom = round(min(lt0, lt1), 4), round(max(lt0, lt1), 4)
+        height = round(bottom - top, 4)
+        chars.append(
+            {
+                "object_type": "char",
+                "text": text,
+                "fontname": fontname,
+                "size": height,
+                "upright": upright,
+                "x0": x0,
+                "x1": x1,
+                "top": top,
+                "bottom": bottom,
+                "doctop": top,
+                "height": height,
+            }
+        )
+    return chars
+
+
+def _exact(char: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """Each field with its type and repr (``-0.0`` is not ``0.0`` here), in key order."""
+    return [(key, type(value).__name__, repr(value)) for key, value in char.items()]
+
+
+def _pages(path: Path | bytes) -> Iterator[tuple[int, pdfium.PdfPage, pdfium.PdfTextPage]]:
+    with closing(pdfium.PdfDocument(path)) as document:
+        for number in range(1, len(document) + 1):
+            page = document[number - 1]
+            textpage = page.get_textpage()
+            try:
+                yield number, page, textpage
+            finally:
+                textpage.close()
+                page.close()
+
+
+@pytest.mark.parametrize("path", PDFS, ids=[str(p.relative_to(FIXTURES)) for p in PDFS])
+def test_characters_are_the_plain_reading(path: Path) -> None:
+    for number, page, textpage in _pages(path):
+        frame = page_to_frame(page)
+        fast = [_exact(char) for char in textpage_to_chars(textpage, frame)]
+        plain = [_exact(char) for char in _plain_chars(textpage, frame)]
+        assert fast == plain, f"page {number}"
+
+
+@pytest.mark.parametrize("rotate", [0, 90, 180, 270])
+def test_turned_characters_are_the_plain_reading(rotate: int) -> None:
+    """Characters that are not level (their box is PDFium's loose box), which no fixture has."""
+    for _, page, textpage in _pages(_turned_pdf(rotate)):
+        frame = page_to_frame(page)
+        fast = textpage_to_chars(textpage, frame)
+        assert {char["upright"] for char in fast} == {True, False}
+        assert [_exact(char) for char in fast] == [
+            _exact(char) for char in _plain_chars(textpage, frame)
+        ]
