@@ -39,7 +39,9 @@ BT /F1 12 Tf -1 0 0 -1 400 300 Tm (Upside) Tj ET
 BT /F1 12 Tf 0.866 0.5 -0.5 0.866 200 200 Tm (Slanted) Tj ET
 BT /F1 12 Tf 1 0 0.3 1 50 100 Tm (Sheared) Tj ET
 BT /F1 9 Tf 1 0 0 1 300 600 Tm (a) Tj 3 Ts (b) Tj -2 Ts (c) Tj ET
-BT /F1 10 Tf 2 0 0 -1 300 500 Tm (Mirrored) Tj ET"""
+BT /F1 10 Tf 2 0 0 -1 300 500 Tm (Mirrored) Tj ET
+BT /F1 10 Tf 1 0 0 1 10 640 Tm (At the edge) Tj -1 0 0 1 10 620 Tm (Back) Tj ET
+BT /F1 10 Tf -1 0 0 1 -0 600 Tm (Zero) Tj 1 0 0 1 -0 580 Tm (zero) Tj ET"""
 
 
 def _turned_pdf(rotate: int) -> bytes:
