@@ -1,6 +1,7 @@
 """PDFium's characters (:func:`textpage_to_chars`) are the records a plain reading gives, on
 every page of every fixture PDF: every field of every character, with its type and the sign of
-its zeros (#26, round 4: the per-character shortcuts must not change a character).
+its zeros (#26, round 4: the per-character shortcuts must not change a character); fake bold
+is dropped as pdfplumber drops it, on generated characters.
 
 The plain reading asks PDFium through pypdfium2's own bindings, one character at a time, every
 value worked out for every character and rounded by ``round(x, 4)``, as the records were read
@@ -18,8 +19,11 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from jixiao.extract.readers.pdf.pdfium_records import PageFrame, page_to_frame, textpage_to_chars
+from jixiao.extract.readers.pdf.text import chars_without_fake_bold
 from tests.pdf_bytes import objects_to_pdf
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -173,3 +177,30 @@ def test_turned_characters_are_the_plain_reading(rotate: int) -> None:
         assert [_exact(char) for char in fast] == [
             _exact(char) for char in _plain_chars(textpage, frame)
         ]
+
+
+# -- fake bold: the characters pdfplumber's dedupe_chars keeps -----------------------------------
+
+_placed_chars = st.lists(
+    st.fixed_dictionaries(
+        {
+            "text": st.sampled_from("项目目标"),
+            "fontname": st.sampled_from(["SimSun", "SimHei"]),
+            "upright": st.booleans(),
+            # a coarse grid: characters within the tolerance, at it, and past it
+            "doctop": st.integers(0, 6).map(lambda k: k * 0.5),
+            "x0": st.integers(0, 10).map(lambda k: k * 0.25),
+        }
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(chars=_placed_chars)
+def test_fake_bold_is_pdfplumbers_dedupe(chars: list[dict[str, Any]]) -> None:
+    from pdfplumber.utils.text import dedupe_chars  # noqa: PLC0415 - the reference only
+
+    theirs = dedupe_chars(chars, tolerance=1, extra_attrs=("fontname",))
+    mine = chars_without_fake_bold(chars)
+    assert [id(char) for char in mine] == [id(char) for char in theirs]

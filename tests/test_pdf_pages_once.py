@@ -4,6 +4,7 @@ from it are the bytes a page loaded again gives; the pages kept are closed with 
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from contextlib import closing
 from pathlib import Path
@@ -13,7 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from jixiao.extract.readers import Reading, read_file
-from jixiao.extract.readers.crops import grid_to_regions
+from jixiao.extract.readers.crops import _PALETTE, _TO_LEVEL, grid_to_regions, image_to_png
 from jixiao.extract.readers.pdf import reader
 from jixiao.extract.readers.pdf.render import document_to_crops
 
@@ -105,3 +106,18 @@ def test_no_page_is_kept_without_a_caller_to_close_it() -> None:
     kept = reader.KeptPages()
     reader.pdf_to_extraction(PDF / "lo_annual_report.pdf", kept=kept)
     assert not kept.pages
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB", "LA"])
+def test_png_of_a_gray_image_is_the_png_of_its_copy(mode: str) -> None:
+    """A grayscale render is encoded as it is, without the copy ``convert("L")`` made: the
+    same bytes as before, for every mode."""
+    from PIL import Image  # noqa: PLC0415 - Pillow comes with pypdfium2's to_pil
+
+    gray = Image.linear_gradient("L").resize((300, 120))
+    image = gray if mode == "L" else gray.convert(mode)
+    before = image.convert("L").point(_TO_LEVEL).convert("P")
+    before.putpalette(_PALETTE)
+    buffer = io.BytesIO()
+    before.save(buffer, "PNG", bits=2, compress_level=1)
+    assert image_to_png(image) == buffer.getvalue()
