@@ -1,7 +1,8 @@
 """PDFium's characters (:func:`textpage_to_chars`) are the records a plain reading gives, on
 every page of every fixture PDF: every field of every character, with its type and the sign of
 its zeros (#26, round 4: the per-character shortcuts must not change a character); fake bold
-is dropped as pdfplumber drops it, on generated characters.
+is dropped as pdfplumber drops it, on generated characters; the ruling edges of every page are
+the ones a walk of its objects through pypdfium2's own bindings gives.
 
 The plain reading asks PDFium through pypdfium2's own bindings, one character at a time, every
 value worked out for every character and rounded by ``round(x, 4)``, as the records were read
@@ -11,6 +12,7 @@ before any shortcut.
 from __future__ import annotations
 
 import ctypes
+import itertools
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
@@ -22,7 +24,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from jixiao.extract.readers.pdf.pdfium_records import PageFrame, page_to_frame, textpage_to_chars
+from jixiao.extract.readers.pdf.pdfium_records import (
+    IDENTITY,
+    Matrix,
+    PageFrame,
+    _to_frame,
+    multiply,
+    page_to_edges,
+    page_to_frame,
+    segment_to_edge,
+    textpage_to_chars,
+)
 from jixiao.extract.readers.pdf.text import chars_without_fake_bold
 from tests.pdf_bytes import objects_to_pdf
 
@@ -204,3 +216,67 @@ def test_fake_bold_is_pdfplumbers_dedupe(chars: list[dict[str, Any]]) -> None:
     theirs = dedupe_chars(chars, tolerance=1, extra_attrs=("fontname",))
     mine = chars_without_fake_bold(chars)
     assert [id(char) for char in mine] == [id(char) for char in theirs]
+
+
+# -- ruling: the points of every path, as pypdfium2's own bindings give them ---------------------
+
+
+def _plain_subpaths(obj: Any) -> list[list[tuple[float, float]]]:
+    subpaths: list[list[tuple[float, float]]] = []
+    x, y = ctypes.c_float(), ctypes.c_float()
+    bezier = 0
+    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
+        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
+        kind = pdfium_c.FPDFPathSegment_GetType(segment)
+        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
+        point = (x.value, y.value)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+            subpaths.append([point])
+            bezier = 0
+        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+            bezier += 1
+            if bezier % 3 == 0:
+                subpaths[-1].append(point)
+        else:
+            subpaths[-1].append(point)
+        if pdfium_c.FPDFPathSegment_GetClose(segment):
+            subpaths[-1].append(subpaths[-1][0])
+    return subpaths
+
+
+def _plain_edges(page: pdfium.PdfPage, frame: PageFrame) -> list[dict[str, Any]]:
+    """:func:`page_to_edges` with the page's objects walked through pypdfium2's bindings."""
+
+    def matrix_of(obj: Any) -> Matrix:
+        m = pdfium_c.FS_MATRIX()
+        if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+            return IDENTITY
+        return (m.a, m.b, m.c, m.d, m.e, m.f)
+
+    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    stack = [(pdfium_c.FPDFPage_GetObject(page.raw, i), IDENTITY, 0) for i in range(count)][::-1]
+    edges: list[dict[str, Any]] = []
+    while stack:
+        obj, parent, depth = stack.pop()
+        kind = pdfium_c.FPDFPageObj_GetType(obj)
+        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
+            full = multiply(multiply(matrix_of(obj), parent), frame.ctm)
+            for subpath in _plain_subpaths(obj):
+                points = [_to_frame(full, frame, p) for p in subpath]
+                edges += filter(
+                    None, (segment_to_edge(a, b) for a, b in itertools.pairwise(points))
+                )
+        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < 8:
+            inner = multiply(matrix_of(obj), parent)
+            n = pdfium_c.FPDFFormObj_CountObjects(obj)
+            stack += [(pdfium_c.FPDFFormObj_GetObject(obj, i), inner, depth + 1) for i in range(n)][
+                ::-1
+            ]
+    return edges
+
+
+@pytest.mark.parametrize("path", PDFS, ids=[str(p.relative_to(FIXTURES)) for p in PDFS])
+def test_edges_are_the_plain_reading(path: Path) -> None:
+    for number, page, _ in _pages(path):
+        frame = page_to_frame(page)
+        assert repr(page_to_edges(page, frame)) == repr(_plain_edges(page, frame)), f"page {number}"

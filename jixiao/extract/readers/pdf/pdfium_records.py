@@ -257,6 +257,13 @@ _GET_FONT = _prototype(pdfium_c.FPDFTextObj_GetFont, _Handle)
 _FONT_IS_EMBEDDED = _prototype(pdfium_c.FPDFFont_GetIsEmbedded, _INT)
 _COUNT_FORM_OBJECTS = _prototype(pdfium_c.FPDFFormObj_CountObjects, _INT)
 _GET_FORM_OBJECT = _prototype(pdfium_c.FPDFFormObj_GetObject, _Handle)
+_GET_OBJECT_MATRIX = _prototype(pdfium_c.FPDFPageObj_GetMatrix, _INT)
+# … and per segment of a path (path_to_subpaths: a ruled page has thousands).
+_COUNT_SEGMENTS = _prototype(pdfium_c.FPDFPath_CountSegments, _INT)
+_GET_SEGMENT = _prototype(pdfium_c.FPDFPath_GetPathSegment, _Handle)
+_SEGMENT_TYPE = _prototype(pdfium_c.FPDFPathSegment_GetType, _INT)
+_SEGMENT_POINT = _prototype(pdfium_c.FPDFPathSegment_GetPoint, _INT)
+_SEGMENT_CLOSES = _prototype(pdfium_c.FPDFPathSegment_GetClose, _INT)
 # The characters PDFium makes up (spaces between words, line breaks) have these codes: only a
 # character with one of them is asked whether it was made up.
 _GENERATED_CODES = frozenset({0x0A, 0x0D, 0x20})
@@ -412,31 +419,36 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
 # -- ruling ------------------------------------------------------------------------------------
 
 
-def _object_matrix(obj: Any) -> Matrix:
-    m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+def _object_matrix(obj: Any, buffer: ctypes.Array[ctypes.c_float] | None = None) -> Matrix:
+    """A page object's matrix (``buffer``: room for six floats, reused between calls)."""
+    m = buffer if buffer is not None else (ctypes.c_float * 6)()
+    if not _GET_OBJECT_MATRIX(obj, ctypes.byref(m)):
         return IDENTITY
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
+    a, b, c, d, e, f = m[:]
+    return (a, b, c, d, e, f)
 
 
 def _page_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix]]:
-    """Every path object of the page, inside form XObjects too, with its full matrix."""
-    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    """Every path object of the page, inside form XObjects too, with its full matrix.
+
+    Every object of the page is asked its type (a page of text holds thousands): through the
+    prototypes of :func:`page_fonts_embedded`, handles kept as :class:`_Handle` instances."""
+    raw = _Handle(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    count = _COUNT_PAGE_OBJECTS(raw)
     stack: list[tuple[Any, Matrix, int]] = [
-        (pdfium_c.FPDFPage_GetObject(page.raw, i), IDENTITY, 0) for i in range(count - 1, -1, -1)
+        (_GET_PAGE_OBJECT(raw, i), IDENTITY, 0) for i in range(count - 1, -1, -1)
     ]
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    buffer = (ctypes.c_float * 6)()
     while stack:
         obj, parent, depth = stack.pop()
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield obj, multiply(_object_matrix(obj), parent)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
-            inner = multiply(_object_matrix(obj), parent)
-            n = pdfium_c.FPDFFormObj_CountObjects(obj)
-            stack.extend(
-                (pdfium_c.FPDFFormObj_GetObject(obj, i), inner, depth + 1)
-                for i in range(n - 1, -1, -1)
-            )
+        kind = _GET_OBJECT_TYPE(obj)
+        if kind == path:
+            yield obj, multiply(_object_matrix(obj, buffer), parent)
+        elif kind == form and depth < _MAX_FORM_DEPTH:
+            inner = multiply(_object_matrix(obj, buffer), parent)
+            n = _COUNT_FORM_OBJECTS(obj)
+            stack.extend((_GET_FORM_OBJECT(obj, i), inner, depth + 1) for i in range(n - 1, -1, -1))
 
 
 def path_to_subpaths(obj: Any) -> list[list[tuple[float, float]]]:
@@ -446,23 +458,25 @@ def path_to_subpaths(obj: Any) -> list[list[tuple[float, float]]]:
     subpath ends with its first point again.
     """
     subpaths: list[list[tuple[float, float]]] = []
-    x, y = ctypes.c_float(), ctypes.c_float()
+    xy = (ctypes.c_float * 2)()
+    x_ref, y_ref = ctypes.byref(xy), ctypes.byref(xy, 4)
+    moveto, bezierto = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
     bezier = 0
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (x.value, y.value)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+    for i in range(_COUNT_SEGMENTS(obj)):
+        segment = _GET_SEGMENT(obj, i)
+        kind = _SEGMENT_TYPE(segment)
+        _SEGMENT_POINT(segment, x_ref, y_ref)
+        point = (xy[0], xy[1])
+        if kind == moveto or not subpaths:
             subpaths.append([point])
             bezier = 0
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        elif kind == bezierto:
             bezier += 1
             if bezier % 3 == 0:
                 subpaths[-1].append(point)
         else:
             subpaths[-1].append(point)
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if _SEGMENT_CLOSES(segment):
             subpaths[-1].append(subpaths[-1][0])
     return subpaths
 
