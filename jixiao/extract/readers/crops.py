@@ -63,8 +63,10 @@ def grid_to_regions(grid: Grid) -> list[Region]:
 
 
 def image_to_png(image: Any) -> bytes:
-    """A grayscale image as a 2-bit (4-level) PNG."""
-    levels = image.convert("L").point(_TO_LEVEL).convert("P")
+    """A grayscale image as a 2-bit (4-level) PNG (an image in another mode is made grayscale
+    first; PDFium renders grayscale, which is used as it is: ``convert`` would copy it)."""
+    gray = image if image.mode == "L" else image.convert("L")
+    levels = gray.point(_TO_LEVEL).convert("P")
     levels.putpalette(_PALETTE)
     buffer = io.BytesIO()
     levels.save(buffer, "PNG", bits=2, compress_level=_ZLIB_LEVEL)

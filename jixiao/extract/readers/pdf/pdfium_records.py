@@ -246,6 +246,9 @@ _IS_GENERATED = _prototype(pdfium_c.FPDFText_IsGenerated, _INT)
 _HAS_MAP_ERROR = _prototype(pdfium_c.FPDFText_HasUnicodeMapError, _INT)
 _GET_ORIGIN = _prototype(pdfium_c.FPDFText_GetCharOrigin, _INT)
 _GET_LOOSE_BOX = _prototype(pdfium_c.FPDFText_GetLooseCharBox, _INT)
+# … and once per text object (a LibreOffice page draws about three characters per object).
+_GET_FONT_SIZE = _prototype(pdfium_c.FPDFText_GetFontSize, ctypes.c_double)
+_GET_MATRIX = _prototype(pdfium_c.FPDFText_GetMatrix, _INT)
 # … and the calls per page object of page_fonts_embedded, handles kept as _Handle instances.
 _COUNT_PAGE_OBJECTS = _prototype(pdfium_c.FPDFPage_CountObjects, _INT)
 _GET_PAGE_OBJECT = _prototype(pdfium_c.FPDFPage_GetObject, _Handle)
@@ -254,6 +257,13 @@ _GET_FONT = _prototype(pdfium_c.FPDFTextObj_GetFont, _Handle)
 _FONT_IS_EMBEDDED = _prototype(pdfium_c.FPDFFont_GetIsEmbedded, _INT)
 _COUNT_FORM_OBJECTS = _prototype(pdfium_c.FPDFFormObj_CountObjects, _INT)
 _GET_FORM_OBJECT = _prototype(pdfium_c.FPDFFormObj_GetObject, _Handle)
+_GET_OBJECT_MATRIX = _prototype(pdfium_c.FPDFPageObj_GetMatrix, _INT)
+# … and per segment of a path (path_to_subpaths: a ruled page has thousands).
+_COUNT_SEGMENTS = _prototype(pdfium_c.FPDFPath_CountSegments, _INT)
+_GET_SEGMENT = _prototype(pdfium_c.FPDFPath_GetPathSegment, _Handle)
+_SEGMENT_TYPE = _prototype(pdfium_c.FPDFPathSegment_GetType, _INT)
+_SEGMENT_POINT = _prototype(pdfium_c.FPDFPathSegment_GetPoint, _INT)
+_SEGMENT_CLOSES = _prototype(pdfium_c.FPDFPathSegment_GetClose, _INT)
 # The characters PDFium makes up (spaces between words, line breaks) have these codes: only a
 # character with one of them is asked whether it was made up.
 _GENERATED_CODES = frozenset({0x0A, 0x0D, 0x20})
@@ -273,6 +283,36 @@ def textpage_to_codes(textpage: pdfium.PdfTextPage) -> list[int]:
     return list(buffer)[:count]
 
 
+def _text_object_style(
+    handle: ctypes.c_void_p,
+    index: int,
+    text_object: int,
+    linear: tuple[float, float, float, float],
+    fonts: dict[int, tuple[str, float]],
+    matrix: ctypes.Array[ctypes.c_float],
+) -> tuple[str, float, bool, bool, float]:
+    """Font name, descent, whether upright, whether level, and font size on the page of the
+    text object character ``index`` belongs to (its own, as every character of it has them).
+    ``linear``: the linear part of the page's frame; ``fonts``: what :func:`_font_info` gave
+    each font handle so far; ``matrix``: room for an ``FS_MATRIX`` (six floats), reused."""
+    font = _GET_FONT(_Handle(text_object)).value if text_object else None
+    info = fonts.get(font or 0)
+    if info is None:  # a font not met before on the page
+        info = _font_info(ctypes.cast(font, pdfium_c.FPDF_FONT) if font else None, fonts)
+    fontname, descent = info
+    _GET_MATRIX(handle, index, ctypes.byref(matrix))
+    ma, mb, mc, md = matrix[:4]
+    ra, rb, rc, rd = linear
+    # the character's matrix on the displayed page (its linear part)
+    a = ma * ra + mb * rc
+    b = ma * rb + mb * rd
+    c = mc * ra + md * rc
+    d = mc * rb + md * rd
+    upright = a * d > 0 and b * c <= 0
+    level = upright and abs(b) < 1e-6 and abs(c) < 1e-6
+    return (fontname, descent, upright, level, _GET_FONT_SIZE(handle, index) * abs(d))
+
+
 def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Record]:
     """The drawn characters of a page (not the spaces and breaks PDFium makes up), in order.
 
@@ -283,19 +323,22 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
     size high, standing on the font's descent. Other characters get PDFium's loose box.
 
     The codes come from PDFium in one call for the page (:func:`textpage_to_codes`); the
-    font, size and turn once per text object; the origin and box once per character; the
-    top and bottom once per run of characters on one baseline.
+    font, size and turn once per text object (:func:`_text_object_style`); the origin and box
+    once per character; the top and bottom once per run of characters on one baseline. Each
+    x is rounded once per value (a character's right side is mostly the next one's left:
+    ``rounded`` keeps what :func:`round4` gave, zero left out, whose sign a dict would lose).
     """
-    raw = textpage.raw
-    handle = ctypes.c_void_p(ctypes.cast(raw, ctypes.c_void_p).value)
+    handle = ctypes.c_void_p(ctypes.cast(textpage.raw, ctypes.c_void_p).value)
     fonts: dict[int, tuple[str, float]] = {}
     styles: dict[int, tuple[str, float, bool, bool, float]] = {}
-    origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
-    origin_x_ref, origin_y_ref = ctypes.byref(origin_x), ctypes.byref(origin_y)
-    loose = pdfium_c.FS_RECTF()
+    rounded: dict[float, float] = {}
+    remembered = rounded.get
+    origin = (ctypes.c_double * 2)()
+    origin_x_ref, origin_y_ref = ctypes.byref(origin), ctypes.byref(origin, 8)
+    loose = (ctypes.c_float * 4)()  # an FS_RECTF: left, top, right, bottom
+    matrix = (ctypes.c_float * 6)()  # an FS_MATRIX: a b c d e f
     loose_ref = ctypes.byref(loose)
-    matrix = pdfium_c.FS_MATRIX()
-    ra, rb, rc, rd = frame.ctm[:4]
+    linear = frame.ctm[:4]
     ca, cb, cc, cd, ce, cf = frame.ctm
     x_shift, height_, top_ = frame.x_shift, frame.height, frame.top
     chars: list[Record] = []
@@ -321,30 +364,28 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
         key = _GET_TEXT_OBJECT(handle, index) or 0
         style = styles.get(key)
         if style is None:  # font, size and turn are the text object's: looked up once
-            text_object = pdfium_c.FPDFText_GetTextObject(raw, index)
-            fontname, descent = _font_info(
-                pdfium_c.FPDFTextObj_GetFont(text_object) if text_object else None, fonts
-            )
-            pdfium_c.FPDFText_GetMatrix(raw, index, matrix)
-            # the character's matrix on the displayed page (its linear part)
-            a = matrix.a * ra + matrix.b * rc
-            b = matrix.a * rb + matrix.b * rd
-            c = matrix.c * ra + matrix.d * rc
-            d = matrix.c * rb + matrix.d * rd
-            upright = a * d > 0 and b * c <= 0
-            level = upright and abs(b) < 1e-6 and abs(c) < 1e-6
-            size = pdfium_c.FPDFText_GetFontSize(raw, index) * abs(d)
-            style = styles[key] = (fontname, descent, upright, level, size)
+            style = styles[key] = _text_object_style(handle, index, key, linear, fonts, matrix)
         fontname, descent, upright, level, size = style
         _GET_LOOSE_BOX(handle, index, loose_ref)
         # frame.raw_point of the box's corners, written out (this loop runs per character)
-        left, right, box_top, box_bottom = loose.left, loose.right, loose.top, loose.bottom
+        left, box_top, right, box_bottom = loose[:]
         lx0 = ca * left + cc * box_top + ce + x_shift
         lx1 = ca * right + cc * box_bottom + ce + x_shift
-        x0, x1 = round4(min(lx0, lx1)), round4(max(lx0, lx1))
+        # min and max of the two, as the builtins pick them (the first of equals)
+        low, high = (lx1 if lx1 < lx0 else lx0), (lx1 if lx1 > lx0 else lx0)
+        x0 = remembered(low)
+        if x0 is None:
+            x0 = round4(low)
+            if low:
+                rounded[low] = x0
+        x1 = remembered(high)
+        if x1 is None:
+            x1 = round4(high)
+            if high:
+                rounded[high] = x1
         if level:
             _GET_ORIGIN(handle, index, origin_x_ref, origin_y_ref)
-            across = cb * origin_x.value + cd * origin_y.value
+            across = cb * origin[0] + cd * origin[1]
             if across != last_across or style is not last_style:  # else: as the last one
                 base = height_ - (across + cf) + top_
                 bottom = round4(base - descent * size)
@@ -378,31 +419,36 @@ def textpage_to_chars(textpage: pdfium.PdfTextPage, frame: PageFrame) -> list[Re
 # -- ruling ------------------------------------------------------------------------------------
 
 
-def _object_matrix(obj: Any) -> Matrix:
-    m = pdfium_c.FS_MATRIX()
-    if not pdfium_c.FPDFPageObj_GetMatrix(obj, m):
+def _object_matrix(obj: Any, buffer: ctypes.Array[ctypes.c_float] | None = None) -> Matrix:
+    """A page object's matrix (``buffer``: room for six floats, reused between calls)."""
+    m = buffer if buffer is not None else (ctypes.c_float * 6)()
+    if not _GET_OBJECT_MATRIX(obj, ctypes.byref(m)):
         return IDENTITY
-    return (m.a, m.b, m.c, m.d, m.e, m.f)
+    a, b, c, d, e, f = m[:]
+    return (a, b, c, d, e, f)
 
 
 def _page_objects(page: pdfium.PdfPage) -> Iterator[tuple[Any, Matrix]]:
-    """Every path object of the page, inside form XObjects too, with its full matrix."""
-    count = pdfium_c.FPDFPage_CountObjects(page.raw)
+    """Every path object of the page, inside form XObjects too, with its full matrix.
+
+    Every object of the page is asked its type (a page of text holds thousands): through the
+    prototypes of :func:`page_fonts_embedded`, handles kept as :class:`_Handle` instances."""
+    raw = _Handle(ctypes.cast(page.raw, ctypes.c_void_p).value)
+    count = _COUNT_PAGE_OBJECTS(raw)
     stack: list[tuple[Any, Matrix, int]] = [
-        (pdfium_c.FPDFPage_GetObject(page.raw, i), IDENTITY, 0) for i in range(count - 1, -1, -1)
+        (_GET_PAGE_OBJECT(raw, i), IDENTITY, 0) for i in range(count - 1, -1, -1)
     ]
+    path, form = pdfium_c.FPDF_PAGEOBJ_PATH, pdfium_c.FPDF_PAGEOBJ_FORM
+    buffer = (ctypes.c_float * 6)()
     while stack:
         obj, parent, depth = stack.pop()
-        kind = pdfium_c.FPDFPageObj_GetType(obj)
-        if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            yield obj, multiply(_object_matrix(obj), parent)
-        elif kind == pdfium_c.FPDF_PAGEOBJ_FORM and depth < _MAX_FORM_DEPTH:
-            inner = multiply(_object_matrix(obj), parent)
-            n = pdfium_c.FPDFFormObj_CountObjects(obj)
-            stack.extend(
-                (pdfium_c.FPDFFormObj_GetObject(obj, i), inner, depth + 1)
-                for i in range(n - 1, -1, -1)
-            )
+        kind = _GET_OBJECT_TYPE(obj)
+        if kind == path:
+            yield obj, multiply(_object_matrix(obj, buffer), parent)
+        elif kind == form and depth < _MAX_FORM_DEPTH:
+            inner = multiply(_object_matrix(obj, buffer), parent)
+            n = _COUNT_FORM_OBJECTS(obj)
+            stack.extend((_GET_FORM_OBJECT(obj, i), inner, depth + 1) for i in range(n - 1, -1, -1))
 
 
 def path_to_subpaths(obj: Any) -> list[list[tuple[float, float]]]:
@@ -412,23 +458,25 @@ def path_to_subpaths(obj: Any) -> list[list[tuple[float, float]]]:
     subpath ends with its first point again.
     """
     subpaths: list[list[tuple[float, float]]] = []
-    x, y = ctypes.c_float(), ctypes.c_float()
+    xy = (ctypes.c_float * 2)()
+    x_ref, y_ref = ctypes.byref(xy), ctypes.byref(xy, 4)
+    moveto, bezierto = pdfium_c.FPDF_SEGMENT_MOVETO, pdfium_c.FPDF_SEGMENT_BEZIERTO
     bezier = 0
-    for i in range(pdfium_c.FPDFPath_CountSegments(obj)):
-        segment = pdfium_c.FPDFPath_GetPathSegment(obj, i)
-        kind = pdfium_c.FPDFPathSegment_GetType(segment)
-        pdfium_c.FPDFPathSegment_GetPoint(segment, x, y)
-        point = (x.value, y.value)
-        if kind == pdfium_c.FPDF_SEGMENT_MOVETO or not subpaths:
+    for i in range(_COUNT_SEGMENTS(obj)):
+        segment = _GET_SEGMENT(obj, i)
+        kind = _SEGMENT_TYPE(segment)
+        _SEGMENT_POINT(segment, x_ref, y_ref)
+        point = (xy[0], xy[1])
+        if kind == moveto or not subpaths:
             subpaths.append([point])
             bezier = 0
-        elif kind == pdfium_c.FPDF_SEGMENT_BEZIERTO:
+        elif kind == bezierto:
             bezier += 1
             if bezier % 3 == 0:
                 subpaths[-1].append(point)
         else:
             subpaths[-1].append(point)
-        if pdfium_c.FPDFPathSegment_GetClose(segment):
+        if _SEGMENT_CLOSES(segment):
             subpaths[-1].append(subpaths[-1][0])
     return subpaths
 

@@ -114,8 +114,9 @@ def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
         document = pdfium.PdfDocument(source.data)
     except (pdfium.PdfiumError, OSError):
         document = None  # pdf_to_extraction says why, as a problem
+    kept = KeptPages()
     extraction = pdf_to_extraction(
-        source.path, display_name=source.name, settings=settings.pdf, document=document
+        source.path, display_name=source.name, settings=settings.pdf, document=document, kept=kept
     )
     titles = tuple(
         Title(text.strip(), Source(source.name, page=page), (page, text) in extraction.headings)
@@ -132,19 +133,62 @@ def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
         extraction.pages,
         titles,
         scanned,
-        pane=functools.partial(document_to_pane, document),
-        close=document.close,
+        pane=functools.partial(document_to_pane, document, pages=kept.pages),
+        close=functools.partial(kept.close, document),
     )
 
 
 def document_to_pane(
-    document: pdfium.PdfDocument, grid: Grid, dpi: float = DEFAULT_DPI
+    document: pdfium.PdfDocument,
+    grid: Grid,
+    dpi: float = DEFAULT_DPI,
+    *,
+    pages: Mapping[int, pdfium.PdfPage] | None = None,
 ) -> SourcePane:
-    """A table's source pane: the region of each page it spans, rendered from the open PDF."""
+    """A table's source pane: the region of each page it spans, rendered from the open PDF
+    (``pages``: pages open already, by number: rendered as they are, left open)."""
     try:
-        return SourcePane(crops=tuple(document_to_crops(document, grid_to_regions(grid), dpi)))
+        regions = grid_to_regions(grid)
+        return SourcePane(crops=tuple(document_to_crops(document, regions, dpi, pages=pages)))
     except Exception as error:  # a page that cannot be rendered must not lose the file
         return SourcePane(note=f"无法渲染原页面：{type(error).__name__}: {error}")
+
+
+#: Pages read for their tables stay open for the report's crops (one load a page, not two),
+#: up to this many a file, and only while the pages kept hold this many page objects in all
+#: (PDFium's parsed page takes ~0.1 MB for a page of a 自评表, ~0.2 kB an object): memory
+#: stays bounded whatever the page count; a page past either bound is loaded again for its crops.
+KEEP_PAGES = 32
+KEEP_OBJECTS = 20_000
+
+
+@dataclass(slots=True)
+class KeptPages:
+    """The pages of a file kept open after its read pass, for the crops of its tables, by
+    number; they are closed with the file (:meth:`close`)."""
+
+    pages: dict[int, pdfium.PdfPage] = field(default_factory=dict)
+    objects: int = 0  # page objects of the pages kept (top level)
+
+    def keep(self, number: int, page: pdfium.PdfPage) -> bool:
+        """Keep ``page`` open, if the bounds allow (else the caller closes it)."""
+        if number in self.pages or len(self.pages) >= KEEP_PAGES:
+            return False
+        count = max(pdfium.raw.FPDFPage_CountObjects(page.raw), 0)
+        if self.objects + count > KEEP_OBJECTS:
+            return False
+        self.pages[number] = page
+        self.objects += count
+        return True
+
+    def close(self, document: pdfium.PdfDocument | None = None) -> None:
+        """Close the pages kept, then ``document`` (the file they belong to), if given."""
+        for page in self.pages.values():
+            page.close()
+        self.pages.clear()
+        self.objects = 0
+        if document is not None:
+            document.close()
 
 
 def pdf_to_grids(path: str | Path, *, display_name: str | None = None) -> list[Grid]:
@@ -180,11 +224,14 @@ def pdf_to_extraction(
     display_name: str | None = None,
     settings: PdfSettings | None = None,
     document: pdfium.PdfDocument | None = None,
+    kept: KeptPages | None = None,
 ) -> PdfExtraction:
     """Read every 自评表 of a PDF; never raises for a bad file.
 
     ``document``: the file already open in PDFium; it is read from and left open (the caller
-    renders from it while it is open: one pass per file)."""
+    renders from it while it is open: one pass per file). ``kept``: where the pages read for
+    their tables are kept open for their crops (with ``document`` only: the caller closes
+    them, before the document)."""
     path = Path(path)
     name = display_name or path.name
     settings = settings or PdfSettings()
@@ -193,6 +240,8 @@ def pdf_to_extraction(
     except (pdfium.PdfiumError, OSError) as error:
         return PdfExtraction((), (unreadable_pdf_problem(name, error),), 0)
     sources = _Sources(path, doc, settings, owns_doc=document is None)
+    if document is not None:
+        sources.kept = kept
     kinds: list[PageKind] = []
     n_pages = len(doc)
     try:
@@ -245,6 +294,7 @@ class _Sources:
     plumber_error: Exception | None = None
     playa: Any = None  # the file open in PLAYA, once a page needs characters from the PDF alone
     playa_failed: bool = False
+    kept: KeptPages | None = None  # pages kept open for their crops (None: none are)
 
     def pdf_chars(self, number: int) -> list[Char]:
         """A page's characters from the PDF alone (no font program), fake bold removed, as
@@ -324,9 +374,12 @@ class _Open:
         chars = self.miner_chars() if self.source is TextSource.PDFMINER else None
         return page_to_records(self.page, self.textpage, chars)
 
-    def close(self) -> None:
+    def close(self, *, keep: bool = False) -> None:
+        """Close the page (``keep``: keep it open for its crops, where the bounds allow)."""
         self.textpage.close()
-        self.page.close()
+        kept = self.sources.kept
+        if not (keep and kept is not None and kept.keep(self.number, self.page)):
+            self.page.close()
         if self.miner is not None:
             self.sources.release(self.number)
 
@@ -380,7 +433,9 @@ def _page_parts(opened: _Open) -> tuple[list[TablePart], bool]:
 def _read_page(
     sources: _Sources, number: int, found: _Pass, opened: _Open | None = None
 ) -> list[TablePart]:
-    """Read one page into ``found`` (opened here unless the caller has it open)."""
+    """Read one page into ``found`` (opened here unless the caller has it open; then kept
+    open for its crops when it has tables)."""
+    parts: list[TablePart] = []
     try:
         if opened is not None:
             parts, unreadable = _page_parts(opened)
@@ -389,7 +444,7 @@ def _read_page(
             try:
                 parts, unreadable = _page_parts(own)
             finally:
-                own.close()
+                own.close(keep=bool(parts))
     except Exception as error:  # one bad page must not lose the others
         found.failed.append((number, f"{type(error).__name__}: {error}"))
         return []
@@ -447,6 +502,7 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
     follow: int | None = None  # pages the open table has run onto so far; None: no open table
     for number in range(1, len(sources.doc) + 1):
         opened = _Open.of(sources, number)
+        parts: list[TablePart] = []
         try:
             kind = _scan(opened, found)
             kinds.append(kind or PageKind.OTHER)
@@ -463,7 +519,7 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
             else:
                 parts = _read_page(sources, number, found, opened)
         finally:
-            opened.close()
+            opened.close(keep=bool(parts))  # a page with tables: open for their crops
         if (
             not continuing
             and parts

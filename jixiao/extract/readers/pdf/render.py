@@ -4,7 +4,7 @@ source pane; the format is :mod:`jixiao.extract.readers.crops`')."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pypdfium2 as pdfium
 
@@ -18,12 +18,19 @@ def document_to_crops(
     regions: Sequence[Region],
     dpi: float = DEFAULT_DPI,
     max_width: int = MAX_WIDTH_PX,
+    *,
+    pages: Mapping[int, pdfium.PdfPage] | None = None,
 ) -> list[Crop]:
     """Render each region of an open PDF; a region on a page the PDF does not have is left
-    out."""
+    out. ``pages``: pages of ``doc`` open already, by number (rendered as they are and left
+    open); any other page is loaded for its region and closed."""
     crops: list[Crop] = []
     for region in regions:
         if not 1 <= region.page <= len(doc):
+            continue
+        page = pages.get(region.page) if pages else None
+        if page is not None:
+            crops.append(page_to_crop(page, region, dpi, max_width))
             continue
         page = doc[region.page - 1]
         try:

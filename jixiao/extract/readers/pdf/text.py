@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
 
@@ -65,15 +65,18 @@ def middles_to_lines(placed: Iterable[tuple[float, Char]]) -> list[list[Char]]:
     each with that height (``(top + bottom) / 2``): a cell's characters come so from
     :func:`~jixiao.extract.readers.pdf.plumber_tables.boxes_to_cells`."""
     lines: list[list[Char]] = []
-    mids: list[float] = []
+    line: list[Char] = []  # the last line, whose middle is the mean of its characters'
+    line_mid = 0.0
     for mid, char in placed:
-        if lines and mid - mids[-1] <= _LINE_BAND * _size(char):
-            lines[-1].append(char)
-            mids[-1] = (mids[-1] * (len(lines[-1]) - 1) + mid) / len(lines[-1])
+        if line and mid - line_mid <= _LINE_BAND * _size(char):
+            line.append(char)
+            count = len(line)
+            line_mid = (line_mid * (count - 1) + mid) / count
         else:
-            lines.append([char])
-            mids.append(mid)
-    return [sorted(line, key=_x0) for line in lines]
+            line = [char]
+            lines.append(line)
+            line_mid = mid
+    return [sorted(line, key=_x0) if len(line) > 1 else line for line in lines]
 
 
 def line_to_text(line: Sequence[Char]) -> str:
@@ -234,33 +237,45 @@ def chars_without_fake_bold(chars: Sequence[Char], tolerance: float = 1.0) -> li
     then ``x0`` values chain within ``tolerance`` are one character ("fake bold": a line drawn
     twice, slightly offset), the top-left one kept; the order is kept. pdfplumber sorts every
     character and looks each kept one up in the list (quadratic); here characters are grouped
-    in a dict and only groups of two or more are clustered.
+    in a dict and only groups of two or more are clustered, each character's ``doctop`` and
+    ``x0`` read once for the page.
     """
     groups: dict[tuple[Any, ...], list[int]] = {}
     for i, char in enumerate(chars):
-        groups.setdefault((char["upright"], char["text"], char["fontname"]), []).append(i)
+        key = (char["upright"], char["text"], char["fontname"])
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [i]
+        else:
+            members.append(i)
     dropped: set[int] = set()
+    doctops: list[float] = []
+    x0s: list[float] = []
     for members in groups.values():
         if len(members) < 2:
             continue
-        for band in _chains(members, lambda i: float(chars[i]["doctop"]), tolerance):
+        if not doctops:  # the first group of two: the values are read now, once
+            doctops = [float(char["doctop"]) for char in chars]
+            x0s = [float(char["x0"]) for char in chars]
+        for band in _chains(members, doctops, tolerance):
             if len(band) < 2:
                 continue  # a character alone on its line: nothing to drop
-            for cluster in _chains(band, lambda i: float(chars[i]["x0"]), tolerance):
+            for cluster in _chains(band, x0s, tolerance):
                 if len(cluster) > 1:
                     keep = min(cluster, key=lambda i: (chars[i]["doctop"], chars[i]["x0"], i))
                     dropped.update(i for i in cluster if i != keep)
+    if not dropped:
+        return list(chars)
     return [char for i, char in enumerate(chars) if i not in dropped]
 
 
-def _chains(
-    members: Sequence[int], value: Callable[[int], float], tolerance: float
-) -> list[list[int]]:
-    """Members whose sorted values each lie within ``tolerance`` of the previous one."""
+def _chains(members: Sequence[int], values: Sequence[float], tolerance: float) -> list[list[int]]:
+    """Members whose sorted ``values`` (by member) each lie within ``tolerance`` of the
+    previous one."""
     clusters: list[list[int]] = []
     last = 0.0
-    for i in sorted(members, key=value):
-        v = value(i)
+    for i in sorted(members, key=values.__getitem__):
+        v = values[i]
         if clusters and v <= last + tolerance:
             clusters[-1].append(i)
         else:
