@@ -22,15 +22,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from jixiao.extract.readers.pdf.pdfium_tables import edges_to_tables
-from jixiao.extract.readers.pdf.plumber_tables import (
-    HEADING_WINDOW,
-    BBox,
-    BoxCell,
-    TablePart,
-    lines_to_heading,
-    open_sides_to_lines,
-)
+from jixiao.extract.readers.pdf.parts import HEADING_WINDOW, BoxCell, TablePart, lines_to_heading
+from jixiao.extract.readers.pdf.ruling import BBox, edges_to_tables, open_sides_to_lines
 from jixiao.extract.readers.pdf.text import extents_to_runs_on, is_wide, join_wrapped
 from jixiao.extract.readers.scan.cells import (
     PixelBox,
