@@ -355,6 +355,8 @@ def cells_to_tables(cells: Sequence[BBox]) -> list[list[BBox]]:
 
     Cells are one table when a chain of shared corners links them (a union-find over the
     corners); a table's cells are in the order pdfplumber's sweeps add them (see the module).
+    The cells are distinct, as :func:`crossings_to_cells` gives them (each starts at its own
+    crossing).
 
     >>> cells_to_tables([(0, 0, 5, 5), (9, 9, 12, 12), (5, 0, 8, 5)])
     [[(0, 0, 5, 5), (5, 0, 8, 5)]]
