@@ -12,7 +12,7 @@ The pipeline, each step a small function whose result can be inspected:
 2. on candidate pages and the pages their tables run onto, while the page is open (one pass,
    each page closed before the next: memory does not grow with pages):
    ``page_to_records`` + ``records_to_parts`` (those characters and PDFium's ruling through
-   pdfplumber's table finder, ~15 ms a page): ruled cells with their text, title and year
+   our table finder, ~15 ms a page): ruled cells with their text, title and year
    line; ``plumber_page_to_parts`` (pdfplumber, ~80 ms a page) where PDFium finds no ruled
    table, and ``camelot_page_to_parts`` where neither does;
 3. ``parts_to_chains``: a table that has not reached its 总分 row continues on the next page;
