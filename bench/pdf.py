@@ -18,7 +18,7 @@ two 40+ page annual-report fixtures, made by LibreOffice and by reportlab):
 
 * ``jixiao``: :func:`jixiao.extract.readers.pdf.reader.pdf_to_extraction` as shipped
   (``reader="auto"``: PDFium page
-  finding, PDFium objects through pdfplumber's table finder on candidate pages);
+  finding, PDFium objects through jixiao's ruling finder on candidate pages);
 * ``jixiao-plumb``: the same with ``reader="pdfplumber"`` (pdfminer parses candidate pages);
 * ``pdfplumber``: ``page.extract_tables()`` on every page (the baseline);
 * ``camelot``: ``camelot.read_pdf(..., flavor="lattice", pages="all")``;

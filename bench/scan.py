@@ -105,7 +105,7 @@ def _whole_page_reader() -> None:
     import numpy as np  # noqa: PLC0415
     from rapidocr import RapidOCR  # noqa: PLC0415
 
-    from jixiao.extract.readers.pdf.plumber_tables import BoxCell, TablePart, lines_to_heading  # noqa: PLC0415
+    from jixiao.extract.readers.pdf.parts import BoxCell, TablePart, lines_to_heading  # noqa: PLC0415
     from jixiao.extract.readers.pdf.text import join_wrapped  # noqa: PLC0415
     from jixiao.extract.readers.scan import page as scan_page  # noqa: PLC0415
 

@@ -73,6 +73,7 @@ TEST_STAGES = {
     "test_pdf_fonts.py": "pdf",
     "test_pdf_fonts_hidden.py": "pdf",
     "test_pdf_playa.py": "pdf",  # characters from the PDF alone, read by PLAYA (#26)
+    "test_pdf_ruling.py": "pdf",  # cells from ruling without pdfplumber, held to its finder (#26)
     "test_pdf_scan_text.py": "pdf",  # the page scan's shortcuts against the plain rules (#26)
     "test_pdf_chars.py": "pdf",  # PDFium's characters against a plain reading (#26, round 4)
     "test_pdf_pages_once.py": "pdf",  # a table page not loaded again for its crops (#26)

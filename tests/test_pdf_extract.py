@@ -18,12 +18,7 @@ import pytest
 from jixiao.extract.layout.table import grid_to_table
 from jixiao.extract.readers.pdf.join import chain_to_grid, completes_label, parts_to_chains
 from jixiao.extract.readers.pdf.pages import PageKind, lines_to_labels, text_to_kind
-from jixiao.extract.readers.pdf.plumber_tables import (
-    BoxCell,
-    TablePart,
-    lines_to_heading,
-    values_to_centers,
-)
+from jixiao.extract.readers.pdf.parts import BoxCell, TablePart, lines_to_heading
 from jixiao.extract.readers.pdf.reader import (
     PdfExtraction,
     PdfSettings,
@@ -31,6 +26,7 @@ from jixiao.extract.readers.pdf.reader import (
     pdf_to_grids,
     pdf_to_page_kinds,
 )
+from jixiao.extract.readers.pdf.ruling import values_to_centers
 from jixiao.extract.readers.pdf.text import is_unreadable, join_wrapped
 from jixiao.extract.readers.text import text_to_grids
 from jixiao.model.grid import Grid

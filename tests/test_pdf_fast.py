@@ -9,12 +9,10 @@ differences are kept as strict xfails, so they announce themselves when fixed.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import math
 from contextlib import closing
 from functools import cache
 from pathlib import Path
-from typing import Any
 
 import pdfplumber
 import pypdfium2 as pdfium
@@ -22,7 +20,6 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from pdfplumber.table import cells_to_tables, intersections_to_cells
 
 from jixiao.extract.readers.pdf.pdfium_records import (
     Record,
@@ -32,17 +29,8 @@ from jixiao.extract.readers.pdf.pdfium_records import (
     textpage_to_chars,
     textpage_to_codes,
 )
-from jixiao.extract.readers.pdf.pdfium_tables import (
-    edges_to_points,
-    edges_to_tables,
-    page_to_records,
-    points_to_cells,
-)
-from jixiao.extract.readers.pdf.plumber_tables import (
-    curves_to_lines,
-    open_sides_to_lines,
-    page_without_fake_bold,
-)
+from jixiao.extract.readers.pdf.pdfium_tables import page_to_records
+from jixiao.extract.readers.pdf.plumber_tables import curves_to_lines, page_without_fake_bold
 from jixiao.extract.readers.pdf.reader import PdfExtraction, pdf_to_extraction
 from jixiao.extract.readers.pdf.settings import PdfSettings
 from jixiao.extract.readers.pdf.text import chars_without_fake_bold
@@ -248,80 +236,6 @@ def test_frame_turns_like_pdfminer(
     rotation: int, point: tuple[float, float], expected: tuple[float, float]
 ) -> None:
     assert box_to_frame((0, 0, 600, 800), rotation).point(*point) == expected
-
-
-# -- the cell finder: pdfplumber's cells, found faster ------------------------------------------
-
-
-def _page_points(name: str) -> list[dict[Any, Any]]:
-    """The ruling intersections of every page of a fixture, as the PDFium reader finds them."""
-    found = []
-    with closing(pdfium.PdfDocument(PDF / name)) as document:
-        for page in document:
-            records = page_to_records(page, chars=())
-            explicit = [
-                {**line, "orientation": "v" if line["x0"] == line["x1"] else "h"}
-                for line in open_sides_to_lines(records.edges)
-            ]
-            found.append(edges_to_points(records.edges, explicit))
-            page.close()
-    return found
-
-
-def _opens(name: str) -> bool:
-    try:
-        pdfium.PdfDocument(PDF / name).close()
-    except pdfium.PdfiumError:
-        return False  # the damaged, the encrypted and the one that is no PDF
-    return True
-
-
-@pytest.mark.parametrize("name", [name for name in NAMES if _opens(name)])
-def test_cells_are_pdfplumbers_on_every_page(name: str) -> None:
-    pages = _page_points(name)
-    assert [points_to_cells(p) for p in pages] == [intersections_to_cells(p) for p in pages]
-
-
-def _edge(x0: float, top: float, x1: float, bottom: float) -> dict[str, Any]:
-    orientation = "v" if x0 == x1 else "h"
-    return {
-        "x0": x0,
-        "top": top,
-        "x1": x1,
-        "bottom": bottom,
-        "width": x1 - x0,
-        "height": bottom - top,
-        "orientation": orientation,
-    }
-
-
-@st.composite
-def ruled_grids(draw: st.DrawFn) -> list[dict[str, Any]]:
-    """Some segments of a lattice: rows and columns of lines with pieces missing (merged cells,
-    open sides, broken ruling), at uneven spacings."""
-    xs = sorted(draw(st.sets(st.integers(0, 60), min_size=2, max_size=7)))
-    ys = sorted(draw(st.sets(st.integers(0, 60), min_size=2, max_size=7)))
-    edges = []
-    for y in ys:
-        for a, b in itertools.pairwise(xs):
-            if draw(st.integers(0, 4)):  # mostly drawn
-                edges.append(_edge(a * 10, y * 10, b * 10, y * 10))
-    for x in xs:
-        for a, b in itertools.pairwise(ys):
-            if draw(st.integers(0, 4)):
-                edges.append(_edge(x * 10, a * 10, x * 10, b * 10))
-    return edges
-
-
-@settings(max_examples=300, deadline=None)
-@given(edges=ruled_grids())
-def test_cells_are_pdfplumbers_on_random_ruling(edges: list[dict[str, Any]]) -> None:
-    points = edges_to_points(edges)
-    assert points_to_cells(points) == intersections_to_cells(points)
-    assert edges_to_tables(edges) == [
-        [tuple(float(v) for v in cell) for cell in table]
-        for table in cells_to_tables(intersections_to_cells(points))
-    ]
 
 
 # -- rounding: round4 is round(x, 4) -----------------------------------------------------------

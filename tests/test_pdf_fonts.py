@@ -18,6 +18,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 
+from jixiao.extract.readers.pdf import plumber_tables  # patched below: the reader loads it late
 from jixiao.extract.readers.pdf.pages import PageScan, TextSource, squash
 from jixiao.extract.readers.pdf.pdfium_records import page_fonts_embedded, page_to_fonts
 from jixiao.extract.readers.pdf.pdfium_tables import MINER_READER, PageRecords, page_to_records
@@ -171,7 +172,7 @@ def test_a_page_pdfminer_cannot_parse_is_one_failed_page(monkeypatch: pytest.Mon
     are still read."""
     import jixiao.extract.readers.pdf.reader as pdf_module  # noqa: PLC0415 - patched for this test only
 
-    real, real_playa = pdf_module.plumber_page_to_chars, pdf_module.playa_page_to_chars
+    real, real_playa = plumber_tables.plumber_page_to_chars, pdf_module.playa_page_to_chars
 
     def failing(page: Any) -> Any:
         if page.page_number == 2:
@@ -183,7 +184,7 @@ def test_a_page_pdfminer_cannot_parse_is_one_failed_page(monkeypatch: pytest.Mon
             raise KeyError("PLAYA fails too")
         return real_playa(page, frame)
 
-    monkeypatch.setattr(pdf_module, "plumber_page_to_chars", failing)
+    monkeypatch.setattr(plumber_tables, "plumber_page_to_chars", failing)
     monkeypatch.setattr(pdf_module, "playa_page_to_chars", failing_playa)
     result = pdf_to_extraction(PDF / "rl_seed.pdf")
     assert [g.page_start for g in result.grids] == [1, 3, 4, 5, 6]

@@ -21,7 +21,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from jixiao.extract.readers.pdf.join import chain_to_grid, nearest_index, parts_to_chains
-from jixiao.extract.readers.pdf.plumber_tables import BoxCell, TablePart
+from jixiao.extract.readers.pdf.parts import BoxCell, TablePart
 from jixiao.extract.readers.pdf.reader import pdf_to_extraction
 from jixiao.extract.readers.pdf.text import extents_to_runs_on, lines_to_runs_on
 from jixiao.model.grid import Grid

@@ -14,7 +14,7 @@ from __future__ import annotations
 import pytest
 
 from jixiao.extract.readers.pdf.join import chain_to_grid, parts_to_chains
-from jixiao.extract.readers.pdf.plumber_tables import BoxCell, TablePart
+from jixiao.extract.readers.pdf.parts import BoxCell, TablePart
 from jixiao.extract.readers.pdf.reader import parts_with_tails
 from jixiao.model.grid import Grid
 

@@ -15,7 +15,7 @@ import pytest
 
 from jixiao.core.vocabulary import join_title_lines, lines_to_titles
 from jixiao.extract.readers import blocks
-from jixiao.extract.readers.pdf import plumber_tables as pdf_plumber
+from jixiao.extract.readers.pdf import parts as pdf_parts
 from jixiao.extract.readers.pdf.reader import pdf_to_extraction
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -94,7 +94,7 @@ def test_join_title_lines(lines: list[str], joined: list[str]) -> None:
     ],
 )
 def test_wrapped_title_above_a_pdf_table(lines: list[str], title: str, year: int) -> None:
-    found, year_text, context = pdf_plumber.lines_to_heading(lines)
+    found, year_text, context = pdf_parts.lines_to_heading(lines)
     assert found == title
     assert context == ()
     assert any(str(year) in text for text in (found, year_text) if text)

@@ -33,12 +33,8 @@ from jixiao.core.vocabulary import (
     is_sub_row_label,
     is_total_label,
 )
-from jixiao.extract.readers.pdf.plumber_tables import (
-    EDGE_TOLERANCE,
-    BBox,
-    TablePart,
-    values_to_centers,
-)
+from jixiao.extract.readers.pdf.parts import TablePart
+from jixiao.extract.readers.pdf.ruling import EDGE_TOLERANCE, BBox, values_to_centers
 from jixiao.extract.readers.pdf.text import is_wide, join_wrapped, text_to_unreadable_share
 from jixiao.model.grid import Cell, Grid
 from jixiao.model.source import Problem, Source
@@ -91,7 +87,7 @@ class Placed:
     text: str
     page: int
     bbox: BBox
-    runs_on: bool = True  # see :class:`~jixiao.extract.readers.pdf.plumber_tables.BoxCell`
+    runs_on: bool = True  # see :class:`~jixiao.extract.readers.pdf.parts.BoxCell`
 
 
 def nearest_index(centers: Sequence[float], value: float) -> int:

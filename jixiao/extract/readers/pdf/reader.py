@@ -12,7 +12,7 @@ The pipeline, each step a small function whose result can be inspected:
 2. on candidate pages and the pages their tables run onto, while the page is open (one pass,
    each page closed before the next: memory does not grow with pages):
    ``page_to_records`` + ``records_to_parts`` (those characters and PDFium's ruling through
-   pdfplumber's table finder, ~15 ms a page): ruled cells with their text, title and year
+   our table finder, ~15 ms a page): ruled cells with their text, title and year
    line; ``plumber_page_to_parts`` (pdfplumber, ~80 ms a page) where PDFium finds no ruled
    table, and ``camelot_page_to_parts`` where neither does;
 3. ``parts_to_chains``: a table that has not reached its 总分 row continues on the next page;
@@ -32,7 +32,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pdfplumber
 import pypdfium2 as pdfium
 
 from jixiao.core.errors import FileTooLargeError
@@ -54,15 +53,9 @@ from jixiao.extract.readers.pdf.pages import (
     page_to_scan,
     page_to_source,
 )
+from jixiao.extract.readers.pdf.parts import TablePart, lines_to_heading
 from jixiao.extract.readers.pdf.pdfium_tables import PageRecords, page_to_records, records_to_parts
 from jixiao.extract.readers.pdf.playa_chars import PageFrame, open_document, playa_page_to_chars
-from jixiao.extract.readers.pdf.plumber_tables import (
-    TablePart,
-    camelot_page_to_parts,
-    lines_to_heading,
-    plumber_page_to_chars,
-    plumber_page_to_parts,
-)
 from jixiao.extract.readers.pdf.render import document_to_crops
 from jixiao.extract.readers.pdf.settings import PdfSettings
 from jixiao.extract.readers.pdf.text import Char, chars_without_fake_bold, is_unreadable
@@ -311,12 +304,16 @@ class _Sources:
                 self.playa_failed = self.playa is None  # the file itself: not tried again
             else:
                 return chars_without_fake_bold(chars)
-        return plumber_page_to_chars(page)
+        from jixiao.extract.readers.pdf import plumber_tables  # noqa: PLC0415 - when a page needs it
+
+        return plumber_tables.plumber_page_to_chars(page)
 
     def plumber_page(self, number: int) -> Any:
         if self.plumber_error is not None:
             raise self.plumber_error
         if self.plumber is None:
+            import pdfplumber  # noqa: PLC0415 - pdfplumber and pdfminer (~60 ms): a page that needs them
+
             try:
                 self.plumber = pdfplumber.open(str(self.path))
             except Exception as error:  # pdfminer raises many kinds of errors on damaged files
@@ -396,6 +393,8 @@ def _plumber_parts(
     sources: _Sources, number: int, *, check_text: bool
 ) -> tuple[list[TablePart], bool]:
     """Parts of one page read with pdfplumber (camelot where allowed and needed)."""
+    from jixiao.extract.readers.pdf import plumber_tables  # noqa: PLC0415 - when a page needs it
+
     page = sources.plumber_page(number)
     reader = sources.settings.reader
     try:
@@ -403,10 +402,10 @@ def _plumber_parts(
             return [], True
         parts: list[TablePart] = []
         if reader in ("auto", "pdfplumber"):
-            parts = plumber_page_to_parts(page, number)
+            parts = plumber_tables.plumber_page_to_parts(page, number)
         if not parts and reader in ("auto", "camelot"):
             try:
-                parts = camelot_page_to_parts(sources.path, page, number)
+                parts = plumber_tables.camelot_page_to_parts(sources.path, page, number)
             except Exception:  # camelot's own failures: the page is reported as table_not_found
                 parts = []
         return parts, False

@@ -63,7 +63,7 @@ def chars_to_lines(chars: Iterable[Char]) -> list[list[Char]]:
 def middles_to_lines(placed: Iterable[tuple[float, Char]]) -> list[list[Char]]:
     """:func:`chars_to_lines` of characters already sorted by the height of their middle,
     each with that height (``(top + bottom) / 2``): a cell's characters come so from
-    :func:`~jixiao.extract.readers.pdf.plumber_tables.boxes_to_cells`."""
+    :func:`~jixiao.extract.readers.pdf.parts.boxes_to_cells`."""
     lines: list[list[Char]] = []
     line: list[Char] = []  # the last line, whose middle is the mean of its characters'
     line_mid = 0.0

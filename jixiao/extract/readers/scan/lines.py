@@ -6,7 +6,8 @@ vertically ``V_KERNEL_PT`` (rows of a table can be as low as one line of text, s
 kernel is shorter; text strokes that survive it are dropped because they do not reach from one
 horizontal ruling to another). Each connected run becomes one segment through the middle of
 its pixels; coordinates are converted to PDF points (``scale`` pixels per point) so that
-pdfplumber's table finder and the rest of the PDF reader apply unchanged.
+the PDF reader's table finder (:mod:`~jixiao.extract.readers.pdf.ruling`) and the rest of the
+PDF reader apply unchanged.
 """
 
 from __future__ import annotations

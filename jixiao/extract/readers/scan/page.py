@@ -4,8 +4,8 @@ The steps, each in its own module:
 
 1. :mod:`~jixiao.extract.readers.scan.deskew`: the page's skew, and the page turned straight;
 2. :mod:`~jixiao.extract.readers.scan.lines`: its ruling lines, as pdfplumber edges in points;
-3. pdfplumber's table finder on those edges (the one the PDFium reader uses): cell boxes with
-   their spans;
+3. the table finder on those edges (:mod:`~jixiao.extract.readers.pdf.ruling`, the one the
+   PDFium reader uses, with pdfplumber's results): cell boxes with their spans;
 4. :mod:`~jixiao.extract.readers.scan.cells`: the lines of text inside each box and above each table
    (title, year line), cut out;
 5. :mod:`~jixiao.extract.readers.scan.ocr`: each line recognized; a cell's text is its lines
@@ -22,15 +22,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from jixiao.extract.readers.pdf.pdfium_tables import edges_to_tables
-from jixiao.extract.readers.pdf.plumber_tables import (
-    HEADING_WINDOW,
-    BBox,
-    BoxCell,
-    TablePart,
-    lines_to_heading,
-    open_sides_to_lines,
-)
+from jixiao.extract.readers.pdf.parts import HEADING_WINDOW, BoxCell, TablePart, lines_to_heading
+from jixiao.extract.readers.pdf.ruling import BBox, edges_to_tables, open_sides_to_lines
 from jixiao.extract.readers.pdf.text import extents_to_runs_on, is_wide, join_wrapped
 from jixiao.extract.readers.scan.cells import (
     PixelBox,
