@@ -2,7 +2,8 @@
 
 pdfplumber (through pdfminer) parses a page in pure Python, about 80 ms for a 自评表 page;
 PDFium gives the same information in a few milliseconds. This module turns PDFium's text page
-and path objects into the records pdfplumber's table finder and jixiao's text code read:
+and path objects into the records, in pdfplumber's format, that the ruling finder
+(:mod:`~jixiao.extract.readers.pdf.ruling`) and jixiao's text code read:
 
 * characters: ``text``, ``x0``, ``x1``, ``top``, ``bottom``, ``size``, ``fontname``,
   ``upright``, ``doctop``; the box is pdfminer's (the advance width by the font size, from the
