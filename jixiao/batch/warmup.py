@@ -42,7 +42,8 @@ def warm_up(policies: Sequence[Policy], *, pdf: bool = False) -> None:
     with ``pdf``, load the PDF stack too (worth it when several workers will read PDFs: one
     worker loads it beside this process's own start-up instead)."""
     if pdf:
-        import jixiao.extract.readers.pdf.reader  # noqa: F401, PLC0415 - PDF: ~0.2 s, if asked
+        # PDFium's reader (~30 ms); pdfplumber and pdfminer load in a worker whose page needs them
+        import jixiao.extract.readers.pdf.reader  # noqa: F401, PLC0415 - if asked
 
     with tempfile.TemporaryDirectory(prefix="jixiao-warm-") as scratch:
         path = Path(scratch) / "warm.txt"
