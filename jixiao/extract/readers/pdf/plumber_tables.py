@@ -20,7 +20,12 @@ from pdfminer.layout import LTChar, LTContainer
 from pdfplumber.page import fix_fontname_bytes
 
 from jixiao.extract.readers.pdf.parts import TablePart, boxes_to_parts
-from jixiao.extract.readers.pdf.ruling import TABLE_SETTINGS, BBox, open_sides_to_lines
+from jixiao.extract.readers.pdf.ruling import (
+    TABLE_SETTINGS,
+    BBox,
+    lines_to_edges,
+    open_sides_to_lines,
+)
 from jixiao.extract.readers.pdf.text import Char, chars_without_fake_bold
 
 _AXIS_NOISE = 0.5  # points: a path piece this close to vertical/horizontal is a ruling line
@@ -107,10 +112,6 @@ def plumber_page_to_chars(page: Any) -> list[Char]:
     return chars_without_fake_bold(layout_to_chars(page))
 
 
-def _orientation(line: Mapping[str, Any]) -> str:
-    return "v" if line["x0"] == line["x1"] else "h"
-
-
 def _segment(p0: tuple[float, float], p1: tuple[float, float]) -> dict[str, Any] | None:
     (xa, ya), (xb, yb) = p0, p1
     if abs(xa - xb) <= _AXIS_NOISE and abs(ya - yb) > _AXIS_NOISE:
@@ -151,7 +152,7 @@ def page_to_table_settings(page: Any) -> dict[str, Any]:
     """The "lines" settings, plus the ruling hidden in curves and noisy lines, and the open
     sides."""
     lines = curves_to_lines([*page.curves, *(ln for ln in page.lines if _is_noisy(ln))])
-    edges = [*page.edges, *({**ln, "orientation": _orientation(ln)} for ln in lines)]
+    edges = [*page.edges, *lines_to_edges(lines)]
     lines += open_sides_to_lines(edges)
     if not lines:
         return TABLE_SETTINGS

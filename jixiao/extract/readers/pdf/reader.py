@@ -232,9 +232,8 @@ def pdf_to_extraction(
         doc = document if document is not None else pdfium.PdfDocument(str(path))
     except (pdfium.PdfiumError, OSError) as error:
         return PdfExtraction((), (unreadable_pdf_problem(name, error),), 0)
-    sources = _Sources(path, doc, settings, owns_doc=document is None)
-    if document is not None:
-        sources.kept = kept
+    owns_doc = document is None  # pages are kept open only in a document the caller closes
+    sources = _Sources(path, doc, settings, owns_doc=owns_doc, kept=None if owns_doc else kept)
     kinds: list[PageKind] = []
     n_pages = len(doc)
     try:

@@ -23,7 +23,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 from jixiao.extract.readers.pdf.parts import HEADING_WINDOW, BoxCell, TablePart, lines_to_heading
-from jixiao.extract.readers.pdf.ruling import BBox, edges_to_tables, open_sides_to_lines
+from jixiao.extract.readers.pdf.ruling import (
+    BBox,
+    edges_to_tables,
+    lines_to_edges,
+    open_sides_to_lines,
+)
 from jixiao.extract.readers.pdf.text import extents_to_runs_on, is_wide, join_wrapped
 from jixiao.extract.readers.scan.cells import (
     PixelBox,
@@ -302,10 +307,7 @@ def image_to_tables(image: PageImage) -> Straightened:
     ink = ink_mask(gray, threshold)
     rulings = keep_rulings(mask_to_segments(ink, scale), scale)
     edges = segments_to_edges(rulings, scale)
-    explicit = [
-        {**line, "orientation": "v" if line["x0"] == line["x1"] else "h"}
-        for line in open_sides_to_lines(edges)
-    ]
+    explicit = lines_to_edges(open_sides_to_lines(edges))
     tables = [tuple(t) for t in edges_to_tables(edges, explicit) if _is_usable(t)]
     tables.sort(key=lambda boxes: _outline(boxes)[1])
     faint = ink_mask(gray, faint_threshold(gray, threshold))
