@@ -105,10 +105,14 @@ class Result:
         out = Path(out_dir)
         written = write_frames(self.frames, out, formats, labels, self.panel)
         if report:
-            sources = {r.file.name: r.file.path for r in self.files}
+            from jixiao.report.build import (  # noqa: PLC0415 - when a page is asked
+                InputPaths,
+                write_report,
+            )
+
+            sources = InputPaths(r.file for r in self.files)
             pages = sum(r.pages for r in self.files)
             materials = [r.material for r in self.files if r.material is not None]
-            from jixiao.report.build import write_report  # noqa: PLC0415 - when a page is asked
 
             written.append(
                 write_report(
