@@ -50,7 +50,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> Counter[int]:
 
 
 def _kept(reading: Reading) -> dict[int, pdfium.PdfPage]:
-    pages: dict[int, pdfium.PdfPage] = reading.pane.keywords["pages"]  # type: ignore[attr-defined]
+    pages: dict[int, pdfium.PdfPage] = reading.pane.__self__.kept.pages  # type: ignore[attr-defined]
     return pages
 
 

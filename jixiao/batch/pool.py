@@ -193,13 +193,24 @@ def crash_text() -> str:
 @dataclass(frozen=True, slots=True)
 class Reader:
     """``file_to_result`` with its settings bound (a picklable stand-in for functools.partial);
-    ``material``: make each table's report material too."""
+    ``material``: make each table's report material too; ``render_ahead``: its page images
+    beside the scoring, in a child of the worker (for workers made here, when a core is spare:
+    :func:`spare_cores`)."""
 
     policies: tuple[Policy, ...]
     material: bool = False
+    render_ahead: bool = False
 
     def __call__(self, file: InputFile) -> FileResult:
-        return file_to_result(file, self.policies, material=self.material)
+        return file_to_result(
+            file, self.policies, material=self.material, render_ahead=self.render_ahead
+        )
+
+
+def spare_cores(workers: int) -> int:
+    """The cores this process may use that ``workers`` worker processes leave free."""
+    usable = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max((len(usable) if usable else os.cpu_count() or 1) - workers, 0)
 
 
 def hash_file(path: Path) -> tuple[str, int]:

@@ -62,7 +62,14 @@ from jixiao.batch.parts import (
     read_journal,
     remove_parts,
 )
-from jixiao.batch.pool import Reader, hash_file, map_isolated, stopped_result
+from jixiao.batch.pool import (
+    CAN_ISOLATE,
+    Reader,
+    hash_file,
+    map_isolated,
+    spare_cores,
+    stopped_result,
+)
 from jixiao.batch.progress import NullProgress, Progress
 from jixiao.batch.warmup import warm_up
 from jixiao.core.errors import OutputError
@@ -413,7 +420,9 @@ def _execute(
         return
     if files:
         warm_up(policies, pdf=settings.workers > 1 and any(f.kind == "pdf" for f in files))
-    work = Reader(tuple(policies), material)
+    # the page images rendered beside the scoring, where a core is spare and workers are ours
+    ahead = material and CAN_ISOLATE and spare_cores(settings.workers) > 0
+    work = Reader(tuple(policies), material, render_ahead=ahead)
 
     def idle_step() -> bool:
         """A step of ``prepare``, else the caller's ``idle``."""

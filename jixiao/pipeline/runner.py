@@ -121,13 +121,19 @@ class FileResult:
 
 
 def file_to_result(
-    file: InputFile, policies: Sequence[Policy], *, material: bool = False
+    file: InputFile,
+    policies: Sequence[Policy],
+    *,
+    material: bool = False,
+    render_ahead: bool = False,
 ) -> FileResult:
     """Read, extract, normalize and score one file. Never raises.
 
     With one policy every table is scored under it; with several, each table under the one
     that reproduces the most of its printed numbers (``--policy auto``). With ``material``, the
-    report material of each table is made too, while the file is open.
+    report material of each table is made too, while the file is open; with ``render_ahead``
+    too, its page images are rendered beside the scoring (:attr:`Reading.render_ahead`: for a
+    process that runs no other thread, on a machine with a core to spare).
     """
     started = time.perf_counter()
     data = b""
@@ -138,6 +144,8 @@ def file_to_result(
         data = file.path.read_bytes()
         with read_file(data, path=file.path, name=file.name, claimed=file.kind) as reading:
             pages, scanned = reading.pages, reading.scanned
+            if material and render_ahead:
+                reading.render_ahead()
             rows, tables = reading_to_rows(reading, file, policies)
             if material:
                 made = FileMaterial(

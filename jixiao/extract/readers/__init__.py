@@ -100,8 +100,10 @@ class Reading:
     ``pages``: the page count (0 for forms without pages); ``titles``: the lines that title a
     自评表, for the census of tables; ``scanned``: the grids when some were read by OCR (a run
     keeps them, so that the report does not read the file by OCR again). ``pane`` makes a
-    table's source pane while the file is open; ``close`` (or leaving a ``with`` block) lets
-    the file go.
+    table's source pane while the file is open; ``render_ahead`` starts making every grid's
+    page images beside this process, for the panes asked for next (PDF: in a forked child,
+    :mod:`~jixiao.extract.readers.pdf.render_ahead`; only from a process that runs no other
+    thread); ``close`` (or leaving a ``with`` block) lets the file go.
     """
 
     grids: tuple[Grid, ...]
@@ -111,6 +113,7 @@ class Reading:
     scanned: tuple[Grid, ...] = ()
     pane: PaneMaker = _no_pane
     close: Callable[[], None] = _nothing
+    render_ahead: Callable[[], None] = _nothing
 
     def __enter__(self) -> Reading:
         return self

@@ -26,7 +26,6 @@ password; or one page that fails to parse), ``scanned_page`` (image only), ``unr
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -57,6 +56,7 @@ from jixiao.extract.readers.pdf.parts import TablePart, lines_to_heading
 from jixiao.extract.readers.pdf.pdfium_tables import PageRecords, page_to_records, records_to_parts
 from jixiao.extract.readers.pdf.playa_chars import PageFrame, open_document, playa_page_to_chars
 from jixiao.extract.readers.pdf.render import document_to_crops
+from jixiao.extract.readers.pdf.render_ahead import CropsAhead, crops_ahead
 from jixiao.extract.readers.pdf.settings import PdfSettings
 from jixiao.extract.readers.pdf.text import Char, chars_without_fake_bold, is_unreadable
 from jixiao.extract.readers.scan.read import (
@@ -66,7 +66,7 @@ from jixiao.extract.readers.scan.read import (
     pdf_page_to_scan,
 )
 from jixiao.model.grid import Grid, Title
-from jixiao.model.pane import SourcePane
+from jixiao.model.pane import Crop, SourcePane
 from jixiao.model.source import Problem, Source
 
 if TYPE_CHECKING:
@@ -120,15 +120,44 @@ def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
     scanned = grids if any(grid.reader == OCR_READER for grid in grids) else ()
     if document is None:
         return Reading(grids, extraction.problems, extraction.pages, titles, scanned)
+    panes = _Panes(document, kept, grids)
     return Reading(
         grids,
         extraction.problems,
         extraction.pages,
         titles,
         scanned,
-        pane=functools.partial(document_to_pane, document, pages=kept.pages),
-        close=functools.partial(kept.close, document),
+        pane=panes.pane,
+        close=panes.close,
+        render_ahead=panes.render_ahead,
     )
+
+
+@dataclass(slots=True)
+class _Panes:
+    """The source panes of an open PDF's tables: rendered when asked for, or taken from a
+    child that renders them ahead (:meth:`render_ahead`); :meth:`close` lets the file go."""
+
+    document: pdfium.PdfDocument
+    kept: KeptPages
+    grids: tuple[Grid, ...]
+    ahead: CropsAhead | None = None
+
+    def render_ahead(self) -> None:
+        """Start rendering every grid's page images at :data:`DEFAULT_DPI` in a forked child
+        (:mod:`~jixiao.extract.readers.pdf.render_ahead`), once."""
+        if self.ahead is None:
+            regions = dict.fromkeys(r for grid in self.grids for r in grid_to_regions(grid))
+            pages = self.kept.pages
+            self.ahead = crops_ahead(self.document, list(regions), DEFAULT_DPI, pages=pages)
+
+    def pane(self, grid: Grid, dpi: float = DEFAULT_DPI) -> SourcePane:
+        return document_to_pane(self.document, grid, dpi, pages=self.kept.pages, ahead=self.ahead)
+
+    def close(self) -> None:
+        if self.ahead is not None:
+            self.ahead.close()
+        self.kept.close(self.document)
 
 
 def document_to_pane(
@@ -137,12 +166,17 @@ def document_to_pane(
     dpi: float = DEFAULT_DPI,
     *,
     pages: Mapping[int, pdfium.PdfPage] | None = None,
+    ahead: CropsAhead | None = None,
 ) -> SourcePane:
     """A table's source pane: the region of each page it spans, rendered from the open PDF
-    (``pages``: pages open already, by number: rendered as they are, left open)."""
+    (``pages``: pages open already, by number: rendered as they are, left open), or taken
+    from ``ahead`` where it rendered them."""
     try:
-        regions = grid_to_regions(grid)
-        return SourcePane(crops=tuple(document_to_crops(document, regions, dpi, pages=pages)))
+        crops: list[Crop] = []
+        for region in grid_to_regions(grid):
+            crop = ahead.take(region, dpi) if ahead is not None else None
+            crops += [crop] if crop else document_to_crops(document, [region], dpi, pages=pages)
+        return SourcePane(crops=tuple(crops))
     except Exception as error:  # a page that cannot be rendered must not lose the file
         return SourcePane(note=f"无法渲染原页面：{type(error).__name__}: {error}")
 

@@ -1,0 +1,143 @@
+"""A PDF's page images rendered ahead in a forked child (#26, round 5) are the bytes the
+reading process renders itself; whatever the child cannot give (a region it fails on, a child
+that dies) is rendered in the reading process; the child is always reaped; the batch runner
+asks for it only with a core to spare."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, NoReturn
+
+import pypdfium2 as pdfium
+import pytest
+
+from jixiao.batch import pool
+from jixiao.extract.readers import Reading, read_file
+from jixiao.extract.readers.crops import DEFAULT_DPI, grid_to_regions
+from jixiao.extract.readers.pdf import render_ahead
+from jixiao.extract.readers.pdf.render import document_to_crops
+from jixiao.extract.readers.pdf.render_ahead import CropsAhead, crops_ahead
+from jixiao.model.pane import Region
+from jixiao.pipeline.runner import InputFile, file_to_result
+from jixiao.score import load_policy
+
+PDF = Path(__file__).resolve().parent.parent / "fixtures" / "pdf"
+# many tables (PDFium's characters); fonts not embedded; a table over pages; two on a page
+NAMES = ["lo_annual_report.pdf", "rl_annual_report.pdf", "lo_long.pdf", "lo_two_per_page.pdf"]
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="render ahead needs os.fork")
+
+
+def _read(name: str) -> Reading:
+    path = PDF / name
+    return read_file(path.read_bytes(), path=path, name=name)
+
+
+def _regions(reading: Reading) -> list[Region]:
+    return list(dict.fromkeys(r for grid in reading.grids for r in grid_to_regions(grid)))
+
+
+def _gone(pid: int) -> bool:
+    """Whether ``pid`` is no child of this process any more (reaped)."""
+    try:
+        os.waitpid(pid, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_the_child_renders_the_bytes_this_process_renders(name: str) -> None:
+    document = pdfium.PdfDocument(PDF / name)
+    try:
+        regions = _regions(_read(name))
+        assert regions
+        ahead = crops_ahead(document, regions, DEFAULT_DPI)
+        assert isinstance(ahead, CropsAhead)
+        taken = [ahead.take(region, DEFAULT_DPI) for region in regions]
+        ahead.close()
+        assert taken == document_to_crops(document, regions, DEFAULT_DPI)
+        assert ahead.take(regions[0], DEFAULT_DPI * 2) is None  # another resolution: not its
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_panes_rendered_ahead_are_the_panes_rendered_when_asked(name: str) -> None:
+    with _read(name) as reading:
+        asked = [reading.pane(grid) for grid in reading.grids]
+    with _read(name) as reading:
+        reading.render_ahead()
+        ahead = reading.pane.__self__.ahead  # type: ignore[attr-defined]
+        assert isinstance(ahead, CropsAhead)
+        assert [reading.pane(grid) for grid in reading.grids] == asked
+        # every crop came from the child: none is left for this process to render
+        assert all(ahead.take(region, DEFAULT_DPI) for region in _regions(reading))
+    assert all(pane.crops for pane in asked)
+
+
+def _fails(*_: Any, **__: Any) -> NoReturn:
+    raise RuntimeError("cannot render")
+
+
+def _dies(*_: Any, **__: Any) -> NoReturn:
+    os._exit(9)
+
+
+@pytest.mark.parametrize("broken", [_fails, _dies], ids=["region fails", "child dies"])
+def test_what_the_child_cannot_give_is_rendered_here(
+    broken: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    name = "lo_two_per_page.pdf"
+    with _read(name) as reading:
+        asked = [reading.pane(grid) for grid in reading.grids]
+    with _read(name) as reading:
+        monkeypatch.setattr(render_ahead, "document_to_crops", broken)  # the child's only
+        reading.render_ahead()
+        ahead = reading.pane.__self__.ahead  # type: ignore[attr-defined]
+        assert [reading.pane(grid) for grid in reading.grids] == asked
+        assert not any(ahead.take(region, DEFAULT_DPI) for region in _regions(reading))
+
+
+def test_a_child_not_waited_for_is_ended_and_reaped() -> None:
+    with _read("lo_annual_report.pdf") as reading:
+        reading.render_ahead()
+        ahead = reading.pane.__self__.ahead  # type: ignore[attr-defined]
+        pid = ahead._pid
+        assert pid is not None
+        assert not _gone(pid)
+    assert _gone(pid)
+
+
+def test_a_child_waited_for_is_reaped() -> None:
+    with _read("lo_annual_report.pdf") as reading:
+        reading.render_ahead()
+        ahead = reading.pane.__self__.ahead  # type: ignore[attr-defined]
+        pid = ahead._pid
+        reading.pane(reading.grids[0])
+        assert _gone(pid)
+
+
+def test_nothing_to_render_starts_no_child() -> None:
+    with pdfium.PdfDocument(PDF / "lo_seed.pdf") as document:
+        assert crops_ahead(document, [], DEFAULT_DPI) is None
+
+
+def test_a_file_read_with_its_images_ahead_gives_the_same_result() -> None:
+    file = InputFile(PDF / "lo_annual_report.pdf", "lo_annual_report.pdf")
+    policies = [load_policy("national")]
+    plain = file_to_result(file, policies, material=True)
+    ahead = file_to_result(file, policies, material=True, render_ahead=True)
+    assert plain.material is not None
+    assert ahead.material == plain.material
+    assert ahead.rows == plain.rows
+
+
+SPARE = [(2, 1, 1), (2, 2, 0), (8, 3, 5), (1, 4, 0)]  # cores, workers, cores spare
+
+
+@pytest.mark.parametrize(("cores", "workers", "spare"), SPARE)
+def test_spare_cores(cores: int, workers: int, spare: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
+    assert pool.spare_cores(workers) == spare
