@@ -26,7 +26,7 @@ from jixiao.core.errors import InputError
 from jixiao.core.problems import error_text, error_to_chinese, make_problem, problem_code
 from jixiao.core.vocabulary import is_self_evaluation
 from jixiao.extract.layout.table import grid_to_table
-from jixiao.extract.readers import Reading, read_file
+from jixiao.extract.readers import Reading, ReadSettings, read_file
 from jixiao.extract.readers.limits import memory_error_text
 from jixiao.extract.readers.scan.check import with_ocr_problems
 from jixiao.model.frames import records_by_table
@@ -132,7 +132,7 @@ def file_to_result(
     With one policy every table is scored under it; with several, each table under the one
     that reproduces the most of its printed numbers (``--policy auto``). With ``material``, the
     report material of each table is made too, while the file is open; with ``render_ahead``
-    too, its page images are rendered beside the scoring (:attr:`Reading.render_ahead`: for a
+    too, its page images are rendered beside the reading (:class:`ReadSettings`: for a
     process that runs no other thread, on a machine with a core to spare).
     """
     started = time.perf_counter()
@@ -142,10 +142,10 @@ def file_to_result(
     scanned: tuple[Grid, ...] = ()
     try:
         data = file.path.read_bytes()
-        with read_file(data, path=file.path, name=file.name, claimed=file.kind) as reading:
+        settings = ReadSettings(render_ahead=True) if material and render_ahead else None
+        read = read_file(data, path=file.path, name=file.name, claimed=file.kind, settings=settings)
+        with read as reading:
             pages, scanned = reading.pages, reading.scanned
-            if material and render_ahead:
-                reading.render_ahead()
             rows, tables = reading_to_rows(reading, file, policies)
             if material:
                 made = FileMaterial(

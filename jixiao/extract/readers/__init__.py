@@ -71,10 +71,14 @@ class ReadSettings:
     """How files are read: ``pdf`` (:class:`~jixiao.extract.readers.pdf.settings.PdfSettings`)
     for PDFs and scanned pages; ``limits``
     (:class:`~jixiao.extract.readers.limits.InputLimits`) what a file may hold before it is
-    read, by default from the environment (``JIXIAO_MAX_ENTRY_MB`` …)."""
+    read, by default from the environment (``JIXIAO_MAX_ENTRY_MB`` …); ``render_ahead``: a
+    PDF's page images for its panes are rendered in a forked child while the file is read and
+    scored (:mod:`~jixiao.extract.readers.pdf.render_ahead`: only for a process that runs no
+    other thread, on a machine with a core to spare)."""
 
     pdf: PdfSettings = field(default_factory=PdfSettings)
     limits: InputLimits = field(default_factory=limits_from_environment)
+    render_ahead: bool = False
 
 
 class PaneMaker(Protocol):
@@ -100,10 +104,8 @@ class Reading:
     ``pages``: the page count (0 for forms without pages); ``titles``: the lines that title a
     自评表, for the census of tables; ``scanned``: the grids when some were read by OCR (a run
     keeps them, so that the report does not read the file by OCR again). ``pane`` makes a
-    table's source pane while the file is open; ``render_ahead`` starts making every grid's
-    page images beside this process, for the panes asked for next (PDF: in a forked child,
-    :mod:`~jixiao.extract.readers.pdf.render_ahead`; only from a process that runs no other
-    thread); ``close`` (or leaving a ``with`` block) lets the file go.
+    table's source pane while the file is open; ``close`` (or leaving a ``with`` block) lets
+    the file go.
     """
 
     grids: tuple[Grid, ...]
@@ -113,7 +115,6 @@ class Reading:
     scanned: tuple[Grid, ...] = ()
     pane: PaneMaker = _no_pane
     close: Callable[[], None] = _nothing
-    render_ahead: Callable[[], None] = _nothing
 
     def __enter__(self) -> Reading:
         return self

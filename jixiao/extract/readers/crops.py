@@ -51,15 +51,20 @@ def grid_to_regions(grid: Grid) -> list[Region]:
     for cell in grid.cells:
         if cell.source.page is not None and cell.source.bbox is not None:
             by_page.setdefault(cell.source.page, []).append(cell.source.bbox)
-    regions = []
-    for page in sorted(by_page):
-        box = union_bbox(by_page[page])
-        assert box is not None
-        x0, top, x1, bottom = box
-        regions.append(
-            Region(page, (x0 - PAD_POINTS, top - PAD_POINTS, x1 + PAD_POINTS, bottom + PAD_POINTS))
-        )
-    return regions
+    return [boxes_to_region(page, by_page[page]) for page in sorted(by_page)]
+
+
+def boxes_to_region(page: int, boxes: Iterable[BBox]) -> Region:
+    """The region of a page that shows these boxes: their union, padded (some boxes).
+
+    >>> boxes_to_region(3, [(10, 20, 30, 40), (30, 20, 50, 40)])
+    Region(page=3, bbox=(6.0, 16.0, 54.0, 44.0))
+    """
+    box = union_bbox(boxes)
+    if box is None:
+        raise ValueError("a region shows some boxes, got none")
+    x0, top, x1, bottom = box
+    return Region(page, (x0 - PAD_POINTS, top - PAD_POINTS, x1 + PAD_POINTS, bottom + PAD_POINTS))
 
 
 def image_to_png(image: Any) -> bytes:

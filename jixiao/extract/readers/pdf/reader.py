@@ -37,7 +37,7 @@ from jixiao.core.errors import FileTooLargeError
 from jixiao.core.problems import error_to_chinese, make_problem
 from jixiao.core.vocabulary import is_self_evaluation, self_evaluation_title
 from jixiao.extract.readers import Reading, ReadSettings, SourceFile
-from jixiao.extract.readers.crops import DEFAULT_DPI, grid_to_regions
+from jixiao.extract.readers.crops import DEFAULT_DPI, boxes_to_region, grid_to_regions
 from jixiao.extract.readers.pdf.join import (
     chain_to_grid,
     chain_to_texts,
@@ -108,8 +108,18 @@ def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
     except (pdfium.PdfiumError, OSError):
         document = None  # pdf_to_extraction says why, as a problem
     kept = KeptPages()
+    ahead = (
+        crops_ahead(document, DEFAULT_DPI)
+        if settings.render_ahead and document is not None
+        else None
+    )
     extraction = pdf_to_extraction(
-        source.path, display_name=source.name, settings=settings.pdf, document=document, kept=kept
+        source.path,
+        display_name=source.name,
+        settings=settings.pdf,
+        document=document,
+        kept=kept,
+        ahead=ahead,
     )
     titles = tuple(
         Title(text.strip(), Source(source.name, page=page), (page, text) in extraction.headings)
@@ -120,7 +130,9 @@ def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
     scanned = grids if any(grid.reader == OCR_READER for grid in grids) else ()
     if document is None:
         return Reading(grids, extraction.problems, extraction.pages, titles, scanned)
-    panes = _Panes(document, kept, grids)
+    if ahead is not None:  # what the panes show: the child renders it while tables are scored
+        ahead.finish(list(dict.fromkeys(r for grid in grids for r in grid_to_regions(grid))))
+    panes = _Panes(document, kept, ahead)
     return Reading(
         grids,
         extraction.problems,
@@ -129,27 +141,18 @@ def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
         scanned,
         pane=panes.pane,
         close=panes.close,
-        render_ahead=panes.render_ahead,
     )
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Panes:
-    """The source panes of an open PDF's tables: rendered when asked for, or taken from a
-    child that renders them ahead (:meth:`render_ahead`); :meth:`close` lets the file go."""
+    """The source panes of an open PDF's tables: taken from ``ahead`` where it rendered them
+    (:mod:`~jixiao.extract.readers.pdf.render_ahead`), rendered when asked for otherwise;
+    :meth:`close` lets the file go."""
 
     document: pdfium.PdfDocument
     kept: KeptPages
-    grids: tuple[Grid, ...]
     ahead: CropsAhead | None = None
-
-    def render_ahead(self) -> None:
-        """Start rendering every grid's page images at :data:`DEFAULT_DPI` in a forked child
-        (:mod:`~jixiao.extract.readers.pdf.render_ahead`), once."""
-        if self.ahead is None:
-            regions = dict.fromkeys(r for grid in self.grids for r in grid_to_regions(grid))
-            pages = self.kept.pages
-            self.ahead = crops_ahead(self.document, list(regions), DEFAULT_DPI, pages=pages)
 
     def pane(self, grid: Grid, dpi: float = DEFAULT_DPI) -> SourcePane:
         return document_to_pane(self.document, grid, dpi, pages=self.kept.pages, ahead=self.ahead)
@@ -252,13 +255,15 @@ def pdf_to_extraction(
     settings: PdfSettings | None = None,
     document: pdfium.PdfDocument | None = None,
     kept: KeptPages | None = None,
+    ahead: CropsAhead | None = None,
 ) -> PdfExtraction:
     """Read every 自评表 of a PDF; never raises for a bad file.
 
     ``document``: the file already open in PDFium; it is read from and left open (the caller
     renders from it while it is open: one pass per file). ``kept``: where the pages read for
     their tables are kept open for their crops (with ``document`` only: the caller closes
-    them, before the document)."""
+    them, before the document). ``ahead``: a child rendering the report's page images, told
+    each table part's region as its page is read."""
     path = Path(path)
     name = display_name or path.name
     settings = settings or PdfSettings()
@@ -267,7 +272,9 @@ def pdf_to_extraction(
     except (pdfium.PdfiumError, OSError) as error:
         return PdfExtraction((), (unreadable_pdf_problem(name, error),), 0)
     owns_doc = document is None  # pages are kept open only in a document the caller closes
-    sources = _Sources(path, doc, settings, owns_doc=owns_doc, kept=None if owns_doc else kept)
+    sources = _Sources(
+        path, doc, settings, owns_doc=owns_doc, kept=None if owns_doc else kept, ahead=ahead
+    )
     kinds: list[PageKind] = []
     n_pages = len(doc)
     try:
@@ -321,6 +328,12 @@ class _Sources:
     playa: Any = None  # the file open in PLAYA, once a page needs characters from the PDF alone
     playa_failed: bool = False
     kept: KeptPages | None = None  # pages kept open for their crops (None: none are)
+    ahead: CropsAhead | None = None  # a child rendering the crops, told of each part
+
+    def found_parts(self, parts: Sequence[TablePart]) -> None:
+        """Parts read on a page: their regions are rendered ahead, where a child does that."""
+        if self.ahead is not None and parts:
+            self.ahead.ask(boxes_to_region(p.page, (c.bbox for c in p.cells)) for p in parts)
 
     def pdf_chars(self, number: int) -> list[Char]:
         """A page's characters from the PDF alone (no font program), fake bold removed, as
@@ -483,6 +496,7 @@ def _read_page(
     if unreadable:
         found.unreadable.append(number)
     found.parts += parts
+    sources.found_parts(parts)
     return parts
 
 

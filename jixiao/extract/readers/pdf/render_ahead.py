@@ -1,21 +1,24 @@
 """The report's page images of a PDF's tables, rendered in a forked child while the reading
-process goes on (scoring, the other tables' material).
+process goes on.
 
-Rendering and encoding a table's page images takes about a sixth of a PDF's reading, and it
-waits only for the grids: the child starts once they are found and works on a copy of the open
-document (``fork`` copies the process, PDFium's state included), so no PDFium call is shared
-between two threads (PDFium is not thread-safe) and no lock on Python's interpreter (PNG
-encoding holds it) slows the reading. The batch runner asks for it only where a core is spare
-(fewer workers than cores: ``jixiao run -j 1`` on two cores), and only from its own worker
-processes, which run no threads: a fork in a process with threads (a notebook, a Dask worker)
-could copy a lock held by a thread that is not copied.
+Rendering and encoding a table's page images takes about a sixth of a PDF's reading. The child
+is forked when the file is opened and works on its own copy of the document (``fork`` copies
+the process, PDFium's state included), so no PDFium call is ever shared between two threads
+(PDFium is not thread-safe) and no lock on Python's interpreter (PNG encoding holds it) slows
+the reading. The reading process tells it each table part's region as the page is read
+(:meth:`CropsAhead.ask`: the child renders it while the next pages are read), then, once the
+grids are made, the regions the panes will show (:meth:`CropsAhead.finish`: the child renders
+those it has not, while the tables are scored, and sends them all). The batch runner asks for
+it only where a core is spare (fewer workers than cores: ``jixiao run -j 1`` on two cores), and
+only from its own worker processes, which run no threads: a fork in a process with threads (a
+notebook, a Dask worker) could copy a lock held by a thread that is not copied.
 
-The child renders with the same functions as the reading process would
-(:func:`~jixiao.extract.readers.pdf.render.document_to_crops`), from the same state, so its
+The child renders with the function the reading process uses
+(:func:`~jixiao.extract.readers.pdf.render.document_to_crops`) from a copy of its state, so its
 images are the same bytes. Whatever it cannot give — a region it failed on, a child that
 died, a pipe that broke — is rendered in the reading process as before, which says why a
-region cannot be drawn. The child ends when it has written its images; it is killed if the
-reading process is (``PR_SET_PDEATHSIG`` where Linux has it) or closes the file first.
+region cannot be drawn. The child ends when it has sent its images, when the reading process
+closes the pipe, or with the reading process (``PR_SET_PDEATHSIG`` where Linux has it).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ import ctypes
 import os
 import pickle
 import signal
-from collections.abc import Mapping, Sequence
+import struct
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import pypdfium2 as pdfium
 
@@ -33,33 +38,54 @@ from jixiao.extract.readers.pdf.render import document_to_crops
 from jixiao.model.pane import Crop, Region
 
 _PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
-_FAILED = 70  # the child's exit code when it could not write its images
+_FAILED = 70  # the child's exit code when it could not send its images
+_LENGTH = struct.Struct("!I")  # a message: its length, then a pickle
+_ASK, _FINISH = "ask", "finish"
+#: Pages the child keeps open between its regions (a table's pages are mostly consecutive).
+_OPEN_PAGES = 8
 
 
 class CropsAhead:
-    """Page images of ``regions`` (at ``dpi``) being rendered in a child process; :meth:`take`
-    gives one (``None``: not rendered there, render it here); :meth:`close` ends the child."""
+    """Page images at ``dpi`` being rendered in a child process: :meth:`ask` and
+    :meth:`finish` say which, :meth:`take` gives one (``None``: not rendered there, render it
+    here), :meth:`close` ends the child."""
 
-    __slots__ = ("_crops", "_dpi", "_pid", "_read_end", "_regions")
+    __slots__ = ("_asks", "_crops", "_dpi", "_finished", "_pid", "_results")
 
-    def __init__(self, pid: int, read_end: int, regions: Sequence[Region], dpi: float) -> None:
+    def __init__(self, pid: int, asks: int, results: int, dpi: float) -> None:
         self._pid: int | None = pid
-        self._read_end: int | None = read_end
-        self._regions = tuple(regions)
+        self._asks: int | None = asks  # this process writes the regions here …
+        self._results: int | None = results  # … and reads the images here
         self._dpi = dpi
+        self._finished: tuple[Region, ...] | None = None
         self._crops: dict[Region, Crop] | None = None
 
+    def ask(self, regions: Iterable[Region]) -> None:
+        """Have the child render these regions now, if it can (a region the panes show in
+        the end is sent again by :meth:`finish`; one they do not is wasted work)."""
+        if self._finished is None:
+            self._send((_ASK, tuple(regions)))
+
+    def finish(self, regions: Sequence[Region]) -> None:
+        """The regions the panes will show: the child renders those it has not and sends them
+        all; no region is asked after this."""
+        if self._finished is None:
+            self._finished = tuple(regions)
+            self._send((_FINISH, self._finished))
+            self._close_asks()
+
     def take(self, region: Region, dpi: float) -> Crop | None:
-        """The child's image of ``region`` at ``dpi``, waiting for the child the first time;
-        ``None`` when the child has none (another region or dpi, a failure)."""
-        if dpi != self._dpi:
+        """The child's image of ``region`` at ``dpi``, waiting for the child the first time
+        (after :meth:`finish`); ``None`` when the child has none."""
+        if dpi != self._dpi or self._finished is None:
             return None
         if self._crops is None:
-            self._crops = self._collect()
+            self._crops = self._collect(self._finished)
         return self._crops.get(region)
 
     def close(self) -> None:
         """End the child, whether or not its images were taken (idempotent)."""
+        self._close_asks()
         if self._pid is not None:
             if self._crops is None:  # not waited for: not needed any more
                 with contextlib.suppress(ProcessLookupError):
@@ -67,86 +93,105 @@ class CropsAhead:
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self._pid, 0)
             self._pid = None
-        if self._read_end is not None:
-            os.close(self._read_end)
-            self._read_end = None
+        if self._results is not None:
+            os.close(self._results)
+            self._results = None
 
-    def _collect(self) -> dict[Region, Crop]:
+    def _send(self, message: tuple[str, tuple[Region, ...]]) -> None:
+        if self._asks is None:
+            return
+        try:
+            _write(self._asks, message)
+        except OSError:  # the child is gone: everything is rendered here
+            self._close_asks()
+
+    def _close_asks(self) -> None:
+        if self._asks is not None:
+            os.close(self._asks)
+            self._asks = None
+
+    def _collect(self, regions: Sequence[Region]) -> dict[Region, Crop]:
         """The child's images by region, once it has ended; none if it failed."""
-        assert self._read_end is not None
-        assert self._pid is not None
+        if self._results is None or self._pid is None:
+            return {}
         chunks = []
         try:
-            while chunk := os.read(self._read_end, 1 << 20):
+            while chunk := os.read(self._results, 1 << 20):
                 chunks.append(chunk)
             _, status = os.waitpid(self._pid, 0)
             self._pid = None
         except OSError:
             return {}
         finally:
-            os.close(self._read_end)
-            self._read_end = None
+            os.close(self._results)
+            self._results = None
         if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
             return {}
         try:
             made: list[Crop | None] = pickle.loads(b"".join(chunks))
         except Exception:  # a broken message is no image: rendered here instead
             return {}
-        return {region: crop for region, crop in zip(self._regions, made, strict=False) if crop}
+        return {region: crop for region, crop in zip(regions, made, strict=False) if crop}
 
 
-def crops_ahead(
-    document: pdfium.PdfDocument,
-    regions: Sequence[Region],
-    dpi: float,
-    *,
-    pages: Mapping[int, pdfium.PdfPage] | None = None,
-) -> CropsAhead | None:
-    """Start rendering ``regions`` of the open ``document`` in a forked child (``pages``: its
-    pages open already, by number); ``None`` where there is nothing to render or no ``fork``."""
-    if not regions or not hasattr(os, "fork"):
+def crops_ahead(document: pdfium.PdfDocument, dpi: float) -> CropsAhead | None:
+    """Fork a child that renders regions of the open ``document`` at ``dpi`` as it is asked;
+    ``None`` where this system has no ``fork`` or no room for a process."""
+    if not hasattr(os, "fork"):
         return None
-    read_end, write_end = os.pipe()
+    asks_read, asks_write = os.pipe()
+    results_read, results_write = os.pipe()
     parent = os.getpid()
     try:
         pid = os.fork()
     except OSError:  # no room for a process: rendered in this one
-        os.close(read_end)
-        os.close(write_end)
+        for end in (asks_read, asks_write, results_read, results_write):
+            os.close(end)
         return None
     if pid == 0:  # pragma: no cover - the child; its images are checked by the tests
-        _child(document, regions, dpi, pages, parent, read_end, write_end)
-    os.close(write_end)
-    return CropsAhead(pid, read_end, regions, dpi)
+        os.close(asks_write)
+        os.close(results_read)
+        _child(document, dpi, parent, asks_read, results_write)
+    os.close(asks_read)
+    os.close(results_write)
+    return CropsAhead(pid, asks_write, results_read, dpi)
 
 
 def _child(
-    document: pdfium.PdfDocument,
-    regions: Sequence[Region],
-    dpi: float,
-    pages: Mapping[int, pdfium.PdfPage] | None,
-    parent: int,
-    read_end: int,
-    write_end: int,
+    document: pdfium.PdfDocument, dpi: float, parent: int, asks: int, results: int
 ) -> None:  # pragma: no cover - runs in the child, ends it
     status = _FAILED
     try:
-        os.close(read_end)
         _die_with(parent)
-        made: list[Crop | None] = []
-        for region in regions:
-            try:
-                (crop,) = document_to_crops(document, [region], dpi, pages=pages) or (None,)
-            except Exception:  # the reading process renders it again and says why
-                crop = None
-            made.append(crop)
-        data = pickle.dumps(made, protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(write_end, view) :]
-        status = 0
+        pages: dict[int, pdfium.PdfPage] = {}
+        made: dict[Region, Crop | None] = {}
+        while (message := _read(asks)) is not None:
+            what, regions = message
+            for region in regions:
+                if region not in made:
+                    made[region] = _render(document, region, dpi, pages)
+            if what == _FINISH:
+                _write(results, [made[region] for region in regions], framed=False)
+                status = 0
+                break
     finally:
         os._exit(status)
+
+
+def _render(
+    document: pdfium.PdfDocument, region: Region, dpi: float, pages: dict[int, pdfium.PdfPage]
+) -> Crop | None:  # pragma: no cover - runs in the child
+    """One region's image, its page kept open for the next regions; ``None`` on a failure
+    (the reading process renders it again and says why) or a page the PDF does not have."""
+    try:
+        if region.page not in pages and 1 <= region.page <= len(document):
+            if len(pages) >= _OPEN_PAGES:
+                pages.pop(next(iter(pages))).close()
+            pages[region.page] = document[region.page - 1]
+        crops = document_to_crops(document, [region], dpi, pages=pages)
+    except Exception:
+        return None
+    return crops[0] if crops else None
 
 
 def _die_with(parent: int) -> None:  # pragma: no cover - runs in the child
@@ -156,3 +201,31 @@ def _die_with(parent: int) -> None:  # pragma: no cover - runs in the child
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:
         os._exit(_FAILED)
+
+
+def _write(fd: int, message: Any, *, framed: bool = True) -> None:
+    """Write a pickle of ``message`` to ``fd``, after its length when ``framed``."""
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    view = memoryview(_LENGTH.pack(len(data)) + data if framed else data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _read(fd: int) -> Any:  # pragma: no cover - runs in the child
+    """The next framed message on ``fd``; ``None`` at its end (the reading process closed it)."""
+    header = _read_exactly(fd, _LENGTH.size)
+    if header is None:
+        return None
+    data = _read_exactly(fd, _LENGTH.unpack(header)[0])
+    return None if data is None else pickle.loads(data)
+
+
+def _read_exactly(fd: int, size: int) -> bytes | None:  # pragma: no cover - runs in the child
+    chunks, left = [], size
+    while left:
+        chunk = os.read(fd, left)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
