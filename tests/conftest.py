@@ -92,6 +92,7 @@ TEST_STAGES = {
     "test_score_rules.py": "score",
     "test_score_variants.py": "score",
     "test_policy_auto_planted.py": "score",  # planted errors stay findings under auto (#29)
+    "test_policy_auto_trials.py": "score",  # a table scored once under a policy (#26, round 5)
     "test_seed_golden.py": "score",
     "test_real_tables.py": "real",
     "test_variants.py": "real",  # the real tables rewritten: generality, not recall (#24)

@@ -181,7 +181,8 @@ class TableEvidence:
 class Trial:
     """Tables scored under one policy, with the evidence the choice is made on (per table, in
     the group's order). ``scored`` keeps the scorings while the trial is the current choice
-    (empty once it is not: a group's trials are many, its scorings large)."""
+    (empty once it is not: a group's trials are many, its scorings large; empty too for a
+    trial made from evidence met before: :class:`_Trials`)."""
 
     policy: Policy
     tables: tuple[TableEvidence, ...]
@@ -210,9 +211,36 @@ class Trial:
         return replace(self, scored=())
 
 
-def _trial(group: Sequence[tuple[ParsedTable, str]], policy: Policy) -> Trial:
-    scored = tuple(score_parsed(p, table_id=tid, policy=policy) for p, tid in group)
-    return Trial(policy, tuple(TableEvidence.of(s) for s in scored), scored)
+@dataclass(frozen=True, slots=True)
+class _Trials:
+    """Trials of the tables of one file, each table's evidence under each policy kept by
+    (table, policy name): a table scores the same under the same policy, so a trial met again
+    (the group's policies, then each table's alone; a rule variant tried in a second pass) is
+    not scored again. Only the evidence is kept, not the scorings (large): a trial made from
+    it has none, and the table is scored again under the policy it ends with
+    (:func:`_scored`). Policy names tell policies apart only where they are unique."""
+
+    tables: Sequence[tuple[ParsedTable, str]]
+    seen: dict[tuple[int, str], TableEvidence]
+    kept: bool
+
+    @classmethod
+    def of(cls, tables: Sequence[tuple[ParsedTable, str]], policies: Sequence[Policy]) -> _Trials:
+        names = [policy.name for policy in policies]
+        return cls(tables, {}, len(set(names)) == len(names))
+
+    def trial(self, members: Sequence[int], policy: Policy) -> Trial:
+        """The tables ``members`` scored under ``policy`` (their evidence, when all were)."""
+        keys = [(index, policy.name) for index in members]
+        if self.kept and all(key in self.seen for key in keys):
+            return Trial(policy, tuple(self.seen[key] for key in keys))
+        scored = tuple(
+            score_parsed(self.tables[i][0], table_id=self.tables[i][1], policy=policy)
+            for i in members
+        )
+        evidence = tuple(TableEvidence.of(s) for s in scored)
+        self.seen.update(zip(keys, evidence, strict=True))
+        return Trial(policy, evidence, scored)
 
 
 _FRACTION = regex.compile(r"\d\.\d*[1-9]")
@@ -254,16 +282,21 @@ class Choice:
 def choose(group: Sequence[tuple[ParsedTable, str]], policies: Sequence[Policy]) -> Choice:
     """The policy for a group of tables: the first of ``policies`` (the default) until another,
     or a rule variant, is adopted (:func:`adopts`)."""
+    return _choose(_Trials.of(group, policies), range(len(group)), policies)
+
+
+def _choose(trials: _Trials, members: Sequence[int], policies: Sequence[Policy]) -> Choice:
+    """:func:`choose` for the tables ``members`` of ``trials``."""
     if not policies:
         raise ValueError("choosing a policy needs at least one policy")
-    best = _trial(group, policies[0])
+    best = trials.trial(members, policies[0])
     tried = [best.policy]  # in the order tried: a tie for runner-up goes to the earlier
     others: dict[str, Trial] = {}
     for policy in policies[1:]:
         tried.append(policy)
-        best = _keep_better(best, _trial(group, policy), others)
+        best = _keep_better(best, trials.trial(members, policy), others)
     if best.misses != (0, 0) and best.policy.explore_variants:
-        best = _explore(group, best, tried, others)
+        best = _explore(trials, members, best, tried, others)
     ranked = [others[p.name] for p in tried if p.name in others]
     return Choice(best, min(ranked, key=lambda t: t.misses, default=None))
 
@@ -277,7 +310,8 @@ def _keep_better(best: Trial, trial: Trial, others: dict[str, Trial]) -> Trial:
 
 
 def _explore(
-    group: Sequence[tuple[ParsedTable, str]],
+    trials: _Trials,
+    members: Sequence[int],
     start: Trial,
     tried: list[Policy],
     others: dict[str, Trial],
@@ -297,7 +331,7 @@ def _explore(
                 if policy.name == variant(base, chosen).name:
                     continue
                 tried.append(policy)
-                kept = _keep_better(best, _trial(group, policy), others)
+                kept = _keep_better(best, trials.trial(members, policy), others)
                 if kept is not best:
                     best, chosen, improved = kept, trial_choices, True
                     if best.misses == (0, 0):
@@ -334,20 +368,30 @@ def score_tables_best_rows(
         groups.setdefault(publisher_of(table) or index, []).append(index)
     out: list[Rows | None] = [None] * len(tables)
     chosen = len(policies) > 1 or policies[0].explore_variants  # else the one policy given
+    trials = _Trials.of(parsed, policies)
     for members in groups.values():
-        group = [parsed[i] for i in members]
-        choice = choose(group, policies)
+        choice = _choose(trials, members, policies)
         for k, index in enumerate(members):
             runner = choice.runner_up.part(k) if choice.runner_up else None
             picked, basis = Choice(choice.chosen.part(k), runner), _basis(policies, len(members))
             if chosen and len(members) > 1:
-                alone = choose([parsed[index]], policies)
+                alone = _choose(trials, [index], policies)
                 if alone.chosen.policy.name != picked.chosen.policy.name and adopts(
                     picked.chosen, alone.chosen, rows=3
                 ):
                     picked, basis = alone, "table, departing from its group"
-            out[index] = scored_to_rows(with_evidence(picked, basis))
+            out[index] = scored_to_rows(with_evidence(_scored(picked, parsed[index]), basis))
     return [rows for rows in out if rows is not None]
+
+
+def _scored(choice: Choice, table: tuple[ParsedTable, str]) -> Choice:
+    """``choice`` of one table with its scoring, the table scored again where the chosen
+    trial was made from evidence met before (:class:`_Trials`)."""
+    if choice.chosen.scored:
+        return choice
+    parsed, table_id = table
+    scored = score_parsed(parsed, table_id=table_id, policy=choice.chosen.policy)
+    return replace(choice, chosen=replace(choice.chosen, scored=(scored,)))
 
 
 def publisher_of(table: SelfEvalTable) -> tuple[str, int] | None:
