@@ -16,7 +16,7 @@ import pytest
 from jixiao.batch import pool
 from jixiao.extract.readers import Reading, ReadSettings, read_file
 from jixiao.extract.readers.crops import DEFAULT_DPI, grid_to_regions
-from jixiao.extract.readers.pdf import render_ahead
+from jixiao.extract.readers.pdf import reader, render_ahead
 from jixiao.extract.readers.pdf.render import document_to_crops
 from jixiao.extract.readers.pdf.render_ahead import CropsAhead, crops_ahead
 from jixiao.model.pane import Region
@@ -171,3 +171,23 @@ SPARE = [(2, 1, 1), (2, 2, 0), (8, 3, 5), (1, 4, 0)]  # cores, workers, cores sp
 def test_spare_cores(cores: int, workers: int, spare: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "sched_getaffinity", lambda _: set(range(cores)), raising=False)
     assert pool.spare_cores(workers) == spare
+
+
+def test_a_reading_that_fails_ends_its_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    made: list[CropsAhead] = []
+
+    def recorded(*args: Any, **kwargs: Any) -> CropsAhead | None:
+        ahead = crops_ahead(*args, **kwargs)
+        assert ahead is not None
+        made.append(ahead)
+        return ahead
+
+    def fails(*_: Any, **__: Any) -> NoReturn:
+        raise MemoryError
+
+    monkeypatch.setattr(reader, "crops_ahead", recorded)
+    monkeypatch.setattr(reader, "pdf_to_extraction", fails)
+    with pytest.raises(MemoryError):
+        _read("lo_two_per_page.pdf", ahead=True)
+    (ahead,) = made
+    assert ahead._pid is None  # ended and reaped

@@ -113,14 +113,19 @@ def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
         if settings.render_ahead and document is not None
         else None
     )
-    extraction = pdf_to_extraction(
-        source.path,
-        display_name=source.name,
-        settings=settings.pdf,
-        document=document,
-        kept=kept,
-        ahead=ahead,
-    )
+    try:
+        extraction = pdf_to_extraction(
+            source.path,
+            display_name=source.name,
+            settings=settings.pdf,
+            document=document,
+            kept=kept,
+            ahead=ahead,
+        )
+    except BaseException:  # a MemoryError past a worker's ceiling: the child ends here too
+        if ahead is not None:
+            ahead.close()
+        raise
     titles = tuple(
         Title(text.strip(), Source(source.name, page=page), (page, text) in extraction.headings)
         for page, text in extraction.titles
