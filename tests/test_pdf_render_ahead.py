@@ -120,6 +120,7 @@ def test_a_child_killed_early_gives_nothing_and_nothing_raises() -> None:
     document = pdfium.PdfDocument(PDF / "lo_annual_report.pdf")
     ahead = crops_ahead(document, DEFAULT_DPI)
     assert ahead is not None
+    ahead.ask(regions[:1])
     os.kill(ahead._pid or 0, signal.SIGKILL)
     ahead.ask(regions)  # the pipe is broken
     ahead.finish(regions)
@@ -128,11 +129,27 @@ def test_a_child_killed_early_gives_nothing_and_nothing_raises() -> None:
     document.close()
 
 
+def test_a_file_without_tables_forks_no_child(tmp_path: Path) -> None:
+    blank = pdfium.PdfDocument.new()
+    blank.new_page(595, 842)
+    path = tmp_path / "blank.pdf"
+    blank.save(str(path))
+    blank.close()
+    with read_file(
+        path.read_bytes(), path=path, name="blank.pdf", settings=ReadSettings(render_ahead=True)
+    ) as reading:
+        assert reading.grids == ()
+        assert _ahead(reading)._pid is None
+        assert not _ahead(reading)._tried
+
+
 @pytest.mark.parametrize("finished", [False, True], ids=["never finished", "finished"])
 def test_a_child_not_waited_for_is_ended_and_reaped(finished: bool) -> None:
     document = pdfium.PdfDocument(PDF / "lo_annual_report.pdf")
     ahead = crops_ahead(document, DEFAULT_DPI)
     assert ahead is not None
+    assert ahead._pid is None  # forked when first asked
+    ahead.ask([Region(1, (0, 0, 100, 100))])
     pid = ahead._pid
     assert pid is not None
     if finished:
@@ -176,18 +193,14 @@ def test_spare_cores(cores: int, workers: int, spare: int, monkeypatch: pytest.M
 def test_a_reading_that_fails_ends_its_child(monkeypatch: pytest.MonkeyPatch) -> None:
     made: list[CropsAhead] = []
 
-    def recorded(*args: Any, **kwargs: Any) -> CropsAhead | None:
-        ahead = crops_ahead(*args, **kwargs)
-        assert ahead is not None
+    def fails(*_: Any, ahead: CropsAhead, **__: Any) -> NoReturn:
+        ahead.ask([Region(1, (0, 0, 100, 100))])  # a part found, then the reading fails
         made.append(ahead)
-        return ahead
-
-    def fails(*_: Any, **__: Any) -> NoReturn:
         raise MemoryError
 
-    monkeypatch.setattr(reader, "crops_ahead", recorded)
     monkeypatch.setattr(reader, "pdf_to_extraction", fails)
     with pytest.raises(MemoryError):
         _read("lo_two_per_page.pdf", ahead=True)
     (ahead,) = made
+    assert ahead._tried
     assert ahead._pid is None  # ended and reaped

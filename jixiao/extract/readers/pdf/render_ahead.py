@@ -2,16 +2,17 @@
 process goes on.
 
 Rendering and encoding a table's page images takes about a sixth of a PDF's reading. The child
-is forked when the file is opened and works on its own copy of the document (``fork`` copies
-the process, PDFium's state included), so no PDFium call is ever shared between two threads
-(PDFium is not thread-safe) and no lock on Python's interpreter (PNG encoding holds it) slows
-the reading. The reading process tells it each table part's region as the page is read
-(:meth:`CropsAhead.ask`: the child renders it while the next pages are read), then, once the
-grids are made, the regions the panes will show (:meth:`CropsAhead.finish`: the child renders
-those it has not, while the tables are scored, and sends them all). The batch runner asks for
-it only where a core is spare (fewer workers than cores: ``jixiao run -j 1`` on two cores), and
-only from its own worker processes, which run no threads: a fork in a process with threads (a
-notebook, a Dask worker) could copy a lock held by a thread that is not copied.
+is forked when the first table part is found (a file without tables makes none) and works on
+its own copy of the document (``fork`` copies the process, PDFium's state included), so no
+PDFium call is ever shared between two threads (PDFium is not thread-safe) and no lock on
+Python's interpreter (PNG encoding holds it) slows the reading. The reading process tells it
+each table part's region as the page is read (:meth:`CropsAhead.ask`: the child renders it
+while the next pages are read), then, once the grids are made, the regions the panes will show
+(:meth:`CropsAhead.finish`: the child renders those it has not, while the tables are scored,
+and sends them all). The batch runner asks for it only where a core is spare (fewer workers
+than cores: ``jixiao run -j 1`` on two cores), and only from its own worker processes, which
+run no threads: a fork in a process with threads (a notebook, a Dask worker) could copy a lock
+held by a thread that is not copied.
 
 The child renders with the function the reading process uses
 (:func:`~jixiao.extract.readers.pdf.render.document_to_crops`) from a copy of its state, so its
@@ -46,33 +47,47 @@ _OPEN_PAGES = 8
 
 
 class CropsAhead:
-    """Page images at ``dpi`` being rendered in a child process: :meth:`ask` and
+    """Page images of ``document`` at ``dpi`` rendered in a child process, forked when the
+    first region is asked for (a file without tables makes none): :meth:`ask` and
     :meth:`finish` say which, :meth:`take` gives one (``None``: not rendered there, render it
     here), :meth:`close` ends the child."""
 
-    __slots__ = ("_asks", "_crops", "_dpi", "_finished", "_pid", "_results")
+    __slots__ = ("_asks", "_crops", "_document", "_dpi", "_finished", "_pid", "_results", "_tried")
 
-    def __init__(self, pid: int, asks: int, results: int, dpi: float) -> None:
-        self._pid: int | None = pid
-        self._asks: int | None = asks  # this process writes the regions here …
-        self._results: int | None = results  # … and reads the images here
+    def __init__(self, document: pdfium.PdfDocument, dpi: float) -> None:
+        self._document = document
         self._dpi = dpi
+        self._tried = False  # whether the child was forked (or could not be)
+        self._pid: int | None = None
+        self._asks: int | None = None  # this process writes the regions here …
+        self._results: int | None = None  # … and reads the images here
         self._finished: tuple[Region, ...] | None = None
         self._crops: dict[Region, Crop] | None = None
 
     def ask(self, regions: Iterable[Region]) -> None:
         """Have the child render these regions now, if it can (a region the panes show in
         the end is sent again by :meth:`finish`; one they do not is wasted work)."""
-        if self._finished is None:
-            self._send((_ASK, tuple(regions)))
+        asked = tuple(regions)
+        if self._finished is None and asked and self._started():
+            self._send((_ASK, asked))
 
     def finish(self, regions: Sequence[Region]) -> None:
         """The regions the panes will show: the child renders those it has not and sends them
         all; no region is asked after this."""
         if self._finished is None:
             self._finished = tuple(regions)
-            self._send((_FINISH, self._finished))
+            if self._finished and self._started():
+                self._send((_FINISH, self._finished))
             self._close_asks()
+
+    def _started(self) -> bool:
+        """Fork the child the first time; whether it can be asked."""
+        if not self._tried:
+            self._tried = True
+            forked = _fork(self._document, self._dpi)
+            if forked is not None:
+                self._pid, self._asks, self._results = forked
+        return self._asks is not None
 
     def take(self, region: Region, dpi: float) -> Crop | None:
         """The child's image of ``region`` at ``dpi``, waiting for the child the first time
@@ -135,16 +150,20 @@ class CropsAhead:
 
 
 def crops_ahead(document: pdfium.PdfDocument, dpi: float) -> CropsAhead | None:
-    """Fork a child that renders regions of the open ``document`` at ``dpi`` as it is asked;
-    ``None`` where this system has no ``fork`` or no room for a process."""
-    if not hasattr(os, "fork"):
-        return None
+    """A child to render regions of the open ``document`` at ``dpi`` as it is asked (forked
+    when first asked); ``None`` where this system has no ``fork``."""
+    return CropsAhead(document, dpi) if hasattr(os, "fork") else None
+
+
+def _fork(document: pdfium.PdfDocument, dpi: float) -> tuple[int, int, int] | None:
+    """Fork the child: its pid, the end this process asks on and the end it reads the images
+    from; ``None`` when there is no room for a process (the images are rendered here)."""
     asks_read, asks_write = os.pipe()
     results_read, results_write = os.pipe()
     parent = os.getpid()
     try:
         pid = os.fork()
-    except OSError:  # no room for a process: rendered in this one
+    except OSError:
         for end in (asks_read, asks_write, results_read, results_write):
             os.close(end)
         return None
@@ -154,7 +173,7 @@ def crops_ahead(document: pdfium.PdfDocument, dpi: float) -> CropsAhead | None:
         _child(document, dpi, parent, asks_read, results_write)
     os.close(asks_read)
     os.close(results_write)
-    return CropsAhead(pid, asks_write, results_read, dpi)
+    return pid, asks_write, results_read
 
 
 def _child(
