@@ -1,0 +1,169 @@
+"""What a run holds for every file it reads grows by bytes a file, not objects (#26, round 5):
+the report's counts and the order of every table (:class:`~jixiao.report.build.ReportCollector`)
+as columns (:class:`~jixiao.batch.columns.TextColumn`, arrays)."""
+
+from __future__ import annotations
+
+import gc
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from jixiao.batch.columns import TextColumn
+from jixiao.pipeline.runner import FileResult, InputFile, file_to_result
+from jixiao.report.build import ReportCollector, table_order
+from jixiao.score import Rows
+from jixiao.score.policy import load_policy
+from tests.conftest import SEED
+
+FAMILIES = SEED.parent.parent / "families"  # seven one-table text files
+
+
+@pytest.fixture(scope="module")
+def one_table() -> FileResult:
+    path = sorted(FAMILIES.glob("*.txt"))[0]
+    return file_to_result(InputFile(path, "a.txt"), [load_policy("national")])
+
+
+def _renamed(result: FileResult, name: str) -> Rows:
+    """The rows of ``result`` as if they were read from file ``name`` (fresh texts, as the
+    rows a worker sends are)."""
+
+    def moved(record: dict[str, object]) -> dict[str, object]:
+        table = str(record.get("table_id") or "")
+        number = table.rsplit("#", 1)[-1] if "#" in table else ""
+        return {**record, "source_file": name, "table_id": f"{name}#{number}" if table else ""}
+
+    rows = result.rows
+    return Rows(
+        tables=tuple(moved(r) for r in rows.tables),
+        funds=(),
+        indicators=tuple(moved(r) for r in rows.indicators),
+        problems=tuple(moved(r) for r in rows.problems),
+    )
+
+
+def _bytes_per_file(add: Callable[[int], None], start: int, files: int) -> float:
+    """Python memory held per file between ``start`` and ``start + files`` files added."""
+    for i in range(start):
+        add(i)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        for i in range(start, start + files):
+            add(i)
+        gc.collect()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return (after - before) / files
+
+
+def test_the_report_keeps_about_a_hundred_bytes_a_one_table_file(one_table: FileResult) -> None:
+    """An object, a list and a copy of the name per file, a tuple of the key and the id per
+    table, took ~0.55 kB a one-table file (5.5 MB of a 10,000-file run, all through it)."""
+    collector = ReportCollector(limit=0)
+
+    def add(i: int) -> None:
+        name = f"{i // 100:03d}/{i:05d}_自评表.txt"
+        collector.add_rows(name, "tsv", _renamed(one_table, name))
+
+    assert _bytes_per_file(add, 500, 3_000) < 200
+
+
+def _containers(value: object, depth: int = 2) -> list[object]:
+    """The lists, dicts, tuples and sets in ``value``'s attributes, ``depth`` levels down."""
+    found: list[object] = []
+    names = getattr(value, "__dict__", None) or {
+        n: getattr(value, n) for c in type(value).__mro__ for n in getattr(c, "__slots__", ())
+    }
+    for attribute in names.values() if isinstance(names, dict) else ():
+        if isinstance(attribute, list | dict | tuple | set):
+            found.append(attribute)
+        elif depth > 1 and not isinstance(attribute, str | int | float | bytes | bytearray):
+            found += _containers(attribute, depth - 1)
+    return found
+
+
+def test_the_report_holds_its_files_and_tables_as_columns(one_table: FileResult) -> None:
+    """No list or dict with an entry per file or table: arrays and one buffer of texts."""
+    collector = ReportCollector(limit=0)
+    for i in range(50):
+        name = f"{i:03d}.txt"
+        collector.add_rows(name, "tsv", _renamed(one_table, name))
+    grown = [c for c in _containers(collector) if len(c) >= 50]  # type: ignore[arg-type]
+    assert not grown, "a container with an entry per file or table"
+
+
+def test_the_report_of_files_out_of_order_and_repeated_is_as_in_name_order(
+    one_table: FileResult,
+) -> None:
+    """Files that come out of name order, or twice (their counts added), give the report the
+    same counts, problem rows and order of tables as the files in name order."""
+    names = [f"{i:02d}.txt" for i in range(12)]
+    ordered, shuffled = ReportCollector(limit=3), ReportCollector(limit=3)
+    for name in names:
+        ordered.add_rows(name, "tsv", _renamed(one_table, name))
+    for name in [*names[6:], *names[:6]]:
+        shuffled.add_rows(name, "tsv", _renamed(one_table, name))
+    first, second = ordered.report(), shuffled.report()
+    assert list(first.omitted) == list(second.omitted)
+    assert first.summary == second.summary
+    assert first.file_problems == second.file_problems
+    assert [c.table_id for c in first.cards] == [c.table_id for c in second.cards]
+    assert len(first.omitted) == 9
+    assert list(first.omitted[1:3]) == list(first.omitted)[1:3]
+    twice = ReportCollector(limit=3)
+    rows = _renamed(one_table, "a.txt")
+    twice.add_rows("a.txt", "tsv", rows)
+    twice.add_rows("a.txt", "tsv", replace(rows, tables=()))
+    report = twice.report()
+    assert report.summary.problems == 2 * len(rows.problems)
+    assert report.files == ("a.txt",)
+
+
+def test_the_tables_not_shown_are_in_the_order_of_their_keys_then_ids() -> None:
+    """Every table's order, held as columns, sorts as the pairs of its key and id did."""
+    results = [
+        file_to_result(InputFile(path, path.name), [load_policy("national")])
+        for path in sorted(FAMILIES.glob("*.txt"))
+    ]
+    collector = ReportCollector(limit=2)
+    expected = []
+    for i, result in enumerate(results * 3):
+        name = f"{(i * 7) % 21:02d}.txt"  # out of name order
+        rows = _renamed(result, name)
+        extra = replace(rows, tables=tuple({**t, "table_id": "xw"[i % 2]} for t in rows.tables))
+        for added in (rows, extra):  # "x", "w": number 0, the same key
+            collector.add_rows(name, "tsv", added)
+            for table in added.tables:
+                tid = str(table["table_id"])
+                severities = [str(p["severity"]) for p in rows.problems if p["table_id"] == tid]
+                expected.append((table_order(severities, name, tid), tid))
+    report = collector.report()
+    shown = [card.table_id for card in report.cards]
+    assert [*shown, *report.omitted] == [tid for _, tid in sorted(expected)]
+
+
+@given(st.lists(st.text(max_size=6), max_size=40))
+def test_a_text_column_gives_back_what_it_was_given(texts: list[str]) -> None:
+    column = TextColumn(indexed=True)
+    for text in texts:
+        column.append(text)
+    assert list(column) == texts
+    assert [column[i] for i in range(len(texts))] == texts
+    assert column[-1:] == texts[-1:]
+    for text in texts:
+        assert column.find(text) == texts.index(text)
+    assert column.find("not held: longer than six") is None
+
+
+def test_a_text_column_costs_its_utf8_bytes_and_offsets() -> None:
+    names = [f"{i // 100:03d}/{i:05d}_自评表.txt" for i in range(10_000)]
+    column = TextColumn(names, indexed=True)
+    assert column.nbytes() < 10_000 * (len(names[0].encode("utf-8")) + 8 + 32)
