@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import gc
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.batch.columns import TextColumn
+from jixiao.batch import pool
+from jixiao.batch.columns import InputFiles, TextColumn
+from jixiao.batch.run import BatchSettings, run_batch
+from jixiao.pipeline.discover import discover
 from jixiao.pipeline.runner import FileResult, InputFile, file_to_result
-from jixiao.report.build import ReportCollector, table_order
+from jixiao.report.build import InputPaths, ReportCollector, table_order
 from jixiao.score import Rows
 from jixiao.score.policy import load_policy
 from tests.conftest import SEED
@@ -167,3 +171,73 @@ def test_a_text_column_costs_its_utf8_bytes_and_offsets() -> None:
     names = [f"{i // 100:03d}/{i:05d}_自评表.txt" for i in range(10_000)]
     column = TextColumn(names, indexed=True)
     assert column.nbytes() < 10_000 * (len(names[0].encode("utf-8")) + 8 + 32)
+
+
+def test_a_runs_input_files_are_held_as_columns(tmp_path: Path) -> None:
+    """``jixiao.run`` holds its inputs as two columns of text (~0.1 kB a file), not an
+    InputFile with its two texts per file (~0.34 kB); each file is made when it is read."""
+
+    def traced(make: Callable[[], object]) -> tuple[object, int]:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            made = make()
+            return made, tracemalloc.get_traced_memory()[0]
+        finally:
+            tracemalloc.stop()
+
+    def listed() -> list[InputFile]:
+        return [
+            InputFile.at(
+                str(tmp_path / f"{i // 100:03d}" / f"{i:05d}_自评表.txt"), f"{i:05d}_自评表.txt"
+            )
+            for i in range(3_000)
+        ]
+
+    found, as_objects = traced(listed)
+    files, as_columns = traced(lambda: InputFiles(found))  # type: ignore[arg-type]
+    assert isinstance(files, InputFiles)
+    assert as_columns < as_objects / 2
+    assert as_columns < 3_000 * 160
+    assert len(files) == 3_000
+    assert files[7] == InputFile(str(tmp_path / "000" / "00007_自评表.txt"), "00007_自评表.txt")
+    assert [f.name for f in files][:2] == ["00000_自评表.txt", "00001_自评表.txt"]
+    assert not _containers(files)
+    sources = InputPaths(files)
+    assert sources["00002_自评表.txt"] == tmp_path / "000" / "00002_自评表.txt"
+    assert "x.txt" not in sources
+    assert len(sources) == 3_000
+    assert list(sources)[:1] == ["00000_自评表.txt"]
+
+
+def test_the_workers_take_files_from_the_runs_sequence_as_they_are_given() -> None:
+    """No queue of every file: ``map_isolated`` takes each file from the sequence when a
+    worker gets it; files given back come first, in their order."""
+    read: list[int] = []
+
+    class Files(Sequence[InputFile]):
+        def __len__(self) -> int:
+            return 5
+
+        def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+            read.append(index)
+            return InputFile(f"{index}.txt", f"{index}.txt")
+
+    pending = pool._Pending(Files())
+    assert read == []
+    first, second = pending.popleft(), pending.popleft()
+    assert read == [0, 1]
+    pending.extendleft(reversed([first, second]))
+    assert len(pending) == 5
+    assert [pending.popleft().name for _ in range(5)] == [f"{i}.txt" for i in range(5)]
+    assert read == [0, 1, 2, 3, 4]
+
+
+def test_a_run_of_input_files_gives_the_outputs_of_a_list(tmp_path: Path) -> None:
+    files = discover([FAMILIES])
+    policies = [load_policy("national")]
+    out = tmp_path / "columns"
+    run_batch(InputFiles(files), policies, out, BatchSettings(workers=1))
+    run_batch(files, policies, tmp_path / "list", BatchSettings(workers=1))
+    for name in ("tables.csv", "indicators.csv", "problems.csv"):
+        assert (out / name).read_bytes() == (tmp_path / "list" / name).read_bytes()
