@@ -349,7 +349,11 @@ def patch_the_end():  # once loaded (while reading): pyarrow and the report not 
     def write_chunks(out_dir, formats, labels, chunks):
         def marked(name):
             mark(f"frame {name}")
-            yield from chunks(name)
+            for i, chunk in enumerate(chunks(name)):
+                if i:
+                    mark(f"frame {name}, chunk {i + 1}")
+                yield chunk
+                del chunk  # not held while the next is made
         try:
             return original_chunks(out_dir, formats, labels, marked)
         finally:

@@ -14,13 +14,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from jixiao.batch import pool
-from jixiao.batch.columns import InputFiles, TextColumn
+from jixiao.batch import combine, parts, pool
+from jixiao.batch.columns import InputFiles, TextColumn, TextMapping
 from jixiao.batch.run import BatchSettings, run_batch
 from jixiao.pipeline.discover import discover
 from jixiao.pipeline.runner import FileResult, InputFile, file_to_result
 from jixiao.report.build import InputPaths, ReportCollector, table_order
 from jixiao.score import Rows
+from jixiao.score.duplicates import Duplicates
 from jixiao.score.policy import load_policy
 from tests.conftest import SEED
 
@@ -241,3 +242,45 @@ def test_a_run_of_input_files_gives_the_outputs_of_a_list(tmp_path: Path) -> Non
     run_batch(files, policies, tmp_path / "list", BatchSettings(workers=1))
     for name in ("tables.csv", "indicators.csv", "problems.csv"):
         assert (out / name).read_bytes() == (tmp_path / "list" / name).read_bytes()
+
+
+def test_the_end_of_a_run_holds_duplicate_of_as_columns_and_writes_whole_chunks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``duplicate_of`` (an entry per copy) is held through the outputs as a TextMapping,
+    not a dict of str; each chunk reaches the writers in one piece a column, the parts it was
+    sliced from let go (the Parquet writer copied it into one piece with them held)."""
+    inputs = tmp_path / "in"
+    for i, path in enumerate(sorted(FAMILIES.glob("*.txt")) * 2):  # every table read twice
+        (inputs / str(i)).mkdir(parents=True)
+        (inputs / str(i) / path.name).write_bytes(path.read_bytes())
+    monkeypatch.setattr(parts, "CHUNK_FILES", 1)  # a part a file: chunks of many slices
+    monkeypatch.setattr(combine, "WIDE_CHUNK_ROWS", {"tables": 5})
+    found: list[Duplicates] = []
+    pieces: list[int] = []
+    checked = combine.parts_to_duplicates
+    writer = combine.write_chunks
+
+    def check(*args: object) -> Duplicates:
+        found.append(checked(*args))  # type: ignore[arg-type]
+        return found[-1]
+
+    def write(out: Path, formats: object, labels: str, chunks: Callable[[str], object]) -> object:
+        def counted(name: str) -> object:
+            for table in chunks(name):  # type: ignore[attr-defined]
+                if name == "tables":
+                    pieces.append(max(column.num_chunks for column in table.columns))
+                yield table
+
+        return writer(out, formats, labels, counted)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(combine, "parts_to_duplicates", check)
+    monkeypatch.setattr(combine, "write_chunks", write)
+    run_batch(
+        discover([inputs]), [load_policy("national")], tmp_path / "out", BatchSettings(workers=1)
+    )
+    [duplicates] = found
+    assert isinstance(duplicates.duplicate_of, TextMapping)
+    assert len(duplicates.duplicate_of) >= 7  # the second reading of each, at least
+    assert len(pieces) > 1
+    assert set(pieces) == {1}
