@@ -225,7 +225,8 @@ def parts_to_panel(out_dir: Path, records: Sequence[FileRecord], duplicates: Dup
         for name in _REPEATED:
             if isinstance(row[name], str):
                 row[name] = shared.setdefault(row[name], row[name])
-        row["duplicate_of"] = duplicates.duplicate_of.get(str(row["table_id"]))
+        kept = duplicates.duplicate_of.get(str(row["table_id"]))  # a new str each: held once
+        row["duplicate_of"] = None if kept is None else shared.setdefault(kept, kept)
         return row
 
     grouped = [marked(row) for row in _values(out_dir, records, "tables", PANEL_GROUP_COLUMNS)]
