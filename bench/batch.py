@@ -26,6 +26,12 @@ peak (``os.wait4``: the main process, which outgrows its worker) and the worker'
 manifest's ``largest_child``), and their ratios, largest over smallest (the goal: ≤ 1.1).
 Minutes: not for CI.
 
+**Timeline** (``--timeline``): the main process's ``VmRSS`` and ``VmHWM`` sampled every 20 ms
+while ``jixiao run -j 1`` (report on) reads the last of ``--memory-files``, by phase (the run
+is started through :data:`TIMELINE_PROBE`, which marks each: discovery, every 1,000th result,
+the end of the reading, the duplicates check, the panel, each frame written, the manifest, the
+report): which phase holds the peak.
+
 **Mixed corpus** (``--mixed``): ``tests/test_batch_corpus.make_corpus`` (440 single-table text
 files, 60 PDFs, the five kinds of broken file) read with each of ``--workers``; ``batch s`` is
 the manifest's ``seconds_total`` (reading and writing, no report); peak memory from the
@@ -37,6 +43,7 @@ Usage::
     python bench/batch.py --per-table [--files 200]
     python bench/batch.py --fixed [--files 200] [--repeat 5] [--code OTHER_CHECKOUT .]
     python bench/batch.py --memory [--memory-files 1000 10000]
+    python bench/batch.py --timeline [--memory-files 10000]
     python bench/batch.py --mixed [--text-files 440] [--pdf-copies 20] [--workers 1 2]
 """
 
@@ -297,6 +304,136 @@ def memory_bench(counts: list[int]) -> str:
     return "\n".join(lines)
 
 
+TIMELINE_PROBE = """
+import os, sys, time
+MARKS = open(os.environ["JIXIAO_BENCH_MARKS"], "a", buffering=1)
+def mark(what):
+    MARKS.write(f"{time.time()} {what}\\n")
+import jixiao.api as api
+import jixiao.batch.run as run
+def wrap(module, name, label=None, after=True):
+    original = getattr(module, name)
+    def wrapped(*args, **kwargs):
+        mark(f"{label or name} start")
+        try:
+            return original(*args, **kwargs)
+        finally:
+            if after:
+                mark(f"{label or name} end")
+    setattr(module, name, wrapped)
+wrap(api, "discover")
+wrap(run, "prune_parts", "journal read; prune_parts")
+wrap(run._Manifest, "write", "manifest")
+wrap(run, "switch_run")
+results = [0]
+original_add = api._RunReport.add_result
+def add_result(self, result):
+    results[0] += 1
+    if results[0] == 1 or results[0] % 1000 == 0:
+        mark(f"result {results[0]}")
+    return original_add(self, result)
+api._RunReport.add_result = add_result
+original_write = api._RunReport.write
+def write(self, staged, batch):
+    mark("report start")
+    try:
+        return original_write(self, staged, batch)
+    finally:
+        mark("report end")
+api._RunReport.write = write
+def patch_the_end():  # once loaded (while reading): pyarrow and the report not before the fork
+    import jixiao.batch.combine as combine
+    wrap(combine, "parts_to_duplicates", "duplicates")
+    wrap(combine, "parts_to_panel", "panel")
+    original_chunks = combine.write_chunks
+    def write_chunks(out_dir, formats, labels, chunks):
+        def marked(name):
+            mark(f"frame {name}")
+            for i, chunk in enumerate(chunks(name)):
+                if i:
+                    mark(f"frame {name}, chunk {i + 1}")
+                yield chunk
+                del chunk  # not held while the next is made
+        try:
+            return original_chunks(out_dir, formats, labels, marked)
+        finally:
+            mark("writers end")
+    combine.write_chunks = write_chunks
+    import jixiao.report.build as build
+    wrap(build.ReportCollector, "report", "collector.report")
+    wrap(build, "_write", "page")
+original_prepare = run._Prepare.__call__
+def prepared(self):
+    mark("reading end")
+    original_prepare(self)
+    patch_the_end()
+run._Prepare.__call__ = prepared
+sys.argv = ["jixiao", *sys.argv[1:]]
+from jixiao.cli.main import main
+try:
+    main()
+finally:
+    mark("exit")
+"""
+
+
+def _status_mb(pid: int) -> tuple[float, float] | None:
+    """(VmRSS, VmHWM) of a process, in MB; None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            text = status.read()
+    except OSError:
+        return None
+    values = {}
+    for line in text.splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            key, kb, _ = line.split()
+            values[key[:-1]] = int(kb) / 1024
+    if len(values) < 2:
+        return None
+    return values["VmRSS"], values["VmHWM"]
+
+
+def timeline_bench(count: int, every: float = 0.02) -> str:
+    """The main process's resident size (VmRSS) and high-water mark (VmHWM), sampled every
+    ``every`` seconds while ``jixiao run -j 1`` (report on) reads ``count`` one-table text
+    files, by phase (:data:`TIMELINE_PROBE` marks each): where the run's peak is held."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-bench-timeline-") as tmp:
+        corpus, out = small_files(Path(tmp) / "in", count), Path(tmp) / "out"
+        marks = Path(tmp) / "marks"
+        env = installed_env(ROOT, JIXIAO_BENCH_MARKS=str(marks), ARROW_DEFAULT_MEMORY_POOL="system")
+        command = [sys.executable, "-c", TIMELINE_PROBE, "run", str(corpus), "-o", str(out)]
+        samples: list[tuple[float, float, float]] = []
+        with subprocess.Popen([*command, "-j", "1", "-q"], env=env, cwd=tmp) as process:
+            while process.poll() is None:
+                now, sizes = time.time(), _status_mb(process.pid)
+                if sizes is not None:
+                    samples.append((now, *sizes))
+                time.sleep(every)
+        marked = [line.split(" ", 1) for line in marks.read_text(encoding="utf-8").splitlines()]
+    phases = [(float(t), what) for t, what in marked]
+    lines = [
+        f"{count} one-table text files, jixiao run -j 1 (report on): the main process sampled "
+        f"every {every * 1000:.0f} ms; load average {load_average()} after",
+        "| from | s | RSS at start MB | max RSS MB | HWM at end MB |",
+        "|---|---|---|---|---|",
+    ]
+    bounds = [(samples[0][0] if samples else 0.0, "start"), *phases]
+    for i, (begun, what) in enumerate(bounds):
+        ended = bounds[i + 1][0] if i + 1 < len(bounds) else float("inf")
+        inside = [s for s in samples if begun <= s[0] < ended]
+        if not inside:
+            lines.append(f"| {what} | {begun - bounds[0][0]:.2f} | | | |")
+            continue
+        lines.append(
+            f"| {what} | {begun - bounds[0][0]:.2f} | {inside[0][1]:.1f} | "
+            f"{max(s[1] for s in inside):.1f} | {inside[-1][2]:.1f} |"
+        )
+    if samples:
+        lines.append(f"peak (VmHWM): {max(s[2] for s in samples):.1f} MB")
+    return "\n".join(lines)
+
+
 @dataclass(frozen=True, slots=True)
 class Result:
     """One run of the mixed corpus with one worker count."""
@@ -371,6 +508,9 @@ def main() -> None:
     parser.add_argument("--memory", action="store_true", help="peak memory by file count")
     parser.add_argument("--fixed", action="store_true", help="start-up and the end, timed")
     parser.add_argument(
+        "--timeline", action="store_true", help="the main process's memory by phase"
+    )
+    parser.add_argument(
         "--code", type=Path, nargs="+", help="with --fixed: folders of jixiao's code, in turn"
     )
     parser.add_argument("--memory-files", type=int, nargs="+", default=[1000, 10_000])
@@ -385,6 +525,8 @@ def main() -> None:
         print(fixed_costs_bench(args.files[0], args.repeat or 5, args.code or [ROOT]))
     elif args.memory:
         print(memory_bench(args.memory_files))
+    elif args.timeline:
+        print(timeline_bench(args.memory_files[-1]))
     elif args.per_table:
         print(per_table_bench(args.files[0], args.repeat or 5))
     elif args.mixed:

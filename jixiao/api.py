@@ -24,6 +24,7 @@ from os import PathLike
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from jixiao.batch.columns import InputFiles
 from jixiao.batch.progress import Progress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
 from jixiao.core.errors import InputNotFoundError, NoInputsError
@@ -234,7 +235,7 @@ def run(
     the combined frames, ``manifest.json`` and, unless interrupted, ``report.html``, all
     switched in at once: a run that fails leaves the last complete one)."""
     roots = _paths(paths)
-    files = _files(roots, filters or Filters())
+    files = InputFiles(_files(roots, filters or Filters()))  # columns: no object per file
     report = _RunReport(report_limit, files)
     return run_batch(
         files,

@@ -104,6 +104,7 @@ TEST_STAGES = {
     "test_output_writers.py": "export",
     "test_csv_pieces.py": "export",  # a CSV chunk formatted in pieces: the same bytes (#26)
     "test_freed_memory.py": "batch",  # memory given back as a run goes (#26)
+    "test_flat_memory.py": "batch",  # per-file state as columns, not objects (#26, round 5)
     "test_outputs.py": "export",
     "test_duckdb.py": "export",  # --format duckdb and the documented queries (#27)
     "test_batch.py": "batch",

@@ -13,12 +13,14 @@ row (:func:`parts_to_panel`).
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa  # type: ignore[import-untyped]
 import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
+from jixiao.batch.columns import TextMapping
 from jixiao.batch.freed import release_freed_memory
 from jixiao.batch.parts import FileRecord
 from jixiao.export.write import Totals, write_chunks
@@ -58,7 +60,10 @@ def chunk_rows(name: str) -> int:
     return min(CHUNK_ROWS, WIDE_CHUNK_ROWS.get(name, CHUNK_ROWS))
 
 
-CHECK_ROWS = 2_000  # rows of tables and indicators the duplicates check holds as values
+#: Rows of tables and indicators the duplicates check holds as values, a chunk of files at a
+#: time (2,000 until #26's fifth round: each row is a dict and each table's cells a Copy while
+#: its chunk is checked, and the larger chunks left ~2 MB more behind at 10,000 files).
+CHECK_ROWS = 500
 
 
 def write_combined(
@@ -80,7 +85,12 @@ def write_combined(
             yield records_to_arrow(name, getattr(panel, name))
             return
         for chunk in tables_to_chunks(_rows(out_dir, records, name), chunk_rows(name)):
-            yield _marked(name, _concat(name, chunk), duplicates)
+            # one piece a column, and the parts it was sliced from let go before it is written:
+            # the Parquet writer takes it as it is (it made this copy itself, parts held)
+            table = _concat(name, chunk).combine_chunks()
+            del chunk
+            yield _marked(name, table, duplicates)
+            del table
             release_freed_memory()  # the chunk just written
         if name == "problems" and duplicates.conflicts:
             yield records_to_arrow(name, duplicates_to_problem_records(duplicates))
@@ -126,7 +136,10 @@ def parts_to_duplicates(out_dir: Path, records: Sequence[FileRecord]) -> Duplica
         found = {c.table_id: c for c in _copies(out_dir, records, ids) if c.table_id in ids}
         return [found[copy.table_id] for copy in wanted]
 
-    return digests_to_duplicates(digests, copies_at)
+    found = digests_to_duplicates(digests, copies_at)
+    del digests
+    # held through the outputs: a column of texts, not a dict of one str per table and copy
+    return replace(found, duplicate_of=TextMapping(found.duplicate_of))
 
 
 def _copies(
@@ -212,7 +225,8 @@ def parts_to_panel(out_dir: Path, records: Sequence[FileRecord], duplicates: Dup
         for name in _REPEATED:
             if isinstance(row[name], str):
                 row[name] = shared.setdefault(row[name], row[name])
-        row["duplicate_of"] = duplicates.duplicate_of.get(str(row["table_id"]))
+        kept = duplicates.duplicate_of.get(str(row["table_id"]))  # a new str each: held once
+        row["duplicate_of"] = None if kept is None else shared.setdefault(kept, kept)
         return row
 
     grouped = [marked(row) for row in _values(out_dir, records, "tables", PANEL_GROUP_COLUMNS)]
@@ -230,11 +244,16 @@ def _marked(name: str, table: pa.Table, duplicates: Duplicates) -> pa.Table:
     if name != "tables" or not (duplicates.duplicate_of or duplicates.conflicts):
         return table
     columns = ("table_id", "duplicate_of", "problem_count", "warning_count")
-    marked = [table_with_duplicates(r, duplicates) for r in table.select(columns).to_pylist()]
-    for column in columns[1:]:
+    marked: dict[str, list[Any]] = {column: [] for column in columns[1:]}
+    # a row at a time, its cells as lists: not a dict per row of the chunk, and a copy of each
+    for row in zip(*(table.column(c).to_pylist() for c in columns), strict=True):
+        record = table_with_duplicates(dict(zip(columns, row, strict=True)), duplicates)
+        for column, values in marked.items():
+            values.append(record[column])
+    for column, values in marked.items():
         index = table.schema.get_field_index(column)
-        values = values_to_arrow([r[column] for r in marked], table.schema.field(column).type)
-        table = table.set_column(index, table.schema.field(column), values)
+        field = table.schema.field(column)
+        table = table.set_column(index, field, values_to_arrow(values, field.type))
     return table
 
 

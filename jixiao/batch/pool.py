@@ -35,7 +35,7 @@ import signal
 import struct
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable
+from collections.abc import Callable, Generator, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
@@ -87,6 +87,39 @@ class _Worker:
     retiring: bool = False
 
 
+class _Pending:
+    """The files no worker has yet: those given back (a worker's files sent ahead, when it
+    retires or dies) first, then the rest of the run's files from where it has got to. The
+    files are taken from the run's sequence as they are given, not copied into a queue: a
+    sequence that makes each file when it is read (:class:`~jixiao.batch.columns.InputFiles`)
+    holds no object per file."""
+
+    __slots__ = ("_back", "_files", "_next")
+
+    def __init__(self, files: Iterable[InputFile]) -> None:
+        self._files: Sequence[InputFile] = files if isinstance(files, Sequence) else list(files)
+        self._next = 0
+        self._back: deque[InputFile] = deque()
+
+    def __len__(self) -> int:
+        return len(self._back) + len(self._files) - self._next
+
+    def first(self) -> InputFile:
+        """The file :meth:`popleft` gives next."""
+        return self._back[0] if self._back else self._files[self._next]
+
+    def popleft(self) -> InputFile:
+        if self._back:
+            return self._back.popleft()
+        file = self._files[self._next]
+        self._next += 1
+        return file
+
+    def extendleft(self, files: Iterable[InputFile]) -> None:
+        """Give ``files`` back, each before the one given back before it (as a deque's)."""
+        self._back.extendleft(files)
+
+
 def map_isolated(
     files: Iterable[InputFile],
     work: Callable[[InputFile], R],
@@ -113,7 +146,7 @@ def map_isolated(
             started()
         yield from map(work, files)
         return
-    pending = deque(files)
+    pending = _Pending(files)
     pool: dict[int, _Worker] = {}  # by result fd
     selector = selectors.DefaultSelector()
     try:
@@ -234,7 +267,7 @@ def _busy(pool: dict[int, _Worker]) -> int:
     return sum(1 for w in pool.values() if w.file is not None)
 
 
-def _give(worker: _Worker, pending: deque[InputFile], workers: int) -> None:
+def _give(worker: _Worker, pending: _Pending, workers: int) -> None:
     """An idle worker its next file, and small files after it (:data:`QUEUE_AHEAD_BYTES`) up
     to :data:`QUEUE_AHEAD_FILES` and to its share of ``pending`` among ``workers`` (none for
     0): the last files of a run are not held by one worker while the others idle. Nothing to
@@ -248,18 +281,18 @@ def _give(worker: _Worker, pending: deque[InputFile], workers: int) -> None:
         workers
         and pending
         and len(worker.queued) < min(QUEUE_AHEAD_FILES, _share(worker, pending, workers))
-        and _small(pending[0])
+        and _small(pending.first())
     ):
         worker.queued.append(pending.popleft())
         _send(worker, worker.queued[-1])
 
 
-def _share(worker: _Worker, pending: deque[InputFile], workers: int) -> int:
+def _share(worker: _Worker, pending: _Pending, workers: int) -> int:
     """A worker's share of the files not yet being read, those sent ahead to it included."""
     return (len(pending) + len(worker.queued)) // workers
 
 
-def _next_file(worker: _Worker, pending: deque[InputFile], now: float, workers: int) -> None:
+def _next_file(worker: _Worker, pending: _Pending, now: float, workers: int) -> None:
     """After a worker's result: the first file sent ahead is the one it reads now (one that
     retires never reads them: back to the front of ``pending``), and more are given."""
     if worker.retiring:
@@ -269,7 +302,7 @@ def _next_file(worker: _Worker, pending: deque[InputFile], now: float, workers: 
     _give(worker, pending, workers)
 
 
-def _requeue(worker: _Worker, pending: deque[InputFile]) -> None:
+def _requeue(worker: _Worker, pending: _Pending) -> None:
     """The files sent ahead to a worker that will not read them, back to the front of
     ``pending`` in their order."""
     pending.extendleft(reversed(worker.queued))
@@ -320,7 +353,7 @@ def _died(
     pool: dict[int, _Worker],
     selector: selectors.BaseSelector,
     stopped: Callable[[Stopped], R],
-    pending: deque[InputFile],
+    pending: _Pending,
 ) -> Generator[R, None, None]:
     """A worker's result pipe closed: it retired, or died during its file (a crash); the files
     sent ahead to it go back to ``pending``."""

@@ -306,14 +306,15 @@ def _deferred_interrupt() -> Iterator[list[int]]:
 
 def _plan(
     files: Sequence[InputFile], folders: RunFolders, fingerprint: str, settings: BatchSettings
-) -> tuple[list[FileRecord], list[InputFile]]:
-    """(records reused, files to read). With ``resume`` a file is reused from the staging
-    folder a stopped run left, else from the last complete run (its parts linked into the
-    staging folder); the staging folder's parts no longer needed are removed."""
+) -> tuple[list[FileRecord], Sequence[InputFile]]:
+    """(records reused, files to read: ``files`` themselves without ``resume``). With
+    ``resume`` a file is reused from the staging folder a stopped run left, else from the last
+    complete run (its parts linked into the staging folder); the staging folder's parts no
+    longer needed are removed."""
     stage, out = folders.staging, folders.out
     if not settings.resume:
         clear_parts(stage)
-        return [], list(files)
+        return [], files
     stopped = read_journal(stage, fingerprint)
     if stopped is None:
         clear_parts(stage)  # none, or of other settings
@@ -403,7 +404,7 @@ def _preparing(
 
 
 def _execute(
-    files: list[InputFile],
+    files: Sequence[InputFile],
     policies: Sequence[Policy],
     settings: BatchSettings,
     material: bool,

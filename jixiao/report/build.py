@@ -14,14 +14,16 @@ the :class:`~jixiao.report.model.Report`; :func:`write_report` and
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, overload
 
+from jixiao.batch.columns import InputFiles, TextColumn
 from jixiao.batch.parts import GRIDS_PART, FileRecord
 from jixiao.export import REPORT_NAME
 from jixiao.export.departments import (
@@ -213,14 +215,102 @@ class _Shown:
     offset: int = 0  # … are its file's own plus this (checked when the report is made)
 
 
-@dataclass(slots=True)
-class _FileSeen:
-    """What the report keeps of every file (internal): counts and its whole-file problems."""
+class _FilesSeen:
+    """What the report keeps of every file (internal), as columns, a position per file in the
+    order they came: its name, its tables and problems counted, and the problems of the whole
+    file (of the few files that have them). A run of 10,000 files held an object, a list and
+    a second copy of the name per file (~0.25 kB); the columns hold ~50 bytes a file."""
 
-    kind: str
-    tables: int = 0
-    problems: int = 0
-    file_problems: list[tuple[int | None, int, Mapping[str, Any]]] = field(default_factory=list)
+    __slots__ = ("file_problems", "names", "problems", "tables")
+
+    def __init__(self) -> None:
+        self.names = TextColumn(indexed=True)
+        self.tables = array("q")
+        self.problems = array("q")
+        self.file_problems: dict[int, list[tuple[int | None, int, Mapping[str, Any]]]] = {}
+
+    def position(self, name: str) -> int:
+        """The position of file ``name``, added (nothing counted) if it is new."""
+        found = self.names.find(name)
+        if found is not None:
+            return found
+        self.tables.append(0)
+        self.problems.append(0)
+        return self.names.append(name)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+class _TableOrder:
+    """Every table's place in the report (internal, :func:`table_order`) and its id, as
+    columns: its worst severity's rank, its problems, its file (a position in
+    :class:`_FilesSeen`) and its number. ~50 bytes a table, where a tuple of the key and the id
+    took ~0.25 kB."""
+
+    __slots__ = ("files", "ids", "numbers", "problems", "worst")
+
+    def __init__(self) -> None:
+        self.worst = array("q")
+        self.problems = array("q")
+        self.files = array("q")
+        self.numbers = array("q")
+        self.ids = TextColumn()
+
+    def append(self, key: tuple[int, int, str, int], file: int, table_id: str) -> None:
+        worst, problems, _, number = key
+        self.worst.append(worst)
+        self.problems.append(-problems)
+        self.files.append(file)
+        self.numbers.append(number)
+        self.ids.append(table_id)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def ordered(self, names: TextColumn) -> Sequence[str]:
+        """The tables' ids in the report's order (by :func:`table_order`, then id), their
+        files' ``names``."""
+        rank = array("q", bytes(8 * len(names)))
+        for place, file in enumerate(sorted(range(len(names)), key=names.__getitem__)):
+            rank[file] = place
+        worst, problems, files, numbers = self.worst, self.problems, self.files, self.numbers
+        order = sorted(
+            range(len(self)), key=lambda i: (worst[i], -problems[i], rank[files[i]], numbers[i])
+        )
+        start = 0  # tables of one key: by id (as a sort of (key, id) pairs gave them)
+        for stop in range(1, len(order) + 1):
+            if stop < len(order) and self._key(order[stop]) == self._key(order[start]):
+                continue
+            if stop - start > 1:
+                order[start:stop] = sorted(order[start:stop], key=self.ids.__getitem__)
+            start = stop
+        return _TextsInOrder(self.ids, array("q", order))
+
+    def _key(self, i: int) -> tuple[int, int, int, int]:
+        return self.worst[i], self.problems[i], self.files[i], self.numbers[i]
+
+
+class _TextsInOrder(Sequence[str]):
+    """The texts of a column in an order (a report's omitted tables: counted, the first few
+    listed)."""
+
+    __slots__ = ("_order", "_texts")
+
+    def __init__(self, texts: TextColumn, order: array[int]) -> None:
+        self._texts, self._order = texts, order
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> _TextsInOrder: ...
+    def __getitem__(self, index: int | slice) -> str | _TextsInOrder:
+        if isinstance(index, slice):
+            return _TextsInOrder(self._texts, self._order[index])
+        return self._texts[self._order[index]]
 
 
 _SLACK = 32  # tables kept beyond the limit before the worst are dropped
@@ -252,8 +342,8 @@ class ReportCollector:
         self._problems = 0  # (while they came in name order; -1 once they did not)
         self._worst: tuple[int, int, str, int] | None = None  # the limit-th key when pruned
         self._undrawn: list[tuple[_Shown, int]] = []  # (table, its file's first problem row)
-        self._files: dict[str, _FileSeen] = {}
-        self._keys: list[tuple[tuple[int, int, str, int], str]] = []  # every table's order
+        self._files = _FilesSeen()
+        self._keys = _TableOrder()  # every table's order
         self._kept: list[tuple[tuple[int, int, str, int], _Shown]] = []  # the tables shown
         self._indicators = 0
         self._severities: Counter[str] = Counter()
@@ -275,13 +365,15 @@ class ReportCollector:
         indexes: Sequence[int] | None = None,
     ) -> None:
         offset = self._offset(name, rows, indexes)
-        seen = self._files.setdefault(name, _FileSeen(kind))
-        seen.tables += len(rows.tables)
+        seen = self._files
+        file = seen.position(name)
+        seen.tables[file] += len(rows.tables)
         self._overview.add(rows)
         self._indicators += len(rows.indicators)
         by_table: dict[str, list[tuple[int | None, int, Mapping[str, Any]]]] = {}
-        for local, problem in enumerate(rows.problems, start=seen.problems):
-            index = indexes[local - seen.problems] if indexes is not None else None
+        first = seen.problems[file]
+        for local, problem in enumerate(rows.problems, start=first):
+            index = indexes[local - first] if indexes is not None else None
             severity, code = str(problem["severity"] or ""), str(problem["code"] or "")
             self._severities[severity] += 1
             self._codes[(code, severity)] += 1
@@ -289,8 +381,8 @@ class ReportCollector:
             if table_id:
                 by_table.setdefault(str(table_id), []).append((index, local, problem))
             else:
-                seen.file_problems.append((index, local, problem))
-        seen.problems += len(rows.problems)
+                seen.file_problems.setdefault(file, []).append((index, local, problem))
+        seen.problems[file] += len(rows.problems)
         indicators: dict[str, list[Mapping[str, Any]]] = {}
         for indicator in rows.indicators:
             indicators.setdefault(str(indicator["table_id"]), []).append(indicator)
@@ -304,7 +396,7 @@ class ReportCollector:
             table_id = str(record["table_id"])
             problems = by_table.get(table_id, [])
             key = table_order((str(p["severity"]) for *_, p in problems), name, table_id)
-            self._keys.append((key, table_id))
+            self._keys.append(key, file, table_id)
             if self.limit == 0 or (self._worst is not None and key > self._worst):
                 continue  # never shown: the first ``limit`` tables are all before it
             shown = _Shown(
@@ -366,17 +458,20 @@ class ReportCollector:
         read again only for a shown table that came without material (``scanned``: the grids
         part of a file read by OCR, taken instead of reading it by OCR again)."""
         sources = sources or {}
-        names = sorted(set(sources) | set(self._files))
+        seen = self._files
+        names = sorted(set(sources).union(seen.names))
+        at = {name: seen.names.find(name) for name in names}  # a file's position, if seen
         offsets: dict[str, int] = {}
         total = 0
         for name in names:
             offsets[name] = total
-            total += self._files[name].problems if name in self._files else 0
+            file = at[name]
+            total += seen.problems[file] if file is not None else 0
         file_problems = [
             record_to_problem_row(local + offsets[name] if index is None else index, problem)
             for name in names
-            if name in self._files
-            for index, local, problem in self._files[name].file_problems
+            if (file := at[name]) is not None
+            for index, local, problem in seen.file_problems.get(file, ())
         ]
         shown = sorted(self._kept, key=lambda kept: kept[0])[: self.limit]
         read: dict[str, SourceFile | None] = {}
@@ -404,8 +499,8 @@ class ReportCollector:
             for source in read.values():
                 if source is not None:
                     source.close()
-        ordered = [tid for _, tid in sorted(self._keys)]
-        untabled = [n for n in names if n not in self._files or not self._files[n].tables]
+        ordered = self._keys.ordered(seen.names)
+        untabled = [n for n in names if (file := at[n]) is None or not seen.tables[file]]
         codes = {n: {p.code for p in file_problems if p.source_file == n} for n in untabled}
         # read to the end, no 自评表 in it (other tables skipped): read, not failed
         without = tuple(n for n in untabled if "no_tables" in codes[n] and codes[n] <= _READ_CODES)
@@ -432,7 +527,7 @@ class ReportCollector:
         return Report(
             summary=summary,
             cards=CardsMadeWhenRead(cards),
-            omitted=tuple(ordered[self.limit :]),
+            omitted=ordered[self.limit :],
             file_problems=tuple(file_problems),
             files=tuple(names),
             generated=generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
@@ -631,22 +726,35 @@ _READ_CODES = frozenset({"no_tables", "not_self_eval"})
 class InputPaths(Mapping[str, Path]):
     """A run's input files by name, each one's path made when it is asked for: the report reads
     again only the files of tables it shows that were not read in this run, and a Path made for
-    every input at once was ~0.5 kB a file (5 MB of a 10,000-file run, at its end)."""
+    every input at once was ~0.5 kB a file (5 MB of a 10,000-file run, at its end). Given an
+    :class:`~jixiao.batch.columns.InputFiles`, it looks names up in it (no mapping of its
+    own: ~0.1 kB a file)."""
 
     def __init__(self, files: Iterable[InputFile]) -> None:
-        self._locations = {file.name: file.location for file in files}
+        self._files = files if isinstance(files, InputFiles) else None
+        self._locations = (
+            {} if self._files is not None else {file.name: file.location for file in files}
+        )
+
+    def _location(self, name: str) -> str | None:
+        if self._files is not None:
+            return self._files.location_of(name)
+        return self._locations.get(name)
 
     def __getitem__(self, name: str) -> Path:
-        return Path(self._locations[name])
+        location = self._location(name)
+        if location is None:
+            raise KeyError(name)
+        return Path(location)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._locations
+        return isinstance(name, str) and self._location(name) is not None
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._locations)
+        return self._files.names() if self._files is not None else iter(self._locations)
 
     def __len__(self) -> int:
-        return len(self._locations)
+        return len(self._files) if self._files is not None else len(self._locations)
 
 
 def write_batch_report(

@@ -100,7 +100,7 @@ class Report:
 
     summary: Summary
     cards: Sequence[TableCard]  # a card may be made only when it is read (build.py)
-    omitted: tuple[str, ...]
+    omitted: Sequence[str]  # the tables not shown, in order (build.py: made as read)
     file_problems: tuple[ProblemRow, ...]
     files: tuple[str, ...]
     generated: str
