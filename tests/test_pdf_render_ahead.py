@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -204,3 +206,19 @@ def test_a_reading_that_fails_ends_its_child(monkeypatch: pytest.MonkeyPatch) ->
     (ahead,) = made
     assert ahead._tried
     assert ahead._pid is None  # ended and reaped
+
+
+def test_the_png_encoder_is_loaded_before_a_child_is_forked() -> None:
+    """Each child inherits Pillow and its PNG plugin instead of importing them again."""
+    code = (
+        "import sys, pypdfium2 as pdfium\n"
+        "from jixiao.extract.readers.pdf.render_ahead import crops_ahead\n"
+        "from jixiao.model.pane import Region\n"
+        f"doc = pdfium.PdfDocument({str(PDF / 'lo_seed.pdf')!r})\n"
+        "assert 'PIL.PngImagePlugin' not in sys.modules\n"
+        "ahead = crops_ahead(doc, 110)\n"
+        "ahead.ask([Region(1, (0, 0, 100, 100))])\n"
+        "assert 'PIL.PngImagePlugin' in sys.modules\n"
+        "ahead.close()\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=PDF.parent.parent)
