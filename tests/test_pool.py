@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import os
 import signal
 import time
@@ -145,7 +144,7 @@ def test_a_big_next_file_waits_for_its_worker(tmp_path: Path) -> None:
     read, write = os.pipe()
     try:
         worker = pool._Worker(pid=0, tasks=write, results=read)
-        pending = collections.deque([small, big, after])
+        pending = pool._Pending([small, big, after])
         pool._give(worker, pending, 1)
         assert (worker.file, list(worker.queued), list(pending)) == (small, [], [big, after])
         worker.file = None
@@ -165,7 +164,7 @@ def test_files_sent_ahead_are_at_most_a_workers_share(
 ) -> None:
     """A worker gets its file, then small files sent ahead: at most QUEUE_AHEAD_FILES, and
     no more than its share of what is left, so the last files of a run are spread."""
-    files = collections.deque(_small_files(tmp_path, [f"f{i}" for i in range(pending + 1)]))
+    files = pool._Pending(_small_files(tmp_path, [f"f{i}" for i in range(pending + 1)]))
     read, write = os.pipe()
     pool._widen(write, pool.RESULT_PIPE_BYTES)
     try:

@@ -35,7 +35,7 @@ import signal
 import struct
 import time
 from collections import deque
-from collections.abc import Callable, Generator, Iterable, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar, cast
@@ -103,6 +103,12 @@ class _Pending:
 
     def __len__(self) -> int:
         return len(self._back) + len(self._files) - self._next
+
+    def __iter__(self) -> Iterator[InputFile]:
+        """The files in the order they will be given (the sequence's made as they are read)."""
+        yield from self._back
+        for index in range(self._next, len(self._files)):
+            yield self._files[index]
 
     def first(self) -> InputFile:
         """The file :meth:`popleft` gives next."""
