@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from jixiao.batch.limits import WORKER_MEMORY_VARIABLE, limit_worker_memory, worker_memory_mb
+from jixiao.core.pipes import read_exactly, write_all
 from jixiao.pipeline.runner import FileResult, InputFile, file_to_result, stopped_file_result
 from jixiao.score import Policy
 
@@ -336,7 +337,7 @@ def _widen(pipe: int, size: int) -> None:
 def _send(worker: _Worker, file: InputFile) -> None:
     data = pickle.dumps(file, protocol=pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):  # a worker gone: its result pipe says so (a crash)
-        _write_all(worker.tasks, struct.pack("!Q", len(data)) + data)
+        write_all(worker.tasks, struct.pack("!Q", len(data)) + data)
 
 
 def _take_message(worker: _Worker) -> bytes | None:
@@ -482,37 +483,19 @@ def _serve(tasks: int, results: int, work: Callable[[InputFile], object]) -> Non
     """Read files from the task pipe until it closes, sending each result back."""
     start_mb = _resident_mb()
     for done in range(1, FILES_PER_WORKER + 1):
-        head = _read_exactly(tasks, 8)
+        head = read_exactly(tasks, 8)
         if head is None:
             return
         (length,) = struct.unpack("!Q", head)
-        message = _read_exactly(tasks, length)
+        message = read_exactly(tasks, length)
         if message is None:
             return
         file: InputFile = pickle.loads(message)
         data = pickle.dumps(work(file), protocol=pickle.HIGHEST_PROTOCOL)
         retiring = done == FILES_PER_WORKER or _resident_mb() - start_mb > WORKER_GROWTH_MB
-        _write_all(results, _HEADER.pack(len(data), int(retiring)) + data)
+        write_all(results, _HEADER.pack(len(data), int(retiring)) + data)
         if retiring:
             return
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:
-    """``size`` bytes from ``fd``, None at end of file."""
-    parts, left = [], size
-    while left:
-        chunk = os.read(fd, min(left, 1 << 20))
-        if not chunk:
-            return None
-        parts.append(chunk)
-        left -= len(chunk)
-    return b"".join(parts)
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
 
 
 def _resident_mb() -> float:

@@ -36,6 +36,7 @@ from typing import Any
 
 import pypdfium2 as pdfium
 
+from jixiao.core.pipes import read_exactly, write_all
 from jixiao.extract.readers.pdf.render import document_to_crops
 from jixiao.model.pane import Crop, Region
 
@@ -237,26 +238,13 @@ def _die_with(parent: int) -> None:  # pragma: no cover - runs in the child
 def _write(fd: int, message: Any, *, framed: bool = True) -> None:
     """Write a pickle of ``message`` to ``fd``, after its length when ``framed``."""
     data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
-    view = memoryview(_LENGTH.pack(len(data)) + data if framed else data)
-    while view:
-        view = view[os.write(fd, view) :]
+    write_all(fd, _LENGTH.pack(len(data)) + data if framed else data)
 
 
 def _read(fd: int) -> Any:  # pragma: no cover - runs in the child
     """The next framed message on ``fd``; ``None`` at its end (the reading process closed it)."""
-    header = _read_exactly(fd, _LENGTH.size)
+    header = read_exactly(fd, _LENGTH.size)
     if header is None:
         return None
-    data = _read_exactly(fd, _LENGTH.unpack(header)[0])
+    data = read_exactly(fd, _LENGTH.unpack(header)[0])
     return None if data is None else pickle.loads(data)
-
-
-def _read_exactly(fd: int, size: int) -> bytes | None:  # pragma: no cover - runs in the child
-    chunks, left = [], size
-    while left:
-        chunk = os.read(fd, left)
-        if not chunk:
-            return None
-        chunks.append(chunk)
-        left -= len(chunk)
-    return b"".join(chunks)
