@@ -421,7 +421,7 @@ def _execute(
         return
     if files:
         warm_up(policies, pdf=settings.workers > 1 and any(f.kind == "pdf" for f in files))
-    # the page images rendered beside the scoring, where a core is spare and workers are ours
+    # a PDF's page images rendered beside its reading, where a core is spare and workers are ours
     ahead = material and CAN_ISOLATE and spare_cores(settings.workers) > 0
     work = Reader(tuple(policies), material, render_ahead=ahead)
 
