@@ -54,6 +54,13 @@ def _ahead(reading: Reading) -> CropsAhead:
     return ahead
 
 
+def _all_sent(ahead: CropsAhead) -> None:
+    """Wait until the child has sent every region it was given (this process taking none, it
+    comes down to the first)."""
+    while not ahead._crops_done:
+        ahead._receive()
+
+
 def _gone(pid: int) -> bool:
     """Whether ``pid`` is no child of this process any more (reaped)."""
     try:
@@ -75,6 +82,7 @@ def test_the_child_renders_the_bytes_this_process_renders(name: str) -> None:
         ahead.ask(regions[:1])  # asked early, then among the regions it finishes with
         ahead.ask([Region(1, (0, 0, 10, 10))])  # asked, then not wanted
         ahead.finish(regions)
+        _all_sent(ahead)
         taken = [ahead.take(region, DEFAULT_DPI) for region in regions]
         ahead.close()
         assert taken == document_to_crops(document, regions, DEFAULT_DPI)
@@ -89,8 +97,10 @@ def test_panes_rendered_ahead_are_the_panes_rendered_when_asked(name: str) -> No
         asked = [reading.pane(grid) for grid in reading.grids]
     with _read(name, ahead=True) as reading:
         assert [reading.pane(grid) for grid in reading.grids] == asked
-        # every crop came from the child: none was left for this process to render
-        assert all(_ahead(reading).take(region, DEFAULT_DPI) for region in _regions(reading))
+        # the images the child sent (those it came to before this process did) are these
+        sent = {_regions(reading)[i]: crop for i, crop in _ahead(reading)._crops.items()}
+        here = {crop.region: crop for pane in asked for crop in pane.crops}
+        assert all(crop == here[region] for region, crop in sent.items())
     assert all(pane.crops for pane in asked)
 
 
@@ -112,7 +122,7 @@ def test_what_the_child_cannot_give_is_rendered_here(
     monkeypatch.setattr(render_ahead, "document_to_crops", broken)  # the child's only
     with _read(name, ahead=True) as reading:
         assert [reading.pane(grid) for grid in reading.grids] == asked
-        assert not any(_ahead(reading).take(region, DEFAULT_DPI) for region in _regions(reading))
+        assert not any(_ahead(reading)._crops.values())
 
 
 def test_a_child_killed_early_gives_nothing_and_nothing_raises() -> None:
@@ -165,12 +175,15 @@ def test_a_child_not_waited_for_is_ended_and_reaped(finished: bool) -> None:
     document.close()
 
 
-def test_the_child_is_reaped_once_its_images_are_taken() -> None:
+def test_the_child_is_reaped_once_it_has_sent_its_images() -> None:
     with _read("lo_annual_report.pdf", ahead=True) as reading:
-        pid = _ahead(reading)._pid
+        ahead = _ahead(reading)
+        pid = ahead._pid
         assert pid is not None
-        assert reading.pane(reading.grids[0]).crops
+        _all_sent(ahead)
+        assert ahead._pid is None
         assert _gone(pid)
+        assert reading.pane(reading.grids[0]).crops
 
 
 def test_a_file_read_with_its_images_ahead_gives_the_same_result() -> None:

@@ -11,6 +11,7 @@ import pytest
 
 from jixiao.batch import pool
 from jixiao.batch.pool import Stopped, map_isolated
+from jixiao.core.pipes import widen
 from jixiao.pipeline.discover import InputFile
 
 pytestmark = pytest.mark.skipif(not pool.CAN_ISOLATE, reason="needs fork")
@@ -166,7 +167,7 @@ def test_files_sent_ahead_are_at_most_a_workers_share(
     no more than its share of what is left, so the last files of a run are spread."""
     files = pool._Pending(_small_files(tmp_path, [f"f{i}" for i in range(pending + 1)]))
     read, write = os.pipe()
-    pool._widen(write, pool.RESULT_PIPE_BYTES)
+    widen(write, pool.RESULT_PIPE_BYTES)
     try:
         worker = pool._Worker(pid=0, tasks=write, results=read)
         pool._give(worker, files, workers)
@@ -183,7 +184,7 @@ def test_a_result_pipe_holds_the_results_of_the_files_sent_ahead() -> None:
         pytest.skip("pipe sizes are Linux's")
     read, write = os.pipe()
     try:
-        pool._widen(write, pool.RESULT_PIPE_BYTES)
+        widen(write, pool.RESULT_PIPE_BYTES)
         assert fcntl.fcntl(write, fcntl.F_GETPIPE_SZ) == pool.RESULT_PIPE_BYTES
     finally:
         os.close(read)

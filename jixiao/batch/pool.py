@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import TypeVar, cast
 
 from jixiao.batch.limits import WORKER_MEMORY_VARIABLE, limit_worker_memory, worker_memory_mb
-from jixiao.core.pipes import read_exactly, write_all
+from jixiao.core.pipes import read_exactly, widen, write_all
 from jixiao.pipeline.runner import FileResult, InputFile, file_to_result, stopped_file_result
 from jixiao.score import Policy
 
@@ -323,17 +323,6 @@ def _small(file: InputFile) -> bool:
         return False  # its worker will say what is wrong with it
 
 
-def _widen(pipe: int, size: int) -> None:
-    """Ask for a pipe of ``size`` bytes (Linux's ``F_SETPIPE_SZ``; elsewhere, or beyond the
-    system's limit, the pipe stays as it is)."""
-    import fcntl  # noqa: PLC0415 - POSIX only, as fork is
-
-    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
-    if set_size is not None:
-        with contextlib.suppress(OSError):
-            fcntl.fcntl(pipe, set_size, size)
-
-
 def _send(worker: _Worker, file: InputFile) -> None:
     data = pickle.dumps(file, protocol=pickle.HIGHEST_PROTOCOL)
     with contextlib.suppress(OSError):  # a worker gone: its result pipe says so (a crash)
@@ -442,7 +431,7 @@ def _spawn(work: Callable[[InputFile], object], others: Iterable[_Worker]) -> _W
     """Fork a worker, with Ctrl-C held back across the fork (see the module docstring)."""
     task_read, task_write = os.pipe()
     result_read, result_write = os.pipe()
-    _widen(result_write, RESULT_PIPE_BYTES)
+    widen(result_write, RESULT_PIPE_BYTES)
     inherited = [fd for w in others for fd in (w.tasks, w.results)]
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     gc.freeze()  # the worker's collections then leave the parent's objects (and pages) alone

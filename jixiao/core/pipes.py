@@ -4,6 +4,7 @@ PDF reader's child renders (:mod:`jixiao.batch.pool`,
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 
@@ -24,3 +25,14 @@ def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
         view = view[os.write(fd, view) :]
+
+
+def widen(pipe: int, size: int) -> None:
+    """Ask for a pipe of ``size`` bytes (Linux's ``F_SETPIPE_SZ``; elsewhere, or beyond the
+    system's limit, the pipe stays as it is)."""
+    import fcntl  # noqa: PLC0415 - POSIX only, as fork is
+
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", None)
+    if set_size is not None:
+        with contextlib.suppress(OSError):
+            fcntl.fcntl(pipe, set_size, size)

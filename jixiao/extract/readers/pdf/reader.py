@@ -26,6 +26,7 @@ password; or one page that fails to parse), ``scanned_page`` (image only), ``unr
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -66,7 +67,7 @@ from jixiao.extract.readers.scan.read import (
     pdf_page_to_scan,
 )
 from jixiao.model.grid import Grid, Title
-from jixiao.model.pane import Crop, SourcePane
+from jixiao.model.pane import Crop, Region, SourcePane
 from jixiao.model.source import Problem, Source
 
 if TYPE_CHECKING:
@@ -98,6 +99,36 @@ class _Pass:
     scans: list[ScanPage] = field(default_factory=list)  # scanned pages read by OCR
     ocr_error: str = ""  # why the OCR engine could not be loaded
     too_large: list[tuple[int, FileTooLargeError]] = field(default_factory=list)  # pages refused
+
+    def add(self, other: _Pass) -> None:
+        """What ``other`` found, after what this found (a page read ahead, in its turn)."""
+        self.parts += other.parts
+        self.unreadable += other.unreadable
+        self.failed += other.failed
+        self.titles += other.titles
+        self.headings |= other.headings
+        self.tails.update(other.tails)
+        self.scans += other.scans
+        self.ocr_error = self.ocr_error or other.ocr_error
+        self.too_large += other.too_large
+
+
+#: A PDF of this many pages or more is read on two cores where a child renders its page images
+#: (:meth:`CropsAhead.read_pages`): the child reads pages from the last down while this
+#: process reads from the first up. A shorter one is read here alone (a fork costs about as much
+#: as reading a page).
+PAGES_READ_AHEAD = 4
+
+
+@dataclass(frozen=True, slots=True)
+class _PageAhead:
+    """A page classified, and read when it is a candidate, by the child that reads pages
+    ahead (:meth:`CropsAhead.read_pages`): what each step found, for :func:`_read_pass` to
+    take in the page's turn."""
+
+    kind: PageKind | None  # None: the page could not be classified (``scanned.failed`` says why)
+    scanned: _Pass
+    read: _Pass | None  # None: not read there (not a candidate)
 
 
 def read_pdf_file(source: SourceFile, settings: ReadSettings) -> Reading:
@@ -282,6 +313,9 @@ def pdf_to_extraction(
     )
     kinds: list[PageKind] = []
     n_pages = len(doc)
+    if ahead is not None and n_pages >= PAGES_READ_AHEAD:
+        mine = _Sources(path, doc, settings, owns_doc=False)  # the child's: nothing open yet
+        ahead.read_pages(n_pages, functools.partial(_page_ahead, mine))
     try:
         found = _read_pass(sources, kinds)
     except Exception as error:  # pdfminer raises many kinds of errors on damaged files
@@ -334,6 +368,12 @@ class _Sources:
     playa_failed: bool = False
     kept: KeptPages | None = None  # pages kept open for their crops (None: none are)
     ahead: CropsAhead | None = None  # a child rendering the crops, told of each part
+
+    def page_read_ahead(self, number: int) -> _PageAhead | None:
+        """What the child reading pages ahead found on page ``number``, if it took the page;
+        ``None``: read it here."""
+        early = self.ahead.page_read(number) if self.ahead is not None else None
+        return early if isinstance(early, _PageAhead) else None
 
     def found_parts(self, parts: Sequence[TablePart]) -> None:
         """Parts read on a page: their regions are rendered ahead, where a child does that."""
@@ -539,6 +579,28 @@ def _scan(opened: _Open, found: _Pass) -> PageKind | None:
         return None
 
 
+def _page_ahead(
+    sources: _Sources, number: int
+) -> tuple[_PageAhead | None, list[Region]]:  # pragma: no cover - runs in the child
+    """Page ``number`` classified, and read when it is a candidate, with the regions of its
+    tables; ``None`` for a scanned page (OCR is left to the reading process)."""
+    opened = _Open.of(sources, number)
+    parts: list[TablePart] = []
+    try:
+        scanned = _Pass()
+        kind = _scan(opened, scanned)
+        if kind is PageKind.SCANNED:
+            return None, []
+        read = None
+        if kind is PageKind.TABLE:
+            read = _Pass()
+            parts = _read_page(sources, number, read, opened)
+        regions = [boxes_to_region(p.page, (c.bbox for c in p.cells)) for p in parts]
+        return _PageAhead(kind, scanned, read), regions
+    finally:
+        opened.close()
+
+
 def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
     """One pass over the pages: classify each, and read it while it is open when it is a
     candidate or an open table runs onto it; every page is closed before the next is opened.
@@ -547,15 +609,24 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
     ``max_continuation`` pages). A candidate page whose first table looks like a continuation
     makes the page before it read too (a table that starts at the bottom of a page, below
     prose): that page is opened again.
+
+    Where a child reads pages ahead (:meth:`CropsAhead.read_pages`, from the last page down),
+    a page it took is not opened here: what it found is taken in the page's turn, and the page
+    is read here only if it must be and the child did not (a page an open table runs onto).
     """
     found = _Pass()
     done: set[int] = set()
     follow: int | None = None  # pages the open table has run onto so far; None: no open table
     for number in range(1, len(sources.doc) + 1):
-        opened = _Open.of(sources, number)
+        early = sources.page_read_ahead(number)
+        opened = _Open.of(sources, number) if early is None else None
         parts: list[TablePart] = []
         try:
-            kind = _scan(opened, found)
+            if early is None:
+                kind = _scan(opened, found) if opened is not None else None
+            else:
+                kind = early.kind
+                found.add(early.scanned)
             kinds.append(kind or PageKind.OTHER)
             if kind is None:  # not read: an open table cannot run on over it
                 follow = None
@@ -565,12 +636,16 @@ def _read_pass(sources: _Sources, kinds: list[PageKind]) -> _Pass:
                 continue
             continuing, run = follow is not None, follow or 0
             done.add(number)
-            if scanned:
+            if early is not None and early.read is not None:  # its images drawn there too
+                found.add(early.read)
+                parts = list(early.read.parts)
+            elif scanned and opened is not None:  # the child leaves scanned pages to this one
                 parts = _read_scanned(opened.page, number, found)
             else:
                 parts = _read_page(sources, number, found, opened)
         finally:
-            opened.close(keep=bool(parts))  # a page with tables: open for their crops
+            if opened is not None:
+                opened.close(keep=bool(parts))  # a page with tables: open for their crops
         if (
             not continuing
             and parts
