@@ -579,11 +579,10 @@ def _scan(opened: _Open, found: _Pass) -> PageKind | None:
         return None
 
 
-def _page_ahead(
-    sources: _Sources, number: int
-) -> tuple[_PageAhead | None, list[Region]]:  # pragma: no cover - runs in the child
+def _page_ahead(sources: _Sources, number: int) -> tuple[_PageAhead | None, list[Region]]:
     """Page ``number`` classified, and read when it is a candidate, with the regions of its
-    tables; ``None`` for a scanned page (OCR is left to the reading process)."""
+    tables; ``None`` for a scanned page (OCR is left to the reading process). What the child
+    that reads pages ahead does with each of its pages."""
     opened = _Open.of(sources, number)
     parts: list[TablePart] = []
     try:

@@ -191,7 +191,10 @@ class CropsAhead:
         return self._asks is not None
 
     def _fork(self, reading: tuple[int, PageReader] | None) -> None:
-        places = mmap.mmap(-1, 4 * _PLACE.size)
+        try:
+            places = mmap.mmap(-1, 4 * _PLACE.size)
+        except OSError:  # no child: everything is done here
+            return
         # nothing done yet: each is before its first (the child: past its last)
         _PLACE.pack_into(places, _PAGE_HERE, 0)
         _PLACE.pack_into(places, _PAGE_THERE, reading[0] + 1 if reading else 0)
