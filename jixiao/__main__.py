@@ -1,5 +1,5 @@
 """``python -m jixiao`` runs the command line."""
 
-from jixiao.cli import main
+from jixiao.cli.program import program
 
-main()
+program()

@@ -1,0 +1,54 @@
+"""The ``jixiao`` command as a process: the console script and ``python -m jixiao``.
+
+When a command has returned, its work is done and written; what is left is Python's teardown of
+every object the run made (~30 ms after reading two annual reports, ~5% of that run). So the
+process then runs the exit handlers (``atexit``: logging's flush, temporary folders, weakref
+finalizers), flushes the standard streams and ends at once with the command's exit status
+(``os._exit``). With another thread still running, Python ends as usual (it waits for the
+thread). :func:`~jixiao.cli.main.main` itself — in the tests' ``CliRunner``, or called from a
+caller's own process — never ends the process this way.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import threading
+from typing import NoReturn
+
+from jixiao.cli.main import main
+
+#: Python's exit status when the standard streams cannot be flushed at its end.
+FLUSH_FAILED = 120
+
+
+def program() -> NoReturn:
+    """Run the command line, then end the process without its teardown (see the module)."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit as done:
+        status = done.code
+    else:
+        status = None
+    if threading.active_count() > 1:
+        sys.exit(status)
+    code = exit_code(status)
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe, a closed stream
+        code = code or FLUSH_FAILED
+    os._exit(code)
+
+
+def exit_code(status: object) -> int:
+    """The process's exit status for ``sys.exit(status)``: 0 for None, an int itself, and
+    anything else written to standard error, then 1."""
+    if status is None:
+        return 0
+    if isinstance(status, int):
+        return status
+    print(status, file=sys.stderr)
+    return 1
