@@ -286,6 +286,17 @@ def _fewer_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
+def _collect_young() -> bool:
+    """Collect the youngest objects while the workers read and nothing else waits, once there
+    are a quarter of :data:`YOUNG_COLLECTION` of them: a collection otherwise falls on a
+    result, maybe the last one, whose outputs then wait for it (~9 ms for 45,000 objects).
+    Whether it collected."""
+    if gc.get_count()[0] < YOUNG_COLLECTION // 4:
+        return False
+    gc.collect(0)
+    return True
+
+
 @contextmanager
 def _deferred_interrupt() -> Iterator[list[int]]:
     """Hold Ctrl-C back while the outputs are written; the list says whether one came."""
@@ -426,8 +437,8 @@ def _execute(
     work = Reader(tuple(policies), material, render_ahead=ahead)
 
     def idle_step() -> bool:
-        """A step of ``prepare``, else the caller's ``idle``."""
-        return prepare.step() or (idle is not None and idle())
+        """A step of ``prepare``, else the caller's ``idle``, else the young objects collected."""
+        return prepare.step() or (idle is not None and idle()) or _collect_young()
 
     yield from map_isolated(
         files,
