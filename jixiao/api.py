@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from jixiao.batch.columns import InputFiles
+from jixiao.batch.parts import JournalRecords
 from jixiao.batch.progress import Progress
 from jixiao.batch.run import BatchResult, BatchSettings, run_batch
 from jixiao.core.errors import InputNotFoundError, NoInputsError
@@ -247,7 +248,7 @@ def run(
         on_result=report.add_result,
         material=report_limit > 0,
         prepare=report.loading,
-        before_switch=report.write,
+        beside_outputs=report.write,
         idle=report.draw_next,
     )
 
@@ -279,12 +280,12 @@ class _RunReport:
         """A card drawn, if the templates are ready and one is waiting."""
         return self.drawing and self._collector().draw_next()
 
-    def write(self, staged: Path, batch: BatchResult) -> None:
+    def write(self, staged: Path, records: JournalRecords) -> None:
         """report.html, written with the run before it replaces ``out_dir``."""
         from jixiao.report.build import write_batch_report  # noqa: PLC0415
 
-        reused = [r for r in batch.records if r.reused]
-        write_batch_report(staged, batch.records, self.files, self._collector(), reused)
+        reused = [r for r in records if r.reused]
+        write_batch_report(staged, records, self.files, self._collector(), reused)
 
     def _collector(self) -> ReportCollector:
         if self.collector is None:

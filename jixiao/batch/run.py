@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any
 
 from jixiao import __version__
+from jixiao.batch.beside import Beside
 from jixiao.batch.cluster import map_on_dask
 from jixiao.batch.commit import RunFolders, begin_run, output_error, prune_parts, switch_run
 from jixiao.batch.manifest import manifest_of
@@ -163,6 +164,7 @@ def run_batch(
     material: bool = False,
     prepare: Callable[[], Iterable[None]] | None = None,
     before_switch: Callable[[Path, BatchResult], None] | None = None,
+    beside_outputs: Callable[[Path, JournalRecords], None] | None = None,
     idle: Callable[[], bool] | None = None,
 ) -> BatchResult:
     """Read ``files`` into parts and combined outputs under ``out_dir``; ``on_result`` is
@@ -171,7 +173,12 @@ def run_batch(
     what comes after the reading, beside it once the first files are being read: a step each
     time it is advanced (a step a result, and while the workers read and no result waits).
     ``before_switch`` is called with the staging folder and the result of a complete run
-    before it replaces ``out_dir``: what it writes there switches in with the run. ``idle``
+    before it replaces ``out_dir``: what it writes there switches in with the run.
+    ``beside_outputs`` (the report) is called with the staging folder and the run's records
+    while the combined outputs are written, in a forked child where one can be
+    (:class:`~jixiao.batch.beside.Beside`; what the child could not do is done after them,
+    raising what it raises): what it writes switches in with the run too, and a run
+    interrupted meanwhile may keep it in its staging folder. ``idle``
     is called while the local workers read and no result waits, until it returns False
     (:func:`~jixiao.batch.pool.map_isolated`).
 
@@ -229,13 +236,21 @@ def run_batch(
         if records is None:
             raise FileNotFoundError(errno.ENOENT, "journal not found", str(journal.path))
         prune_parts(stage, (p for r in records for p in r.parts.values()))
-        outputs, totals = write_combined(stage, records, settings.formats, settings.labels)
+        # the report beside the combined outputs (a forked child, where one can be)
+        report = Beside.start(partial(beside_outputs, stage, records)) if beside_outputs else None
+        try:
+            outputs, totals = write_combined(stage, records, settings.formats, settings.labels)
+        finally:
+            if report is not None:
+                report.join()
         status = INTERRUPTED if interrupt else status
         seconds = time.monotonic() - started
         manifest.write(status, records, totals, outputs, seconds)
         batch = BatchResult(status, records, len(files), totals, tuple(outputs), stage, seconds)
         if status == INTERRUPTED:
             return batch  # kept in the staging folder, for --resume
+        if report is not None:
+            report.finish()  # what the child could not write, written here
         if before_switch is not None:
             before_switch(stage, batch)
         warnings = switch_run(folders)
