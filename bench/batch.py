@@ -224,8 +224,11 @@ def timed(*args, **kwargs):
         note("end")
 pool.file_to_result = timed  # the workers' reading (the warm-up is not timed)
 sys.argv = ["jixiao", *sys.argv[1:]]
-from jixiao.cli.main import main
-main()
+try:  # the process as ``python -m jixiao`` runs it (a checkout before #26's sixth round: main)
+    from jixiao.cli.program import program
+except ImportError:
+    from jixiao.cli.main import main as program
+program()
 """
 
 
