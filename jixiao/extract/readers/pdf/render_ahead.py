@@ -1,25 +1,36 @@
-"""The report's page images of a PDF's tables, rendered in a forked child while the reading
-process goes on.
+"""Half of a PDF's pages, and the report's page images of its tables, done in a forked child
+while the reading process goes on.
 
-Rendering and encoding a table's page images takes about a sixth of a PDF's reading. The child
-is forked when the first table part is found (a file without tables makes none) and works on
-its own copy of the document (``fork`` copies the process, PDFium's state included), so no
-PDFium call is ever shared between two threads (PDFium is not thread-safe) and no lock on
-Python's interpreter (PNG encoding holds it) slows the reading. The reading process tells it
-each table part's region as the page is read (:meth:`CropsAhead.ask`: the child renders it
-while the next pages are read), then, once the grids are made, the regions the panes will show
-(:meth:`CropsAhead.finish`: the child renders those it has not, while the tables are scored,
-and sends them all). The batch runner asks for it only where a core is spare (fewer workers
-than cores: ``jixiao run -j 1`` on two cores), and only from its own worker processes, which
-run no threads: a fork in a process with threads (a notebook, a Dask worker) could copy a lock
-held by a thread that is not copied.
+The child works on its own copy of the open document (``fork`` copies the process, PDFium's
+state included), so no PDFium call is ever shared between two threads (PDFium is not
+thread-safe) and no lock on Python's interpreter (PNG encoding holds it) slows the reading.
 
-The child renders with the function the reading process uses
-(:func:`~jixiao.extract.readers.pdf.render.document_to_crops`) from a copy of its state, so its
-images are the same bytes. Whatever it cannot give — a region it failed on, a child that
-died, a pipe that broke — is rendered in the reading process as before, which says why a
-region cannot be drawn. The child ends when it has sent its images, when the reading process
-closes the pipe, or with the reading process (``PR_SET_PDEATHSIG`` where Linux has it).
+- **Pages** (:meth:`CropsAhead.read_pages`, a PDF of a few pages or more): the child is forked
+  at the start of the pass and reads pages from the last one down, drawing the images of the
+  tables it finds at once, while the reading process reads from the first one up. Each writes
+  the page it has come to in a small shared map and reads the other's: they meet where each has
+  done its share (its images counted in). The reading process takes what the child found on a
+  page in that page's turn (:meth:`CropsAhead.page_read`); a stale read of the other's place
+  only makes both read a page, never neither.
+- **Images** (:meth:`CropsAhead.finish`, :meth:`CropsAhead.take`): once the grids are made, the
+  child is sent the regions the panes will show, in the order they are taken; it sends them
+  from the last one, each as it is drawn (those it drew while reading cost nothing), while the
+  reading process scores the tables and then takes them from the first, drawing itself those
+  the child has not come to (the same shared map). A short PDF's child is forked when its first
+  table part is found (:meth:`CropsAhead.ask`: the child draws each part as its page is read;
+  a file without tables makes none).
+
+The batch runner asks for it only where a core is spare (fewer workers than cores:
+``jixiao run -j 1`` on two cores), and only from its own worker processes, which run no
+threads: a fork in a process with threads (a notebook, a Dask worker) could copy a lock held by
+a thread that is not copied.
+
+The child reads and draws with the functions the reading process uses, from a copy of its
+state, so its pages and images are the same. Whatever it cannot give — a page or region it
+failed on, a child that died, a pipe that broke — is read or drawn in the reading process as
+before, which says why it cannot be. The child ends when it has sent its images, when the
+reading process closes the pipe, or with the reading process (``PR_SET_PDEATHSIG`` where
+Linux has it).
 """
 
 from __future__ import annotations
