@@ -12,6 +12,7 @@ caller's own process — never ends the process this way.
 from __future__ import annotations
 
 import atexit
+import gc
 import os
 import sys
 import threading
@@ -21,10 +22,15 @@ from jixiao.cli.main import main
 
 #: Python's exit status when the standard streams cannot be flushed at its end.
 FLUSH_FAILED = 120
+#: Objects made between two collections of the youngest generation in the process (700 by
+#: default): starting up makes ~100,000 objects that live as long as the process (modules,
+#: classes, compiled patterns), and collecting every 700 of them cost ~8 ms of a 0.15 s start.
+YOUNG_COLLECTION = 50_000
 
 
 def program() -> NoReturn:
     """Run the command line, then end the process without its teardown (see the module)."""
+    gc.set_threshold(YOUNG_COLLECTION, *gc.get_threshold()[1:])
     try:
         main(standalone_mode=True)
     except SystemExit as done:
