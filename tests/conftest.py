@@ -83,6 +83,7 @@ TEST_STAGES = {
     "test_cli_program.py": "cli",  # the process ends without teardown (#26, round 6)
     "test_batch_collections.py": "batch",  # collections while the parent waits (#26)
     "test_batch_beside.py": "batch",  # the report beside the combined outputs (#26)
+    "test_labels_simplified.py": "normalize",  # labels converted once (#26, round 6)
     "test_pdf_frames.py": "pdf",
     "test_pdf_join.py": "pdf",
     "test_pdf_split_anywhere.py": "pdf",
