@@ -42,8 +42,9 @@ def program() -> NoReturn:
     code = exit_code(status)
     atexit._run_exitfuncs()
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # none at all under pythonw
+                stream.flush()
     except (OSError, ValueError):  # a closed pipe, a closed stream
         code = code or FLUSH_FAILED
     os._exit(code)
