@@ -20,6 +20,7 @@ import pytest
 
 from jixiao.extract.readers.pdf.pdfium_records import page_fonts_embedded
 from jixiao.extract.readers.pdf.playa_chars import (
+    DocumentFrames,
     NotHandledError,
     PageFrame,
     open_document,
@@ -226,5 +227,113 @@ def test_a_file_playa_cannot_open_is_read_by_pdfminer(tmp_path: Path) -> None:
         path.unlink()
         assert sources.pdf_chars(1) == expected
         assert sources.playa_failed
+    finally:
+        sources.close()
+
+
+# -- where each page is placed, without pdfplumber --------------------------------------------
+
+
+def frames_match(path: Path) -> int:
+    """Pages of ``path`` placed by :class:`DocumentFrames` exactly as pdfplumber places them
+    (every page: a page's ``doctop`` sums the heights of all pages before it)."""
+    try:
+        plumber = pdfplumber.open(path)
+    except Exception:
+        return 0  # the damaged, password and not-a-PDF fixtures
+    playa_doc = open_document(path)
+    try:
+        frames = DocumentFrames(playa_doc)
+        for number, page in enumerate(plumber.pages, start=1):
+            mine, theirs = frames.frame(number), PageFrame.of_plumber_page(page)
+            assert mine == theirs, f"{path.name} page {number}"
+            assert [type(v) for v in (mine.height, mine.doctop)] == [
+                type(v) for v in (theirs.height, theirs.doctop)
+            ]
+        return len(plumber.pages)
+    finally:
+        plumber.close()
+        playa_doc.close()
+
+
+@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: str(p.relative_to(ROOT / "fixtures")))
+def test_fixture_pages_placed_as_pdfplumber_places_them(path: Path) -> None:
+    frames_match(path)
+
+
+def test_variants_placed_as_pdfplumber_places_them() -> None:
+    assert sum(frames_match(path) for path in VARIANTS) >= len(VARIANTS)
+
+
+def write_boxed_pdf(path: Path, pages: list[str]) -> Path:
+    """A PDF of pages with these attributes (MediaBox, Rotate, …), the first MediaBox on the
+    page tree for pages that give none, each drawing 项目名称 in a font not embedded."""
+    stream = f"BT /F1 12 Tf 72 100 Td {HAN} ET".encode("latin-1")
+    first = 3 + 1  # the stream and the font come before the pages
+    kids = " ".join(f"{first + 1 + k} 0 R" for k in range(len(pages)))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} /MediaBox [0 0 300 400] "
+        "/Resources << /Font << /F1 4 0 R >> >> >>".encode("latin-1"),
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        cid_font().encode("latin-1"),
+        *(f"<< /Type /Page /Parent 2 0 R {attrs} /Contents 3 0 R >>".encode() for attrs in pages),
+    ]
+    path.write_bytes(objects_to_pdf(objects))
+    return path
+
+
+def test_boxes_and_turns_placed_as_pdfplumber_places_them(tmp_path: Path) -> None:
+    """Corners given in any order, a box away from the origin, fractions, turned pages and an
+    inherited box, one after another, so each doctop sums unlike heights."""
+    pages = [
+        "/MediaBox [0 0 595 842]",
+        "/MediaBox [595 842 0 0]",
+        "/MediaBox [10.5 20.25 610 812.75]",
+        "/MediaBox [0 0 595 842] /Rotate 90",
+        "/MediaBox [-30 -40 400 500.5] /Rotate -90",
+        "/MediaBox [0 0 842 595] /Rotate 180",
+        "",  # inherits [0 0 300 400]
+        "/MediaBox [0 0 595.3 841.9] /Rotate 450",
+    ]
+    path = write_boxed_pdf(tmp_path / "boxes.pdf", pages)
+    assert frames_match(path) == len(pages)
+    # the characters too, but for the corners given top right first: pdfminer moves the origin
+    # to the first corner as given (its characters fall off the page), PLAYA to the lower left
+    unreversed = write_boxed_pdf(tmp_path / "unreversed.pdf", pages[:1] + pages[2:])
+    assert check_same(unreversed) == len(pages) - 1
+
+
+def test_a_box_of_other_things_is_placed_by_pdfplumber(tmp_path: Path) -> None:
+    """A MediaBox that is not four numbers: the frame is pdfplumber's (here it reads it) for
+    that page and the pages after it, and the characters are still PLAYA's."""
+    path = write_boxed_pdf(
+        tmp_path / "odd.pdf",
+        ["/MediaBox [0 0 595 842]", "/MediaBox [0 0 595 842 0]", "/MediaBox [0 0 300 300]"],
+    )
+    playa_doc = open_document(path)
+    frames = DocumentFrames(playa_doc)
+    assert frames.frame(1).height == 842
+    for number in (2, 3):
+        with pytest.raises(NotHandledError, match="MediaBox"):
+            frames.frame(number)
+    playa_doc.close()
+    sources = _Sources(path, pdfium.PdfDocument(str(path)), PdfSettings())
+    try:
+        with pdfplumber.open(path) as pdf:
+            expected = [layout_to_chars(page) for page in pdf.pages]
+        for number in (1, 2, 3):
+            assert sources.pdf_chars(number) == expected[number - 1], number
+        assert sources.plumber is not None  # asked for the frames of pages 2 and 3
+    finally:
+        sources.close()
+
+
+def test_pdfplumber_is_not_opened_for_a_page_playa_reads(tmp_path: Path) -> None:
+    path = write_pdf(tmp_path / "one.pdf", cid_font(), f"BT /F1 12 Tf 72 700 Td {HAN} ET")
+    sources = _Sources(path, pdfium.PdfDocument(str(path)), PdfSettings())
+    try:
+        assert "".join(str(c["text"]) for c in sources.pdf_chars(1)) == "项目名称："
+        assert sources.plumber is None
     finally:
         sources.close()

@@ -51,6 +51,61 @@ class PageFrame:
         return cls(float(page.height), mb_x0, mb_top, page.initial_doctop)
 
 
+class DocumentFrames:
+    """Each page's :class:`PageFrame`, from the document open in PLAYA, as pdfplumber places it
+    (``pdfplumber.Page``: the MediaBox's corners sorted, its sides swapped on a page turned a
+    quarter, flipped top-down; ``doctop`` the sum of the heights of the pages before), the same
+    numbers from the same operations, without opening the file in pdfplumber (~50 ms to import
+    it, ~10 ms a file to list its pages). A page whose MediaBox or ``/Rotate`` is not plain
+    numbers raises :class:`NotHandledError`, as does every page after it (its ``doctop`` is not
+    known): the caller asks pdfplumber for those."""
+
+    def __init__(self, document: Any) -> None:
+        self._pages = document.pages
+        self._frames: list[PageFrame] = []
+        self._doctop: float = 0  # pdfplumber's running sum starts at the integer 0
+
+    def frame(self, number: int) -> PageFrame:
+        """The frame of page ``number`` (1-based)."""
+        while len(self._frames) < number:
+            height, x0, top = attributes_to_placement(self._pages[len(self._frames)].attrs)
+            self._frames.append(PageFrame(float(height), x0, top, self._doctop))
+            self._doctop += height  # pdfplumber sums the heights as they are (ints stay ints)
+        return self._frames[number - 1]
+
+
+def attributes_to_placement(attrs: dict[str, Any]) -> tuple[float, float, float]:
+    """A page's height and its MediaBox's left and top as pdfplumber computes them from the
+    page's attributes (inherited ones included); raises :class:`NotHandledError` where they
+    are not plain numbers (pdfplumber raises on some such pages, reads others its own way).
+
+    >>> attributes_to_placement({"MediaBox": [0, 842, 595, 0]})
+    (842, 0, 0)
+    >>> attributes_to_placement({"MediaBox": [10, 20, 610, 812.5], "Rotate": 450})
+    (600, 20, -10)
+    """
+    from playa.pdftypes import resolve_all  # noqa: PLC0415 - loaded with the document
+
+    box = resolve_all(attrs.get("MediaBox"))
+    rotate = resolve_all(attrs.get("Rotate"))
+    rotate = 0 if rotate is None else rotate
+    if not (isinstance(box, list) and len(box) == 4 and all(map(_is_number, box))):
+        raise NotHandledError(f"a MediaBox pdfplumber reads its own way: {box!r}")
+    if not _is_number(rotate):
+        raise NotHandledError(f"a /Rotate pdfplumber reads its own way: {rotate!r}")
+    x0, x1 = sorted((box[0], box[2]))  # pdfplumber's _normalize_box and _invert_box
+    y0, y1 = sorted((box[1], box[3]))
+    if rotate % 360 in (90, 270):
+        x0, y0, x1, y1 = y0, x0, y1, x1
+    mb_height = y1 - y0
+    top, bottom = mb_height - y1, mb_height - y0
+    return bottom - top, x0, top
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
 def open_document(path: Path) -> Any:
     """The PDF opened in PLAYA, in pdfminer's page space (origin at the MediaBox's corner).
     PLAYA is imported here, by the first page that needs it (~30 ms: a run of PDFs whose fonts

@@ -55,7 +55,13 @@ from jixiao.extract.readers.pdf.pages import (
 )
 from jixiao.extract.readers.pdf.parts import TablePart, lines_to_heading
 from jixiao.extract.readers.pdf.pdfium_tables import PageRecords, page_to_records, records_to_parts
-from jixiao.extract.readers.pdf.playa_chars import PageFrame, open_document, playa_page_to_chars
+from jixiao.extract.readers.pdf.playa_chars import (
+    DocumentFrames,
+    NotHandledError,
+    PageFrame,
+    open_document,
+    playa_page_to_chars,
+)
 from jixiao.extract.readers.pdf.render import document_to_crops
 from jixiao.extract.readers.pdf.render_ahead import CropsAhead, crops_ahead
 from jixiao.extract.readers.pdf.settings import PdfSettings
@@ -366,6 +372,7 @@ class _Sources:
     plumber_error: Exception | None = None
     playa: Any = None  # the file open in PLAYA, once a page needs characters from the PDF alone
     playa_failed: bool = False
+    frames: DocumentFrames | None = None  # where pdfplumber places each page, from PLAYA's
     kept: KeptPages | None = None  # pages kept open for their crops (None: none are)
     ahead: CropsAhead | None = None  # a child rendering the crops, told of each part
 
@@ -384,20 +391,28 @@ class _Sources:
         """A page's characters from the PDF alone (no font program), fake bold removed, as
         pdfminer reads them: by PLAYA, in about a third of the time, or by pdfminer where
         PLAYA cannot (:mod:`jixiao.extract.readers.pdf.playa_chars`)."""
-        page = self.plumber_page(number)
         if not self.playa_failed:
             try:
                 if self.playa is None:
                     self.playa = open_document(self.path)
-                frame = PageFrame.of_plumber_page(page)
-                chars = playa_page_to_chars(self.playa.pages[number - 1], frame)
+                chars = playa_page_to_chars(self.playa.pages[number - 1], self._frame(number))
             except Exception:  # PLAYA refused the page or failed: pdfminer reads it (and says why)
                 self.playa_failed = self.playa is None  # the file itself: not tried again
             else:
                 return chars_without_fake_bold(chars)
         from jixiao.extract.readers.pdf import plumber_tables  # noqa: PLC0415 - when a page needs it
 
-        return plumber_tables.plumber_page_to_chars(page)
+        return plumber_tables.plumber_page_to_chars(self.plumber_page(number))
+
+    def _frame(self, number: int) -> PageFrame:
+        """Where pdfplumber places page ``number``: from PLAYA's page attributes, or from
+        pdfplumber where they are not plain numbers."""
+        if self.frames is None:
+            self.frames = DocumentFrames(self.playa)
+        try:
+            return self.frames.frame(number)
+        except NotHandledError:
+            return PageFrame.of_plumber_page(self.plumber_page(number))
 
     def plumber_page(self, number: int) -> Any:
         if self.plumber_error is not None:
