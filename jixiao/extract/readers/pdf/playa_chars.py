@@ -123,6 +123,9 @@ def playa_page_to_chars(page: Any, frame: PageFrame) -> list[Char]:
 
 
 def _chars(page: Any, frame: PageFrame) -> Iterator[Char]:
+    """The characters of each text object: what a text object's glyphs share (font, size,
+    scaling, rise, and the rendering matrix but for its translation) is read once, at its
+    first glyph (a text object with no glyph is no error, whatever its state)."""
     height, mb_x0, mb_top, doctop = (
         frame.height,
         frame.mediabox_x0,
@@ -130,54 +133,70 @@ def _chars(page: Any, frame: PageFrame) -> Iterator[Char]:
         frame.doctop,
     )
     metrics: dict[int, tuple[float, float | None]] = {}
-    for glyph in page.glyphs:
-        font = glyph.font
+    for text_object in page.texts:
+        glyphs = iter(text_object)
+        first = next(glyphs, None)
+        if first is None:
+            continue
+        font = first.font
         known = metrics.get(id(font))
         if known is None:
             known = metrics[id(font)] = font_metrics(font)
         descent, default_width = known
-        gstate = glyph.gstate
+        gstate = first.gstate
         fontsize, scaling, rise = gstate.fontsize, gstate.scaling * 0.01, gstate.rise
         if fontsize == 0 or scaling == 0:
             raise NotHandledError("text drawn at size 0")
         # PLAYA's matrix is the rendering matrix, diag(size × scaling, size) with the rise
-        # before the text matrix (pdfminer's ``matrix``); undo the first to get the second
-        ta, tb, tc, td, te, tf = glyph.matrix
+        # before the text matrix (pdfminer's ``matrix``); undo the first to get the second.
+        # Its first four entries are the same for every glyph of the object (a glyph's place
+        # only translates it)
+        ta, tb, tc, td, _, _ = first.matrix
         a, b = ta / (fontsize * scaling), tb / (fontsize * scaling)
         c, d = tc / fontsize, td / fontsize
-        e, f = te - rise * c, tf - rise * d
-        width = font.widths.get(glyph.cid, default_width)
-        if width is None:  # a simple font: pdfminer looks the width up by the Unicode then
-            raise NotHandledError(f"no width for code {glyph.cid} in {font.fontname}")
-        adv = width * _TEXT_SPACE * fontsize * scaling
+        rise_c, rise_d = rise * c, rise * d
         low = descent * fontsize + rise
         high = low + fontsize
-        if b == 0 and c == 0:  # upright, unskewed: two corners (the same floats as four)
-            left, right, bottom, top = e, a * adv + e, d * low + f, d * high + f
-            x0, x1 = (left, right) if left <= right else (right, left)
-            y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
-        else:  # pdfminer's apply_matrix_rect: the box around the four corners
-            xs = (e + c * low, a * adv + c * low + e, a * adv + c * high + e, c * high + e)
-            ys = (d * low + f, b * adv + d * low + f, b * adv + d * high + f, d * high + f)
-            x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
-        text = glyph.text
-        top = (height - y1) + mb_top
-        yield {
-            "object_type": "char",
-            "text": f"(cid:{glyph.cid})" if text is None else text,
-            "fontname": font.fontname,
-            "size": y1 - y0,
-            "adv": adv,
-            "upright": a * d * scaling > 0 and b * c <= 0,
-            "matrix": (a, b, c, d, e, f),
-            "x0": x0 + mb_x0,
-            "x1": x1 + mb_x0,
-            "top": top,
-            "bottom": (height - y0) + mb_top,
-            "doctop": doctop + top,
-            "width": x1 - x0,
-            "height": y1 - y0,
-        }
+        d_low, d_high, c_low, c_high = d * low, d * high, c * low, c * high
+        upright = a * d * scaling > 0 and b * c <= 0
+        fontname, widths = font.fontname, font.widths
+        straight = b == 0 and c == 0
+        glyph = first
+        while glyph is not None:
+            _, _, _, _, te, tf = glyph.matrix
+            e, f = te - rise_c, tf - rise_d
+            cid = glyph.cid
+            width = widths.get(cid, default_width)
+            if width is None:  # a simple font: pdfminer looks the width up by the Unicode then
+                raise NotHandledError(f"no width for code {cid} in {fontname}")
+            adv = width * _TEXT_SPACE * fontsize * scaling
+            if straight:  # upright, unskewed: two corners (the same floats as four)
+                left, right, bottom, top = e, a * adv + e, d_low + f, d_high + f
+                x0, x1 = (left, right) if left <= right else (right, left)
+                y0, y1 = (bottom, top) if bottom <= top else (top, bottom)
+            else:  # pdfminer's apply_matrix_rect: the box around the four corners
+                xs = (e + c_low, a * adv + c_low + e, a * adv + c_high + e, c_high + e)
+                ys = (d_low + f, b * adv + d_low + f, b * adv + d_high + f, d_high + f)
+                x0, x1, y0, y1 = min(xs), max(xs), min(ys), max(ys)
+            text = glyph.text
+            top = (height - y1) + mb_top
+            yield {
+                "object_type": "char",
+                "text": f"(cid:{cid})" if text is None else text,
+                "fontname": fontname,
+                "size": y1 - y0,
+                "adv": adv,
+                "upright": upright,
+                "matrix": (a, b, c, d, e, f),
+                "x0": x0 + mb_x0,
+                "x1": x1 + mb_x0,
+                "top": top,
+                "bottom": (height - y0) + mb_top,
+                "doctop": doctop + top,
+                "width": x1 - x0,
+                "height": y1 - y0,
+            }
+            glyph = next(glyphs, None)
 
 
 def font_metrics(font: Any) -> tuple[float, float | None]:
