@@ -160,6 +160,15 @@ def page_to_source(page: pdfium.PdfPage) -> TextSource:
     return TextSource.PDFIUM if page_fonts_embedded(page) else TextSource.PDFMINER
 
 
+def _page_text(page: pdfium.PdfPage) -> str:
+    textpage = page.get_textpage()
+    try:
+        text: str = textpage.get_text_range()
+        return text
+    finally:
+        textpage.close()
+
+
 def chars_to_page_text(chars: Sequence[Char]) -> str:
     """A page's squashed text from its characters, in the order they are drawn.
 
@@ -171,20 +180,21 @@ def chars_to_page_text(chars: Sequence[Char]) -> str:
 
 def page_to_scan(
     page: pdfium.PdfPage,
-    textpage: pdfium.PdfTextPage,
+    textpage: pdfium.PdfTextPage | None,
     number: int,
     miner_chars: Callable[[], Sequence[Char]],
     source: TextSource | None = None,
 ) -> PageScan:
     """The text of one page, from PDFium or pdfminer by :func:`page_to_source`.
 
-    ``miner_chars``: the page's characters as pdfminer reads them (called only for a page
-    with a font that is not embedded); ``source``: the page's :func:`page_to_source` when the
-    caller has it already. Images are looked for only when the page has no text.
+    ``textpage``: the page's text page (``None``: opened here if it is read); ``miner_chars``:
+    the page's characters as pdfminer reads them (called only for a page with a font that is
+    not embedded); ``source``: the page's :func:`page_to_source` when the caller has it
+    already. Images are looked for only when the page has no text.
     """
     source = source or page_to_source(page)
     if source is TextSource.PDFIUM:
-        raw = textpage.get_text_range()
+        raw = _page_text(page) if textpage is None else textpage.get_text_range()
         text, lines = squash(raw), raw.splitlines()
     else:
         chars = miner_chars()

@@ -449,7 +449,7 @@ class _Open:
     sources: _Sources
     number: int
     page: pdfium.PdfPage
-    textpage: pdfium.PdfTextPage
+    textpage: pdfium.PdfTextPage | None  # None: the page's characters are pdfminer's
     source: TextSource
     miner: list[Char] | None = None
 
@@ -457,11 +457,12 @@ class _Open:
     def of(cls, sources: _Sources, number: int) -> _Open:
         page = sources.doc[number - 1]
         try:
-            textpage = page.get_textpage()
+            source = page_to_source(page)
+            textpage = page.get_textpage() if source is TextSource.PDFIUM else None
         except Exception:
             page.close()
             raise
-        return cls(sources, number, page, textpage, page_to_source(page))
+        return cls(sources, number, page, textpage, source)
 
     def miner_chars(self) -> list[Char]:
         """pdfminer's characters of the page, fake bold removed (read once)."""
@@ -479,7 +480,8 @@ class _Open:
 
     def close(self, *, keep: bool = False) -> None:
         """Close the page (``keep``: keep it open for its crops, where the bounds allow)."""
-        self.textpage.close()
+        if self.textpage is not None:
+            self.textpage.close()
         kept = self.sources.kept
         if not (keep and kept is not None and kept.keep(self.number, self.page)):
             self.page.close()
