@@ -147,3 +147,84 @@ def test_pages_the_child_read_are_taken_in_their_turn() -> None:
         assert ahead._pid is None
     finally:
         document.close()
+
+
+# -- the first page, opened before the child is forked -----------------------------------------
+
+
+def _first_opened(name: str) -> tuple[reader._Sources, reader._Sources]:
+    """The reading process's sources and the child's, after the first page was opened."""
+    path = PDF / name
+    document = pdfium.PdfDocument(path)
+    mine = reader._Sources(path, document, PdfSettings(), owns_doc=True)
+    child = reader._Sources(path, document, PdfSettings(), owns_doc=False)
+    reader._open_first_page(mine, child)
+    return mine, child
+
+
+def test_the_child_starts_with_the_first_pages_fonts_read() -> None:
+    """Fonts not embedded: the first page's characters are read before the fork, so the
+    child has PLAYA, the file open in it and its fonts (and so does this process: the page is
+    not read again)."""
+    mine, child = _first_opened("rl_annual_report.pdf")
+    try:
+        assert mine.first is not None
+        assert mine.first.number == 1
+        assert mine.first.miner  # read, and kept for the pass
+        assert mine.playa is not None
+        assert child.playa is mine.playa
+        assert child.frames is mine.frames
+        taken = mine.open_page(1)  # the pass takes it, read
+        assert taken.miner
+        assert mine.first is None
+        taken.close()
+    finally:
+        mine.close()
+
+
+def test_fonts_embedded_the_first_page_is_only_opened() -> None:
+    mine, child = _first_opened("lo_annual_report.pdf")
+    try:
+        assert mine.first is not None
+        assert mine.first.textpage is not None
+        assert mine.playa is None
+        assert child.playa is None
+    finally:
+        mine.close()  # closes the first page the pass never took
+
+
+def test_a_first_page_the_child_took_is_closed_unread() -> None:
+    mine, _ = _first_opened("rl_seed.pdf")
+    first = mine.first
+    assert first is not None
+    assert first.page.raw is not None
+    try:
+        second = mine.open_page(2)  # the pass asks for page 2 first: the child had page 1
+        assert second.number == 2
+        assert first.page.raw is None
+        assert mine.first is None
+        second.close()
+    finally:
+        mine.close()
+
+
+def test_a_first_page_that_cannot_be_opened_is_left_to_the_pass(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Opening it fails before the fork: nothing is kept, and the pass meets the failure
+    again in its place (here it opens the second time)."""
+    path = PDF / "rl_seed.pdf"
+    alone = _read(path)
+    real = reader._Open.of
+    calls: list[int] = []
+
+    def fails_once(sources: reader._Sources, number: int) -> reader._Open:
+        calls.append(number)
+        if len(calls) == 1:
+            raise pdfium.PdfiumError("failed to load page")
+        return real(sources, number)
+
+    monkeypatch.setattr(reader._Open, "of", staticmethod(fails_once))
+    given = _Given(path, ())
+    assert _read(path, given) == alone
+    assert calls[:2] == [1, 1]
