@@ -111,13 +111,17 @@ def test_no_page_is_kept_without_a_caller_to_close_it() -> None:
 @pytest.mark.parametrize("mode", ["L", "RGB", "LA"])
 def test_png_of_a_gray_image_is_the_png_of_its_copy(mode: str) -> None:
     """A grayscale render is encoded as it is, without the copy ``convert("L")`` made: the
-    same bytes as before, for every mode."""
+    same image as the copy's, for every mode (four gray levels, two bits a pixel)."""
     from PIL import Image  # noqa: PLC0415 - Pillow comes with pypdfium2's to_pil
 
     gray = Image.linear_gradient("L").resize((300, 120))
     image = gray if mode == "L" else gray.convert(mode)
     before = image.convert("L").point(_TO_LEVEL).convert("P")
     before.putpalette(_PALETTE)
-    buffer = io.BytesIO()
-    before.save(buffer, "PNG", bits=2, compress_level=1)
-    assert image_to_png(image) == buffer.getvalue()
+    encoded = image_to_png(image)
+    assert encoded == image_to_png(image.convert("L"))
+    with Image.open(io.BytesIO(encoded)) as after:
+        assert after.mode == "P"
+        assert after.getpalette() == _PALETTE
+        assert after.tobytes() == before.tobytes()
+    assert encoded[24] == 2  # IHDR's bit depth
