@@ -15,12 +15,20 @@ from jixiao.batch.beside import Beside
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork")
 
 
+@pytest.fixture
+def alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """This process taken to run no other thread: a thread an earlier test in the same
+    process left (Dask keeps its offload thread for the life of the process) is not these
+    tests' subject."""
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
 def _append(path: Path, text: str) -> None:
     with path.open("a", encoding="utf-8") as handle:
         handle.write(f"{text} {os.getpid()}\n")
 
 
-def test_the_child_does_the_work_once(tmp_path: Path) -> None:
+def test_the_child_does_the_work_once(tmp_path: Path, alone: None) -> None:
     log = tmp_path / "log"
     beside = Beside.start(lambda: _append(log, "done"))
     assert beside._pid is not None
@@ -31,7 +39,9 @@ def test_the_child_does_the_work_once(tmp_path: Path) -> None:
     assert line.split()[1] != str(os.getpid())  # written by the child
 
 
-def test_what_the_child_could_not_do_is_done_here_and_raises_here(tmp_path: Path) -> None:
+def test_what_the_child_could_not_do_is_done_here_and_raises_here(
+    tmp_path: Path, alone: None
+) -> None:
     log = tmp_path / "log"
 
     def fails() -> None:
@@ -62,7 +72,7 @@ def test_no_child_where_another_thread_runs(tmp_path: Path) -> None:
     assert log.read_text(encoding="utf-8").split()[1] == str(os.getpid())
 
 
-def test_a_child_that_is_killed_is_done_here(tmp_path: Path) -> None:
+def test_a_child_that_is_killed_is_done_here(tmp_path: Path, alone: None) -> None:
     log = tmp_path / "log"
     gate = tmp_path / "gate"
 
