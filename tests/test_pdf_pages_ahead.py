@@ -124,7 +124,7 @@ def test_a_page_the_child_gave_up_is_read_here() -> None:
 @pytest.mark.parametrize("name", ["lo_annual_report.pdf", "rl_annual_report.pdf", "lo_seed.pdf"])
 def test_the_child_reads_its_pages_and_the_extraction_is_the_same(name: str) -> None:
     path = PDF / name
-    document = pdfium.PdfDocument(path)
+    document = pdfium.PdfDocument(path.read_bytes())  # as the reader opens it: render_ahead
     try:
         ahead = CropsAhead(document, 110)
         extraction = pdf_to_extraction(path, document=document, ahead=ahead)
@@ -136,7 +136,7 @@ def test_the_child_reads_its_pages_and_the_extraction_is_the_same(name: str) -> 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="the child needs os.fork")
 def test_pages_the_child_read_are_taken_in_their_turn() -> None:
-    document = pdfium.PdfDocument(PDF / "lo_seed.pdf")
+    document = pdfium.PdfDocument((PDF / "lo_seed.pdf").read_bytes())
     try:
         ahead = CropsAhead(document, 110)
         ahead.read_pages(5, lambda number: (f"page {number}", []))
@@ -228,3 +228,20 @@ def test_a_first_page_that_cannot_be_opened_is_left_to_the_pass(
     given = _Given(path, ())
     assert _read(path, given) == alone
     assert calls[:2] == [1, 1]
+
+
+def test_with_a_child_the_file_is_opened_from_its_bytes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A document opened from its path is read through the file's offset, which a forked
+    child shares (render_ahead): where a child may fork, the reader opens the file's bytes."""
+    opened: list[object] = []
+    real = pdfium.PdfDocument
+
+    def recording(source: object, *args: Any, **kwargs: Any) -> Any:
+        opened.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(reader.pdfium, "PdfDocument", recording)
+    path = PDF / "lo_seed.pdf"
+    _read(path, _Given(path, ()))
+    _read(path)
+    assert [type(source) for source in opened[-2:]] == [bytes, str]

@@ -75,7 +75,7 @@ def test_the_child_renders_the_bytes_this_process_renders(name: str) -> None:
     with _read(name) as reading:
         regions = _regions(reading)
     assert regions
-    document = pdfium.PdfDocument(PDF / name)
+    document = pdfium.PdfDocument((PDF / name).read_bytes())
     try:
         ahead = crops_ahead(document, DEFAULT_DPI)
         assert ahead is not None
@@ -129,7 +129,7 @@ def test_a_child_killed_early_gives_nothing_and_nothing_raises() -> None:
     """(Its regions are then rendered by the panes: the test above.)"""
     with _read("lo_annual_report.pdf") as reading:
         regions = _regions(reading)
-    document = pdfium.PdfDocument(PDF / "lo_annual_report.pdf")
+    document = pdfium.PdfDocument((PDF / "lo_annual_report.pdf").read_bytes())
     ahead = crops_ahead(document, DEFAULT_DPI)
     assert ahead is not None
     ahead.ask(regions[:1])
@@ -157,7 +157,7 @@ def test_a_file_without_tables_forks_no_child(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("finished", [False, True], ids=["never finished", "finished"])
 def test_a_child_not_waited_for_is_ended_and_reaped(finished: bool) -> None:
-    document = pdfium.PdfDocument(PDF / "lo_annual_report.pdf")
+    document = pdfium.PdfDocument((PDF / "lo_annual_report.pdf").read_bytes())
     ahead = crops_ahead(document, DEFAULT_DPI)
     assert ahead is not None
     assert ahead._pid is None  # forked when first asked
@@ -227,7 +227,7 @@ def test_the_png_encoder_is_loaded_before_a_child_is_forked() -> None:
         "import sys, pypdfium2 as pdfium\n"
         "from jixiao.extract.readers.pdf.render_ahead import crops_ahead\n"
         "from jixiao.model.pane import Region\n"
-        f"doc = pdfium.PdfDocument({str(PDF / 'lo_seed.pdf')!r})\n"
+        f"doc = pdfium.PdfDocument(open({str(PDF / 'lo_seed.pdf')!r}, 'rb').read())\n"
         "assert 'PIL.PngImagePlugin' not in sys.modules\n"
         "ahead = crops_ahead(doc, 110)\n"
         "ahead.ask([Region(1, (0, 0, 100, 100))])\n"

@@ -306,12 +306,16 @@ def pdf_to_extraction(
     renders from it while it is open: one pass per file). ``kept``: where the pages read for
     their tables are kept open for their crops (with ``document`` only: the caller closes
     them, before the document). ``ahead``: a child rendering the report's page images, told
-    each table part's region as its page is read."""
+    each table part's region as its page is read; ``document`` must then be open from the
+    file's bytes, not its path (:mod:`~jixiao.extract.readers.pdf.render_ahead` says why)."""
     path = Path(path)
     name = display_name or path.name
     settings = settings or PdfSettings()
     try:
-        doc = document if document is not None else pdfium.PdfDocument(str(path))
+        if document is not None:
+            doc = document
+        else:  # from its bytes where a child forks: no file offset shared with it
+            doc = pdfium.PdfDocument(path.read_bytes() if ahead is not None else str(path))
     except (pdfium.PdfiumError, OSError) as error:
         return PdfExtraction((), (unreadable_pdf_problem(name, error),), 0)
     owns_doc = document is None  # pages are kept open only in a document the caller closes
