@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeGuard
 
 from jixiao.extract.readers.pdf.text import Char
 
@@ -91,7 +91,7 @@ def attributes_to_placement(attrs: dict[str, Any]) -> tuple[float, float, float]
     rotate = 0 if rotate is None else rotate
     if not (isinstance(box, list) and len(box) == 4 and all(map(_is_number, box))):
         raise NotHandledError(f"a MediaBox pdfplumber reads its own way: {box!r}")
-    if not isinstance(rotate, int | float) or isinstance(rotate, bool):
+    if not _is_number(rotate):
         raise NotHandledError(f"a /Rotate pdfplumber reads its own way: {rotate!r}")
     x0, x1 = sorted((box[0], box[2]))  # pdfplumber's _normalize_box and _invert_box
     y0, y1 = sorted((box[1], box[3]))
@@ -102,7 +102,7 @@ def attributes_to_placement(attrs: dict[str, Any]) -> tuple[float, float, float]
     return bottom - top, x0, top
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[int | float]:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
