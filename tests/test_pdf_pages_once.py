@@ -16,6 +16,7 @@ import pytest
 from jixiao.extract.readers import Reading, read_file
 from jixiao.extract.readers.crops import _PALETTE, _TO_LEVEL, grid_to_regions, image_to_png
 from jixiao.extract.readers.pdf import reader
+from jixiao.extract.readers.pdf.pages import TextSource, page_to_scan
 from jixiao.extract.readers.pdf.render import document_to_crops
 
 PDF = Path(__file__).resolve().parent.parent / "fixtures" / "pdf"
@@ -125,3 +126,19 @@ def test_png_of_a_gray_image_is_the_png_of_its_copy(mode: str) -> None:
         assert after.getpalette() == _PALETTE
         assert after.tobytes() == before.tobytes()
     assert encoded[24] == 2  # IHDR's bit depth
+
+
+def test_a_page_scanned_without_its_text_page_opens_one() -> None:
+    """``page_to_scan`` given no text page for a page whose characters are PDFium's opens
+    one itself: the same scan as with the caller's."""
+    document = pdfium.PdfDocument((PDF / "lo_seed.pdf").read_bytes())
+    try:
+        page = document[0]
+        textpage = page.get_textpage()
+        given = page_to_scan(page, textpage, 1, list, TextSource.PDFIUM)
+        textpage.close()
+        assert page_to_scan(page, None, 1, list, TextSource.PDFIUM) == given
+        assert given.text
+        page.close()
+    finally:
+        document.close()
